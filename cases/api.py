@@ -1,0 +1,331 @@
+"""REST API for petitions: public intake and status, and the officials' inbox, tasks and cases.
+
+Views are thin: input serializers check shape, services change state, selectors read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from cases import selectors, services
+from cases.models import Channel, Petition, PetitionType
+from organisation.models import Unit
+from workflows import services as workflow_services
+from workflows.models import CaseEvent, HumanTask, ProcessBinding
+
+PHONE_REGEX = r"^\+?[0-9 .\-]{8,20}$"
+
+
+class PublicSubmitThrottle(SimpleRateThrottle):
+    """Rate limit of public forms per client address, shared by the API and the portal page."""
+
+    scope = "public_submit"
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read now, so settings overrides apply
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def bound_petition_types() -> list[tuple[str, str]]:
+    """Petition types that have a process to run them."""
+    bound = set(ProcessBinding.objects.values_list("subject_type", flat=True))
+    return [(value, str(label)) for value, label in PetitionType.choices if value in bound]
+
+
+class PetitionSubmitApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = [PublicSubmitThrottle]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        petition_type = serializers.ChoiceField(choices=PetitionType.choices)
+        title = serializers.CharField(min_length=5, max_length=200)
+        content = serializers.CharField(min_length=10, max_length=10_000)
+        commune = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.filter(is_commune=True))
+        address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+        latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
+        longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
+        petitioner_name = serializers.CharField(max_length=150)
+        petitioner_phone = serializers.RegexField(PHONE_REGEX, required=False, allow_blank=True, default="")
+        petitioner_email = serializers.EmailField(required=False, allow_blank=True, default="")
+        publish_consent = serializers.BooleanField(default=False)
+        attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+        def validate_petition_type(self, value: str) -> str:
+            if value not in dict(bound_petition_types()):
+                raise serializers.ValidationError("Loại đơn này chưa được tiếp nhận trực tuyến / not accepted online yet")
+            return value
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if not attrs.get("petitioner_phone") and not attrs.get("petitioner_email"):
+                raise serializers.ValidationError(
+                    {"petitioner_phone": "Cần số điện thoại hoặc thư điện tử để nhận trả lời / phone or email needed"}
+                )
+            return attrs
+
+    class OutputSerializer(serializers.Serializer):
+        tracking_code = serializers.CharField()
+        access_key = serializers.CharField(help_text="Shown once; keep it to see your private details.")
+        status_url = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, summary="Gửi phản ánh, kiến nghị")
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        files = data.pop("attachments", [])
+        receipt = services.submit_petition(**data, channel=Channel.PORTAL, files=files)
+        url = request.build_absolute_uri(f"/track/{receipt.petition.tracking_code}/")
+        output = {"tracking_code": receipt.petition.tracking_code, "access_key": receipt.access_key, "status_url": url}
+        return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)
+
+
+class HistoryItemSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    text = serializers.CharField()
+
+
+class PublicStatusSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    petition_type = serializers.CharField()
+    petition_type_display = serializers.CharField()
+    title = serializers.CharField()
+    commune = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    current_step = serializers.CharField()
+    handling_unit = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    history = HistoryItemSerializer(many=True)
+    answer = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answered_by = serializers.CharField()
+
+
+class PetitionStatusApi(APIView):
+    permission_classes = [AllowAny]
+
+    class PrivateSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Petition
+            fields = ["content", "address", "petitioner_name", "petitioner_phone", "petitioner_email", "publish_consent"]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("X-Access-Key", str, OpenApiParameter.HEADER, required=False)],
+        responses={200: PublicStatusSerializer},
+        summary="Tra cứu tình trạng đơn",
+        description="Public status by tracking code. With the petitioner's access key, `private` adds their own details.",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        petition = selectors.petition_by_code(code)
+        if petition is None:
+            raise Http404
+        data = dict(PublicStatusSerializer(selectors.public_status(petition)).data)
+        if petition.check_access_key(request.headers.get("X-Access-Key", "")):
+            data["private"] = self.PrivateSerializer(petition).data
+        return Response(data)
+
+
+class UnitListApi(generics.ListAPIView):
+    """Communes and wards, for the location field of the intake form."""
+
+    permission_classes = [AllowAny]
+    queryset = Unit.objects.filter(is_commune=True).order_by("name")
+    filterset_fields = ["kind"]
+
+    class OutputSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Unit
+            fields = ["code", "name", "kind"]
+
+    serializer_class = OutputSerializer
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="instance.reference")
+    case_title = serializers.CharField(source="instance.title")
+    case_id = serializers.IntegerField(source="instance.petition.pk")
+    lock_version = serializers.IntegerField(source="instance.lock_version")
+    unit = serializers.CharField(source="unit.code")
+    assignee = serializers.CharField(source="assignee.username", default=None)
+    claimed_by = serializers.CharField(source="claimed_by.username", default=None)
+
+    class Meta:
+        model = HumanTask
+        fields = [
+            "task_id",
+            "element_id",
+            "title",
+            "role",
+            "unit",
+            "reference",
+            "case_title",
+            "case_id",
+            "lock_version",
+            "assignee",
+            "claimed_by",
+            "due_at",
+            "created_at",
+        ]
+
+
+class InboxApi(generics.ListAPIView):
+    """My tasks: those of my roles in my units (leaders: also the units below), oldest due first."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = TaskSerializer
+    filterset_fields = ["role", "element_id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.inbox(self.request.user).select_related("instance__petition")
+
+
+def _visible_task(request: Request, task_id: UUID) -> HumanTask:
+    task = selectors.inbox(request.user).filter(task_id=task_id).select_related("instance__process_version").first()
+    if task is None:
+        raise Http404
+    return task
+
+
+class FormFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.CharField()
+    required = serializers.BooleanField()
+    label = serializers.CharField(source="display_label")
+    choices = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class TaskDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=inline_serializer("TaskDetail", {"task": TaskSerializer(), "form": FormFieldSerializer(many=True)})
+    )
+    def get(self, request: Request, task_id: UUID) -> Response:
+        task = _visible_task(request, task_id)
+        fields = workflow_services.task_fields(task)
+        return Response({"task": TaskSerializer(task).data, "form": FormFieldSerializer(fields, many=True).data})
+
+
+class TaskClaimApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: TaskSerializer}, summary="Nhận xử lý một bước")
+    def post(self, request: Request, task_id: UUID) -> Response:
+        task = workflow_services.claim_task(task=_visible_task(request, task_id), user=request.user)  # type: ignore[arg-type]
+        return Response(TaskSerializer(task).data)
+
+
+class TaskCompleteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        data = serializers.DictField(help_text="The task's form fields, as declared in the BPMN user task.")
+        lock_version = serializers.IntegerField(required=False, help_text="Refuse (409) if the case changed since.")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: inline_serializer("TaskCompleted", {"case_id": serializers.IntegerField(), "lock_version": serializers.IntegerField()})},
+        summary="Hoàn thành một bước",
+    )
+    def post(self, request: Request, task_id: UUID) -> Response:
+        task = _visible_task(request, task_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = workflow_services.complete_task(
+            task_id=task.task_id,
+            user=request.user,  # type: ignore[arg-type]
+            data=serializer.validated_data["data"],
+            expected_lock_version=serializer.validated_data.get("lock_version"),
+        )
+        return Response({"case_id": instance.petition.pk, "lock_version": instance.lock_version})
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["created_at", "kind", "element_id", "summary", "public_text", "actor", "data"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    handling_unit = serializers.CharField(source="workflow.unit.code")
+    commune = serializers.CharField(source="commune.code")
+    process = serializers.CharField(source="workflow.process_version.__str__")
+    lock_version = serializers.IntegerField(source="workflow.lock_version")
+
+    class Meta:
+        model = Petition
+        fields = [
+            "id",
+            "tracking_code",
+            "petition_type",
+            "channel",
+            "title",
+            "status",
+            "commune",
+            "handling_unit",
+            "process",
+            "lock_version",
+            "received_at",
+            "answered_at",
+        ]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    tasks = TaskSerializer(source="workflow.tasks", many=True)
+    events = EventSerializer(source="workflow.events", many=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "content",
+            "address",
+            "latitude",
+            "longitude",
+            "petitioner_name",
+            "petitioner_phone",
+            "petitioner_email",
+            "publish_consent",
+            "answer",
+            "tasks",
+            "events",
+        ]
+
+
+class CaseListApi(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = CaseSerializer
+    filterset_fields = ["status", "petition_type"]
+
+    def get_queryset(self) -> Any:
+        return selectors.visible_petitions(self.request.user)
+
+
+class CaseDetailApi(generics.RetrieveAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = CaseDetailSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.visible_petitions(self.request.user)
+
+    def get_object(self) -> Petition:
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from cases import api
+
+urlpatterns = [
+    path("petitions", api.PetitionSubmitApi.as_view(), name="api-petition-submit"),
+    path("petitions/<str:code>", api.PetitionStatusApi.as_view(), name="api-petition-status"),
+    path("units", api.UnitListApi.as_view(), name="api-units"),
+    path("inbox", api.InboxApi.as_view(), name="api-inbox"),
+    path("tasks/<uuid:task_id>", api.TaskDetailApi.as_view(), name="api-task"),
+    path("tasks/<uuid:task_id>/claim", api.TaskClaimApi.as_view(), name="api-task-claim"),
+    path("tasks/<uuid:task_id>/complete", api.TaskCompleteApi.as_view(), name="api-task-complete"),
+    path("cases", api.CaseListApi.as_view(), name="api-cases"),
+    path("cases/<int:pk>", api.CaseDetailApi.as_view(), name="api-case"),
+]

@@ -1,0 +1,148 @@
+"""Demo data for a fresh start: a province with departments and wards/communes, officials in every role,
+and petitions at every stage (received, transferred, in progress, answered and published, rejected).
+
+Safe to run twice: it does nothing if the demo province exists. Never run it on a production database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cases.models import Petition
+from cases.services import submit_petition
+from organisation.models import Membership, Role, Unit
+from workflows.models import HumanTask
+from workflows.services import complete_task
+
+PASSWORD = "langnghe-demo"
+
+UNITS = [
+    # code, name, kind, parent code, is_commune
+    ("quang-tri", "UBND tỉnh Quảng Trị", "tỉnh", None, False),
+    ("so-xay-dung", "Sở Xây dựng", "sở", "quang-tri", False),
+    ("so-nong-nghiep-moi-truong", "Sở Nông nghiệp và Môi trường", "sở", "quang-tri", False),
+    ("thanh-tra-tinh", "Thanh tra tỉnh", "cơ quan", "quang-tri", False),
+    ("phuong-dong-ha", "Phường Đông Hà", "phường", "quang-tri", True),
+    ("phuong-nam-dong-ha", "Phường Nam Đông Hà", "phường", "quang-tri", True),
+    ("xa-gio-linh", "Xã Gio Linh", "xã", "quang-tri", True),
+    ("xa-cam-lo", "Xã Cam Lộ", "xã", "quang-tri", True),
+]
+
+OFFICIALS = [
+    # username, full name, unit code, roles
+    ("tiepnhan.dongha", "Nguyễn Thị Lan", "phuong-dong-ha", [Role.RECEPTION_OFFICER]),
+    ("xuly.dongha", "Trần Văn Minh", "phuong-dong-ha", [Role.HANDLING_OFFICER]),
+    ("lanhdao.dongha", "Lê Quốc Hùng", "phuong-dong-ha", [Role.UNIT_LEADER]),
+    ("tiepnhan.giolinh", "Phạm Thị Hoa", "xa-gio-linh", [Role.RECEPTION_OFFICER]),
+    ("xuly.giolinh", "Võ Văn Nam", "xa-gio-linh", [Role.HANDLING_OFFICER]),
+    ("lanhdao.giolinh", "Hoàng Thị Mai", "xa-gio-linh", [Role.UNIT_LEADER]),
+    ("tiepnhan.sxd", "Đặng Văn Tùng", "so-xay-dung", [Role.RECEPTION_OFFICER]),
+    ("xuly.sxd", "Bùi Thị Thu", "so-xay-dung", [Role.HANDLING_OFFICER]),
+    ("lanhdao.sxd", "Ngô Văn Bình", "so-xay-dung", [Role.UNIT_LEADER]),
+    ("lanhdao.tinh", "Trương Minh Đức", "quang-tri", [Role.UNIT_LEADER]),
+    ("phapche", "Đỗ Thị Ngọc", "quang-tri", [Role.LEGAL_STAFF]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo units, officials and petitions (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("load_processes", verbosity=0)
+        if Unit.objects.filter(code="quang-tri").exists():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            with transaction.atomic():
+                self._units_and_officials()
+                self._petitions()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Demo officials (password «{PASSWORD}»):")
+        for username, name, unit_code, roles in OFFICIALS:
+            labels = ", ".join(str(role.label) for role in roles)
+            self.stdout.write(f"  {username:<18} {name} — {labels}, {unit_code}")
+
+    def _units_and_officials(self) -> None:
+        units: dict[str, Unit] = {}
+        for code, name, kind, parent, is_commune in UNITS:
+            units[code] = Unit.objects.create(
+                code=code, name=name, kind=kind, parent=units.get(parent) if parent else None, is_commune=is_commune
+            )
+        User = get_user_model()
+        for username, full_name, unit_code, roles in OFFICIALS:
+            last, _, first = full_name.rpartition(" ")
+            user = User.objects.create_user(username=username, password=PASSWORD, first_name=first, last_name=last)
+            for role in roles:
+                Membership.objects.create(user=user, unit=units[unit_code], role=role)
+        User.objects.create_superuser("admin", "admin@localhost", PASSWORD)
+
+    def _step(self, petition: Petition, username: str, data: dict[str, Any]) -> None:
+        user = get_user_model().objects.get(username=username)
+        task = HumanTask.objects.get(instance=petition.workflow)
+        complete_task(task_id=task.task_id, user=user, data=data)
+        petition.refresh_from_db()
+
+    def _petitions(self) -> None:
+        dong_ha = Unit.objects.get(code="phuong-dong-ha")
+        gio_linh = Unit.objects.get(code="xa-gio-linh")
+        answered = submit_petition(
+            petition_type="reflection",
+            title="Đèn đường hỏng trên đường Lê Duẩn",
+            content="Ba cột đèn đường trước số 120 Lê Duẩn không sáng đã hai tuần, buổi tối rất nguy hiểm cho người đi bộ.",
+            commune=dong_ha,
+            petitioner_name="Nguyễn Văn An",
+            petitioner_phone="0912 345 678",
+            publish_consent=True,
+        ).petition
+        self._step(answered, "tiepnhan.dongha", {"decision": "accept"})
+        self._step(answered, "lanhdao.dongha", {"handler": "xuly.dongha", "instructions": "Kiểm tra hiện trường trong tuần."})
+        self._step(answered, "xuly.dongha", {"answer": "Phường đã phối hợp với đơn vị điện lực thay bóng ba cột đèn; đèn sáng lại từ ngày 20/11."})
+        self._step(answered, "lanhdao.dongha", {"approval": "approve"})
+
+        returned = submit_petition(
+            petition_type="recommendation",
+            title="Đề nghị lắp biển báo giảm tốc gần trường tiểu học",
+            content="Đề nghị lắp biển báo và gờ giảm tốc trên đường trước Trường Tiểu học Gio Linh vì xe chạy nhanh giờ tan học.",
+            commune=gio_linh,
+            petitioner_name="Trần Thị Bích",
+            petitioner_email="bich.tran@example.vn",
+            publish_consent=True,
+        ).petition
+        self._step(returned, "tiepnhan.giolinh", {"decision": "accept"})
+        self._step(returned, "lanhdao.giolinh", {"handler": "xuly.giolinh"})
+        self._step(returned, "xuly.giolinh", {"answer": "Sẽ xem xét."})
+        self._step(returned, "lanhdao.giolinh", {"approval": "return", "comments": "Nêu rõ thời gian lắp biển báo."})
+
+        transferred = submit_petition(
+            petition_type="reflection",
+            title="Công trình xây dựng lấn chiếm vỉa hè",
+            content="Công trình nhà ở tại số 45 đường Hùng Vương để vật liệu xây dựng trên vỉa hè nhiều tháng nay.",
+            commune=dong_ha,
+            petitioner_name="Lê Văn Cường",
+            petitioner_phone="0987 654 321",
+        ).petition
+        self._step(transferred, "tiepnhan.dongha", {"decision": "transfer", "transfer_to": "so-xay-dung"})
+
+        rejected = submit_petition(
+            petition_type="reflection",
+            title="Hỏi về giá vé máy bay",
+            content="Tại sao giá vé máy bay dịp Tết lại cao như vậy, đề nghị giải thích.",
+            commune=gio_linh,
+            petitioner_name="Phạm Văn Dũng",
+            petitioner_phone="0905 111 222",
+        ).petition
+        self._step(rejected, "tiepnhan.giolinh", {"decision": "reject", "reason": "Nội dung không thuộc thẩm quyền của chính quyền địa phương; đề nghị gửi Bộ Tài chính."})
+
+        submit_petition(
+            petition_type="reflection",
+            title="Rác thải tồn đọng tại chợ Đông Hà",
+            content="Khu vực phía sau chợ Đông Hà rác thải không được thu gom ba ngày, bốc mùi hôi.",
+            commune=dong_ha,
+            petitioner_name="Hồ Thị Em",
+            petitioner_phone="0935 000 111",
+            publish_consent=True,
+        )

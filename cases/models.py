@@ -1,0 +1,134 @@
+"""Petitions (đơn thư): what a citizen sent, through which channel, and what the authorities answered.
+
+The handling steps live in the engine (`workflows.WorkflowInstance`, one per petition). Personal data of
+the petitioner lives only here, in fields that no public serializer or index ever reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Unit
+from workflows.models import WorkflowInstance
+
+# Readable aloud and typed without confusion: no 0/O, 1/I/L, U/V.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+
+
+class PetitionType(models.TextChoices):
+    REFLECTION = "reflection", _("Phản ánh")
+    RECOMMENDATION = "recommendation", _("Kiến nghị")
+    COMPLAINT = "complaint", _("Khiếu nại")
+    DENUNCIATION = "denunciation", _("Tố cáo")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Cổng thông tin")
+    EMAIL = "email", _("Thư điện tử công vụ")
+    SOCIAL = "social", _("Mạng xã hội")
+    COUNTER = "counter", _("Bộ phận một cửa (mã QR)")
+
+
+class PetitionStatus(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    ANSWERED = "answered", _("Đã trả lời")
+    REJECTED = "rejected", _("Không thụ lý")
+
+
+def new_tracking_code(year: int | None = None) -> str:
+    """`QT-2026-7KX4-M9PA`: the province prefix, the year and 8 random symbols (29^8 ≈ 5·10^11)."""
+    symbols = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{settings.TRACKING_CODE_PREFIX}-{year or timezone.localdate().year}-{symbols[:4]}-{symbols[4:]}"
+
+
+def normalize_tracking_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+def hash_access_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class Petition(models.Model):
+    """One citizen's reflection, recommendation, complaint or denunciation: one tracked case."""
+
+    tracking_code = models.CharField(_("mã tra cứu"), max_length=32, unique=True)
+    access_key_hash = models.CharField(max_length=64, editable=False)
+    petition_type = models.CharField(_("loại đơn"), max_length=32, choices=PetitionType.choices)
+    channel = models.CharField(_("kênh tiếp nhận"), max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    content = models.TextField(_("nội dung"))
+    commune = models.ForeignKey(
+        Unit, verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="petitions_located"
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Private: never in a public serializer, page or index.
+    petitioner_name = models.CharField(_("họ tên người gửi"), max_length=150)
+    petitioner_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    petitioner_email = models.EmailField(_("thư điện tử"), blank=True)
+    publish_consent = models.BooleanField(_("đồng ý công khai"), default=False)
+
+    status = models.CharField(
+        _("tình trạng"), max_length=16, choices=PetitionStatus.choices, default=PetitionStatus.RECEIVED
+    )
+    answer = models.TextField(_("nội dung trả lời"), blank=True)
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị trả lời"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("công khai lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), default=timezone.now, db_index=True)
+    workflow = models.OneToOneField(
+        WorkflowInstance, verbose_name=_("hồ sơ quy trình"), on_delete=models.PROTECT, related_name="petition"
+    )
+
+    class Meta:
+        verbose_name = _("đơn thư")
+        verbose_name_plural = _("đơn thư")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} · {self.title}"
+
+    @property
+    def unit(self) -> Unit:
+        return self.workflow.unit
+
+    def check_access_key(self, key: str) -> bool:
+        return bool(key) and hmac.compare_digest(self.access_key_hash, hash_access_key(key))
+
+    @staticmethod
+    def new_access_key() -> str:
+        return secrets.token_urlsafe(18)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    extension = settings.UPLOAD_ALLOWED_TYPES.get(instance.content_type, "bin")
+    return f"petitions/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
+class Attachment(models.Model):
+    """A file sent with a petition. Stored under a random name; the original name is kept for display."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to=attachment_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,174 @@
+"""Pages: the citizens' portal (submit, track) and the officials' inbox, task and case pages."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import selectors, services
+from cases.api import PetitionSubmitApi, PublicSubmitThrottle, bound_petition_types
+from cases.models import Channel, normalize_tracking_code
+from organisation.models import Unit
+from workflows import forms as task_forms
+from workflows import services as workflow_services
+from workflows.models import HumanTask
+
+
+def _portal_context(**extra: Any) -> dict[str, Any]:
+    return {
+        "petition_types": bound_petition_types(),
+        "communes": Unit.objects.filter(is_commune=True).order_by("name"),
+        **extra,
+    }
+
+
+def portal(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/portal.html", _portal_context(values={}, errors={}))
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return redirect("cases:portal")
+    if not PublicSubmitThrottle().allow_request(request, None):
+        return render(
+            request,
+            "cases/portal.html",
+            _portal_context(values=request.POST, errors={"__all__": _("Bạn gửi quá nhiều đơn, vui lòng thử lại sau.")}),
+            status=429,
+        )
+    data: Any = request.POST.copy()
+    data.setlist("attachments", request.FILES.getlist("attachments"))
+    serializer = PetitionSubmitApi.InputSerializer(data=data)
+    errors: dict[str, Any] = {}
+    if serializer.is_valid():
+        validated = dict(serializer.validated_data)
+        files = validated.pop("attachments", [])
+        try:
+            receipt = services.submit_petition(**validated, channel=Channel.PORTAL, files=files)
+        except services.IntakeError as error:
+            errors = error.errors
+        else:
+            status_url = request.build_absolute_uri(reverse("cases:track", args=[receipt.petition.tracking_code]))
+            qr = segno.make(status_url, error="m").svg_data_uri(scale=4)
+            return render(
+                request,
+                "cases/receipt.html",
+                {"petition": receipt.petition, "access_key": receipt.access_key, "status_url": status_url, "qr": qr},
+            )
+    else:
+        errors = {field: " ".join(str(e) for e in messages_) for field, messages_ in serializer.errors.items()}
+    return render(request, "cases/portal.html", _portal_context(values=request.POST, errors=errors), status=400)
+
+
+def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    code = code or request.GET.get("code", "")
+    if not code:
+        return redirect("cases:portal")
+    petition = selectors.petition_by_code(code)
+    if petition is None:
+        return render(request, "cases/not_found.html", {"code": code}, status=404)
+    if normalize_tracking_code(code) != code:
+        return redirect("cases:track", petition.tracking_code)
+    return render(request, "cases/track.html", {"status": selectors.public_status(petition)})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "cases/inbox.html", {"page": page})
+
+
+def _visible_task(request: HttpRequest, task_id: UUID) -> HumanTask:
+    task = selectors.inbox(request.user).filter(task_id=task_id).select_related("instance__process_version").first()
+    if task is None:
+        raise Http404(_("Không có bước xử lý này trong hộp việc của bạn."))
+    return task
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, task_id: UUID) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    try:
+        workflow_services.claim_task(task=task, user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Bạn đã nhận xử lý: %(title)s") % {"title": task.title})
+    except workflow_services.WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect(request.POST.get("next") or reverse("cases:inbox"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    fields = workflow_services.task_fields(task)
+    errors: dict[str, str] = {}
+    values: Any = {}
+    if request.method == "POST":
+        values = request.POST
+        submitted = {f.name: request.POST.get(f.name) for f in fields if f.name in request.POST or f.type == "bool"}
+        try:
+            workflow_services.complete_task(
+                task_id=task.task_id,
+                user=request.user,  # type: ignore[arg-type]
+                data=submitted,
+                strict=False,
+                expected_lock_version=int(request.POST.get("lock_version", task.instance.lock_version)),
+            )
+        except task_forms.FormErrors as error:
+            errors = error.errors
+        except workflow_services.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("cases:inbox")
+        else:
+            messages.success(request, _("Đã hoàn thành: %(title)s") % {"title": task.title})
+            return redirect("cases:case", task.instance.petition.pk)
+    officials = task.unit.memberships.select_related("user").order_by("user__username")
+    return render(
+        request,
+        "cases/task.html",
+        {
+            "task": task,
+            "petition": task.instance.petition,
+            "fields": fields,
+            "values": values,
+            "errors": errors,
+            "officials": sorted({m.user.username: m.user for m in officials}.values(), key=lambda u: u.username),
+            "units": Unit.objects.exclude(pk=task.unit_id).order_by("path"),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def case_page(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = get_object_or_404(selectors.visible_petitions(request.user), pk=pk)
+    return render(
+        request,
+        "cases/case.html",
+        {
+            "petition": petition,
+            "tasks": petition.workflow.tasks.select_related("assignee", "claimed_by"),
+            "events": petition.workflow.events.select_related("actor"),
+            "attachments": petition.attachments.all(),
+        },
+    )
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """Attachments are served only to officials who may see the case, never from a public media URL."""
+    petition = get_object_or_404(selectors.visible_petitions(request.user), pk=pk)
+    item = get_object_or_404(petition.attachments, pk=attachment_id)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type)

@@ -1,0 +1,350 @@
+"""Due dates: the rule in force, the legal calendar, suspensions and extensions, and a sentence explaining it.
+
+`compute_due` only reads (the rule table and the day swaps), so it needs no transaction of its own; it is the
+one function the workflow engine, the API and the `deadline` command use.
+
+Counting (see `deadlines.calendar` for the Civil Code rules):
+- The day of the starting event never counts; counting starts on the next day.
+- Working-day rules count working days only. Calendar-day rules count every day, and if the last day is a
+  weekend day or a holiday the period ends on the next working day.
+- The due moment is the end of the last day, 23:59:59.999999 Asia/Ho_Chi_Minh.
+
+Suspension (stop-the-clock; tạm đình chỉ, Law on Complaints 2011 Art. 30): each suspension is an inclusive
+period of dates (first day suspended, last day suspended; the clock runs again the day after). A day inside
+a suspension never counts: walking forward from the start, a working day (working-day rules) or any day
+(calendar-day rules) that is suspended is passed over, so the due date moves later by exactly the suspended
+working days (resp. calendar days) that fell while the clock was running. Suspended days before the start or
+after the due date change nothing; overlapping periods count once. A suspension that has not ended has no
+due date yet: pass its periods once it ends.
+
+Extensions (gia hạn): each extension adds the rule's `extension_days`, in the rule's kind of day, counted
+from the day after the previous due date (the original one, then each extended one), with the same
+suspensions and the same move of a last day that is not a working day.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from deadlines import calendar
+from deadlines.calendar import DayInfo, DayReason, WorkingCalendar
+from deadlines.errors import DeadlineError, InvalidInput, StartInFuture, TooManyExtensions
+from deadlines.models import DayKind, DeadlineRule
+from deadlines.selectors import rule_in_force
+
+__all__ = [
+    "DeadlineError",
+    "DueDate",
+    "RuleSnapshot",
+    "SkippedHoliday",
+    "compute_due",
+    "rule_in_force",
+]
+
+Suspension = tuple[datetime.date | datetime.datetime, datetime.date | datetime.datetime]
+
+_WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSnapshot:
+    """The rule version a due date was computed with (a plain copy, safe to keep and compare)."""
+
+    id: int
+    code: str
+    name_vi: str
+    name_en: str
+    citation: str
+    day_kind: str
+    days: int
+    max_extensions: int
+    extension_days: int
+    remind_before_days: int
+    effective_from: datetime.date
+
+    @classmethod
+    def of(cls, rule: DeadlineRule) -> RuleSnapshot:
+        return cls(
+            id=rule.pk,
+            code=rule.code,
+            name_vi=rule.name_vi,
+            name_en=rule.name_en,
+            citation=rule.citation,
+            day_kind=rule.day_kind,
+            days=rule.days,
+            max_extensions=rule.max_extensions,
+            extension_days=rule.extension_days,
+            remind_before_days=rule.remind_before_days,
+            effective_from=rule.effective_from,
+        )
+
+    @property
+    def is_working_days(self) -> bool:
+        return self.day_kind == DayKind.WORKING
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedHoliday:
+    """A non-working weekday passed over: a public holiday (by name) or an extra day off from a day swap."""
+
+    day: datetime.date
+    name_vi: str
+    name_en: str
+    is_day_swap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DueDate:
+    """A computed deadline: when it is due, under which rule, and how it was computed."""
+
+    due_at: datetime.datetime  # end of the last day, Asia/Ho_Chi_Minh, aware
+    due_date: datetime.date
+    start_date: datetime.date
+    rule: RuleSnapshot
+    extensions: int
+    suspended_days: int  # days that would have counted but the clock was stopped
+    weekend_days: int  # weekend days passed over
+    holidays: tuple[SkippedHoliday, ...]  # public holidays and swapped days off passed over, in order
+    makeup_workdays: tuple[datetime.date, ...]  # weekend days worked (make-up days) that counted
+    remind_date: datetime.date  # `rule.remind_before_days` working days before the due date
+    explanation: str  # one Vietnamese sentence
+    explanation_en: str
+
+    def explanation_in(self, lang: str) -> str:
+        return self.explanation_en if lang.startswith("en") else self.explanation
+
+
+@dataclass
+class _Count:
+    """The walk over the calendar, and what it passed over (for the explanation)."""
+
+    calendar: WorkingCalendar
+    working_days: bool
+    suspended: frozenset[datetime.date]
+    suspended_days: int = 0
+    weekend_days: int = 0
+    holidays: list[SkippedHoliday] = field(default_factory=list)
+    makeup_workdays: list[datetime.date] = field(default_factory=list)
+    moved_last_day: bool = False  # calendar days: a last day on a non-working day moved to the next working day
+
+    def period(self, after: datetime.date, days: int) -> datetime.date:
+        """The last day of a period of `days` counted from the day after `after`."""
+        counted = 0
+        last = after
+        for info in self.calendar.days_after(after):
+            if counted == days:
+                break
+            last = info.day
+            if self.working_days and not info.is_working:
+                self._pass_over(info)
+            elif info.day in self.suspended:
+                self.suspended_days += 1
+            else:
+                counted += 1
+                if self.working_days and info.reason in (DayReason.MAKEUP_WORKDAY, DayReason.SWAP_WORKING_DAY):
+                    self.makeup_workdays.append(info.day)
+        while not (info := self.calendar.day(last)).is_working:
+            self.moved_last_day = True
+            self._pass_over(info)
+            last += calendar.ONE_DAY
+        return last
+
+    def _pass_over(self, info: DayInfo) -> None:
+        if info.reason == DayReason.WEEKEND:
+            self.weekend_days += 1
+        else:
+            self.holidays.append(
+                SkippedHoliday(info.day, info.name_vi, info.name_en, is_day_swap=info.reason == DayReason.SWAP_DAY_OFF)
+            )
+
+
+def compute_due(
+    *,
+    rule_code: str,
+    start: datetime.date | datetime.datetime,
+    suspended_days: Iterable[Suspension] = (),
+    extensions: int = 0,
+    today: datetime.date | None = None,
+) -> DueDate:
+    """The due date of rule `rule_code` for a clock started by an event on `start`.
+
+    `start`: the date of the starting event (an aware datetime is taken in Asia/Ho_Chi_Minh); the rule
+    version in force on that date applies. `suspended_days`: inclusive (first, last) date periods during which
+    the clock was stopped. `extensions`: how many extensions were granted (at most the rule's
+    `max_extensions`). `today`: defaults to today in Asia/Ho_Chi_Minh; a start after it is refused.
+
+    Raises a DeadlineError subclass (RuleNotFound, StartInFuture, TooManyExtensions, InvalidInput).
+    """
+    try:
+        start_date = calendar.local_date(start)
+    except ValueError:
+        raise InvalidInput(
+            f"Thời điểm bắt đầu {start.isoformat()} thiếu múi giờ: hãy truyền ngày, hoặc thời điểm có múi giờ.",
+            f"The start {start.isoformat()} has no time zone: pass a date or an aware datetime.",
+        ) from None
+    today = today or calendar.today()
+    if start_date > today:
+        raise StartInFuture(start=start_date, today=today)
+    if extensions < 0:
+        raise InvalidInput(
+            f"Số lần gia hạn không được âm (nhận được {extensions}).",
+            f"The number of extensions cannot be negative (got {extensions}).",
+        )
+    rule = RuleSnapshot.of(rule_in_force(rule_code, start_date))
+    if extensions > rule.max_extensions:
+        raise TooManyExtensions(
+            code=rule.code, citation=rule.citation, requested=extensions, allowed=rule.max_extensions
+        )
+    suspended = _suspended_dates(suspended_days, after=start_date)
+
+    legal_calendar = calendar.get_calendar()
+    count = _Count(legal_calendar, working_days=rule.is_working_days, suspended=suspended)
+    due_date = count.period(start_date, rule.days)
+    for _ in range(extensions):
+        due_date = count.period(due_date, rule.extension_days)
+
+    remind_date = max(
+        legal_calendar.add_working_days(due_date, -rule.remind_before_days), start_date + calendar.ONE_DAY
+    )
+    return DueDate(
+        due_at=calendar.end_of_day(due_date),
+        due_date=due_date,
+        start_date=start_date,
+        rule=rule,
+        extensions=extensions,
+        suspended_days=count.suspended_days,
+        weekend_days=count.weekend_days,
+        holidays=tuple(count.holidays),
+        makeup_workdays=tuple(count.makeup_workdays),
+        remind_date=remind_date,
+        explanation=_explain_vi(due_date, start_date, rule, extensions, count),
+        explanation_en=_explain_en(due_date, start_date, rule, extensions, count),
+    )
+
+
+def _suspended_dates(periods: Iterable[Suspension], *, after: datetime.date) -> frozenset[datetime.date]:
+    dates: set[datetime.date] = set()
+    for period in periods:
+        try:
+            first, last = (calendar.local_date(value) for value in period)
+        except (TypeError, ValueError):
+            raise InvalidInput(
+                f"Thời gian tạm đình chỉ {period!r} không hợp lệ: cần một cặp (ngày bắt đầu, ngày kết thúc).",
+                f"Suspension {period!r} is invalid: expected a (first day, last day) pair of dates.",
+            ) from None
+        if last < first:
+            raise InvalidInput(
+                f"Thời gian tạm đình chỉ kết thúc ngày {last.isoformat()} trước ngày bắt đầu {first.isoformat()}.",
+                f"The suspension ends on {last.isoformat()}, before it starts on {first.isoformat()}.",
+            )
+        day = max(first, after + calendar.ONE_DAY)
+        while day <= last:
+            dates.add(day)
+            day += calendar.ONE_DAY
+    return frozenset(dates)
+
+
+# ---- the explanation ---------------------------------------------------------------------------------------
+
+
+def _holiday_groups(holidays: list[SkippedHoliday], *, lang: str) -> list[tuple[str, int]]:
+    """Holidays passed over, grouped by holiday (all days of Tết together), in calendar order."""
+    groups: dict[str, int] = {}
+    for holiday in holidays:
+        label = _holiday_label(holiday, lang=lang)
+        groups[label] = groups.get(label, 0) + 1
+    return list(groups.items())
+
+
+def _holiday_label(holiday: SkippedHoliday, *, lang: str) -> str:
+    name_vi = holiday.name_vi.split("; ")[0]
+    name_en = holiday.name_en.split("; ")[0]
+    if holiday.is_day_swap:
+        return f"nghỉ thêm theo hoán đổi ({name_vi})" if lang == "vi" else f"extra day off by day swap ({name_en})"
+    if "Lunar New Year" in name_en:
+        return "nghỉ Tết Nguyên Đán" if lang == "vi" else "off for Lunar New Year (Tết)"
+    if "substituted" in name_en:
+        return "nghỉ hoán đổi " + name_vi.removeprefix("Ngày nghỉ ").strip() if lang == "vi" else f"off in lieu ({name_en})"
+    if lang == "vi":
+        name = name_vi.removesuffix(" (nghỉ bù)")
+        return "nghỉ lễ " + name.removeprefix("Ngày ") if name.startswith("Ngày ") else "nghỉ " + name
+    return "off for " + name_en.removesuffix(" (observed)")
+
+
+def _join(items: list[str], *, lang: str) -> str:
+    conjunction = " và " if lang == "vi" else " and "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + conjunction + items[-1]
+
+
+def _unit(rule: RuleSnapshot, count: int, *, lang: str) -> str:
+    if lang == "vi":
+        return "ngày làm việc" if rule.is_working_days else "ngày"
+    kind = "working day" if rule.is_working_days else "calendar day"
+    return kind if count == 1 else kind + "s"
+
+
+def _skipped_vi(count: _Count) -> str:
+    parts = [f"{count.weekend_days} ngày cuối tuần"] if count.weekend_days else []
+    parts += [f"{days} ngày {label}" for label, days in _holiday_groups(count.holidays, lang="vi")]
+    return _join(parts, lang="vi") if parts else ""
+
+
+def _skipped_en(count: _Count) -> str:
+    parts = [f"{count.weekend_days} weekend day{'s' if count.weekend_days > 1 else ''}"] if count.weekend_days else []
+    parts += [f"{days} day{'s' if days > 1 else ''} {label}" for label, days in _holiday_groups(count.holidays, lang="en")]
+    return _join(parts, lang="en") if parts else ""
+
+
+def _explain_vi(
+    due: datetime.date, start: datetime.date, rule: RuleSnapshot, extensions: int, count: _Count
+) -> str:
+    unit = _unit(rule, rule.days, lang="vi")
+    text = (
+        f"Hạn {due.isoformat()}: tính {rule.days} {unit} kể từ ngày tiếp theo ngày {start.isoformat()} "
+        f"theo quy tắc {rule.code} ({rule.citation}; phiên bản có hiệu lực từ {rule.effective_from.isoformat()})"
+    )
+    if extensions:
+        text += f", cộng {extensions} lần gia hạn, mỗi lần {rule.extension_days} {unit} (+{extensions * rule.extension_days} {unit})"
+    if count.suspended_days:
+        text += f", đồng hồ dừng {count.suspended_days} {unit} do tạm đình chỉ"
+    skipped = _skipped_vi(count)
+    if skipped and rule.is_working_days:
+        text += f", bỏ qua {skipped}"
+    elif skipped:
+        text += f"; ngày cuối cùng của thời hạn là ngày nghỉ nên hạn chuyển sang ngày làm việc tiếp theo, bỏ qua {skipped}"
+    if count.makeup_workdays:
+        days = _join([f"{_WEEKDAYS_VI[day.weekday()]} {day.isoformat()}" for day in count.makeup_workdays], lang="vi")
+        text += f", có tính ngày làm bù {days}"
+    return text + "."
+
+
+def _explain_en(
+    due: datetime.date, start: datetime.date, rule: RuleSnapshot, extensions: int, count: _Count
+) -> str:
+    text = (
+        f"Due {due.isoformat()}: {rule.days} {_unit(rule, rule.days, lang='en')} counted from the day after "
+        f"{start.isoformat()} under rule {rule.code} ({rule.citation}; version in force from "
+        f"{rule.effective_from.isoformat()})"
+    )
+    if extensions:
+        text += (
+            f", plus {extensions} extension{'s' if extensions > 1 else ''} of {rule.extension_days} "
+            f"{_unit(rule, rule.extension_days, lang='en')} each (+{extensions * rule.extension_days})"
+        )
+    if count.suspended_days:
+        text += (
+            f", the clock stopped for {count.suspended_days} {_unit(rule, count.suspended_days, lang='en')} "
+            "(suspension)"
+        )
+    skipped = _skipped_en(count)
+    if skipped and rule.is_working_days:
+        text += f", skipping {skipped}"
+    elif skipped:
+        text += f"; the last day fell on a day off, so the deadline moves to the next working day, skipping {skipped}"
+    if count.makeup_workdays:
+        days = _join([f"{_WEEKDAYS_EN[day.weekday()]} {day.isoformat()}" for day in count.makeup_workdays], lang="en")
+        text += f", counting the make-up working day{'s' if len(count.makeup_workdays) > 1 else ''} {days}"
+    return text + "."

@@ -1,0 +1,211 @@
+"""The only module that talks to SpiffWorkflow.
+
+It parses BPMN into specs, runs workflows with the safe script engine, and (de)serializes their state.
+A case's state never repeats the process definition: the spec is stored once per `ProcessVersion`,
+restored once per process and kept in memory, and handed to the deserializer directly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from lxml import etree
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from workflows import expressions
+from workflows.handlers import HANDLERS, HandlerContext
+
+EngineError = SpiffWorkflowException
+
+
+class SafeScriptEngine(PythonScriptEngine):
+    """Evaluates whitelisted expressions only; runs no scripts; calls registered handlers for service tasks."""
+
+    def __init__(self, context: HandlerContext | None = None) -> None:
+        super().__init__()
+        self.context = context
+
+    def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        data = dict(task.data)
+        if external_context:
+            data.update(external_context)
+        try:
+            return expressions.evaluate(expression, data)
+        except expressions.ExpressionError as error:
+            raise EngineError(f"{task.task_spec.bpmn_id}: {error}") from None
+
+    def execute(self, task: Any, script: str, external_context: dict[str, Any] | None = None) -> Any:
+        raise EngineError(f"{task.task_spec.bpmn_id}: scripts are not allowed in Lắng Nghe processes")
+
+    def call_service(self, task: Any, operation_name: str = "", operation_params: dict[str, Any] | None = None, **_: Any) -> str:
+        handler = HANDLERS.get(operation_name)
+        if handler is None:
+            raise EngineError(f"{task.task_spec.bpmn_id}: no service-task handler named {operation_name!r}")
+        if self.context is None:
+            raise EngineError(f"{task.task_spec.bpmn_id}: service tasks need a case context")
+        self.context.data = task.data
+        self.context.element_id = task.task_spec.bpmn_id
+        params = {name: param["value"] for name, param in (operation_params or {}).items()}
+        result = handler(self.context, **params)
+        return json.dumps(result)
+
+
+class _SharedSpecConverter(BpmnWorkflowConverter):
+    """Leaves the process definition out of each case's state; it is given back from the version's cache."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None, **_: Any) -> BpmnWorkflow:
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_spec_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+_state_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _SharedSpecConverter}))
+STATE_FORMAT = _state_serializer.VERSION
+
+
+@dataclass(frozen=True)
+class Specs:
+    """A parsed process, ready to run."""
+
+    spec: Any
+    subprocess_specs: dict[str, Any]
+
+    def serialize(self) -> dict[str, Any]:
+        return {
+            "spec": _spec_serializer.to_dict(self.spec),
+            "subprocess_specs": {name: _spec_serializer.to_dict(s) for name, s in self.subprocess_specs.items()},
+        }
+
+    @classmethod
+    def restore(cls, stored: dict[str, Any]) -> Specs:
+        registry = _spec_serializer.registry
+        return cls(
+            registry.restore(stored["spec"]),
+            {name: registry.restore(s) for name, s in stored["subprocess_specs"].items()},
+        )
+
+
+def parse(root: etree._Element, process_id: str, *, filename: str = "process.bpmn") -> Specs:
+    """Parse an already safely-parsed BPMN document (see `workflows.validation`); raises EngineError."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.add_bpmn_xml(root, filename=filename)
+    return Specs(parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    id: UUID
+    element_id: str
+    title: str
+    lane: str | None
+    properties: dict[str, str]
+    data: dict[str, Any]
+    documentation: str
+
+
+class Runner:
+    """One workflow in memory: start or load it, complete tasks, dump the state."""
+
+    def __init__(self, workflow: BpmnWorkflow) -> None:
+        self.workflow = workflow
+
+    @classmethod
+    def start(cls, specs: Specs, data: dict[str, Any], context: HandlerContext | None = None) -> Runner:
+        workflow = BpmnWorkflow(specs.spec, specs.subprocess_specs, script_engine=SafeScriptEngine(context))
+        workflow.data.update(data)
+        start = workflow.task_tree
+        start.data.update(data)
+        runner = cls(workflow)
+        runner.advance()
+        return runner
+
+    @classmethod
+    def load(cls, specs: Specs, state: dict[str, Any], context: HandlerContext | None = None) -> Runner:
+        workflow = _state_serializer.from_dict(state, spec=specs.spec, subprocess_specs=specs.subprocess_specs)
+        workflow.script_engine = SafeScriptEngine(context)
+        return cls(workflow)
+
+    def dump(self) -> dict[str, Any]:
+        return _state_serializer.to_dict(self.workflow)
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.workflow.is_completed())
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return dict(self.workflow.data)
+
+    def advance(self) -> None:
+        self.workflow.refresh_waiting_tasks()
+        self.workflow.do_engine_steps()
+
+    def ready_tasks(self) -> list[ReadyTask]:
+        return [_ready(task) for task in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+    def ready_task(self, task_id: UUID) -> ReadyTask | None:
+        task = self.workflow.get_task_from_id(task_id)
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            return None
+        return _ready(task)
+
+    def complete(self, task_id: UUID, data: dict[str, Any]) -> None:
+        task = self.workflow.get_task_from_id(task_id)
+        task.data.update(data)
+        task.run()
+        self.advance()
+
+    def path(self) -> list[str]:
+        """Element ids of the steps completed so far, in order."""
+        done = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
+        return [t.task_spec.bpmn_id for t in sorted(done, key=lambda t: t.last_state_change)]
+
+
+def _ready(task: Any) -> ReadyTask:
+    spec = task.task_spec
+    return ReadyTask(
+        id=task.id,
+        element_id=spec.bpmn_id,
+        title=spec.bpmn_name or spec.bpmn_id,
+        lane=spec.lane,
+        properties=dict(spec.extensions.get("properties", {})),
+        data=task.data,
+        documentation=spec.documentation or "",
+    )
+
+
+def element_properties(specs: Specs) -> dict[str, dict[str, str]]:
+    """Extension properties of every element, by element id."""
+    return {
+        spec.bpmn_id: dict(getattr(spec, "extensions", {}).get("properties", {}))
+        for spec in _all_task_specs(specs)
+        if getattr(spec, "bpmn_id", None)
+    }
+
+
+def _all_task_specs(specs: Specs) -> Iterable[Any]:
+    yield from specs.spec.task_specs.values()
+    for sub in specs.subprocess_specs.values():
+        yield from sub.task_specs.values()

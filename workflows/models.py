@@ -1,0 +1,177 @@
+"""The engine's records: process versions, running instances and the side tables rebuilt on every save.
+
+A `WorkflowInstance` holds the engine state of one case (a petition, a consultation) and is written only
+by `workflows.services`, in one load → act → save transaction guarded by `lock_version`. `HumanTask`
+(the inbox) and `CaseEvent` (the audit trail) are written in that same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Role, Unit
+
+
+class ProcessVersionQuerySet(models.QuerySet["ProcessVersion"]):
+    def in_force(self, process_key: str, on: datetime.date | None = None) -> ProcessVersion | None:
+        """The version new cases start on: the newest published one already in effect."""
+        on = on or timezone.localdate()
+        return self.filter(process_key=process_key, effective_from__lte=on).order_by("-effective_from", "-number").first()
+
+
+class ProcessVersion(models.Model):
+    """One published BPMN process. Immutable: a change is a new version; cases pin the version they started on."""
+
+    process_key = models.CharField(_("mã quy trình"), max_length=100, db_index=True)
+    number = models.PositiveIntegerField(_("phiên bản"))
+    name = models.CharField(_("tên"), max_length=255)
+    bpmn_xml = models.TextField(_("BPMN XML"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    spec = models.JSONField(_("đặc tả đã biên dịch"), help_text=_("Serialized SpiffWorkflow spec, parsed once."))
+    effective_from = models.DateField(_("có hiệu lực từ"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ban hành"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    published_at = models.DateTimeField(_("ban hành lúc"), default=timezone.now)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = ProcessVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phiên bản quy trình")
+        verbose_name_plural = _("phiên bản quy trình")
+        constraints = [models.UniqueConstraint(fields=["process_key", "number"], name="process_version_unique_number")]
+        ordering = ["process_key", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.process_key} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise ValueError("A published process version is immutable; publish a new version instead.")
+        super().save(*args, **kwargs)
+
+
+class ProcessBinding(models.Model):
+    """Which process runs which kind of case (petition type, consultation)."""
+
+    subject_type = models.CharField(_("loại hồ sơ"), max_length=64, unique=True)
+    process_key = models.CharField(_("mã quy trình"), max_length=100)
+
+    class Meta:
+        verbose_name = _("quy trình áp dụng")
+        verbose_name_plural = _("quy trình áp dụng")
+
+    def __str__(self) -> str:
+        return f"{self.subject_type} → {self.process_key}"
+
+
+class InstanceStatus(models.TextChoices):
+    RUNNING = "running", _("Đang xử lý")
+    COMPLETED = "completed", _("Đã kết thúc")
+
+
+class WorkflowInstance(models.Model):
+    """The engine state of one case, pinned to the process version it started on."""
+
+    process_version = models.ForeignKey(
+        ProcessVersion, verbose_name=_("phiên bản quy trình"), on_delete=models.PROTECT, related_name="instances"
+    )
+    subject_type = models.CharField(_("loại hồ sơ"), max_length=64)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị xử lý"), on_delete=models.PROTECT, related_name="workflow_instances"
+    )
+    reference = models.CharField(_("số hiệu"), max_length=64, db_index=True)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    state = models.JSONField(_("trạng thái máy quy trình"))
+    lock_version = models.PositiveIntegerField(default=0)
+    status = models.CharField(_("tình trạng"), max_length=16, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now)
+    completed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ quy trình")
+        verbose_name_plural = _("hồ sơ quy trình")
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.title}"
+
+
+class HumanTask(models.Model):
+    """A step waiting for an official: the inbox. Rebuilt from the engine state on every save."""
+
+    instance = models.ForeignKey(WorkflowInstance, on_delete=models.CASCADE, related_name="tasks")
+    task_id = models.UUIDField(unique=True, help_text=_("SpiffWorkflow task id"))
+    element_id = models.CharField(_("mã bước"), max_length=100)
+    title = models.CharField(_("bước"), max_length=255)
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="tasks")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người được giao"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tasks",
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_tasks",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    public_status = models.CharField(_("trạng thái cho người dân"), max_length=255, blank=True)
+    due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
+    created_at = models.DateTimeField(_("bắt đầu lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("việc cần làm")
+        verbose_name_plural = _("việc cần làm")
+        indexes = [models.Index(fields=["unit", "role"]), models.Index(fields=["due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.instance.reference}"
+
+
+class CaseEvent(models.Model):
+    """The append-only audit trail: who did what, when, with which data. Never updated, never deleted."""
+
+    instance = models.ForeignKey(WorkflowInstance, on_delete=models.PROTECT, related_name="events")
+    created_at = models.DateTimeField(_("lúc"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    kind = models.CharField(_("loại sự kiện"), max_length=64)
+    element_id = models.CharField(_("mã bước"), max_length=100, blank=True)
+    summary = models.CharField(_("nội dung"), max_length=500)
+    public_text = models.CharField(
+        _("nội dung công khai"), max_length=500, blank=True, help_text=_("Để trống nếu sự kiện chỉ dùng nội bộ.")
+    )
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký xử lý")
+        verbose_name_plural = _("nhật ký xử lý")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.summary}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("The audit trail is append-only.")

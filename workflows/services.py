@@ -1,0 +1,290 @@
+"""Writes to the engine: publish a process version, start a case, claim and complete tasks.
+
+Every change runs one load → act → save cycle inside one transaction. The save is a conditional UPDATE on
+`lock_version`: if someone else saved first, the caller gets `Conflict` (HTTP 409) and nothing is written.
+`HumanTask` rows and `CaseEvent` rows are written in the same transaction, so they never disagree with the
+engine state. A failing handler or expression rolls everything back: the case stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from organisation.models import Role, Unit
+from organisation.selectors import holds_role, leads
+from workflows import engine, forms
+from workflows.handlers import HandlerContext, HandlerError
+from workflows.models import (
+    CaseEvent,
+    HumanTask,
+    InstanceStatus,
+    ProcessBinding,
+    ProcessVersion,
+    WorkflowInstance,
+)
+from workflows.validation import ValidatedProcess
+
+logger = logging.getLogger(__name__)
+User = AbstractBaseUser | AnonymousUser
+
+
+class WorkflowError(Exception):
+    """Base of the errors the API turns into JSON with a stable `code`."""
+
+    code = "workflow_error"
+    status = 400
+
+
+class Conflict(WorkflowError):
+    code = "conflict"
+    status = 409
+
+
+class NotAllowed(WorkflowError):
+    code = "permission_denied"
+    status = 403
+
+
+class NoProcess(WorkflowError):
+    code = "no_process"
+    status = 400
+
+
+_specs_cache: dict[int, engine.Specs] = {}
+
+
+def specs_for(version: ProcessVersion) -> engine.Specs:
+    """Versions are immutable, so a restored spec is kept for the life of the process."""
+    specs = _specs_cache.get(version.pk)
+    if specs is None:
+        specs = _specs_cache[version.pk] = engine.Specs.restore(version.spec)
+    return specs
+
+
+@transaction.atomic
+def publish_process(
+    *,
+    validated: ValidatedProcess,
+    effective_from: datetime.date | None = None,
+    published_by: AbstractBaseUser | None = None,
+    note: str = "",
+) -> ProcessVersion:
+    """Publish a validated process as its next version number."""
+    last = ProcessVersion.objects.filter(process_key=validated.process_id).aggregate(n=Max("number"))["n"] or 0
+    return ProcessVersion.objects.create(
+        process_key=validated.process_id,
+        number=last + 1,
+        name=validated.name,
+        bpmn_xml=validated.xml,
+        sha256=validated.sha256,
+        spec=validated.specs.serialize(),
+        effective_from=effective_from or timezone.localdate(),
+        published_by=published_by,
+        note=note,
+    )
+
+
+def version_for(subject_type: str, on: datetime.date | None = None) -> ProcessVersion:
+    binding = ProcessBinding.objects.filter(subject_type=subject_type).first()
+    version = ProcessVersion.objects.in_force(binding.process_key, on) if binding else None
+    if version is None:
+        raise NoProcess(f"Chưa có quy trình xử lý cho loại «{subject_type}» / no published process for {subject_type!r}")
+    return version
+
+
+def create_instance(*, subject_type: str, unit: Unit, reference: str, title: str) -> WorkflowInstance:
+    """Create a case's engine record on the process version in force; `run_instance` then starts it.
+
+    Two steps so that the subject (petition, consultation) can be saved in between, in the same transaction,
+    before any handler looks for it.
+    """
+    version = version_for(subject_type)
+    return WorkflowInstance.objects.create(
+        process_version=version, subject_type=subject_type, unit=unit, reference=reference, title=title, state={}
+    )
+
+
+def run_instance(
+    instance: WorkflowInstance,
+    *,
+    data: dict[str, Any],
+    summary: str,
+    public_text: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> WorkflowInstance:
+    """Run a new case to its first waiting step. Call inside the caller's transaction."""
+    context = HandlerContext(instance=instance, data=data, actor=actor)
+    context.record("started", summary, public_text=public_text)
+    runner = _act(lambda: engine.Runner.start(specs_for(instance.process_version), data, context))
+    _save(instance, runner, context, expected_lock_version=instance.lock_version)
+    return instance
+
+
+def load(instance: WorkflowInstance, *, actor: User | None = None) -> tuple[engine.Runner, HandlerContext]:
+    context = HandlerContext(instance=instance, data={}, actor=actor if isinstance(actor, AbstractBaseUser) else None)
+    return engine.Runner.load(specs_for(instance.process_version), instance.state, context), context
+
+
+def check_can_act(task: HumanTask, user: User) -> None:
+    """An official acts on a task of their role in its unit; an assigned task belongs to its assignee (or a leader)."""
+    if not holds_role(user, unit=task.unit, role=task.role) and not (
+        task.role == Role.UNIT_LEADER and leads(user, unit=task.unit)
+    ):
+        raise NotAllowed("Bạn không có vai trò xử lý bước này / you do not hold the role for this step")
+    if task.assignee_id and task.assignee_id != user.pk and not leads(user, unit=task.unit):
+        raise NotAllowed("Bước này đã giao cho cán bộ khác / this step is assigned to another official")
+    if task.claimed_by_id and task.claimed_by_id != user.pk:
+        raise Conflict("Bước này đã có cán bộ khác nhận xử lý / another official has claimed this step")
+
+
+def claim_task(*, task: HumanTask, user: AbstractBaseUser) -> HumanTask:
+    """Claim with a conditional UPDATE, so two officials claiming at once get one winner."""
+    check_can_act(task, user)
+    with transaction.atomic():
+        claimed = HumanTask.objects.filter(pk=task.pk, claimed_by__isnull=True).update(
+            claimed_by=user, claimed_at=timezone.now()
+        )
+        if not claimed:
+            task.refresh_from_db()
+            if task.claimed_by_id == user.pk:
+                return task
+            raise Conflict("Bước này đã có cán bộ khác nhận xử lý / another official has claimed this step")
+        CaseEvent.objects.create(
+            instance=task.instance, kind="claimed", actor=user, element_id=task.element_id, summary=f"Nhận xử lý: {task.title}"
+        )
+    task.refresh_from_db()
+    return task
+
+
+def task_fields(task: HumanTask) -> list[forms.FormField]:
+    spec = specs_for(task.instance.process_version)
+    return forms.parse_fields(engine.element_properties(spec).get(task.element_id, {}))
+
+
+def complete_task(
+    *,
+    task_id: UUID,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    strict: bool = True,
+    expected_lock_version: int | None = None,
+) -> WorkflowInstance:
+    """Complete a ready task with its form data and advance the case to its next waiting step.
+
+    Takes no row lock while computing: the final conditional UPDATE on `lock_version` decides the winner;
+    a loser raises Conflict and its transaction (handlers' writes included) rolls back.
+    """
+    with transaction.atomic():
+        task = HumanTask.objects.select_related("instance__process_version", "unit").filter(task_id=task_id).first()
+        if task is None:
+            raise Conflict("Bước này đã được xử lý hoặc không còn tồn tại / this step is already done or gone")
+        check_can_act(task, user)
+        instance = task.instance
+        if expected_lock_version is not None and expected_lock_version != instance.lock_version:
+            raise Conflict("Hồ sơ đã thay đổi, hãy tải lại / the case changed, reload it")
+        cleaned = forms.clean(task_fields(task), data, strict=strict, unit=instance.unit)
+        runner, context = load(instance, actor=user)
+        ready = runner.ready_task(task_id)
+        if ready is None:
+            raise Conflict("Bước này đã được xử lý / this step is already done")
+        context.element_id = ready.element_id
+        context.record(
+            "task_completed", f"Hoàn thành: {ready.title}", public_text=ready.properties.get("public_done", ""), data=cleaned
+        )
+        _act(lambda: runner.complete(task_id, cleaned))
+        _save(instance, runner, context, expected_lock_version=instance.lock_version)
+        return instance
+
+
+T = TypeVar("T")
+
+
+def _act(step: Callable[[], T]) -> T:
+    """Run engine work; a handler's or an expression's failure becomes a clear 400 and the transaction rolls back."""
+    try:
+        return step()
+    except WorkflowError:
+        raise
+    except (engine.EngineError, HandlerError) as error:
+        cause = error.__cause__ or error.__context__
+        if isinstance(cause, WorkflowError):
+            raise cause from None
+        raise WorkflowError(str(error)) from None
+
+
+def _save(
+    instance: WorkflowInstance, runner: engine.Runner, context: HandlerContext, *, expected_lock_version: int | None
+) -> None:
+    """Write the state (conditionally), then the inbox and the audit trail, in the caller's transaction."""
+    now = timezone.now()
+    completed = runner.completed
+    instance.state = runner.dump()
+    instance.status = InstanceStatus.COMPLETED if completed else InstanceStatus.RUNNING
+    instance.completed_at = now if completed else None
+    instance.updated_at = now
+    if expected_lock_version is None:
+        instance.save()
+    else:
+        updated = WorkflowInstance.objects.filter(pk=instance.pk, lock_version=expected_lock_version).update(
+            state=instance.state,
+            status=instance.status,
+            completed_at=instance.completed_at,
+            updated_at=now,
+            unit=instance.unit,
+            lock_version=expected_lock_version + 1,
+        )
+        if not updated:
+            raise Conflict("Hồ sơ vừa được người khác cập nhật / someone else saved this case first")
+        instance.lock_version = expected_lock_version + 1
+    _sync_tasks(instance, runner.ready_tasks())
+    CaseEvent.objects.bulk_create(context.events)
+    context.events.clear()
+
+
+def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask]) -> None:
+    """Make the inbox rows of this case match the engine's ready tasks; keep claims of tasks still waiting."""
+    wanted = {task.id: task for task in ready}
+    existing = {row.task_id: row for row in HumanTask.objects.filter(instance=instance)}
+    stale = [row.pk for task_id, row in existing.items() if task_id not in wanted]
+    if stale:
+        HumanTask.objects.filter(pk__in=stale).delete()
+    new_rows = []
+    for task_id, task in wanted.items():
+        if task_id in existing:
+            continue
+        role = Role.from_lane(task.lane)
+        if role is None:  # validation refuses such diagrams; an old version must not crash the inbox
+            logger.error("Task %s of %s has no role lane", task.element_id, instance.reference)
+            role = Role.UNIT_LEADER
+        new_rows.append(
+            HumanTask(
+                instance=instance,
+                task_id=task_id,
+                element_id=task.element_id,
+                title=task.title,
+                role=role,
+                unit=instance.unit,
+                assignee=_assignee(task),
+                public_status=task.properties.get("public_status", ""),
+            )
+        )
+    HumanTask.objects.bulk_create(new_rows)
+
+
+def _assignee(task: engine.ReadyTask) -> AbstractBaseUser | None:
+    variable = task.properties.get("assignee")
+    username = task.data.get(variable) if variable else None
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username).first()
