@@ -39,7 +39,7 @@ class VersionStatusFilter(admin.SimpleListFilter):
         return None
 
 
-def _current_version_pk() -> QuerySet[DeadlineRule]:
+def _current_version_pk() -> QuerySet[DeadlineRule, Any]:
     """For a row of the outer query: the pk of its rule's version in force today."""
     return (
         DeadlineRule.objects.filter(code=OuterRef("code"), effective_from__lte=calendar.today())
@@ -49,7 +49,7 @@ def _current_version_pk() -> QuerySet[DeadlineRule]:
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DeadlineRuleAdmin(admin.ModelAdmin):
     list_display = (
         "code",
         "name_vi",
@@ -143,7 +143,7 @@ class DeadlineRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(DaySwap)
-class DaySwapAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DaySwapAdmin(admin.ModelAdmin):
     list_display = ("date", "weekday", "kind", "reason", "legal_basis", "updated_at")
     list_filter = ("kind", "date")
     search_fields = ("reason", "legal_basis")

@@ -86,13 +86,14 @@ class InvalidInput(DeadlineError):
 class RuleVersionFrozen(DeadlineError):
     """A rule version already in force is never edited in place: legal staff add a new version instead."""
 
-    def __init__(self, *, code: str, effective_from: datetime.date, fields: list[str]) -> None:
+    def __init__(
+        self, *, code: str, effective_from: datetime.date, fields: list[str], labels_vi: list[str] | None = None
+    ) -> None:
         self.code = code
         self.fields = fields
-        names = ", ".join(fields)
         super().__init__(
             f"Quy tắc thời hạn «{code}» có hiệu lực từ {effective_from.isoformat()} đã được áp dụng nên không sửa "
-            f"được ({names}); hãy tạo phiên bản mới với ngày hiệu lực mới.",
+            f"được ({', '.join(labels_vi or fields)}); hãy tạo phiên bản mới với ngày hiệu lực mới.",
             f"Deadline rule '{code}' in force since {effective_from.isoformat()} has already applied and cannot be "
-            f"edited ({names}); add a new version with a new effective date.",
+            f"edited ({', '.join(fields)}); add a new version with a new effective date.",
         )

@@ -83,6 +83,11 @@ class DeadlineRule(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.days} {self.get_day_kind_display()}, từ {self.effective_from:%Y-%m-%d})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            self._check_not_frozen()
+        super().save(*args, **kwargs)
+
     @property
     def is_working_days(self) -> bool:
         return self.day_kind == DayKind.WORKING
@@ -110,12 +115,12 @@ class DeadlineRule(models.Model):
             return
         changed = [name for name in self.FROZEN_FIELDS if getattr(original, name) != getattr(self, name)]
         if changed:
-            raise RuleVersionFrozen(code=original.code, effective_from=original.effective_from, fields=changed)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            self._check_not_frozen()
-        super().save(*args, **kwargs)
+            raise RuleVersionFrozen(
+                code=original.code,
+                effective_from=original.effective_from,
+                fields=changed,
+                labels_vi=[str(getattr(self._meta.get_field(name), "verbose_name", name)) for name in changed],
+            )
 
 
 class SwapKind(models.TextChoices):
@@ -136,7 +141,10 @@ class DaySwap(models.Model):
         _("lý do"), max_length=255, help_text=_("Ví dụ: nghỉ bù dịp Quốc khánh, làm bù thứ Bảy 22/08/2026.")
     )
     legal_basis = models.CharField(
-        _("căn cứ"), max_length=255, blank=True, help_text=_("Văn bản cho phép hoán đổi, ví dụ thông báo của Bộ Nội vụ.")
+        _("căn cứ"),
+        max_length=255,
+        blank=True,
+        help_text=_("Văn bản cho phép hoán đổi, ví dụ thông báo của Bộ Nội vụ."),
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ngày sửa"), auto_now=True)
@@ -149,19 +157,6 @@ class DaySwap(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} — {self.get_kind_display()}: {self.reason}"
 
-    def clean(self) -> None:
-        super().clean()
-        if not isinstance(self.date, datetime.date) or not self.kind:
-            return
-        without_swap = calendar.WorkingCalendar().package_day(self.date)
-        if self.kind == SwapKind.DAY_OFF and not without_swap.is_working:
-            message = _("Ngày %(date)s đã là ngày nghỉ (%(why)s): chỉ ghi ngày nghỉ thêm vào một ngày làm việc.")
-            why = without_swap.name_vi or _("cuối tuần")
-            raise ValidationError({"date": ValidationError(message, params={"date": self.date.isoformat(), "why": why})})
-        if self.kind == SwapKind.WORKING_DAY and without_swap.is_working:
-            message = _("Ngày %(date)s đã là ngày làm việc: chỉ ghi ngày làm bù vào ngày cuối tuần hoặc ngày lễ.")
-            raise ValidationError({"date": ValidationError(message, params={"date": self.date.isoformat()})})
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         self._invalidate_calendar()
@@ -170,6 +165,21 @@ class DaySwap(models.Model):
         result = super().delete(*args, **kwargs)
         self._invalidate_calendar()
         return result
+
+    def clean(self) -> None:
+        super().clean()
+        if not isinstance(self.date, datetime.date) or not self.kind:
+            return
+        without_swap = calendar.WorkingCalendar().package_day(self.date)
+        if self.kind == SwapKind.DAY_OFF and not without_swap.is_working:
+            message = _("Ngày %(date)s đã là ngày nghỉ (%(why)s): chỉ ghi ngày nghỉ thêm vào một ngày làm việc.")
+            why = without_swap.name_vi or _("cuối tuần")
+            raise ValidationError(
+                {"date": ValidationError(message, params={"date": self.date.isoformat(), "why": why})}
+            )
+        if self.kind == SwapKind.WORKING_DAY and without_swap.is_working:
+            message = _("Ngày %(date)s đã là ngày làm việc: chỉ ghi ngày làm bù vào ngày cuối tuần hoặc ngày lễ.")
+            raise ValidationError({"date": ValidationError(message, params={"date": self.date.isoformat()})})
 
     @staticmethod
     def _invalidate_calendar() -> None:

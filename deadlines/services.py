@@ -128,7 +128,8 @@ class _Count:
     weekend_days: int = 0
     holidays: list[SkippedHoliday] = field(default_factory=list)
     makeup_workdays: list[datetime.date] = field(default_factory=list)
-    moved_last_day: bool = False  # calendar days: a last day on a non-working day moved to the next working day
+    # Calendar days: (last day of the period, next working day) for each last day that was not a working day.
+    moves: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
 
     def period(self, after: datetime.date, days: int) -> datetime.date:
         """The last day of a period of `days` counted from the day after `after`."""
@@ -146,10 +147,12 @@ class _Count:
                 counted += 1
                 if self.working_days and info.reason in (DayReason.MAKEUP_WORKDAY, DayReason.SWAP_WORKING_DAY):
                     self.makeup_workdays.append(info.day)
+        nominal_last = last
         while not (info := self.calendar.day(last)).is_working:
-            self.moved_last_day = True
             self._pass_over(info)
             last += calendar.ONE_DAY
+        if last != nominal_last:
+            self.moves.append((nominal_last, last))
         return last
 
     def _pass_over(self, info: DayInfo) -> None:
@@ -267,7 +270,11 @@ def _holiday_label(holiday: SkippedHoliday, *, lang: str) -> str:
     if "Lunar New Year" in name_en:
         return "nghỉ Tết Nguyên Đán" if lang == "vi" else "off for Lunar New Year (Tết)"
     if "substituted" in name_en:
-        return "nghỉ hoán đổi " + name_vi.removeprefix("Ngày nghỉ ").strip() if lang == "vi" else f"off in lieu ({name_en})"
+        return (
+            "nghỉ hoán đổi " + name_vi.removeprefix("Ngày nghỉ ").strip()
+            if lang == "vi"
+            else f"off in lieu ({name_en})"
+        )
     if lang == "vi":
         name = name_vi.removesuffix(" (nghỉ bù)")
         return "nghỉ lễ " + name.removeprefix("Ngày ") if name.startswith("Ngày ") else "nghỉ " + name
@@ -294,36 +301,38 @@ def _skipped_vi(count: _Count) -> str:
 
 def _skipped_en(count: _Count) -> str:
     parts = [f"{count.weekend_days} weekend day{'s' if count.weekend_days > 1 else ''}"] if count.weekend_days else []
-    parts += [f"{days} day{'s' if days > 1 else ''} {label}" for label, days in _holiday_groups(count.holidays, lang="en")]
+    parts += [
+        f"{days} day{'s' if days > 1 else ''} {label}" for label, days in _holiday_groups(count.holidays, lang="en")
+    ]
     return _join(parts, lang="en") if parts else ""
 
 
-def _explain_vi(
-    due: datetime.date, start: datetime.date, rule: RuleSnapshot, extensions: int, count: _Count
-) -> str:
+def _explain_vi(due: datetime.date, start: datetime.date, rule: RuleSnapshot, extensions: int, count: _Count) -> str:
     unit = _unit(rule, rule.days, lang="vi")
     text = (
         f"Hạn {due.isoformat()}: tính {rule.days} {unit} kể từ ngày tiếp theo ngày {start.isoformat()} "
         f"theo quy tắc {rule.code} ({rule.citation}; phiên bản có hiệu lực từ {rule.effective_from.isoformat()})"
     )
     if extensions:
-        text += f", cộng {extensions} lần gia hạn, mỗi lần {rule.extension_days} {unit} (+{extensions * rule.extension_days} {unit})"
+        added = extensions * rule.extension_days
+        text += f", cộng {extensions} lần gia hạn, mỗi lần {rule.extension_days} {unit} (+{added} {unit})"
     if count.suspended_days:
         text += f", đồng hồ dừng {count.suspended_days} {unit} do tạm đình chỉ"
     skipped = _skipped_vi(count)
-    if skipped and rule.is_working_days:
-        text += f", bỏ qua {skipped}"
+    if count.moves:
+        moves = _join([f"từ {last.isoformat()} sang {moved.isoformat()}" for last, moved in count.moves], lang="vi")
+        text += (
+            f"; ngày cuối cùng rơi vào ngày nghỉ nên chuyển sang ngày làm việc tiếp theo ({moves}), bỏ qua {skipped}"
+        )
     elif skipped:
-        text += f"; ngày cuối cùng của thời hạn là ngày nghỉ nên hạn chuyển sang ngày làm việc tiếp theo, bỏ qua {skipped}"
+        text += f", bỏ qua {skipped}"
     if count.makeup_workdays:
         days = _join([f"{_WEEKDAYS_VI[day.weekday()]} {day.isoformat()}" for day in count.makeup_workdays], lang="vi")
         text += f", có tính ngày làm bù {days}"
     return text + "."
 
 
-def _explain_en(
-    due: datetime.date, start: datetime.date, rule: RuleSnapshot, extensions: int, count: _Count
-) -> str:
+def _explain_en(due: datetime.date, start: datetime.date, rule: RuleSnapshot, extensions: int, count: _Count) -> str:
     text = (
         f"Due {due.isoformat()}: {rule.days} {_unit(rule, rule.days, lang='en')} counted from the day after "
         f"{start.isoformat()} under rule {rule.code} ({rule.citation}; version in force from "
@@ -340,10 +349,11 @@ def _explain_en(
             "(suspension)"
         )
     skipped = _skipped_en(count)
-    if skipped and rule.is_working_days:
-        text += f", skipping {skipped}"
+    if count.moves:
+        moves = _join([f"from {last.isoformat()} to {moved.isoformat()}" for last, moved in count.moves], lang="en")
+        text += f"; a last day falling on a day off moves to the next working day ({moves}), skipping {skipped}"
     elif skipped:
-        text += f"; the last day fell on a day off, so the deadline moves to the next working day, skipping {skipped}"
+        text += f", skipping {skipped}"
     if count.makeup_workdays:
         days = _join([f"{_WEEKDAYS_EN[day.weekday()]} {day.isoformat()}" for day in count.makeup_workdays], lang="en")
         text += f", counting the make-up working day{'s' if len(count.makeup_workdays) > 1 else ''} {days}"

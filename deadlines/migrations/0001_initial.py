@@ -5,51 +5,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DaySwap',
+            name="DaySwap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='ngày')),
-                ('kind', models.CharField(choices=[('day_off', 'ngày nghỉ thêm'), ('working_day', 'ngày làm việc (làm bù)')], max_length=16, verbose_name='loại')),
-                ('reason', models.CharField(help_text='Ví dụ: nghỉ bù dịp Quốc khánh, làm bù thứ Bảy 22/08/2026.', max_length=255, verbose_name='lý do')),
-                ('legal_basis', models.CharField(blank=True, help_text='Văn bản cho phép hoán đổi, ví dụ thông báo của Bộ Nội vụ.', max_length=255, verbose_name='căn cứ')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ngày tạo')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ngày sửa')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(unique=True, verbose_name="ngày")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("day_off", "ngày nghỉ thêm"), ("working_day", "ngày làm việc (làm bù)")],
+                        max_length=16,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        help_text="Ví dụ: nghỉ bù dịp Quốc khánh, làm bù thứ Bảy 22/08/2026.",
+                        max_length=255,
+                        verbose_name="lý do",
+                    ),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        blank=True,
+                        help_text="Văn bản cho phép hoán đổi, ví dụ thông báo của Bộ Nội vụ.",
+                        max_length=255,
+                        verbose_name="căn cứ",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="ngày tạo")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ngày sửa")),
             ],
             options={
-                'verbose_name': 'hoán đổi ngày làm việc',
-                'verbose_name_plural': 'hoán đổi ngày làm việc',
-                'ordering': ['-date'],
+                "verbose_name": "hoán đổi ngày làm việc",
+                "verbose_name_plural": "hoán đổi ngày làm việc",
+                "ordering": ["-date"],
             },
         ),
         migrations.CreateModel(
-            name='DeadlineRule',
+            name="DeadlineRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Ví dụ: complaint.accept. Các phiên bản của cùng một quy tắc dùng chung một mã.', max_length=100, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$', 'Mã gồm các từ viết thường, nối bằng dấu chấm, ví dụ complaint.accept.')], verbose_name='mã')),
-                ('name_vi', models.CharField(max_length=255, verbose_name='tên (tiếng Việt)')),
-                ('name_en', models.CharField(max_length=255, verbose_name='tên (tiếng Anh)')),
-                ('citation', models.TextField(help_text='Văn bản, điều, khoản quy định thời hạn này.', verbose_name='căn cứ pháp lý')),
-                ('day_kind', models.CharField(choices=[('working', 'ngày làm việc'), ('calendar', 'ngày theo lịch')], default='working', max_length=16, verbose_name='cách tính ngày')),
-                ('days', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='số ngày')),
-                ('max_extensions', models.PositiveSmallIntegerField(default=0, verbose_name='số lần gia hạn tối đa')),
-                ('extension_days', models.PositiveIntegerField(default=0, help_text='Tính theo cùng cách tính ngày, sau hạn trước đó.', verbose_name='số ngày mỗi lần gia hạn')),
-                ('remind_before_days', models.PositiveSmallIntegerField(default=2, help_text='Số ngày làm việc trước hạn để nhắc cán bộ được giao.', verbose_name='nhắc trước (ngày làm việc)')),
-                ('effective_from', models.DateField(verbose_name='có hiệu lực từ')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ngày tạo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Ví dụ: complaint.accept. Các phiên bản của cùng một quy tắc dùng chung một mã.",
+                        max_length=100,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$",
+                                "Mã gồm các từ viết thường, nối bằng dấu chấm, ví dụ complaint.accept.",
+                            )
+                        ],
+                        verbose_name="mã",
+                    ),
+                ),
+                ("name_vi", models.CharField(max_length=255, verbose_name="tên (tiếng Việt)")),
+                ("name_en", models.CharField(max_length=255, verbose_name="tên (tiếng Anh)")),
+                (
+                    "citation",
+                    models.TextField(
+                        help_text="Văn bản, điều, khoản quy định thời hạn này.", verbose_name="căn cứ pháp lý"
+                    ),
+                ),
+                (
+                    "day_kind",
+                    models.CharField(
+                        choices=[("working", "ngày làm việc"), ("calendar", "ngày theo lịch")],
+                        default="working",
+                        max_length=16,
+                        verbose_name="cách tính ngày",
+                    ),
+                ),
+                (
+                    "days",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="số ngày"
+                    ),
+                ),
+                ("max_extensions", models.PositiveSmallIntegerField(default=0, verbose_name="số lần gia hạn tối đa")),
+                (
+                    "extension_days",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Tính theo cùng cách tính ngày, sau hạn trước đó.",
+                        verbose_name="số ngày mỗi lần gia hạn",
+                    ),
+                ),
+                (
+                    "remind_before_days",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="Số ngày làm việc trước hạn để nhắc cán bộ được giao.",
+                        verbose_name="nhắc trước (ngày làm việc)",
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="có hiệu lực từ")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="ngày tạo")),
             ],
             options={
-                'verbose_name': 'quy tắc thời hạn',
-                'verbose_name_plural': 'quy tắc thời hạn',
-                'ordering': ['code', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'effective_from'), name='deadlines_rule_one_version_per_day'), models.CheckConstraint(condition=models.Q(('days__gte', 1)), name='deadlines_rule_days_positive'), models.CheckConstraint(condition=models.Q(('max_extensions', 0), ('extension_days__gte', 1), _connector='OR'), name='deadlines_rule_extension_has_days')],
+                "verbose_name": "quy tắc thời hạn",
+                "verbose_name_plural": "quy tắc thời hạn",
+                "ordering": ["code", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "effective_from"), name="deadlines_rule_one_version_per_day"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("days__gte", 1)), name="deadlines_rule_days_positive"),
+                    models.CheckConstraint(
+                        condition=models.Q(("max_extensions", 0), ("extension_days__gte", 1), _connector="OR"),
+                        name="deadlines_rule_extension_has_days",
+                    ),
+                ],
             },
         ),
     ]

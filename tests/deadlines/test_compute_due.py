@@ -16,8 +16,11 @@ D = datetime.date
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def freeze(traveller: time_machine.TimeMachineFixture, *args: int) -> None:
-    traveller.move_to(datetime.datetime(*args, tzinfo=HCM), tick=False)  # type: ignore[misc]
+def freeze(
+    traveller: time_machine.TimeMachineFixture, year: int, month: int, day: int, hour: int, minute: int = 0
+) -> None:
+    """Stop the clock at this moment in Hà Nội."""
+    traveller.move_to(datetime.datetime(year, month, day, hour, minute, tzinfo=HCM), tick=False)
 
 
 # ---- the Civil Code counting rules ----------------------------------------------------------------------
@@ -44,7 +47,10 @@ def test_it_moves_a_calendar_deadline_on_a_sunday_to_monday(time_machine: time_m
     # then day 30 is Sunday 5 April, so the deadline is Monday 6 April
     assert due.due_date == D(2026, 4, 6)
     assert due.weekend_days == 1
-    assert "ngày cuối cùng của thời hạn là ngày nghỉ" in due.explanation
+    assert (
+        "ngày cuối cùng rơi vào ngày nghỉ nên chuyển sang ngày làm việc tiếp theo (từ 2026-04-05 sang 2026-04-06)"
+        in (due.explanation)
+    )
 
 
 def test_it_moves_a_calendar_deadline_past_the_national_day_2026_holidays(
@@ -412,9 +418,7 @@ def test_it_rejects_a_suspension_that_ends_before_it_starts(time_machine: time_m
 
     # when
     with pytest.raises(InvalidInput) as raised:
-        compute_due(
-            rule_code="complaint.accept", start=D(2026, 7, 1), suspended_days=[(D(2026, 7, 8), D(2026, 7, 6))]
-        )
+        compute_due(rule_code="complaint.accept", start=D(2026, 7, 1), suspended_days=[(D(2026, 7, 8), D(2026, 7, 6))])
 
     # then
     assert "kết thúc ngày 2026-07-06 trước ngày bắt đầu 2026-07-08" in raised.value.message_vi

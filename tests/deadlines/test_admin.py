@@ -1,0 +1,58 @@
+"""The admin pages legal staff use to read rule versions and enter day swaps."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from deadlines.selectors import rule_in_force
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.deadlines.admin_urls")]
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_it_lists_the_rule_versions_and_marks_the_one_in_force(
+    admin_client: Client, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    # given
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 9, tzinfo=HCM), tick=False)
+
+    # when
+    response = admin_client.get(reverse("admin:deadlines_deadlinerule_changelist"), {"q": "complaint.accept"})
+
+    # then both versions are listed, the 2026 one in force
+    assert response.status_code == 200
+    rows = list(response.context["cl"].result_list)
+    assert [(rule.effective_from, rule.current_version_pk == rule.pk) for rule in rows] == [
+        (datetime.date(2026, 7, 1), True),
+        (datetime.date(2012, 7, 1), False),
+    ]
+
+
+def test_it_shows_a_rule_in_force_read_only_with_a_link_to_a_new_version(
+    admin_client: Client, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    # given
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 9, tzinfo=HCM), tick=False)
+    rule = rule_in_force("complaint.accept", datetime.date(2026, 7, 1))
+
+    # when
+    response = admin_client.get(reverse("admin:deadlines_deadlinerule_change", args=[rule.pk]))
+
+    # then
+    assert response.status_code == 200
+    assert 'name="days"' not in response.content.decode()
+    assert "Tạo phiên bản mới từ phiên bản này" in response.content.decode()
+    assert "2012-07-01" in response.content.decode()
+
+
+def test_it_shows_the_day_swaps(admin_client: Client) -> None:
+    # when
+    response = admin_client.get(reverse("admin:deadlines_dayswap_changelist"))
+
+    # then
+    assert response.status_code == 200

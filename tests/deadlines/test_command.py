@@ -1,0 +1,96 @@
+"""`manage.py deadline RULE_CODE START_DATE`: the due date on the first line, then the explanation."""
+
+import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from organisation.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(autouse=True)
+def today_is_1_november_2026(time_machine: time_machine.TimeMachineFixture) -> None:
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 9, tzinfo=HCM), tick=False)
+
+
+def run(*args: str) -> list[str]:
+    out = StringIO()
+    call_command("deadline", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_it_prints_the_due_date_on_the_first_line() -> None:
+    # when a complaint received on Tuesday 30 June 2026 (10 working days)
+    lines = run("complaint.accept", "2026-06-30")
+
+    # then
+    assert lines[0] == "2026-07-14"
+    assert lines[1].startswith("Hạn 2026-07-14: tính 10 ngày làm việc kể từ ngày tiếp theo ngày 2026-06-30")
+
+
+def test_it_explains_in_english_on_request() -> None:
+    # when
+    lines = run("complaint.accept", "2026-07-01", "--lang", "en")
+
+    # then
+    assert lines[0] == "2026-07-10"
+    assert lines[1].startswith("Due 2026-07-10: 7 working days counted from the day after 2026-07-01")
+
+
+def test_it_applies_extensions_and_suspensions() -> None:
+    # when a denunciation accepted on Monday 2 March 2026 (30 days: 1 April) is suspended for the 5 days
+    # 6–10 March and extended once by 30 days
+    lines = run("denunciation.resolve", "2026-03-02", "--extensions", "1", "--suspend", "2026-03-06:2026-03-10")
+
+    # then 1 April + 5 suspended days = Monday 6 April; + 30 days = Wednesday 6 May
+    assert lines[0] == "2026-05-06"
+
+
+def test_it_accepts_an_existing_unit() -> None:
+    # given
+    Unit.objects.create(code="xa-an-phu", name="Xã An Phú", kind="xã")
+
+    # when
+    lines = run("complaint.accept", "2026-07-01", "--unit", "xa-an-phu")
+
+    # then
+    assert lines[0] == "2026-07-10"
+
+
+def test_it_rejects_an_unknown_unit() -> None:
+    # when / then
+    with pytest.raises(CommandError, match=r"Không có đơn vị có mã «xa-khong-co».*No unit with code 'xa-khong-co'"):
+        run("complaint.accept", "2026-07-01", "--unit", "xa-khong-co")
+
+
+def test_it_rejects_an_unknown_rule_in_both_languages() -> None:
+    # when / then
+    with pytest.raises(CommandError) as raised:
+        run("complaint.unknown", "2026-07-01")
+    assert "Không có quy tắc thời hạn «complaint.unknown» có hiệu lực ngày 2026-07-01" in str(raised.value)
+    assert "No deadline rule 'complaint.unknown' in force on 2026-07-01" in str(raised.value)
+
+
+def test_it_rejects_a_start_date_in_the_future() -> None:
+    # when / then
+    with pytest.raises(CommandError, match=r"2026-12-01 ở tương lai.*2026-12-01 is in the future"):
+        run("complaint.accept", "2026-12-01")
+
+
+def test_it_rejects_a_malformed_date() -> None:
+    # when / then
+    with pytest.raises(CommandError, match=r"Ngày bắt đầu «01/07/2026» không hợp lệ.*YYYY-MM-DD"):
+        run("complaint.accept", "01/07/2026")
+
+
+def test_it_rejects_too_many_extensions() -> None:
+    # when / then
+    with pytest.raises(CommandError, match=r"tối đa 2 lần.*at most 2 extensions"):
+        run("denunciation.resolve", "2026-03-02", "--extensions", "3")
