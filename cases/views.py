@@ -44,7 +44,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "cases/portal.html",
-            _portal_context(values=request.POST, errors={"__all__": _("Bạn gửi quá nhiều đơn, vui lòng thử lại sau.")}),
+            _portal_context(values=request.POST, errors={"form": _("Bạn gửi quá nhiều đơn, vui lòng thử lại sau.")}),
             status=429,
         )
     data: Any = request.POST.copy()

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from deadlines.selectors import rule_in_force
+from deadlines.services import compute_due
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.deadlines.admin_urls")]
 
@@ -56,3 +57,39 @@ def test_it_shows_the_day_swaps(admin_client: Client) -> None:
 
     # then
     assert response.status_code == 200
+
+
+def test_it_moves_due_dates_when_legal_staff_add_a_day_off(
+    admin_client: Client, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    # given a reflection received on Monday 12 October 2026 is due Monday 19 October
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 9, tzinfo=HCM), tick=False)
+    assert compute_due(rule_code="reflection.transfer", start=datetime.date(2026, 10, 12)).due_date == datetime.date(
+        2026, 10, 19
+    )
+
+    # when legal staff enter Friday 16 October as an extra day off
+    response = admin_client.post(
+        reverse("admin:deadlines_dayswap_add"),
+        {"date": "2026-10-16", "kind": "day_off", "reason": "Nghỉ thêm", "legal_basis": "Thông báo 1/TB-UBND"},
+    )
+
+    # then it is due on Tuesday 20 October
+    assert response.status_code == 302
+    assert compute_due(rule_code="reflection.transfer", start=datetime.date(2026, 10, 12)).due_date == datetime.date(
+        2026, 10, 20
+    )
+
+
+def test_it_tells_legal_staff_when_a_day_off_is_already_a_holiday(admin_client: Client) -> None:
+    # when
+    response = admin_client.post(
+        reverse("admin:deadlines_dayswap_add"),
+        {"date": "2026-09-02", "kind": "day_off", "reason": "Quốc khánh", "legal_basis": ""},
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["date"] == [
+        "Ngày 2026-09-02 đã là ngày nghỉ (Quốc khánh): chỉ ghi ngày nghỉ thêm vào một ngày làm việc."
+    ]
