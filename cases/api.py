@@ -166,6 +166,7 @@ class TaskSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code")
     assignee = serializers.CharField(source="assignee.username", default=None)
     claimed_by = serializers.CharField(source="claimed_by.username", default=None)
+    completed_by = serializers.CharField(source="completed_by.username", default=None)
 
     class Meta:
         model = HumanTask
@@ -183,6 +184,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "claimed_by",
             "due_at",
             "created_at",
+            "completed_at",
+            "completed_by",
         ]
 
 
@@ -198,7 +201,7 @@ class InboxApi(generics.ListAPIView):
 
 
 def _visible_task(request: Request, task_id: UUID) -> HumanTask:
-    task = selectors.inbox(request.user).filter(task_id=task_id).select_related("instance__process_version").first()
+    task = selectors.visible_tasks(request.user).filter(task_id=task_id).select_related("instance__process_version").first()
     if task is None:
         raise Http404
     return task

@@ -44,7 +44,7 @@ class PublicStatus:
 
 
 def public_status(petition: Petition) -> PublicStatus:
-    tasks = list(HumanTask.objects.filter(instance_id=petition.workflow_id).order_by("created_at"))
+    tasks = list(HumanTask.objects.open().filter(instance_id=petition.workflow_id).order_by("created_at"))
     if tasks:
         step = tasks[0].public_status or tasks[0].title
     else:
@@ -74,10 +74,16 @@ def public_status(petition: Petition) -> PublicStatus:
     )
 
 
+def visible_tasks(user: AbstractBaseUser | AnonymousUser) -> QuerySet[HumanTask]:
+    """Tasks, open or done, of my roles in my units (and, for leaders, of the units below)."""
+    return HumanTask.objects.filter(work_visibility_q(user)).select_related("instance", "unit", "assignee", "claimed_by")
+
+
 def inbox(user: AbstractBaseUser | AnonymousUser) -> QuerySet[HumanTask]:
-    """Tasks of my roles in my units (and, for leaders, of the units below), oldest due first."""
+    """Open tasks of my roles in my units (and, for leaders, of the units below), oldest due first."""
     return (
-        HumanTask.objects.filter(work_visibility_q(user))
+        HumanTask.objects.open()
+        .filter(work_visibility_q(user))
         .select_related("instance", "unit", "assignee", "claimed_by")
         .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
     )

@@ -90,7 +90,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_task(request: HttpRequest, task_id: UUID) -> HumanTask:
-    task = selectors.inbox(request.user).filter(task_id=task_id).select_related("instance__process_version").first()
+    task = selectors.visible_tasks(request.user).filter(task_id=task_id).select_related("instance__process_version").first()
     if task is None:
         raise Http404(_("Không có bước xử lý này trong hộp việc của bạn."))
     return task
@@ -112,6 +112,9 @@ def claim(request: HttpRequest, task_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
     task = _visible_task(request, task_id)
+    if task.completed_at is not None:
+        messages.info(request, _("Bước này đã được xử lý."))
+        return redirect("cases:case", task.instance.petition.pk)
     fields = workflow_services.task_fields(task)
     errors: dict[str, str] = {}
     values: Any = {}
@@ -159,7 +162,7 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/case.html",
         {
             "petition": petition,
-            "tasks": petition.workflow.tasks.select_related("assignee", "claimed_by"),
+            "tasks": petition.workflow.tasks.open().select_related("assignee", "claimed_by"),
             "events": petition.workflow.events.select_related("actor"),
             "attachments": petition.attachments.all(),
         },

@@ -105,6 +105,11 @@ class WorkflowInstance(models.Model):
         return f"{self.reference} · {self.title}"
 
 
+class HumanTaskQuerySet(models.QuerySet["HumanTask"]):
+    def open(self) -> HumanTaskQuerySet:
+        return self.filter(completed_at__isnull=True)
+
+
 class HumanTask(models.Model):
     """A step waiting for an official: the inbox. Rebuilt from the engine state on every save."""
 
@@ -134,11 +139,26 @@ class HumanTask(models.Model):
     public_status = models.CharField(_("trạng thái cho người dân"), max_length=255, blank=True)
     due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
     created_at = models.DateTimeField(_("bắt đầu lúc"), default=timezone.now)
+    # Kept after the step is done, so a late second click is told "already done" (409), not "not found".
+    completed_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người hoàn thành"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="completed_tasks",
+    )
+
+    objects = HumanTaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("việc cần làm")
         verbose_name_plural = _("việc cần làm")
-        indexes = [models.Index(fields=["unit", "role"]), models.Index(fields=["due_at"])]
+        indexes = [
+            models.Index(fields=["unit", "role"], condition=models.Q(completed_at__isnull=True), name="open_task_unit_role"),
+            models.Index(fields=["due_at"], condition=models.Q(completed_at__isnull=True), name="open_task_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} · {self.instance.reference}"

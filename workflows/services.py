@@ -150,7 +150,7 @@ def claim_task(*, task: HumanTask, user: AbstractBaseUser) -> HumanTask:
     """Claim with a conditional UPDATE, so two officials claiming at once get one winner."""
     check_can_act(task, user)
     with transaction.atomic():
-        claimed = HumanTask.objects.filter(pk=task.pk, claimed_by__isnull=True).update(
+        claimed = HumanTask.objects.open().filter(pk=task.pk, claimed_by__isnull=True).update(
             claimed_by=user, claimed_at=timezone.now()
         )
         if not claimed:
@@ -186,7 +186,9 @@ def complete_task(
     with transaction.atomic():
         task = HumanTask.objects.select_related("instance__process_version", "unit").filter(task_id=task_id).first()
         if task is None:
-            raise Conflict("Bước này đã được xử lý hoặc không còn tồn tại / this step is already done or gone")
+            raise Conflict("Bước này không còn tồn tại / this step no longer exists")
+        if task.completed_at is not None:
+            raise Conflict("Bước này đã được xử lý / this step is already done")
         check_can_act(task, user)
         instance = task.instance
         if expected_lock_version is not None and expected_lock_version != instance.lock_version:
@@ -245,18 +247,18 @@ def _save(
         if not updated:
             raise Conflict("Hồ sơ vừa được người khác cập nhật / someone else saved this case first")
         instance.lock_version = expected_lock_version + 1
-    _sync_tasks(instance, runner.ready_tasks())
+    _sync_tasks(instance, runner.ready_tasks(), context.actor)
     CaseEvent.objects.bulk_create(context.events)
     context.events.clear()
 
 
-def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask]) -> None:
-    """Make the inbox rows of this case match the engine's ready tasks; keep claims of tasks still waiting."""
+def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask], actor: AbstractBaseUser | None) -> None:
+    """Make the open inbox rows of this case match the engine's ready tasks; keep claims of tasks still waiting."""
     wanted = {task.id: task for task in ready}
-    existing = {row.task_id: row for row in HumanTask.objects.filter(instance=instance)}
-    stale = [row.pk for task_id, row in existing.items() if task_id not in wanted]
-    if stale:
-        HumanTask.objects.filter(pk__in=stale).delete()
+    existing = {row.task_id: row for row in HumanTask.objects.open().filter(instance=instance)}
+    done = [row.pk for task_id, row in existing.items() if task_id not in wanted]
+    if done:
+        HumanTask.objects.filter(pk__in=done).update(completed_at=timezone.now(), completed_by=actor)
     new_rows = []
     for task_id, task in wanted.items():
         if task_id in existing:

@@ -82,7 +82,7 @@ class Command(BaseCommand):
 
     def _step(self, petition: Petition, username: str, data: dict[str, Any]) -> None:
         user = get_user_model().objects.get(username=username)
-        task = HumanTask.objects.get(instance=petition.workflow)
+        task = HumanTask.objects.open().get(instance=petition.workflow)
         complete_task(task_id=task.task_id, user=user, data=data)
         petition.refresh_from_db()
 

@@ -15,5 +15,5 @@ def unbind(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0001_initial"), ("workflows", "0001_initial")]
+    dependencies = [("cases", "0002_petition_workflow"), ("workflows", "0001_initial")]
     operations = [migrations.RunPython(bind, unbind)]
