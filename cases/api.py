@@ -35,7 +35,8 @@ class PublicSubmitThrottle(SimpleRateThrottle):
     scope = "public_submit"
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read now, so settings overrides apply
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read now, so settings overrides apply
+        return str(rate) if rate else None
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
@@ -60,7 +61,9 @@ class PetitionSubmitApi(APIView):
         commune = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.filter(is_commune=True))
         address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
         latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
-        longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
+        longitude = serializers.DecimalField(
+            max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False
+        )
         petitioner_name = serializers.CharField(max_length=150)
         petitioner_phone = serializers.RegexField(PHONE_REGEX, required=False, allow_blank=True, default="")
         petitioner_email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -69,7 +72,9 @@ class PetitionSubmitApi(APIView):
 
         def validate_petition_type(self, value: str) -> str:
             if value not in dict(bound_petition_types()):
-                raise serializers.ValidationError("Loại đơn này chưa được tiếp nhận trực tuyến / not accepted online yet")
+                raise serializers.ValidationError(
+                    "Loại đơn này chưa được tiếp nhận trực tuyến / not accepted online yet"
+                )
             return value
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +130,14 @@ class PetitionStatusApi(APIView):
     class PrivateSerializer(serializers.ModelSerializer):
         class Meta:
             model = Petition
-            fields = ["content", "address", "petitioner_name", "petitioner_phone", "petitioner_email", "publish_consent"]
+            fields = [
+                "content",
+                "address",
+                "petitioner_name",
+                "petitioner_phone",
+                "petitioner_email",
+                "publish_consent",
+            ]
 
     @extend_schema(
         parameters=[OpenApiParameter("X-Access-Key", str, OpenApiParameter.HEADER, required=False)],
@@ -201,7 +213,12 @@ class InboxApi(generics.ListAPIView):
 
 
 def _visible_task(request: Request, task_id: UUID) -> HumanTask:
-    task = selectors.visible_tasks(request.user).filter(task_id=task_id).select_related("instance__process_version").first()
+    task = (
+        selectors.visible_tasks(request.user)
+        .filter(task_id=task_id)
+        .select_related("instance__process_version")
+        .first()
+    )
     if task is None:
         raise Http404
     return task
@@ -210,8 +227,8 @@ def _visible_task(request: Request, task_id: UUID) -> HumanTask:
 class FormFieldSerializer(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.CharField()
-    required = serializers.BooleanField()
-    label = serializers.CharField(source="display_label")
+    required = serializers.BooleanField()  # type: ignore[assignment]  # named like a Field attribute
+    label = serializers.CharField(source="display_label")  # type: ignore[assignment]
     choices = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
 
 
@@ -240,12 +257,16 @@ class TaskCompleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
-        data = serializers.DictField(help_text="The task's form fields, as declared in the BPMN user task.")
+        form = serializers.DictField(help_text="The task's form fields, as declared in the BPMN user task.")
         lock_version = serializers.IntegerField(required=False, help_text="Refuse (409) if the case changed since.")
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: inline_serializer("TaskCompleted", {"case_id": serializers.IntegerField(), "lock_version": serializers.IntegerField()})},
+        responses={
+            200: inline_serializer(
+                "TaskCompleted", {"case_id": serializers.IntegerField(), "lock_version": serializers.IntegerField()}
+            )
+        },
         summary="Hoàn thành một bước",
     )
     def post(self, request: Request, task_id: UUID) -> Response:
@@ -255,7 +276,7 @@ class TaskCompleteApi(APIView):
         instance = workflow_services.complete_task(
             task_id=task.task_id,
             user=request.user,  # type: ignore[arg-type]
-            data=serializer.validated_data["data"],
+            data=serializer.validated_data["form"],
             expected_lock_version=serializer.validated_data.get("lock_version"),
         )
         return Response({"case_id": instance.petition.pk, "lock_version": instance.lock_version})

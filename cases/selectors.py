@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, QuerySet
 
 from cases.models import Petition, PetitionStatus, normalize_tracking_code
@@ -45,10 +45,7 @@ class PublicStatus:
 
 def public_status(petition: Petition) -> PublicStatus:
     tasks = list(HumanTask.objects.open().filter(instance_id=petition.workflow_id).order_by("created_at"))
-    if tasks:
-        step = tasks[0].public_status or tasks[0].title
-    else:
-        step = petition.get_status_display()
+    step = (tasks[0].public_status or tasks[0].title) if tasks else petition.get_status_display()
     due = min((t.due_at for t in tasks if t.due_at), default=None)
     history = [
         {"at": event.created_at, "text": event.public_text}
@@ -74,12 +71,14 @@ def public_status(petition: Petition) -> PublicStatus:
     )
 
 
-def visible_tasks(user: AbstractBaseUser | AnonymousUser) -> QuerySet[HumanTask]:
+def visible_tasks(user: User | AnonymousUser) -> QuerySet[HumanTask]:
     """Tasks, open or done, of my roles in my units (and, for leaders, of the units below)."""
-    return HumanTask.objects.filter(work_visibility_q(user)).select_related("instance", "unit", "assignee", "claimed_by")
+    return HumanTask.objects.filter(work_visibility_q(user)).select_related(
+        "instance", "unit", "assignee", "claimed_by"
+    )
 
 
-def inbox(user: AbstractBaseUser | AnonymousUser) -> QuerySet[HumanTask]:
+def inbox(user: User | AnonymousUser) -> QuerySet[HumanTask]:
     """Open tasks of my roles in my units (and, for leaders, of the units below), oldest due first."""
     return (
         HumanTask.objects.open()
@@ -89,7 +88,7 @@ def inbox(user: AbstractBaseUser | AnonymousUser) -> QuerySet[HumanTask]:
     )
 
 
-def visible_petitions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Petition]:
+def visible_petitions(user: User | AnonymousUser) -> QuerySet[Petition]:
     """Petitions handled by my units (any role), and, for leaders, by the units below."""
     return (
         Petition.objects.filter(work_visibility_q(user, unit_field="workflow__unit", role_field=None))

@@ -36,7 +36,9 @@ class Receipt:
 def check_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     """Type by content (not by name or the browser's claim) and size; returns (file, content type) pairs."""
     if len(files) > settings.UPLOAD_MAX_FILES:
-        raise IntakeError({"attachments": f"Tối đa {settings.UPLOAD_MAX_FILES} tệp / at most {settings.UPLOAD_MAX_FILES} files"})
+        raise IntakeError(
+            {"attachments": f"Tối đa {settings.UPLOAD_MAX_FILES} tệp / at most {settings.UPLOAD_MAX_FILES} files"}
+        )
     checked = []
     for upload in files:
         name = upload.name or "?"
@@ -86,9 +88,7 @@ def submit_petition(
     attachments = check_attachments(files)
     access_key = Petition.new_access_key()
     code = _unique_tracking_code()
-    instance = workflow_services.create_instance(
-        subject_type=petition_type, unit=commune, reference=code, title=title
-    )
+    instance = workflow_services.create_instance(subject_type=petition_type, unit=commune, reference=code, title=title)
     petition = Petition.objects.create(
         tracking_code=code,
         access_key_hash=hash_access_key(access_key),
@@ -108,7 +108,11 @@ def submit_petition(
     )
     for upload, mime in attachments:
         Attachment.objects.create(
-            petition=petition, file=upload, original_name=(upload.name or "")[:255], content_type=mime, size=upload.size or 0
+            petition=petition,
+            file=upload,
+            original_name=(upload.name or "")[:255],
+            content_type=mime,
+            size=upload.size or 0,
         )
     label = PetitionType(petition_type).label
     workflow_services.run_instance(

@@ -40,7 +40,7 @@ def portal(request: HttpRequest) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return redirect("cases:portal")
-    if not PublicSubmitThrottle().allow_request(request, None):
+    if not PublicSubmitThrottle().allow_request(request, None):  # type: ignore[arg-type]  # DRF throttles only read META
         return render(
             request,
             "cases/portal.html",
@@ -90,7 +90,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_task(request: HttpRequest, task_id: UUID) -> HumanTask:
-    task = selectors.visible_tasks(request.user).filter(task_id=task_id).select_related("instance__process_version").first()
+    task = (
+        selectors.visible_tasks(request.user)
+        .filter(task_id=task_id)
+        .select_related("instance__process_version")
+        .first()
+    )
     if task is None:
         raise Http404(_("Không có bước xử lý này trong hộp việc của bạn."))
     return task
@@ -174,4 +179,6 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     """Attachments are served only to officials who may see the case, never from a public media URL."""
     petition = get_object_or_404(selectors.visible_petitions(request.user), pk=pk)
     item = get_object_or_404(petition.attachments, pk=attachment_id)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )

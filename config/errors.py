@@ -42,7 +42,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         response.data = {
             "code": "invalid",
             "detail": "Dữ liệu không hợp lệ / invalid input",
-            "errors": _flatten(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": _flatten(exc.detail)},
+            "errors": _flatten(exc.detail)
+            if isinstance(exc.detail, dict)
+            else {"non_field_errors": _flatten(exc.detail)},
         }
     else:
         codes = exc.get_codes()

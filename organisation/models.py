@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,9 +26,10 @@ class Role(models.TextChoices):
         if not lane_name:
             return None
         wanted = lane_name.strip().casefold()
-        for role in cls:
-            if wanted in (role.value.casefold(), str(role.label).casefold()):
-                return role
+        with translation.override("vi"):  # diagrams are written in Vietnamese, whatever the user's language
+            for role in cls:
+                if wanted in (role.value.casefold(), str(role.label).casefold()):
+                    return role
         return None
 
 
@@ -38,7 +40,12 @@ class Unit(models.Model):
     name = models.CharField(_("tên"), max_length=255)
     kind = models.CharField(_("loại"), max_length=64, help_text=_("Ví dụ: tỉnh, sở, xã, phường."))
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialized path ("/1/7/") so that "this unit and everything under it" is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
 from organisation.models import Membership, Role, Unit
 
 
-def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
+def memberships_of(user: User | AnonymousUser) -> list[Membership]:
     if not user.is_authenticated:
         return []
     return list(Membership.objects.filter(user=user).select_related("unit"))
 
 
-def work_visibility_q(user: AbstractBaseUser | AnonymousUser, *, unit_field: str = "unit", role_field: str | None = "role") -> Q:
+def work_visibility_q(user: User | AnonymousUser, *, unit_field: str = "unit", role_field: str | None = "role") -> Q:
     """Rows an official may see: their roles in their units, and, for leaders, everything under their units.
 
     With `role_field=None` (cases rather than tasks) any role in the unit is enough.
@@ -30,11 +30,11 @@ def work_visibility_q(user: AbstractBaseUser | AnonymousUser, *, unit_field: str
     return q
 
 
-def holds_role(user: AbstractBaseUser | AnonymousUser, *, unit: Unit, role: str) -> bool:
+def holds_role(user: User | AnonymousUser, *, unit: Unit, role: str) -> bool:
     return user.is_authenticated and Membership.objects.filter(user=user, unit=unit, role=role).exists()
 
 
-def leads(user: AbstractBaseUser | AnonymousUser, *, unit: Unit) -> bool:
+def leads(user: User | AnonymousUser, *, unit: Unit) -> bool:
     """True for a leader of this unit or of any unit above it."""
     return (
         user.is_authenticated
@@ -42,7 +42,7 @@ def leads(user: AbstractBaseUser | AnonymousUser, *, unit: Unit) -> bool:
     )
 
 
-def is_legal_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_legal_staff(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and Membership.objects.filter(user=user, role=Role.LEGAL_STAFF).exists()
 
 

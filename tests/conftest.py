@@ -54,7 +54,9 @@ def make_official(username: str, unit: Unit, *roles: Role) -> AbstractUser:
 @pytest.fixture
 def org(db: None) -> Org:
     province = Unit.objects.create(code="tinh", name="UBND tỉnh", kind="tỉnh")
-    dong_ha = Unit.objects.create(code="dong-ha", name="Phường Đông Hà", kind="phường", parent=province, is_commune=True)
+    dong_ha = Unit.objects.create(
+        code="dong-ha", name="Phường Đông Hà", kind="phường", parent=province, is_commune=True
+    )
     gio_linh = Unit.objects.create(code="gio-linh", name="Xã Gio Linh", kind="xã", parent=province, is_commune=True)
     so_xay_dung = Unit.objects.create(code="so-xay-dung", name="Sở Xây dựng", kind="sở", parent=province)
     users = {

@@ -36,8 +36,16 @@ class HumanTaskInline(admin.TabularInline):
     model = HumanTask
     extra = 0
     can_delete = False
-    fields = ["title", "role", "unit", "assignee", "claimed_by", "due_at", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "title",
+        "role",
+        "unit",
+        "assignee",
+        "claimed_by",
+        "due_at",
+        "created_at",
+        "completed_at",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -47,8 +55,7 @@ class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "kind", "summary", "public_text"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "actor", "kind", "summary", "public_text")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
@@ -48,7 +48,9 @@ class SafeScriptEngine(PythonScriptEngine):
     def execute(self, task: Any, script: str, external_context: dict[str, Any] | None = None) -> Any:
         raise EngineError(f"{task.task_spec.bpmn_id}: scripts are not allowed in Lắng Nghe processes")
 
-    def call_service(self, task: Any, operation_name: str = "", operation_params: dict[str, Any] | None = None, **_: Any) -> str:
+    def call_service(
+        self, task: Any, operation_name: str = "", operation_params: dict[str, Any] | None = None, **_: Any
+    ) -> str:
         handler = HANDLERS.get(operation_name)
         if handler is None:
             raise EngineError(f"{task.task_spec.bpmn_id}: no service-task handler named {operation_name!r}")
@@ -71,6 +73,9 @@ class _SharedSpecConverter(BpmnWorkflowConverter):
         return dct
 
     def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None, **_: Any) -> BpmnWorkflow:
+        _parents_first(dct)
+        for sub in dct["subprocesses"].values():
+            _parents_first(sub)
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
@@ -80,8 +85,29 @@ class _SharedSpecConverter(BpmnWorkflowConverter):
         return workflow
 
 
+def _parents_first(dct: dict[str, Any]) -> None:
+    """Order tasks so that each comes after its parent.
+
+    SpiffWorkflow stores a task's data as a delta from its parent and restores tasks in mapping order, so
+    a parent must be restored first. PostgreSQL's jsonb does not keep key order: without this, a case
+    loaded from PostgreSQL silently loses its data.
+    """
+    tasks = dct["tasks"]
+    ordered: dict[str, Any] = {}
+    queue = [dct["root"]]
+    while queue:
+        task_id = queue.pop()
+        if task_id in tasks and task_id not in ordered:
+            ordered[task_id] = tasks[task_id]
+            queue.extend(reversed(tasks[task_id]["children"]))
+    ordered.update((task_id, task) for task_id, task in tasks.items() if task_id not in ordered)
+    dct["tasks"] = ordered
+
+
 _spec_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-_state_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _SharedSpecConverter}))
+_state_serializer = BpmnWorkflowSerializer(
+    BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _SharedSpecConverter})
+)
 STATE_FORMAT = _state_serializer.VERSION
 
 

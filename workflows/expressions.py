@@ -86,13 +86,14 @@ def check_expression(expression: str) -> ast.Expression:
         raise ExpressionError(f"Biểu thức sai cú pháp / syntax error: {error.msg}") from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
-            raise ExpressionError(f"Không được dùng «{type(node).__name__}» trong biểu thức / not allowed: {type(node).__name__}")
+            raise ExpressionError(
+                f"Không được dùng «{type(node).__name__}» trong biểu thức / not allowed: {type(node).__name__}"
+            )
         if isinstance(node, ast.Name) and node.id.startswith("_"):
             raise ExpressionError(f"Tên «{node.id}» không được phép / name not allowed: {node.id}")
-        if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-                raise ExpressionError(f"Hàm «{name}» không có trong danh sách cho phép / function not allowed: {name}")
+        if isinstance(node, ast.Call) and (not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS):
+            name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+            raise ExpressionError(f"Hàm «{name}» không có trong danh sách cho phép / function not allowed: {name}")
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant):
             raise ExpressionError("Chỉ số phải là hằng số / subscripts must be constants")
         if isinstance(node, ast.Constant) and isinstance(node.value, bytes):

@@ -89,7 +89,11 @@ def parse_field(name: str, spec: str) -> FormField:
 
 
 def parse_fields(properties: Mapping[str, str]) -> list[FormField]:
-    fields = [parse_field(key[len(FIELD_PREFIX) :], value) for key, value in properties.items() if key.startswith(FIELD_PREFIX)]
+    fields = [
+        parse_field(key[len(FIELD_PREFIX) :], value)
+        for key, value in properties.items()
+        if key.startswith(FIELD_PREFIX)
+    ]
     names = {f.name for f in fields}
     for f in fields:
         if f.required_if and f.required_if[0] not in names:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from workflows.models import CaseEvent, WorkflowInstance
 
@@ -27,7 +27,7 @@ class HandlerContext:
 
     instance: WorkflowInstance
     data: dict[str, Any]
-    actor: AbstractBaseUser | None
+    actor: User | None
     element_id: str = ""
     events: list[CaseEvent] = field(default_factory=list)
 

@@ -22,7 +22,9 @@ class ProcessVersionQuerySet(models.QuerySet["ProcessVersion"]):
     def in_force(self, process_key: str, on: datetime.date | None = None) -> ProcessVersion | None:
         """The version new cases start on: the newest published one already in effect."""
         on = on or timezone.localdate()
-        return self.filter(process_key=process_key, effective_from__lte=on).order_by("-effective_from", "-number").first()
+        return (
+            self.filter(process_key=process_key, effective_from__lte=on).order_by("-effective_from", "-number").first()
+        )
 
 
 class ProcessVersion(models.Model):
@@ -91,7 +93,9 @@ class WorkflowInstance(models.Model):
     title = models.CharField(_("tiêu đề"), max_length=300)
     state = models.JSONField(_("trạng thái máy quy trình"))
     lock_version = models.PositiveIntegerField(default=0)
-    status = models.CharField(_("tình trạng"), max_length=16, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING)
+    status = models.CharField(
+        _("tình trạng"), max_length=16, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING
+    )
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     updated_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now)
     completed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
@@ -156,7 +160,9 @@ class HumanTask(models.Model):
         verbose_name = _("việc cần làm")
         verbose_name_plural = _("việc cần làm")
         indexes = [
-            models.Index(fields=["unit", "role"], condition=models.Q(completed_at__isnull=True), name="open_task_unit_role"),
+            models.Index(
+                fields=["unit", "role"], condition=models.Q(completed_at__isnull=True), name="open_task_unit_role"
+            ),
             models.Index(fields=["due_at"], condition=models.Q(completed_at__isnull=True), name="open_task_due"),
         ]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -34,7 +34,7 @@ from workflows.models import (
 from workflows.validation import ValidatedProcess
 
 logger = logging.getLogger(__name__)
-User = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 class WorkflowError(Exception):
@@ -75,7 +75,7 @@ def publish_process(
     *,
     validated: ValidatedProcess,
     effective_from: datetime.date | None = None,
-    published_by: AbstractBaseUser | None = None,
+    published_by: User | None = None,
     note: str = "",
 ) -> ProcessVersion:
     """Publish a validated process as its next version number."""
@@ -97,7 +97,9 @@ def version_for(subject_type: str, on: datetime.date | None = None) -> ProcessVe
     binding = ProcessBinding.objects.filter(subject_type=subject_type).first()
     version = ProcessVersion.objects.in_force(binding.process_key, on) if binding else None
     if version is None:
-        raise NoProcess(f"Chưa có quy trình xử lý cho loại «{subject_type}» / no published process for {subject_type!r}")
+        raise NoProcess(
+            f"Chưa có quy trình xử lý cho loại «{subject_type}» / no published process for {subject_type!r}"
+        )
     return version
 
 
@@ -119,7 +121,7 @@ def run_instance(
     data: dict[str, Any],
     summary: str,
     public_text: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> WorkflowInstance:
     """Run a new case to its first waiting step. Call inside the caller's transaction."""
     context = HandlerContext(instance=instance, data=data, actor=actor)
@@ -129,12 +131,12 @@ def run_instance(
     return instance
 
 
-def load(instance: WorkflowInstance, *, actor: User | None = None) -> tuple[engine.Runner, HandlerContext]:
-    context = HandlerContext(instance=instance, data={}, actor=actor if isinstance(actor, AbstractBaseUser) else None)
+def load(instance: WorkflowInstance, *, actor: AnyUser | None = None) -> tuple[engine.Runner, HandlerContext]:
+    context = HandlerContext(instance=instance, data={}, actor=actor if isinstance(actor, User) else None)
     return engine.Runner.load(specs_for(instance.process_version), instance.state, context), context
 
 
-def check_can_act(task: HumanTask, user: User) -> None:
+def check_can_act(task: HumanTask, user: AnyUser) -> None:
     """An official acts on a task of their role in its unit; an assigned task belongs to its assignee (or a leader)."""
     if not holds_role(user, unit=task.unit, role=task.role) and not (
         task.role == Role.UNIT_LEADER and leads(user, unit=task.unit)
@@ -146,12 +148,14 @@ def check_can_act(task: HumanTask, user: User) -> None:
         raise Conflict("Bước này đã có cán bộ khác nhận xử lý / another official has claimed this step")
 
 
-def claim_task(*, task: HumanTask, user: AbstractBaseUser) -> HumanTask:
+def claim_task(*, task: HumanTask, user: User) -> HumanTask:
     """Claim with a conditional UPDATE, so two officials claiming at once get one winner."""
     check_can_act(task, user)
     with transaction.atomic():
-        claimed = HumanTask.objects.open().filter(pk=task.pk, claimed_by__isnull=True).update(
-            claimed_by=user, claimed_at=timezone.now()
+        claimed = (
+            HumanTask.objects.open()
+            .filter(pk=task.pk, claimed_by__isnull=True)
+            .update(claimed_by=user, claimed_at=timezone.now())
         )
         if not claimed:
             task.refresh_from_db()
@@ -159,7 +163,11 @@ def claim_task(*, task: HumanTask, user: AbstractBaseUser) -> HumanTask:
                 return task
             raise Conflict("Bước này đã có cán bộ khác nhận xử lý / another official has claimed this step")
         CaseEvent.objects.create(
-            instance=task.instance, kind="claimed", actor=user, element_id=task.element_id, summary=f"Nhận xử lý: {task.title}"
+            instance=task.instance,
+            kind="claimed",
+            actor=user,
+            element_id=task.element_id,
+            summary=f"Nhận xử lý: {task.title}",
         )
     task.refresh_from_db()
     return task
@@ -173,7 +181,7 @@ def task_fields(task: HumanTask) -> list[forms.FormField]:
 def complete_task(
     *,
     task_id: UUID,
-    user: AbstractBaseUser,
+    user: User,
     data: dict[str, Any],
     strict: bool = True,
     expected_lock_version: int | None = None,
@@ -200,7 +208,10 @@ def complete_task(
             raise Conflict("Bước này đã được xử lý / this step is already done")
         context.element_id = ready.element_id
         context.record(
-            "task_completed", f"Hoàn thành: {ready.title}", public_text=ready.properties.get("public_done", ""), data=cleaned
+            "task_completed",
+            f"Hoàn thành: {ready.title}",
+            public_text=ready.properties.get("public_done", ""),
+            data=cleaned,
         )
         _act(lambda: runner.complete(task_id, cleaned))
         _save(instance, runner, context, expected_lock_version=instance.lock_version)
@@ -252,7 +263,7 @@ def _save(
     context.events.clear()
 
 
-def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask], actor: AbstractBaseUser | None) -> None:
+def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask], actor: User | None) -> None:
     """Make the open inbox rows of this case match the engine's ready tasks; keep claims of tasks still waiting."""
     wanted = {task.id: task for task in ready}
     existing = {row.task_id: row for row in HumanTask.objects.open().filter(instance=instance)}
@@ -282,11 +293,9 @@ def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask], actor
     HumanTask.objects.bulk_create(new_rows)
 
 
-def _assignee(task: engine.ReadyTask) -> AbstractBaseUser | None:
+def _assignee(task: engine.ReadyTask) -> User | None:
     variable = task.properties.get("assignee")
     username = task.data.get(variable) if variable else None
     if not username:
         return None
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(username=username).first()
+    return User.objects.filter(username=username).first()

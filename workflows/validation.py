@@ -85,8 +85,10 @@ def parse_xml(xml: str | bytes) -> etree._Element:
         raise BpmnInvalid([BpmnError("", f"Tệp lớn quá {MAX_BYTES // 1024} KB / file too large")])
     upper = data.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        line = data[: upper.find(b"<!")].count(b"\n") + 1
-        raise BpmnInvalid([BpmnError("", "Không chấp nhận DOCTYPE/ENTITY trong BPMN / DTDs and entities are refused", line)])
+        doctype_line = data[: upper.find(b"<!")].count(b"\n") + 1
+        raise BpmnInvalid(
+            [BpmnError("", "Không chấp nhận DOCTYPE/ENTITY trong BPMN / DTDs and entities are refused", doctype_line)]
+        )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         return etree.fromstring(data, parser)
@@ -122,13 +124,17 @@ def validate(xml: str | bytes, *, filename: str = "process.bpmn") -> ValidatedPr
     schema = engine.VALIDATOR.validator
     if not schema.validate(root):
         for entry in schema.error_log:
-            errors.append(BpmnError(_id_at_line(root, entry.line), f"Sai lược đồ BPMN / schema: {entry.message}", entry.line))
+            errors.append(
+                BpmnError(_id_at_line(root, entry.line), f"Sai lược đồ BPMN / schema: {entry.message}", entry.line)
+            )
         raise BpmnInvalid(errors)
 
     processes = root.findall("bpmn:process", NS)
     executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
     if len(executable) != 1:
-        raise BpmnInvalid([BpmnError("", "Cần đúng một quy trình thực thi (isExecutable) / need exactly one executable process")])
+        raise BpmnInvalid(
+            [BpmnError("", "Cần đúng một quy trình thực thi (isExecutable) / need exactly one executable process")]
+        )
     process = executable[0]
     process_id = str(process.get("id"))
 
@@ -144,11 +150,15 @@ def validate(xml: str | bytes, *, filename: str = "process.bpmn") -> ValidatedPr
         if element_id.lower() in FORBIDDEN_IDS:
             errors.append(BpmnError(element_id, "Mã phần tử «Start»/«End» không được dùng / reserved id, rename it"))
         local = _local(element.tag)
-        if element.tag == f"{{{BPMN}}}scriptTask" or (element.tag.startswith(f"{{{SPIFF}}}") and local in ("preScript", "postScript")):
+        if element.tag == f"{{{BPMN}}}scriptTask" or (
+            element.tag.startswith(f"{{{SPIFF}}}") and local in ("preScript", "postScript")
+        ):
             owner = element_id or str(element.getparent().getparent().get("id", ""))  # type: ignore[union-attr]
             errors.append(BpmnError(owner, "Quy trình không được chứa mã lệnh (script) / scripts are not allowed"))
         if element.tag == f"{{{BPMN}}}script":
-            errors.append(BpmnError(element_id or _owner_id(element), "Không được chứa mã lệnh / scripts are not allowed"))
+            errors.append(
+                BpmnError(element_id or _owner_id(element), "Không được chứa mã lệnh / scripts are not allowed")
+            )
 
     errors += _check_expressions(process)
     errors += _check_tasks(root, process)
@@ -204,7 +214,9 @@ def _check_expressions(process: etree._Element) -> list[BpmnError]:
             for flow in outgoing:
                 if flow.find("bpmn:conditionExpression", NS) is None and flow.get("id") != gateway.get("default"):
                     errors.append(
-                        BpmnError(str(flow.get("id")), "Nhánh rẽ thiếu điều kiện / a branch of a gateway needs a condition")
+                        BpmnError(
+                            str(flow.get("id")), "Nhánh rẽ thiếu điều kiện / a branch of a gateway needs a condition"
+                        )
                     )
     for timer in process.iter(f"{{{BPMN}}}timerEventDefinition"):
         owner = _owner_id(timer)
@@ -225,7 +237,9 @@ def _check_tasks(root: etree._Element, process: etree._Element) -> list[BpmnErro
         name = str(lane.get("name") or "")
         if Role.from_lane(name) is None:
             roles = ", ".join(str(role.label) for role in Role)
-            errors.append(BpmnError(str(lane.get("id")), f"Làn «{name}» không ứng với vai trò nào ({roles}) / lane names a role"))
+            errors.append(
+                BpmnError(str(lane.get("id")), f"Làn «{name}» không ứng với vai trò nào ({roles}) / lane names a role")
+            )
         for ref in lane.iterfind("bpmn:flowNodeRef", NS):
             lane_of[(ref.text or "").strip()] = name
 
@@ -233,10 +247,15 @@ def _check_tasks(root: etree._Element, process: etree._Element) -> list[BpmnErro
         task_id = str(task.get("id"))
         properties = _properties(task)
         if task_id not in lane_of:
-            errors.append(BpmnError(task_id, "Bước xử lý phải nằm trong một làn (vai trò) / a user task must be in a lane"))
+            errors.append(
+                BpmnError(task_id, "Bước xử lý phải nằm trong một làn (vai trò) / a user task must be in a lane")
+            )
         if not properties.get("public_status"):
             errors.append(
-                BpmnError(task_id, "Thiếu thuộc tính «public_status» (trạng thái cho người dân) / missing property public_status")
+                BpmnError(
+                    task_id,
+                    "Thiếu thuộc tính «public_status» (trạng thái cho người dân) / missing property public_status",
+                )
             )
         try:
             forms.parse_fields(properties)
@@ -261,10 +280,14 @@ def _check_tasks(root: etree._Element, process: etree._Element) -> list[BpmnErro
         service_id = str(service.get("id"))
         operator = service.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
         if operator is None:
-            errors.append(BpmnError(service_id, "Bước tự động phải chọn một xử lý có sẵn / a service task names a handler"))
+            errors.append(
+                BpmnError(service_id, "Bước tự động phải chọn một xử lý có sẵn / a service task names a handler")
+            )
         elif operator.get("id") not in HANDLERS:
             known = ", ".join(sorted(HANDLERS))
-            errors.append(BpmnError(service_id, f"Không có xử lý «{operator.get('id')}» (có: {known}) / unknown handler"))
+            errors.append(
+                BpmnError(service_id, f"Không có xử lý «{operator.get('id')}» (có: {known}) / unknown handler")
+            )
     return errors
 
 

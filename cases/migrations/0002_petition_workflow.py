@@ -5,23 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('workflows', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("workflows", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='petition',
-            name='workflow',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='petition', to='workflows.workflowinstance', verbose_name='hồ sơ quy trình'),
+            model_name="petition",
+            name="workflow",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="petition",
+                to="workflows.workflowinstance",
+                verbose_name="hồ sơ quy trình",
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='petition',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='cases.petition'),
+            model_name="attachment",
+            name="petition",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="cases.petition"
+            ),
         ),
     ]

@@ -57,12 +57,20 @@ def test_bad_input_is_a_400_naming_the_field_and_stores_nothing(public, org, pro
 
 
 def test_attachments_are_checked_by_content_and_stored_under_random_names(public, org, processes):
-    payload = petition_payload(attachments=[SimpleUploadedFile("anh.png", PNG, "image/png"), SimpleUploadedFile("don.pdf", PDF, "application/pdf")])
+    payload = petition_payload(
+        attachments=[
+            SimpleUploadedFile("anh.png", PNG, "image/png"),
+            SimpleUploadedFile("don.pdf", PDF, "application/pdf"),
+        ]
+    )
     response = public.post("/api/v1/petitions", payload, format="multipart")
 
     assert response.status_code == 201, response.json()
     stored = list(Attachment.objects.order_by("original_name"))
-    assert [(a.original_name, a.content_type) for a in stored] == [("anh.png", "image/png"), ("don.pdf", "application/pdf")]
+    assert [(a.original_name, a.content_type) for a in stored] == [
+        ("anh.png", "image/png"),
+        ("don.pdf", "application/pdf"),
+    ]
     assert all("anh" not in a.file.name and "don" not in a.file.name for a in stored)
 
 

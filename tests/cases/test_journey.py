@@ -16,7 +16,7 @@ def only_task(client: APIClient) -> dict[str, Any]:
 
 
 def complete(client: APIClient, task: dict[str, Any], data: dict[str, Any], expect: int = 200) -> dict[str, Any]:
-    response = client.post(f"/api/v1/tasks/{task['task_id']}/complete", {"data": data}, format="json")
+    response = client.post(f"/api/v1/tasks/{task['task_id']}/complete", {"form": data}, format="json")
     assert response.status_code == expect, response.json()
     return dict(response.json())
 
@@ -73,7 +73,9 @@ def test_it_does_not_publish_without_the_petitioners_consent(submit, client_for,
     petition = Petition.objects.get(tracking_code=code)
     assert petition.status == PetitionStatus.ANSWERED
     assert petition.published_at is None
-    assert "Trả lời đã được công khai" not in [i["text"] for i in public.get(f"/api/v1/petitions/{code}").json()["history"]]
+    assert "Trả lời đã được công khai" not in [
+        i["text"] for i in public.get(f"/api/v1/petitions/{code}").json()["history"]
+    ]
 
 
 def test_a_leader_returns_the_draft_and_the_handler_reworks_it(submit, client_for, public):

@@ -14,7 +14,12 @@ def test_an_official_of_another_unit_sees_nothing_and_cannot_act(submit, client_
 
     assert grace.get("/api/v1/inbox").json()["count"] == 0
     assert grace.get(f"/api/v1/tasks/{task['task_id']}").status_code == 404
-    assert grace.post(f"/api/v1/tasks/{task['task_id']}/complete", {"data": {"decision": "accept"}}, format="json").status_code == 404
+    assert (
+        grace.post(
+            f"/api/v1/tasks/{task['task_id']}/complete", {"form": {"decision": "accept"}}, format="json"
+        ).status_code
+        == 404
+    )
     assert grace.get(f"/api/v1/cases/{petition.pk}").status_code == 404
     assert only_task(client_for("alice"))["lock_version"] == task["lock_version"]
 
@@ -30,7 +35,9 @@ def test_a_leader_sees_the_tasks_of_the_units_below(submit, client_for):
 def test_a_leader_above_cannot_do_a_reception_officers_step(submit, client_for):
     submit()
     task = only_task(client_for("henry"))
-    response = client_for("henry").post(f"/api/v1/tasks/{task['task_id']}/complete", {"data": {"decision": "accept"}}, format="json")
+    response = client_for("henry").post(
+        f"/api/v1/tasks/{task['task_id']}/complete", {"form": {"decision": "accept"}}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
 
@@ -39,7 +46,12 @@ def test_a_handling_officer_cannot_do_a_leaders_step(submit, client_for):
     submit()
     complete(client_for("alice"), only_task(client_for("alice")), {"decision": "accept"})
     task = only_task(client_for("carol"))
-    assert client_for("bob").post(f"/api/v1/tasks/{task['task_id']}/complete", {"data": {"handler": "bob"}}, format="json").status_code == 404
+    assert (
+        client_for("bob")
+        .post(f"/api/v1/tasks/{task['task_id']}/complete", {"form": {"handler": "bob"}}, format="json")
+        .status_code
+        == 404
+    )
 
 
 def test_an_assigned_draft_belongs_to_its_assignee(submit, client_for):
@@ -49,7 +61,7 @@ def test_an_assigned_draft_belongs_to_its_assignee(submit, client_for):
     task = only_task(client_for("bob"))
 
     bella = client_for("bella")  # the other handling officer of the unit
-    response = bella.post(f"/api/v1/tasks/{task['task_id']}/complete", {"data": {"answer": "x"}}, format="json")
+    response = bella.post(f"/api/v1/tasks/{task['task_id']}/complete", {"form": {"answer": "x"}}, format="json")
     assert response.status_code == 403
 
 
@@ -73,14 +85,14 @@ def test_claiming_is_first_come_and_the_loser_gets_a_409(submit, client_for):
     first = alice.post(f"/api/v1/tasks/{task['task_id']}/claim")
     assert first.status_code == 200 and first.json()["claimed_by"] == "alice"
 
-    from tests.conftest import make_official
     from organisation.models import Role, Unit
+    from tests.conftest import make_official
 
     make_official("alex", Unit.objects.get(code="dong-ha"), Role.RECEPTION_OFFICER)
     alex = client_for("alex")
     second = alex.post(f"/api/v1/tasks/{task['task_id']}/claim")
     assert second.status_code == 409 and second.json()["code"] == "conflict"
-    blocked = alex.post(f"/api/v1/tasks/{task['task_id']}/complete", {"data": {"decision": "accept"}}, format="json")
+    blocked = alex.post(f"/api/v1/tasks/{task['task_id']}/complete", {"form": {"decision": "accept"}}, format="json")
     assert blocked.status_code == 409
 
 

@@ -41,7 +41,7 @@ def test_concurrent_completions_have_exactly_one_winner(org, processes, public):
     def complete(client: APIClient, data: dict) -> None:
         try:
             barrier.wait()
-            response = client.post(f"/api/v1/tasks/{task.task_id}/complete", {"data": data}, format="json")
+            response = client.post(f"/api/v1/tasks/{task.task_id}/complete", {"form": data}, format="json")
             with lock:
                 statuses.append(response.status_code)
                 bodies.append(response.json())
@@ -49,9 +49,7 @@ def test_concurrent_completions_have_exactly_one_winner(org, processes, public):
             connection.close()
 
     # Half accept, half reject: if two won, the case would show both outcomes.
-    threads = [
-        threading.Thread(target=complete, args=(c, ACCEPT if i % 2 else REJECT)) for i, c in enumerate(clients)
-    ]
+    threads = [threading.Thread(target=complete, args=(c, ACCEPT if i % 2 else REJECT)) for i, c in enumerate(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -37,7 +37,14 @@ def test_a_script_task_is_refused(db):
 
 @pytest.mark.parametrize(
     "condition",
-    ["__import__('os').system('id')", "decision.__class__", "open('/etc/passwd')", "[x for x in decision]", "'a' * 10**9", "decision =="],
+    [
+        "__import__('os').system('id')",
+        "decision.__class__",
+        "open('/etc/passwd')",
+        "[x for x in decision]",
+        "'a' * 10**9",
+        "decision ==",
+    ],
 )
 def test_a_dangerous_or_broken_condition_is_refused_on_its_flow(db, condition):
     xml = GOOD.replace('decision == "accept"', condition.replace("<", "&lt;"))
@@ -47,7 +54,10 @@ def test_a_dangerous_or_broken_condition_is_refused_on_its_flow(db, condition):
 
 def test_an_unknown_handler_is_refused(db):
     xml = GOOD.replace('serviceTaskOperator id="publish_answer"', 'serviceTaskOperator id="rm_rf"')
-    assert ("publish", "Không có xử lý «rm_rf» (có: accept_case, publish_answer, reject_petition, send_answer, transfer_case) / unknown handler") in errors_of(xml)
+    assert (
+        "publish",
+        "Không có xử lý «rm_rf» (có: accept_case, publish_answer, reject_petition, send_answer, transfer_case) / unknown handler",
+    ) in errors_of(xml)
 
 
 def test_an_unreachable_task_is_refused(db):
@@ -56,7 +66,10 @@ def test_an_unreachable_task_is_refused(db):
         '<bpmn:userTask id="orphan" name="Mồ côi"><bpmn:extensionElements><spiffworkflow:properties>'
         '<spiffworkflow:property name="public_status" value="x" /></spiffworkflow:properties></bpmn:extensionElements>'
         '</bpmn:userTask><bpmn:endEvent id="rejected"',
-    ).replace("<bpmn:flowNodeRef>classify</bpmn:flowNodeRef>", "<bpmn:flowNodeRef>classify</bpmn:flowNodeRef><bpmn:flowNodeRef>orphan</bpmn:flowNodeRef>")
+    ).replace(
+        "<bpmn:flowNodeRef>classify</bpmn:flowNodeRef>",
+        "<bpmn:flowNodeRef>classify</bpmn:flowNodeRef><bpmn:flowNodeRef>orphan</bpmn:flowNodeRef>",
+    )
     assert [e for e, _ in errors_of(xml)] == ["orphan"]
 
 
@@ -73,7 +86,10 @@ def test_a_lane_must_name_a_role(db):
 
 def test_a_user_task_needs_its_public_status(db):
     xml = GOOD.replace('<spiffworkflow:property name="public_status" value="Đang phân công cán bộ xử lý" />', "")
-    assert ("assign", "Thiếu thuộc tính «public_status» (trạng thái cho người dân) / missing property public_status") in errors_of(xml)
+    assert (
+        "assign",
+        "Thiếu thuộc tính «public_status» (trạng thái cho người dân) / missing property public_status",
+    ) in errors_of(xml)
 
 
 def test_a_form_field_of_unknown_type_is_refused(db):
@@ -100,7 +116,10 @@ def test_entities_are_refused_before_parsing():
 
 
 def test_a_schema_violation_names_the_element(db):
-    xml = GOOD.replace('<bpmn:userTask id="approve" name="Duyệt văn bản trả lời">', '<bpmn:userTask id="approve" name="Duyệt" bogus="1">')
+    xml = GOOD.replace(
+        '<bpmn:userTask id="approve" name="Duyệt văn bản trả lời">',
+        '<bpmn:userTask id="approve" name="Duyệt" bogus="1">',
+    )
     assert "approve" in [e for e, _ in errors_of(xml)]
 
 

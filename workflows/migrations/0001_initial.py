@@ -7,126 +7,254 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0001_initial'),
+        ("organisation", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProcessBinding',
+            name="ProcessBinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_type', models.CharField(max_length=64, unique=True, verbose_name='loại hồ sơ')),
-                ('process_key', models.CharField(max_length=100, verbose_name='mã quy trình')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject_type", models.CharField(max_length=64, unique=True, verbose_name="loại hồ sơ")),
+                ("process_key", models.CharField(max_length=100, verbose_name="mã quy trình")),
             ],
             options={
-                'verbose_name': 'quy trình áp dụng',
-                'verbose_name_plural': 'quy trình áp dụng',
+                "verbose_name": "quy trình áp dụng",
+                "verbose_name_plural": "quy trình áp dụng",
             },
         ),
         migrations.CreateModel(
-            name='ProcessVersion',
+            name="ProcessVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('process_key', models.CharField(db_index=True, max_length=100, verbose_name='mã quy trình')),
-                ('number', models.PositiveIntegerField(verbose_name='phiên bản')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('bpmn_xml', models.TextField(verbose_name='BPMN XML')),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('spec', models.JSONField(help_text='Serialized SpiffWorkflow spec, parsed once.', verbose_name='đặc tả đã biên dịch')),
-                ('effective_from', models.DateField(verbose_name='có hiệu lực từ')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='ban hành lúc')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='người ban hành')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("process_key", models.CharField(db_index=True, max_length=100, verbose_name="mã quy trình")),
+                ("number", models.PositiveIntegerField(verbose_name="phiên bản")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("bpmn_xml", models.TextField(verbose_name="BPMN XML")),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                (
+                    "spec",
+                    models.JSONField(
+                        help_text="Serialized SpiffWorkflow spec, parsed once.", verbose_name="đặc tả đã biên dịch"
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="có hiệu lực từ")),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="ban hành lúc")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người ban hành",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiên bản quy trình',
-                'verbose_name_plural': 'phiên bản quy trình',
-                'ordering': ['process_key', '-number'],
+                "verbose_name": "phiên bản quy trình",
+                "verbose_name_plural": "phiên bản quy trình",
+                "ordering": ["process_key", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='WorkflowInstance',
+            name="WorkflowInstance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_type', models.CharField(max_length=64, verbose_name='loại hồ sơ')),
-                ('reference', models.CharField(db_index=True, max_length=64, verbose_name='số hiệu')),
-                ('title', models.CharField(max_length=300, verbose_name='tiêu đề')),
-                ('state', models.JSONField(verbose_name='trạng thái máy quy trình')),
-                ('lock_version', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('running', 'Đang xử lý'), ('completed', 'Đã kết thúc')], default='running', max_length=16, verbose_name='tình trạng')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='cập nhật lúc')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='kết thúc lúc')),
-                ('process_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instances', to='workflows.processversion', verbose_name='phiên bản quy trình')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workflow_instances', to='organisation.unit', verbose_name='đơn vị xử lý')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject_type", models.CharField(max_length=64, verbose_name="loại hồ sơ")),
+                ("reference", models.CharField(db_index=True, max_length=64, verbose_name="số hiệu")),
+                ("title", models.CharField(max_length=300, verbose_name="tiêu đề")),
+                ("state", models.JSONField(verbose_name="trạng thái máy quy trình")),
+                ("lock_version", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "Đang xử lý"), ("completed", "Đã kết thúc")],
+                        default="running",
+                        max_length=16,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="cập nhật lúc")),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="kết thúc lúc")),
+                (
+                    "process_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="instances",
+                        to="workflows.processversion",
+                        verbose_name="phiên bản quy trình",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workflow_instances",
+                        to="organisation.unit",
+                        verbose_name="đơn vị xử lý",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hồ sơ quy trình',
-                'verbose_name_plural': 'hồ sơ quy trình',
+                "verbose_name": "hồ sơ quy trình",
+                "verbose_name_plural": "hồ sơ quy trình",
             },
         ),
         migrations.CreateModel(
-            name='HumanTask',
+            name="HumanTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.UUIDField(help_text='SpiffWorkflow task id', unique=True)),
-                ('element_id', models.CharField(max_length=100, verbose_name='mã bước')),
-                ('title', models.CharField(max_length=255, verbose_name='bước')),
-                ('role', models.CharField(choices=[('reception_officer', 'Cán bộ tiếp nhận'), ('handling_officer', 'Cán bộ xử lý'), ('unit_leader', 'Lãnh đạo đơn vị'), ('legal_staff', 'Cán bộ pháp chế')], max_length=32, verbose_name='vai trò')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('public_status', models.CharField(blank=True, max_length=255, verbose_name='trạng thái cho người dân')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='hạn xử lý')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='bắt đầu lúc')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='xong lúc')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_tasks', to=settings.AUTH_USER_MODEL, verbose_name='người được giao')),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='claimed_tasks', to=settings.AUTH_USER_MODEL, verbose_name='người nhận xử lý')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='completed_tasks', to=settings.AUTH_USER_MODEL, verbose_name='người hoàn thành')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='organisation.unit', verbose_name='đơn vị')),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='workflows.workflowinstance')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("task_id", models.UUIDField(help_text="SpiffWorkflow task id", unique=True)),
+                ("element_id", models.CharField(max_length=100, verbose_name="mã bước")),
+                ("title", models.CharField(max_length=255, verbose_name="bước")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("reception_officer", "Cán bộ tiếp nhận"),
+                            ("handling_officer", "Cán bộ xử lý"),
+                            ("unit_leader", "Lãnh đạo đơn vị"),
+                            ("legal_staff", "Cán bộ pháp chế"),
+                        ],
+                        max_length=32,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "public_status",
+                    models.CharField(blank=True, max_length=255, verbose_name="trạng thái cho người dân"),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="hạn xử lý")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="bắt đầu lúc")),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="xong lúc")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người được giao",
+                    ),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="claimed_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nhận xử lý",
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="completed_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người hoàn thành",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="organisation.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="workflows.workflowinstance",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'việc cần làm',
-                'verbose_name_plural': 'việc cần làm',
+                "verbose_name": "việc cần làm",
+                "verbose_name_plural": "việc cần làm",
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='lúc')),
-                ('kind', models.CharField(max_length=64, verbose_name='loại sự kiện')),
-                ('element_id', models.CharField(blank=True, max_length=100, verbose_name='mã bước')),
-                ('summary', models.CharField(max_length=500, verbose_name='nội dung')),
-                ('public_text', models.CharField(blank=True, help_text='Để trống nếu sự kiện chỉ dùng nội bộ.', max_length=500, verbose_name='nội dung công khai')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='dữ liệu')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='workflows.workflowinstance')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="lúc"),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="loại sự kiện")),
+                ("element_id", models.CharField(blank=True, max_length=100, verbose_name="mã bước")),
+                ("summary", models.CharField(max_length=500, verbose_name="nội dung")),
+                (
+                    "public_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống nếu sự kiện chỉ dùng nội bộ.",
+                        max_length=500,
+                        verbose_name="nội dung công khai",
+                    ),
+                ),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="dữ liệu")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="workflows.workflowinstance",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhật ký xử lý',
-                'verbose_name_plural': 'nhật ký xử lý',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "nhật ký xử lý",
+                "verbose_name_plural": "nhật ký xử lý",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='processversion',
-            constraint=models.UniqueConstraint(fields=('process_key', 'number'), name='process_version_unique_number'),
+            model_name="processversion",
+            constraint=models.UniqueConstraint(fields=("process_key", "number"), name="process_version_unique_number"),
         ),
         migrations.AddIndex(
-            model_name='workflowinstance',
-            index=models.Index(fields=['unit', 'status'], name='workflows_w_unit_id_5240ee_idx'),
+            model_name="workflowinstance",
+            index=models.Index(fields=["unit", "status"], name="workflows_w_unit_id_5240ee_idx"),
         ),
         migrations.AddIndex(
-            model_name='humantask',
-            index=models.Index(condition=models.Q(('completed_at__isnull', True)), fields=['unit', 'role'], name='open_task_unit_role'),
+            model_name="humantask",
+            index=models.Index(
+                condition=models.Q(("completed_at__isnull", True)), fields=["unit", "role"], name="open_task_unit_role"
+            ),
         ),
         migrations.AddIndex(
-            model_name='humantask',
-            index=models.Index(condition=models.Q(('completed_at__isnull', True)), fields=['due_at'], name='open_task_due'),
+            model_name="humantask",
+            index=models.Index(
+                condition=models.Q(("completed_at__isnull", True)), fields=["due_at"], name="open_task_due"
+            ),
         ),
     ]

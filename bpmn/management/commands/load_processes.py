@@ -30,7 +30,9 @@ class Command(BaseCommand):
             "--effective-from", type=datetime.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
         )
 
-    def handle(self, *args: Any, files: list[Path], check: bool, effective_from: datetime.date | None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, files: list[Path], check: bool, effective_from: datetime.date | None, **options: Any
+    ) -> None:
         paths = files or sorted(PROCESS_DIR.glob("*.bpmn"))
         if not paths:
             raise CommandError(f"No .bpmn files in {PROCESS_DIR}")
@@ -55,5 +57,7 @@ class Command(BaseCommand):
                 if newest is not None and newest.sha256 == process.sha256:
                     self.stdout.write(f"{path.name}: {process.process_id} v{newest.number} đã mới nhất / up to date")
                     continue
-                version = publish_process(validated=process, effective_from=effective_from, note=f"load_processes {path.name}")
+                version = publish_process(
+                    validated=process, effective_from=effective_from, note=f"load_processes {path.name}"
+                )
                 self.stdout.write(self.style.SUCCESS(f"{path.name}: công bố / published {version}"))

@@ -19,7 +19,7 @@ from organisation.models import Membership, Role, Unit
 from workflows.models import HumanTask
 from workflows.services import complete_task
 
-PASSWORD = "langnghe-demo"
+PASSWORD = "langnghe-demo"  # noqa: S105 - demo data only, printed on purpose
 
 UNITS = [
     # code, name, kind, parent code, is_commune
@@ -99,8 +99,14 @@ class Command(BaseCommand):
             publish_consent=True,
         ).petition
         self._step(answered, "tiepnhan.dongha", {"decision": "accept"})
-        self._step(answered, "lanhdao.dongha", {"handler": "xuly.dongha", "instructions": "Kiểm tra hiện trường trong tuần."})
-        self._step(answered, "xuly.dongha", {"answer": "Phường đã phối hợp với đơn vị điện lực thay bóng ba cột đèn; đèn sáng lại từ ngày 20/11."})
+        self._step(
+            answered, "lanhdao.dongha", {"handler": "xuly.dongha", "instructions": "Kiểm tra hiện trường trong tuần."}
+        )
+        self._step(
+            answered,
+            "xuly.dongha",
+            {"answer": "Phường đã phối hợp với đơn vị điện lực thay bóng ba cột đèn; đèn sáng lại từ ngày 20/11."},
+        )
         self._step(answered, "lanhdao.dongha", {"approval": "approve"})
 
         returned = submit_petition(
@@ -135,7 +141,14 @@ class Command(BaseCommand):
             petitioner_name="Phạm Văn Dũng",
             petitioner_phone="0905 111 222",
         ).petition
-        self._step(rejected, "tiepnhan.giolinh", {"decision": "reject", "reason": "Nội dung không thuộc thẩm quyền của chính quyền địa phương; đề nghị gửi Bộ Tài chính."})
+        self._step(
+            rejected,
+            "tiepnhan.giolinh",
+            {
+                "decision": "reject",
+                "reason": "Nội dung không thuộc thẩm quyền của chính quyền địa phương; đề nghị gửi Bộ Tài chính.",
+            },
+        )
 
         submit_petition(
             petition_type="reflection",
