@@ -286,7 +286,7 @@ def worker(n: int, warmup: int, profile: bool = False) -> dict[str, Any]:
     # --- engine-only part of the product path: product (de)serializer + cached spec, null services, no DB
     petition = new_petition(total)
     fresh = WorkflowInstance.objects.get(pk=petition.workflow_id)
-    specs = specs_for(fresh.process_version)
+    specs = specs_for(fresh.process_version_id)
     state = fresh.state
     state_text = json.dumps(state)
     classify_id = uuid.UUID(str(waiting_task(petition).task_id))

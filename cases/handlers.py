@@ -40,9 +40,7 @@ def _notify_petitioner(petition: Petition, subject: str, body: str) -> None:
 
 @register_handler("accept_case", "Thụ lý đơn")
 def accept_case(context: HandlerContext) -> None:
-    petition = _petition(context)
-    petition.status = PetitionStatus.IN_PROGRESS
-    petition.save(update_fields=["status"])
+    Petition.objects.filter(workflow=context.instance).update(status=PetitionStatus.IN_PROGRESS)
     context.record("accepted", "Thụ lý đơn", public_text=f"Đơn đã được thụ lý tại {context.instance.unit.name}")
 
 

@@ -8,7 +8,8 @@ by `workflows.services`, in one load → act → save transaction guarded by `lo
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Role, Unit
+
+
+if TYPE_CHECKING:
+    _TextField = models.TextField[Any, Any]
+else:
+    _TextField = models.TextField
+
+
+class JSONTextField(_TextField):
+    """JSON kept as text: the engine state is opaque to the database.
+
+    jsonb would parse and re-encode ~10 KB on every save and load, and reorder keys; text is stored as given.
+    """
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value: Any) -> Any:
+        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class ProcessVersionQuerySet(models.QuerySet["ProcessVersion"]):
@@ -91,7 +114,7 @@ class WorkflowInstance(models.Model):
     )
     reference = models.CharField(_("số hiệu"), max_length=64, db_index=True)
     title = models.CharField(_("tiêu đề"), max_length=300)
-    state = models.JSONField(_("trạng thái máy quy trình"))
+    state = JSONTextField(_("trạng thái máy quy trình"))
     lock_version = models.PositiveIntegerField(default=0)
     status = models.CharField(
         _("tình trạng"), max_length=16, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING

@@ -19,8 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from organisation.models import Role, Unit
-from organisation.selectors import holds_role, leads
+from organisation.models import Membership, Role, Unit
 from workflows import engine, forms
 from workflows.handlers import HandlerContext, HandlerError
 from workflows.models import (
@@ -62,11 +61,12 @@ class NoProcess(WorkflowError):
 _specs_cache: dict[int, engine.Specs] = {}
 
 
-def specs_for(version: ProcessVersion) -> engine.Specs:
-    """Versions are immutable, so a restored spec is kept for the life of the process."""
-    specs = _specs_cache.get(version.pk)
+def specs_for(version_id: int) -> engine.Specs:
+    """Versions are immutable, so a restored spec is kept for the life of the process (read once per version)."""
+    specs = _specs_cache.get(version_id)
     if specs is None:
-        specs = _specs_cache[version.pk] = engine.Specs.restore(version.spec)
+        stored = ProcessVersion.objects.values_list("spec", flat=True).get(pk=version_id)
+        specs = _specs_cache[version_id] = engine.Specs.restore(stored)
     return specs
 
 
@@ -110,9 +110,12 @@ def create_instance(*, subject_type: str, unit: Unit, reference: str, title: str
     before any handler looks for it.
     """
     version = version_for(subject_type)
-    return WorkflowInstance.objects.create(
-        process_version=version, subject_type=subject_type, unit=unit, reference=reference, title=title, state={}
+    instance = WorkflowInstance(
+        process_version=version, subject_type=subject_type, unit=unit, reference=reference, title=title
     )
+    instance.state = {}
+    instance.save()
+    return instance
 
 
 def run_instance(
@@ -126,23 +129,27 @@ def run_instance(
     """Run a new case to its first waiting step. Call inside the caller's transaction."""
     context = HandlerContext(instance=instance, data=data, actor=actor)
     context.record("started", summary, public_text=public_text)
-    runner = _act(lambda: engine.Runner.start(specs_for(instance.process_version), data, context))
+    runner = _act(lambda: engine.Runner.start(specs_for(instance.process_version_id), data, context))
     _save(instance, runner, context, expected_lock_version=instance.lock_version)
     return instance
 
 
 def load(instance: WorkflowInstance, *, actor: AnyUser | None = None) -> tuple[engine.Runner, HandlerContext]:
     context = HandlerContext(instance=instance, data={}, actor=actor if isinstance(actor, User) else None)
-    return engine.Runner.load(specs_for(instance.process_version), instance.state, context), context
+    return engine.Runner.load(specs_for(instance.process_version_id), instance.state, context), context
 
 
-def check_can_act(task: HumanTask, user: AnyUser) -> None:
-    """An official acts on a task of their role in its unit; an assigned task belongs to its assignee (or a leader)."""
-    if not holds_role(user, unit=task.unit, role=task.role) and not (
-        task.role == Role.UNIT_LEADER and leads(user, unit=task.unit)
-    ):
+def check_can_act(task: HumanTask, user: User) -> None:
+    """An official acts on a task of their role in its unit; an assigned task belongs to its assignee (or a leader).
+
+    Reads the official's memberships once (one query) and decides in Python: this is on every completion.
+    """
+    memberships = list(Membership.objects.filter(user_id=user.pk).values_list("unit_id", "role", "unit__path"))
+    holds_role = (task.unit_id, task.role) in {(unit_id, role) for unit_id, role, _ in memberships}
+    leads = any(role == Role.UNIT_LEADER and task.unit.path.startswith(path) for _, role, path in memberships)
+    if not holds_role and not (task.role == Role.UNIT_LEADER and leads):
         raise NotAllowed("Bạn không có vai trò xử lý bước này / you do not hold the role for this step")
-    if task.assignee_id and task.assignee_id != user.pk and not leads(user, unit=task.unit):
+    if task.assignee_id and task.assignee_id != user.pk and not leads:
         raise NotAllowed("Bước này đã giao cho cán bộ khác / this step is assigned to another official")
     if task.claimed_by_id and task.claimed_by_id != user.pk:
         raise Conflict("Bước này đã có cán bộ khác nhận xử lý / another official has claimed this step")
@@ -174,7 +181,7 @@ def claim_task(*, task: HumanTask, user: User) -> HumanTask:
 
 
 def task_fields(task: HumanTask) -> list[forms.FormField]:
-    spec = specs_for(task.instance.process_version)
+    spec = specs_for(task.instance.process_version_id)
     return forms.parse_fields(engine.element_properties(spec).get(task.element_id, {}))
 
 
@@ -192,7 +199,7 @@ def complete_task(
     a loser raises Conflict and its transaction (handlers' writes included) rolls back.
     """
     with transaction.atomic():
-        task = HumanTask.objects.select_related("instance__process_version", "unit").filter(task_id=task_id).first()
+        task = HumanTask.objects.select_related("instance__unit", "unit").filter(task_id=task_id).first()
         if task is None:
             raise Conflict("Bước này không còn tồn tại / this step no longer exists")
         if task.completed_at is not None:
@@ -264,24 +271,24 @@ def _save(
 
 
 def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask], actor: User | None) -> None:
-    """Make the open inbox rows of this case match the engine's ready tasks; keep claims of tasks still waiting."""
-    wanted = {task.id: task for task in ready}
-    existing = {row.task_id: row for row in HumanTask.objects.open().filter(instance=instance)}
-    done = [row.pk for task_id, row in existing.items() if task_id not in wanted]
-    if done:
-        HumanTask.objects.filter(pk__in=done).update(completed_at=timezone.now(), completed_by=actor)
-    new_rows = []
-    for task_id, task in wanted.items():
-        if task_id in existing:
-            continue
+    """Make the open inbox rows of this case match the engine's ready tasks, in two statements.
+
+    Rows of tasks that are no longer ready are closed; rows of tasks still waiting keep their claims (their
+    insert is ignored on the unique task id).
+    """
+    HumanTask.objects.open().filter(instance=instance).exclude(task_id__in=[t.id for t in ready]).update(
+        completed_at=timezone.now(), completed_by=actor
+    )
+    rows = []
+    for task in ready:
         role = Role.from_lane(task.lane)
         if role is None:  # validation refuses such diagrams; an old version must not crash the inbox
             logger.error("Task %s of %s has no role lane", task.element_id, instance.reference)
             role = Role.UNIT_LEADER
-        new_rows.append(
+        rows.append(
             HumanTask(
                 instance=instance,
-                task_id=task_id,
+                task_id=task.id,
                 element_id=task.element_id,
                 title=task.title,
                 role=role,
@@ -290,7 +297,7 @@ def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask], actor
                 public_status=task.properties.get("public_status", ""),
             )
         )
-    HumanTask.objects.bulk_create(new_rows)
+    HumanTask.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _assignee(task: engine.ReadyTask) -> User | None:
