@@ -17,6 +17,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -37,6 +38,9 @@ class SafeScriptEngine(PythonScriptEngine):
         self.context = context
 
     def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        properties = _properties(task.task_spec)
+        if "deadline_rule" in properties and _is_timer(task.task_spec) and self.context is not None:
+            return self.context.timer_due(properties)  # legal calendar, not the diagram, decides when it is due
         data = dict(task.data)
         if external_context:
             data.update(external_context)
@@ -185,8 +189,29 @@ class Runner:
         return dict(self.workflow.data)
 
     def advance(self) -> None:
+        """Run until waiting: fire timers that are due, step, then let new timers compute their due time."""
         self.workflow.refresh_waiting_tasks()
         self.workflow.do_engine_steps()
+        self.workflow.refresh_waiting_tasks()
+        self.workflow.do_engine_steps()
+
+    def waiting_timers(self) -> list[WaitingTimer]:
+        return [
+            WaitingTimer(
+                id=task.id,
+                element_id=task.task_spec.bpmn_id,
+                title=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                properties=_properties(task.task_spec),
+                due=task._get_internal_data("event_value"),
+            )
+            for task in self.workflow.get_tasks(state=TaskState.WAITING)
+            if _is_timer(task.task_spec)
+        ]
+
+    def set_timer_due(self, task_id: UUID, due_iso: str) -> None:
+        """Move a waiting timer (extension, suspension): it fires when the legal clock says, not before."""
+        task = self.workflow.get_task_from_id(task_id)
+        task._set_internal_data(event_value=due_iso, event_fired=False)
 
     def ready_tasks(self) -> list[ReadyTask]:
         return [_ready(task) for task in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
@@ -209,6 +234,23 @@ class Runner:
         return [t.task_spec.bpmn_id for t in sorted(done, key=lambda t: t.last_state_change)]
 
 
+def _properties(spec: Any) -> dict[str, str]:
+    return dict(getattr(spec, "extensions", {}).get("properties", {}))
+
+
+def _is_timer(spec: Any) -> bool:
+    return isinstance(getattr(spec, "event_definition", None), TimerEventDefinition)
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    id: UUID
+    element_id: str
+    title: str
+    properties: dict[str, str]
+    due: str | None
+
+
 def _ready(task: Any) -> ReadyTask:
     spec = task.task_spec
     return ReadyTask(
@@ -216,7 +258,7 @@ def _ready(task: Any) -> ReadyTask:
         element_id=spec.bpmn_id,
         title=spec.bpmn_name or spec.bpmn_id,
         lane=spec.lane,
-        properties=dict(spec.extensions.get("properties", {})),
+        properties=_properties(spec),
         data=task.data,
         documentation=spec.documentation or "",
     )
@@ -224,11 +266,7 @@ def _ready(task: Any) -> ReadyTask:
 
 def element_properties(specs: Specs) -> dict[str, dict[str, str]]:
     """Extension properties of every element, by element id."""
-    return {
-        spec.bpmn_id: dict(getattr(spec, "extensions", {}).get("properties", {}))
-        for spec in _all_task_specs(specs)
-        if getattr(spec, "bpmn_id", None)
-    }
+    return {spec.bpmn_id: _properties(spec) for spec in _all_task_specs(specs) if getattr(spec, "bpmn_id", None)}
 
 
 def _all_task_specs(specs: Specs) -> Iterable[Any]:

@@ -31,6 +31,12 @@ class HandlerContext:
     element_id: str = ""
     events: list[CaseEvent] = field(default_factory=list)
 
+    def timer_due(self, properties: dict[str, str]) -> str:
+        """The due moment of a timer that names a `deadline_rule`, as an ISO datetime with an offset."""
+        from workflows.clock import timer_due_iso
+
+        return timer_due_iso(properties, case_received=self.instance.created_at)
+
     def record(self, kind: str, summary: str, *, public_text: str = "", data: dict[str, Any] | None = None) -> None:
         from workflows.models import CaseEvent
 

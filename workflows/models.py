@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Role, Unit
 
-
 if TYPE_CHECKING:
     _TextField = models.TextField[Any, Any]
 else:
@@ -224,3 +223,98 @@ class CaseEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("The audit trail is append-only.")
+
+
+class DeadlineKind(models.TextChoices):
+    TASK = "task", _("Hạn của bước xử lý")
+    TIMER = "timer", _("Hẹn giờ trong quy trình")
+
+
+class DeadlinePhase(models.TextChoices):
+    """What the deadline worker does next with a row."""
+
+    REMIND = "remind", _("Chờ nhắc hạn")
+    DUE = "due", _("Chờ đến hạn")
+    OVERDUE = "overdue", _("Quá hạn, đã báo lãnh đạo đơn vị")
+    VERY_OVERDUE = "very_overdue", _("Quá hạn nhiều, đã báo cấp trên")
+    CLOSED = "closed", _("Đã xong")
+
+
+class Deadline(models.Model):
+    """A legal deadline running on a case: of a user task (reminders, escalation) or of a BPMN timer (fires it).
+
+    The worker (`manage.py run_deadlines`) only ever reads rows whose `next_action_at` has passed, through an
+    index: a sweep costs what is due, not how many cases are open.
+    """
+
+    instance = models.ForeignKey(WorkflowInstance, on_delete=models.CASCADE, related_name="deadlines")
+    spiff_task_id = models.UUIDField(
+        unique=True, help_text=_("The user task (HumanTask.task_id) or timer event it times.")
+    )
+    element_id = models.CharField(_("mã bước"), max_length=100)
+    title = models.CharField(_("bước"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=8, choices=DeadlineKind.choices)
+    rule_code = models.CharField(_("quy tắc thời hạn"), max_length=100)
+    start_date = models.DateField(_("bắt đầu tính từ"))
+    extensions = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
+    suspensions = models.JSONField(_("các lần tạm dừng"), default=list, blank=True)
+    suspended_since = models.DateField(_("tạm dừng từ"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn"), db_index=True)
+    remind_at = models.DateTimeField(_("nhắc lúc"), null=True, blank=True)
+    explanation = models.TextField(_("cách tính hạn"))
+    explanation_en = models.TextField(_("cách tính hạn (tiếng Anh)"))
+    phase = models.CharField(_("giai đoạn"), max_length=16, choices=DeadlinePhase.choices, default=DeadlinePhase.DUE)
+    next_action_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("thời hạn")
+        verbose_name_plural = _("thời hạn")
+        indexes = [
+            models.Index(
+                fields=["next_action_at"], condition=models.Q(next_action_at__isnull=False), name="deadline_next_action"
+            ),
+            models.Index(fields=["instance", "closed_at"], name="deadline_instance_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.rule_code} · {self.due_at:%Y-%m-%d}"
+
+    @property
+    def on_time(self) -> bool | None:
+        return None if self.closed_at is None else self.closed_at <= self.due_at
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt")
+    REFUSED = "refused", _("Không duyệt")
+
+
+class ExtensionRequest(models.Model):
+    """An official asks for more time on a deadline (gia hạn); a leader of the unit decides."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="extension_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("lý do"))
+    status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị gia hạn")
+        verbose_name_plural = _("đề nghị gia hạn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline"], condition=models.Q(status="pending"), name="one_pending_extension_per_deadline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline} · {self.get_status_display()}"

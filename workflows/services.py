@@ -19,11 +19,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from deadlines import calendar
 from organisation.models import Membership, Role, Unit
-from workflows import engine, forms
+from workflows import clock, engine, forms
 from workflows.handlers import HandlerContext, HandlerError
 from workflows.models import (
     CaseEvent,
+    Deadline,
+    DeadlineKind,
+    DeadlinePhase,
+    ExtensionRequest,
+    ExtensionStatus,
     HumanTask,
     InstanceStatus,
     ProcessBinding,
@@ -244,8 +250,10 @@ def _act(step: Callable[[], T]) -> T:
 def _save(
     instance: WorkflowInstance, runner: engine.Runner, context: HandlerContext, *, expected_lock_version: int | None
 ) -> None:
-    """Write the state (conditionally), then the inbox and the audit trail, in the caller's transaction."""
+    """Write the state (conditionally), then the inbox, the deadlines and the audit trail, in one transaction."""
     now = timezone.now()
+    ready = runner.ready_tasks()
+    new_deadlines, due_by_task = _sync_deadlines(instance, runner, ready, now)
     completed = runner.completed
     instance.state = runner.dump()
     instance.status = InstanceStatus.COMPLETED if completed else InstanceStatus.RUNNING
@@ -265,12 +273,63 @@ def _save(
         if not updated:
             raise Conflict("Hồ sơ vừa được người khác cập nhật / someone else saved this case first")
         instance.lock_version = expected_lock_version + 1
-    _sync_tasks(instance, runner.ready_tasks(), context.actor)
+    _sync_tasks(instance, ready, context.actor, due_by_task)
+    Deadline.objects.bulk_create(new_deadlines)
     CaseEvent.objects.bulk_create(context.events)
     context.events.clear()
 
 
-def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask], actor: User | None) -> None:
+def _sync_deadlines(
+    instance: WorkflowInstance, runner: engine.Runner, ready: list[engine.ReadyTask], now: datetime.datetime
+) -> tuple[list[Deadline], dict[UUID, datetime.datetime]]:
+    """Close the clocks of steps that are over; start one for each new step or timer that names a rule.
+
+    Timers get their due moment written into the engine state here, before it is saved, so the engine and
+    the `Deadline` row agree. Returns the new rows (to insert) and the due time of each ready user task.
+    """
+    timed_tasks = [t for t in ready if clock.RULE_PROPERTY in t.properties]
+    timers = [t for t in runner.waiting_timers() if clock.RULE_PROPERTY in t.properties]
+    open_rows = {row.spiff_task_id: row for row in Deadline.objects.filter(instance=instance, closed_at__isnull=True)}
+    live = {t.id for t in timed_tasks} | {t.id for t in timers}
+    finished = [row.pk for task_id, row in open_rows.items() if task_id not in live]
+    if finished:
+        Deadline.objects.filter(pk__in=finished).update(closed_at=now, phase=DeadlinePhase.CLOSED, next_action_at=None)
+    new_rows: list[Deadline] = []
+    due_by_task: dict[UUID, datetime.datetime] = {}
+    for task in timed_tasks:
+        row = open_rows.get(task.id) or clock.new_row(
+            instance=instance,
+            spiff_task_id=task.id,
+            element_id=task.element_id,
+            title=task.title,
+            kind=DeadlineKind.TASK,
+            properties=task.properties,
+        )
+        if row.pk is None:
+            new_rows.append(row)
+        due_by_task[task.id] = row.due_at
+    for timer in timers:
+        if timer.id in open_rows:
+            continue
+        row = clock.new_row(
+            instance=instance,
+            spiff_task_id=timer.id,
+            element_id=timer.element_id,
+            title=timer.title,
+            kind=DeadlineKind.TIMER,
+            properties=timer.properties,
+        )
+        runner.set_timer_due(timer.id, row.due_at.isoformat())
+        new_rows.append(row)
+    return new_rows, due_by_task
+
+
+def _sync_tasks(
+    instance: WorkflowInstance,
+    ready: list[engine.ReadyTask],
+    actor: User | None,
+    due_by_task: dict[UUID, datetime.datetime],
+) -> None:
     """Make the open inbox rows of this case match the engine's ready tasks, in two statements.
 
     Rows of tasks that are no longer ready are closed; rows of tasks still waiting keep their claims (their
@@ -295,6 +354,7 @@ def _sync_tasks(instance: WorkflowInstance, ready: list[engine.ReadyTask], actor
                 unit=instance.unit,
                 assignee=_assignee(task),
                 public_status=task.properties.get("public_status", ""),
+                due_at=due_by_task.get(task.id),
             )
         )
     HumanTask.objects.bulk_create(rows, ignore_conflicts=True)
@@ -306,3 +366,158 @@ def _assignee(task: engine.ReadyTask) -> User | None:
     if not username:
         return None
     return User.objects.filter(username=username).first()
+
+
+def fire_timers(*, instance_id: int) -> WorkflowInstance:
+    """Let the engine fire the timers of a case that are due (called by the deadline worker)."""
+    instance = WorkflowInstance.objects.select_related("unit").get(pk=instance_id)
+    runner, context = load(instance)
+    _act(runner.advance)
+    _save(instance, runner, context, expected_lock_version=instance.lock_version)
+    return instance
+
+
+def _open_deadlines(instance: WorkflowInstance) -> list[Deadline]:
+    return list(Deadline.objects.select_for_update().filter(instance=instance, closed_at__isnull=True))
+
+
+def _check_leads(user: User, instance: WorkflowInstance) -> None:
+    memberships = Membership.objects.filter(user_id=user.pk, role=Role.UNIT_LEADER).values_list("unit__path", flat=True)
+    if not any(instance.unit.path.startswith(path) for path in memberships):
+        raise NotAllowed(
+            "Chỉ lãnh đạo đơn vị xử lý được quyết định việc này / only a leader of the unit may decide this"
+        )
+
+
+def _apply(
+    instance: WorkflowInstance, rows: list[Deadline], *, actor: User, kind: str, summary: str, public_text: str
+) -> None:
+    """Save recomputed deadlines; move the engine's timers with them; one audit entry. Caller holds the transaction."""
+    timers = {row.spiff_task_id: row for row in rows if row.kind == DeadlineKind.TIMER}
+    runner, context = load(instance, actor=actor)
+    for task_id, row in timers.items():
+        runner.set_timer_due(task_id, FAR_FUTURE if row.suspended_since else row.due_at.isoformat())
+    context.record(kind, summary, public_text=public_text)
+    for row in rows:
+        row.save()
+        HumanTask.objects.filter(task_id=row.spiff_task_id).update(due_at=row.due_at)
+    _save(instance, runner, context, expected_lock_version=instance.lock_version)
+
+
+FAR_FUTURE = "9999-12-31T00:00:00+00:00"
+
+
+@transaction.atomic
+def suspend_case(*, instance: WorkflowInstance, user: User, reason: str) -> WorkflowInstance:
+    """Stop the clock (tạm đình chỉ): every open deadline of the case waits until `resume_case`."""
+    _check_leads(user, instance)
+    rows = _open_deadlines(instance)
+    if any(row.suspended_since for row in rows):
+        raise Conflict("Hồ sơ đang tạm dừng tính thời hạn / the case is already suspended")
+    if not rows:
+        raise WorkflowError("Hồ sơ không có thời hạn nào đang chạy / the case has no running deadline")
+    today = calendar.today()
+    for row in rows:
+        row.suspended_since = today
+        clock.schedule(row, clock.compute(row))
+    _apply(
+        instance,
+        rows,
+        actor=user,
+        kind="suspended",
+        summary=f"Tạm dừng tính thời hạn từ {today:%d/%m/%Y}. Lý do: {reason}",
+        public_text=f"Tạm dừng tính thời hạn giải quyết từ ngày {today:%d/%m/%Y}. Lý do: {reason}",
+    )
+    return instance
+
+
+@transaction.atomic
+def resume_case(*, instance: WorkflowInstance, user: User, reason: str) -> WorkflowInstance:
+    """Restart the clock; the suspended working (or calendar) days are added to every due date."""
+    _check_leads(user, instance)
+    rows = [row for row in _open_deadlines(instance) if row.suspended_since]
+    if not rows:
+        raise WorkflowError("Hồ sơ không bị tạm dừng nên không thể tiếp tục / there is no suspension to resume")
+    today = calendar.today()
+    for row in rows:
+        assert row.suspended_since is not None
+        if today > row.suspended_since:
+            last = today - datetime.timedelta(days=1)
+            row.suspensions = [*row.suspensions, [row.suspended_since.isoformat(), last.isoformat()]]
+        row.suspended_since = None
+        clock.schedule(row, clock.compute(row))
+    first = min(rows, key=lambda row: row.due_at)
+    _apply(
+        instance,
+        rows,
+        actor=user,
+        kind="resumed",
+        summary=f"Tiếp tục tính thời hạn. Lý do: {reason}",
+        public_text=f"Tiếp tục giải quyết; hạn mới {calendar.local_date(first.due_at):%d/%m/%Y}. {first.explanation}",
+    )
+    return instance
+
+
+@transaction.atomic
+def request_extension(*, deadline: Deadline, user: User, reason: str) -> ExtensionRequest:
+    """An official of the case's unit asks for one more extension, within the rule's limit."""
+    if not Membership.objects.filter(user_id=user.pk, unit_id=deadline.instance.unit_id).exists():
+        raise NotAllowed("Chỉ cán bộ của đơn vị xử lý được đề nghị gia hạn / only the handling unit may ask")
+    if deadline.closed_at is not None:
+        raise Conflict("Bước này đã xong / this step is finished")
+    try:
+        clock.compute(deadline, extensions=deadline.extensions + 1)
+    except clock.DeadlineError as error:
+        raise WorkflowError(str(error)) from None
+    if deadline.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise Conflict("Đã có một đề nghị gia hạn đang chờ duyệt / an extension request is already pending")
+    extension = ExtensionRequest.objects.create(deadline=deadline, requested_by=user, reason=reason)
+    CaseEvent.objects.create(
+        instance=deadline.instance,
+        kind="extension_requested",
+        actor=user,
+        element_id=deadline.element_id,
+        summary=f"Đề nghị gia hạn «{deadline.title}». Lý do: {reason}",
+    )
+    return extension
+
+
+@transaction.atomic
+def decide_extension(*, extension: ExtensionRequest, user: User, approve: bool, note: str = "") -> ExtensionRequest:
+    """A leader approves (the due date moves, within the rule's limit) or refuses, with a note."""
+    extension = (
+        ExtensionRequest.objects.select_for_update().select_related("deadline__instance__unit").get(pk=extension.pk)
+    )
+    deadline = extension.deadline
+    _check_leads(user, deadline.instance)
+    if extension.status != ExtensionStatus.PENDING:
+        raise Conflict("Đề nghị này đã được quyết định / this request was already decided")
+    if approve and extension.requested_by_id == user.pk:
+        raise NotAllowed("Người đề nghị không tự duyệt gia hạn / you cannot approve your own request")
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    extension.decided_by, extension.decided_at, extension.decision_note = user, timezone.now(), note
+    extension.save()
+    if not approve:
+        CaseEvent.objects.create(
+            instance=deadline.instance,
+            kind="extension_refused",
+            actor=user,
+            element_id=deadline.element_id,
+            summary=f"Không duyệt gia hạn «{deadline.title}». {note}".strip(),
+        )
+        return extension
+    try:
+        due = clock.compute(deadline, extensions=deadline.extensions + 1)
+    except clock.DeadlineError as error:
+        raise WorkflowError(str(error)) from None
+    deadline.extensions += 1
+    clock.schedule(deadline, due)
+    _apply(
+        deadline.instance,
+        [deadline],
+        actor=user,
+        kind="extended",
+        summary=f"Gia hạn «{deadline.title}» đến {due.due_date:%d/%m/%Y}. Lý do: {extension.reason}",
+        public_text=f"Thời hạn giải quyết được gia hạn đến ngày {due.due_date:%d/%m/%Y}. {due.explanation}",
+    )
+    return extension

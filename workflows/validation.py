@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from organisation.models import Role
-from workflows import engine, expressions, forms
+from workflows import clock, engine, expressions, forms
 from workflows.handlers import HANDLERS
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -45,9 +45,12 @@ FLOW_NODE_TAGS = {
     )
 }
 
-# Checks that later capabilities add for their own extension properties, e.g. "deadline_rule" must name a rule
-# in force. Each takes the property value and raises ValueError with the reason.
-PROPERTY_CHECKS: dict[str, Callable[[str], None]] = {}
+# Checks of extension properties: each takes the property value and raises ValueError with the reason.
+PROPERTY_CHECKS: dict[str, Callable[[str], None]] = {
+    clock.RULE_PROPERTY: clock.check_rule_code,
+    clock.START_PROPERTY: clock.check_start,
+}
+TIMER_EXPRESSION = "deadline_at"
 
 
 @dataclass(frozen=True)
@@ -220,9 +223,22 @@ def _check_expressions(process: etree._Element) -> list[BpmnError]:
                     )
     for timer in process.iter(f"{{{BPMN}}}timerEventDefinition"):
         owner = _owner_id(timer)
-        for child in timer:
-            if isinstance(child.tag, str):
-                errors += _check_expression(owner, child.text, "Hẹn giờ / timer")
+        event = timer.getparent()
+        time_date = timer.find("bpmn:timeDate", NS)
+        if clock.RULE_PROPERTY not in _properties(event) or time_date is None:  # type: ignore[arg-type]
+            errors.append(
+                BpmnError(
+                    owner,
+                    "Hẹn giờ phải dùng quy tắc thời hạn (thuộc tính deadline_rule, timeDate «deadline_at»), "
+                    "không dùng khoảng thời gian ISO / a timer names a deadline_rule, never a raw duration",
+                )
+            )
+        elif (time_date.text or "").strip() != TIMER_EXPRESSION:
+            errors.append(
+                BpmnError(
+                    owner, f"timeDate của hẹn giờ phải là «{TIMER_EXPRESSION}» / timeDate must be {TIMER_EXPRESSION}"
+                )
+            )
     for operator in process.iter(f"{{{SPIFF}}}serviceTaskOperator"):
         owner = _owner_id(operator)
         for param in operator.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NS):

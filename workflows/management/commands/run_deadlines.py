@@ -1,0 +1,34 @@
+"""The deadline worker: `manage.py run_deadlines` (a loop) or `--once` (one sweep, e.g. from cron).
+
+Several workers may run at once; each due step is done exactly once (see `workflows.sweep`).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from workflows.sweep import sweep
+
+
+class Command(BaseCommand):
+    help = "Send deadline reminders, escalate overdue steps and fire BPMN timers that are due."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="one sweep, then exit")
+        parser.add_argument("--interval", type=float, default=30.0, help="seconds between sweeps (default 30)")
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args: Any, once: bool, interval: float, batch_size: int, **options: Any) -> None:
+        while True:
+            close_old_connections()
+            result = sweep(batch_size=batch_size)
+            if result.acted or result.failed or once:
+                phases = ", ".join(f"{phase} {count}" for phase, count in sorted(result.by_phase.items())) or "-"
+                self.stdout.write(f"deadlines: {result.acted} done ({phases}), {result.failed} failed")
+            if once:
+                return
+            time.sleep(interval)

@@ -1,0 +1,159 @@
+"""The deadline worker: claim the rows whose next step is due, act, and commit — once per row, ever.
+
+Claiming and acting happen in the same transaction: a crash before the commit rolls back both, so the row is
+still due and the next sweep does the work exactly once. On PostgreSQL rows are claimed with
+`SELECT … FOR UPDATE SKIP LOCKED`, so several workers share the work without waiting on each other; SQLite
+runs write transactions one at a time (`transaction_mode=IMMEDIATE`), which gives the same guarantee.
+Each row runs in its own savepoint: one failing row is retried later with a backoff and never blocks the rest.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from deadlines import calendar
+from organisation.models import Role
+from workflows import clock
+from workflows.models import CaseEvent, Deadline, DeadlineKind, DeadlinePhase, HumanTask
+
+logger = logging.getLogger(__name__)
+MAX_BACKOFF = datetime.timedelta(hours=1)
+
+# Test hook: called after a batch's work, before its commit (a crash there must lose nothing).
+before_commit: Callable[[], None] = lambda: None  # noqa: E731
+
+
+@dataclass
+class SweepResult:
+    acted: int = 0
+    failed: int = 0
+    by_phase: dict[str, int] = field(default_factory=dict)
+
+
+def sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> SweepResult:
+    """Act on every deadline row due at `now`; return what was done."""
+    now = now or timezone.now()
+    result = SweepResult()
+    while True:
+        with transaction.atomic():
+            rows = _claim(now, batch_size)
+            for row in rows:
+                _act_on(row, now, result)
+            before_commit()
+        if len(rows) < batch_size:
+            return result
+
+
+def _claim(now: datetime.datetime, batch_size: int) -> list[Deadline]:
+    due = Deadline.objects.filter(next_action_at__lte=now).order_by("next_action_at")
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True, of=("self",))
+    return list(due.select_related("instance__unit")[:batch_size])
+
+
+def _act_on(row: Deadline, now: datetime.datetime, result: SweepResult) -> None:
+    phase = row.phase
+    try:
+        with transaction.atomic():
+            if row.kind == DeadlineKind.TIMER:
+                _fire_timer(row)
+            elif phase == DeadlinePhase.REMIND:
+                _remind(row, now)
+            elif phase == DeadlinePhase.DUE:
+                _escalate(row, now, level=1)
+            elif phase == DeadlinePhase.OVERDUE:
+                _escalate(row, now, level=2)
+            else:
+                Deadline.objects.filter(pk=row.pk).update(next_action_at=None)
+    except Exception as error:
+        logger.exception("Deadline %s (%s) failed", row.pk, row.instance.reference)
+        row.attempts += 1
+        backoff = min(datetime.timedelta(seconds=30 * 2**row.attempts), MAX_BACKOFF)
+        Deadline.objects.filter(pk=row.pk).update(
+            attempts=row.attempts, last_error=str(error)[:2000], next_action_at=now + backoff
+        )
+        result.failed += 1
+        return
+    result.acted += 1
+    result.by_phase[phase] = result.by_phase.get(phase, 0) + 1
+
+
+def _officials(row: Deadline, role: str, *, unit_ids: list[int]) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, memberships__unit_id__in=unit_ids, memberships__role=role).distinct()
+    )
+
+
+def _notify(users: list[User], subject: str, body: str) -> None:
+    """Emails go out only after the sweep's commit; a mail failure never undoes the record of the step."""
+    addresses = sorted({user.email for user in users if user.email})
+    if not addresses:
+        return
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, None, addresses)
+        except Exception:
+            logger.exception("Could not send a deadline notice to %s", addresses)
+
+    transaction.on_commit(send)
+
+
+def _remind(row: Deadline, now: datetime.datetime) -> None:
+    task = HumanTask.objects.filter(task_id=row.spiff_task_id).select_related("assignee", "claimed_by").first()
+    people = [user for user in (task.assignee, task.claimed_by) if user] if task else []
+    if not people:
+        people = _officials(row, task.role if task else Role.HANDLING_OFFICER, unit_ids=[row.instance.unit_id])
+    due = calendar.local_date(row.due_at)
+    summary = f"Nhắc hạn: «{row.title}» đến hạn ngày {due:%d/%m/%Y}"
+    CaseEvent.objects.create(
+        instance=row.instance,
+        kind="deadline_reminder",
+        element_id=row.element_id,
+        summary=summary,
+        data={"due": due.isoformat(), "to": [user.username for user in people]},
+    )
+    _notify(people, f"[{row.instance.reference}] {summary}", row.explanation)
+    Deadline.objects.filter(pk=row.pk).update(phase=DeadlinePhase.DUE, next_action_at=row.due_at, attempts=0)
+
+
+def _escalate(row: Deadline, now: datetime.datetime, *, level: int) -> None:
+    unit = row.instance.unit
+    if level == 1:
+        target_units, phase, next_at = [unit.pk], DeadlinePhase.OVERDUE, clock.very_overdue_at(row)
+        summary = (
+            f"Quá hạn: «{row.title}» (hạn {calendar.local_date(row.due_at):%d/%m/%Y}), đã báo lãnh đạo {unit.name}"
+        )
+        kind = "overdue"
+    else:
+        parent_ids = unit.ancestors_and_self()[:-1]
+        target_units, phase, next_at = parent_ids[-1:] or [unit.pk], DeadlinePhase.VERY_OVERDUE, None
+        summary = f"Quá hạn nhiều: «{row.title}», đã báo cấp trên của {unit.name}"
+        kind = "very_overdue"
+    leaders = _officials(row, Role.UNIT_LEADER, unit_ids=target_units)
+    CaseEvent.objects.create(
+        instance=row.instance,
+        kind=kind,
+        element_id=row.element_id,
+        summary=summary,
+        data={"due": row.due_at.isoformat(), "to": [user.username for user in leaders], "level": level},
+    )
+    _notify(leaders, f"[{row.instance.reference}] {summary}", row.explanation)
+    Deadline.objects.filter(pk=row.pk).update(phase=phase, next_action_at=next_at, attempts=0)
+
+
+def _fire_timer(row: Deadline) -> None:
+    from workflows.services import fire_timers  # services import this module's models only; no cycle at load
+
+    fire_timers(instance_id=row.instance_id)
+    # The engine's save closes the row when its timer has fired; one that did not is retried with a backoff.
+    if Deadline.objects.filter(pk=row.pk, closed_at__isnull=True).exists():
+        raise RuntimeError(f"timer {row.element_id} of {row.instance.reference} did not fire")
