@@ -5,12 +5,13 @@ Views are thin: input serializers check shape, services change state, selectors 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
+from django.contrib.auth.models import User
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -24,7 +25,7 @@ from cases import selectors, services
 from cases.models import Channel, Petition, PetitionType
 from organisation.models import Unit
 from workflows import services as workflow_services
-from workflows.models import CaseEvent, HumanTask, ProcessBinding
+from workflows.models import CaseEvent, Deadline, ExtensionRequest, HumanTask, ProcessBinding
 
 PHONE_REGEX = r"^\+?[0-9 .\-]{8,20}$"
 
@@ -40,6 +41,11 @@ class PublicSubmitThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _official(request: Request) -> User:
+    """Views that call this are behind IsAuthenticated: the user is an official's account."""
+    return cast(User, request.user)
 
 
 def bound_petition_types() -> list[tuple[str, str]]:
@@ -118,6 +124,8 @@ class PublicStatusSerializer(serializers.Serializer):
     current_step = serializers.CharField()
     handling_unit = serializers.CharField()
     due_at = serializers.DateTimeField(allow_null=True)
+    due_explanation = serializers.CharField(help_text="One sentence: how the due date was computed.")
+    suspended = serializers.BooleanField(help_text="The legal clock is stopped (tạm đình chỉ).")
     history = HistoryItemSerializer(many=True)
     answer = serializers.CharField()
     answered_at = serializers.DateTimeField(allow_null=True)
@@ -249,7 +257,7 @@ class TaskClaimApi(APIView):
 
     @extend_schema(request=None, responses={200: TaskSerializer}, summary="Nhận xử lý một bước")
     def post(self, request: Request, task_id: UUID) -> Response:
-        task = workflow_services.claim_task(task=_visible_task(request, task_id), user=request.user)  # type: ignore[arg-type]
+        task = workflow_services.claim_task(task=_visible_task(request, task_id), user=_official(request))
         return Response(TaskSerializer(task).data)
 
 
@@ -275,7 +283,7 @@ class TaskCompleteApi(APIView):
         serializer.is_valid(raise_exception=True)
         instance = workflow_services.complete_task(
             task_id=task.task_id,
-            user=request.user,  # type: ignore[arg-type]
+            user=_official(request),
             data=serializer.validated_data["form"],
             expected_lock_version=serializer.validated_data.get("lock_version"),
         )
@@ -288,6 +296,27 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseEvent
         fields = ["created_at", "kind", "element_id", "summary", "public_text", "actor", "data"]
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "element_id",
+            "title",
+            "kind",
+            "rule_code",
+            "start_date",
+            "due_at",
+            "extensions",
+            "suspensions",
+            "suspended_since",
+            "explanation",
+            "explanation_en",
+            "phase",
+            "closed_at",
+        ]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -317,6 +346,11 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseDetailSerializer(CaseSerializer):
     tasks = TaskSerializer(source="workflow.tasks", many=True)
     events = EventSerializer(source="workflow.events", many=True)
+    deadlines = serializers.SerializerMethodField()
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, petition: Petition) -> Any:
+        return DeadlineSerializer(petition.workflow.deadlines.order_by("due_at"), many=True).data
 
     class Meta(CaseSerializer.Meta):
         fields = [
@@ -332,6 +366,7 @@ class CaseDetailSerializer(CaseSerializer):
             "answer",
             "tasks",
             "events",
+            "deadlines",
         ]
 
 
@@ -353,3 +388,106 @@ class CaseDetailApi(generics.RetrieveAPIView):
 
     def get_object(self) -> Petition:
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+def _visible_case(request: Request, pk: int) -> Petition:
+    return get_object_or_404(selectors.visible_petitions(request.user), pk=pk)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(min_length=5, max_length=2000)
+
+
+class CaseSuspendApi(APIView):
+    """Stop the legal clock of a case (tạm đình chỉ), with a reason. Leaders of the unit only."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ReasonSerializer, responses={200: DeadlineSerializer(many=True)}, summary="Tạm dừng tính thời hạn"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        petition = _visible_case(request, pk)
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        workflow_services.suspend_case(instance=petition.workflow, user=_official(request), **serializer.validated_data)
+        return Response(DeadlineSerializer(petition.workflow.deadlines.filter(closed_at__isnull=True), many=True).data)
+
+
+class CaseResumeApi(APIView):
+    """Restart the legal clock; due dates move by the suspended days. Leaders of the unit only."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ReasonSerializer, responses={200: DeadlineSerializer(many=True)}, summary="Tiếp tục tính thời hạn"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        petition = _visible_case(request, pk)
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        workflow_services.resume_case(instance=petition.workflow, user=_official(request), **serializer.validated_data)
+        return Response(DeadlineSerializer(petition.workflow.deadlines.filter(closed_at__isnull=True), many=True).data)
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.username")
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "deadline",
+            "requested_by",
+            "requested_at",
+            "reason",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class ExtensionRequestApi(APIView):
+    """Ask for one more extension of a deadline (gia hạn), within the rule's limit."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ReasonSerializer, responses={201: ExtensionRequestSerializer}, summary="Đề nghị gia hạn")
+    def post(self, request: Request, pk: int) -> Response:
+        deadline = get_object_or_404(
+            Deadline.objects.select_related("instance"),
+            pk=pk,
+            instance__petition__in=selectors.visible_petitions(request.user),
+        )
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        extension = workflow_services.request_extension(
+            deadline=deadline, user=_official(request), **serializer.validated_data
+        )
+        return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+
+class ExtensionDecisionApi(APIView):
+    """A leader approves or refuses an extension request, with a note."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        approve = serializers.BooleanField()
+        note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses={200: ExtensionRequestSerializer}, summary="Duyệt gia hạn")
+    def post(self, request: Request, pk: int) -> Response:
+        extension = get_object_or_404(
+            ExtensionRequest.objects.all(),
+            pk=pk,
+            deadline__instance__petition__in=selectors.visible_petitions(request.user),
+        )
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        extension = workflow_services.decide_extension(
+            extension=extension, user=_official(request), **serializer.validated_data
+        )
+        return Response(ExtensionRequestSerializer(extension).data)

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, QuerySet
+from django.utils import translation
 
 from cases.models import Petition, PetitionStatus, normalize_tracking_code
 from organisation.selectors import work_visibility_q
-from workflows.models import CaseEvent, HumanTask
+from workflows.models import CaseEvent, Deadline, HumanTask
 
 
 def petition_by_code(code: str) -> Petition | None:
@@ -37,6 +38,8 @@ class PublicStatus:
     current_step: str
     handling_unit: str
     due_at: datetime | None
+    due_explanation: str
+    suspended: bool
     history: list[dict[str, Any]]
     answer: str
     answered_at: datetime | None
@@ -46,7 +49,12 @@ class PublicStatus:
 def public_status(petition: Petition) -> PublicStatus:
     tasks = list(HumanTask.objects.open().filter(instance_id=petition.workflow_id).order_by("created_at"))
     step = (tasks[0].public_status or tasks[0].title) if tasks else petition.get_status_display()
-    due = min((t.due_at for t in tasks if t.due_at), default=None)
+    clocks = list(Deadline.objects.filter(instance_id=petition.workflow_id, closed_at__isnull=True).order_by("due_at"))
+    running = [row for row in clocks if row.suspended_since is None]
+    first = running[0] if running else None
+    english = translation.get_language() == "en"
+    explanation = (first.explanation_en if english else first.explanation) if first else ""
+    suspended = bool(clocks) and not running
     history = [
         {"at": event.created_at, "text": event.public_text}
         for event in CaseEvent.objects.filter(instance_id=petition.workflow_id).exclude(public_text="")
@@ -63,7 +71,9 @@ def public_status(petition: Petition) -> PublicStatus:
         status_display=petition.get_status_display(),
         current_step=step,
         handling_unit=petition.workflow.unit.name,
-        due_at=due,
+        due_at=first.due_at if first else None,
+        due_explanation=explanation,
+        suspended=suspended,
         history=history,
         answer=petition.answer if finished else "",
         answered_at=petition.answered_at if finished else None,

@@ -75,7 +75,8 @@ def org(db: None) -> Org:
 
 @pytest.fixture
 def processes(db: None) -> None:
-    call_command("load_processes", verbosity=0)
+    # In force long before any frozen date a test travels to.
+    call_command("load_processes", "--effective-from", "2020-01-01", verbosity=0)
 
 
 @pytest.fixture

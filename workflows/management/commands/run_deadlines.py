@@ -24,7 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, once: bool, interval: float, batch_size: int, **options: Any) -> None:
         while True:
-            close_old_connections()
             result = sweep(batch_size=batch_size)
             if result.acted or result.failed or once:
                 phases = ", ".join(f"{phase} {count}" for phase, count in sorted(result.by_phase.items())) or "-"
@@ -32,3 +31,4 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(interval)
+            close_old_connections()  # a long-lived worker must not keep a broken or expired connection

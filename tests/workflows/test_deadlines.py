@@ -1,0 +1,216 @@
+"""Legal deadlines running on cases, with frozen time: reminders, escalation, stop-the-clock, extensions,
+the public clock that explains itself, and a worker that does each step exactly once."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+
+from deadlines.models import DeadlineRule
+from tests.cases.test_journey import complete, only_task
+from workflows import sweep as sweep_module
+from workflows.models import CaseEvent, Deadline, DeadlinePhase
+from workflows.sweep import sweep
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(day: str, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour, minute), tzinfo=HCM)
+
+
+def events(kind: str) -> list[CaseEvent]:
+    return list(CaseEvent.objects.filter(kind=kind).order_by("pk"))
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(at("2026-11-02"), tick=False) as traveller:
+        yield traveller
+
+
+def test_a_step_is_reminded_then_escalated_to_the_leader_then_to_the_level_above(submit, public, clock, client_for):
+    code = submit()["tracking_code"]
+    row = Deadline.objects.get()
+    assert (row.rule_code, row.due_at) == (
+        "reflection.transfer",
+        at("2026-11-09", 23, 59).replace(second=59, microsecond=999999),
+    )
+    assert row.phase == DeadlinePhase.REMIND and row.remind_at == at("2026-11-05", 8)
+    assert only_task(client_for("alice"))["due_at"].startswith("2026-11-09T23:59:59")
+
+    clock.move_to(at("2026-11-04", 12))
+    assert sweep().acted == 0
+    clock.move_to(at("2026-11-05"))
+    assert sweep().acted == 1
+    assert [e.data["to"] for e in events("deadline_reminder")] == [["alice"]]
+    assert sweep().acted == 0  # nothing is done twice
+
+    clock.move_to(at("2026-11-10", 0, 10))
+    sweep()
+    assert [(e.data["to"], e.data["level"]) for e in events("overdue")] == [(["carol"], 1)]
+
+    clock.move_to(at("2026-11-16", 20))  # five working days after the due date, not yet over
+    assert sweep().acted == 0
+    clock.move_to(at("2026-11-17", 0, 5))
+    sweep()
+    assert [(e.data["to"], e.data["level"]) for e in events("very_overdue")] == [(["henry"], 2)]
+    assert Deadline.objects.get().phase == DeadlinePhase.VERY_OVERDUE
+    assert sweep().acted == 0
+    assert public.get(f"/api/v1/petitions/{code}").json()["due_at"].startswith("2026-11-09")
+
+
+def test_the_public_clock_explains_its_due_date(submit, public, clock):
+    status = public.get(f"/api/v1/petitions/{submit()['tracking_code']}").json()
+
+    assert status["due_at"].startswith("2026-11-09T23:59:59")
+    sentence = status["due_explanation"]
+    assert "2026-11-09" in sentence and "5 ngày làm việc" in sentence and "reflection.transfer" in sentence
+    assert "Nghị định 20/2008/NĐ-CP" in sentence and "2 ngày cuối tuần" in sentence
+
+
+def test_finishing_a_step_closes_its_clock_and_starts_the_next(submit, clock, client_for):
+    submit()
+    clock.move_to(at("2026-11-03"))
+    complete(client_for("alice"), only_task(client_for("alice")), {"decision": "accept"})
+    complete(client_for("carol"), only_task(client_for("carol")), {"handler": "bob"})
+
+    classify = Deadline.objects.get(element_id="classify")
+    assert classify.closed_at is not None and classify.on_time is True
+    draft = Deadline.objects.get(element_id="draft_answer")
+    # 30 calendar days counted from the day after the case was received (2 Nov) → 2 Dec, a Wednesday.
+    assert draft.rule_code == "reflection.resolve" and draft.start_date == datetime.date(2026, 11, 2)
+    assert draft.due_at.astimezone(HCM).date() == datetime.date(2026, 12, 2)
+    clock.move_to(at("2026-11-10"))
+    assert sweep().acted == 0  # the closed clock of classify never escalates
+
+
+def test_stop_the_clock_moves_the_due_date_by_the_suspended_working_days(submit, public, clock, client_for):
+    code = submit()["tracking_code"]
+    case_id = Deadline.objects.get().instance.petition.pk
+    carol, alice = client_for("carol"), client_for("alice")
+
+    clock.move_to(at("2026-11-03"))
+    assert alice.post(f"/api/v1/cases/{case_id}/suspend", {"reason": "Chờ kết quả giám định"}).status_code == 403
+    assert carol.post(f"/api/v1/cases/{case_id}/suspend", {"reason": "Chờ kết quả giám định"}).status_code == 200
+    status = public.get(f"/api/v1/petitions/{code}").json()
+    assert status["suspended"] is True and status["due_at"] is None
+    assert any("Tạm dừng tính thời hạn giải quyết từ ngày 03/11/2026" in h["text"] for h in status["history"])
+    again = carol.post(f"/api/v1/cases/{case_id}/suspend", {"reason": "lần nữa thôi"})
+    assert again.status_code == 409
+
+    clock.move_to(at("2026-11-05"))
+    assert sweep().acted == 0  # no reminder while the clock is stopped
+
+    clock.move_to(at("2026-11-06"))
+    assert carol.post(f"/api/v1/cases/{case_id}/resume", {"reason": "Đã có kết quả giám định"}).status_code == 200
+    row = Deadline.objects.get()
+    assert row.suspensions == [["2026-11-03", "2026-11-05"]]
+    # 3, 4 and 5 Nov did not count: the five working days are 6, 9, 10, 11 and 12 Nov.
+    assert row.due_at.astimezone(HCM).date() == datetime.date(2026, 11, 12)
+    status = public.get(f"/api/v1/petitions/{code}").json()
+    assert status["suspended"] is False and status["due_at"].startswith("2026-11-12")
+    assert any(h["text"].startswith("Tiếp tục giải quyết; hạn mới 12/11/2026") for h in status["history"])
+
+    body = carol.post(f"/api/v1/cases/{case_id}/resume", {"reason": "không có gì để tiếp tục"}).json()
+    assert "no suspension to resume" in body["detail"]
+
+
+def test_an_extension_is_asked_for_approved_by_a_leader_and_capped_by_the_rule(submit, public, clock, client_for):
+    DeadlineRule.objects.filter(code="reflection.transfer").update(max_extensions=1, extension_days=5)
+    code = submit()["tracking_code"]
+    row = Deadline.objects.get()
+    alice, carol = client_for("alice"), client_for("carol")
+
+    asked = alice.post(
+        f"/api/v1/deadlines/{row.pk}/extension-requests", {"reason": "Cần xác minh thêm tại hiện trường"}
+    )
+    assert asked.status_code == 201
+    request_id = asked.json()["id"]
+    assert alice.post(f"/api/v1/extension-requests/{request_id}/decision", {"approve": True}).status_code == 403
+    decided = carol.post(f"/api/v1/extension-requests/{request_id}/decision", {"approve": True, "note": "Đồng ý"})
+    assert decided.status_code == 200 and decided.json()["status"] == "approved"
+
+    row.refresh_from_db()
+    # Five more working days after 9 Nov: 10, 11, 12, 13 and 16 Nov.
+    assert row.extensions == 1 and row.due_at.astimezone(HCM).date() == datetime.date(2026, 11, 16)
+    status = public.get(f"/api/v1/petitions/{code}").json()
+    assert status["due_at"].startswith("2026-11-16")
+    assert any("gia hạn đến ngày 16/11/2026" in h["text"] for h in status["history"])
+
+    refused = alice.post(f"/api/v1/deadlines/{row.pk}/extension-requests", {"reason": "Xin thêm lần nữa"})
+    assert refused.status_code == 400
+    assert "1" in refused.json()["detail"] and "/" in refused.json()["detail"]  # Vietnamese / English
+    row.refresh_from_db()
+    assert row.extensions == 1
+
+
+def test_a_crash_between_claim_and_commit_loses_nothing_and_repeats_nothing(submit, clock, monkeypatch):
+    for _ in range(3):
+        submit()
+    clock.move_to(at("2026-11-05"))
+
+    def crash() -> None:
+        raise RuntimeError("worker killed before commit")
+
+    monkeypatch.setattr(sweep_module, "before_commit", crash)
+    with pytest.raises(RuntimeError):
+        sweep()
+    assert events("deadline_reminder") == []
+    assert Deadline.objects.filter(phase=DeadlinePhase.REMIND).count() == 3
+
+    monkeypatch.setattr(sweep_module, "before_commit", lambda: None)
+    assert sweep().acted == 3
+    assert len(events("deadline_reminder")) == 3
+    assert sweep().acted == 0
+
+
+def test_the_worker_command_does_one_sweep(submit, clock):
+    submit()
+    clock.move_to(at("2026-11-05"))
+    out = StringIO()
+    call_command("run_deadlines", "--once", stdout=out)
+    assert out.getvalue().startswith("deadlines: 1 done (remind 1), 0 failed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_act_on_each_row_exactly_once(org, processes, public):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent workers need PostgreSQL (SQLite runs one writer at a time)")
+    from cases.services import submit_petition
+
+    with time_machine.travel(at("2026-11-02"), tick=False) as traveller:
+        for i in range(40):
+            submit_petition(
+                petition_type="reflection",
+                title=f"Phản ánh số {i}",
+                content="Đèn đường hỏng đã hai tuần.",
+                commune=org.dong_ha,
+                petitioner_name="Nguyễn Văn An",
+                petitioner_phone="0912345678",
+            )
+        traveller.move_to(at("2026-11-05"))
+        results = []
+
+        def work() -> None:
+            try:
+                results.append(sweep(batch_size=5).acted)
+            finally:
+                connection.close()
+
+        workers = [threading.Thread(target=work) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+
+    assert sum(results) == 40
+    reminded = CaseEvent.objects.filter(kind="deadline_reminder").values_list("instance_id", flat=True)
+    assert len(reminded) == 40 and len(set(reminded)) == 40
