@@ -17,7 +17,7 @@ ACCEPT = {"decision": "accept"}
 REJECT = {"decision": "reject", "reason": "Không thuộc thẩm quyền."}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps seeded rules and bindings
 def test_concurrent_completions_have_exactly_one_winner(org, processes, public):
     if connection.vendor != "postgresql":
         pytest.skip("real concurrent transactions need PostgreSQL (SQLite serializes writers)")

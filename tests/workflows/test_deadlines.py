@@ -180,7 +180,7 @@ def test_the_worker_command_does_one_sweep(submit, clock):
     assert out.getvalue().startswith("deadlines: 1 done (remind 1), 0 failed")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps seeded rules and bindings
 def test_two_workers_at_once_act_on_each_row_exactly_once(org, processes, public):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent workers need PostgreSQL (SQLite runs one writer at a time)")
