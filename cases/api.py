@@ -5,12 +5,15 @@ Views are thin: input serializers check shape, services change state, selectors 
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -187,6 +190,14 @@ class TaskSerializer(serializers.ModelSerializer):
     assignee = serializers.CharField(source="assignee.username", default=None)
     claimed_by = serializers.CharField(source="claimed_by.username", default=None)
     completed_by = serializers.CharField(source="completed_by.username", default=None)
+    working_days_left = serializers.SerializerMethodField()
+    badge = serializers.SerializerMethodField(help_text="due_soon, overdue, very_overdue or empty")
+
+    def get_working_days_left(self, task: HumanTask) -> int | None:
+        return selectors.clock_of(task.due_at).working_days_left
+
+    def get_badge(self, task: HumanTask) -> str:
+        return selectors.clock_of(task.due_at).badge
 
     class Meta:
         model = HumanTask
@@ -206,6 +217,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "created_at",
             "completed_at",
             "completed_by",
+            "working_days_left",
+            "badge",
         ]
 
 
@@ -343,6 +356,9 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
 
 
+SEALED_FIELDS = ("petitioner_name", "petitioner_phone", "petitioner_email", "address", "latitude", "longitude")
+
+
 class CaseDetailSerializer(CaseSerializer):
     tasks = TaskSerializer(source="workflow.tasks", many=True)
     events = EventSerializer(source="workflow.events", many=True)
@@ -351,6 +367,14 @@ class CaseDetailSerializer(CaseSerializer):
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, petition: Petition) -> Any:
         return DeadlineSerializer(petition.workflow.deadlines.order_by("due_at"), many=True).data
+
+    def to_representation(self, instance: Petition) -> Any:
+        data = super().to_representation(instance)
+        if not selectors.may_see_identity(self.context["request"].user, instance):
+            for field in SEALED_FIELDS:
+                data[field] = None
+            data["identity_sealed"] = True
+        return data
 
     class Meta(CaseSerializer.Meta):
         fields = [
@@ -491,3 +515,68 @@ class ExtensionDecisionApi(APIView):
             extension=extension, user=_official(request), **serializer.validated_data
         )
         return Response(ExtensionRequestSerializer(extension).data)
+
+
+class UnitStatsSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    unit_name = serializers.CharField()
+    petition_type = serializers.CharField()
+    received = serializers.IntegerField()
+    open = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    answered_on_time = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    very_overdue = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    unit = serializers.SlugField(required=False, help_text="A unit you lead (default: all of them and below).")
+    petition_type = serializers.ChoiceField(choices=PetitionType.choices, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        today = timezone.localdate()
+        attrs.setdefault("date_to", today)
+        attrs.setdefault("date_from", attrs["date_to"] - datetime.timedelta(days=89))
+        if attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_from": "Phải trước date_to / must not be after date_to"})
+        return attrs
+
+
+def stats_for(user: Any, params: Any) -> tuple[dict[str, Any], list[selectors.UnitTypeStats]]:
+    """Shared by the API and the leaders' page: validated filters, then the figures of the units I lead."""
+    query = StatsQuerySerializer(data=params)
+    query.is_valid(raise_exception=True)
+    filters = dict(query.validated_data)
+    units = selectors.led_units(user)
+    if not units.exists():
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị xem được số liệu / leaders only")
+    if filters.get("unit"):
+        unit = units.filter(code=filters["unit"]).first()
+        if unit is None:
+            raise serializers.ValidationError({"unit": "Không phải đơn vị bạn lãnh đạo / not a unit you lead"})
+        units = units.filter(path__startswith=unit.path)
+    stats = selectors.unit_stats(
+        units=units,
+        date_from=filters["date_from"],
+        date_to=filters["date_to"],
+        petition_type=filters.get("petition_type"),
+    )
+    return filters, stats
+
+
+class LeaderStatsApi(APIView):
+    """Leaders: per unit and petition type, what is open, answered on time, overdue and very overdue."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[StatsQuerySerializer],
+        responses={200: UnitStatsSerializer(many=True)},
+        summary="Số liệu đúng hạn theo đơn vị và loại đơn",
+    )
+    def get(self, request: Request) -> Response:
+        _filters, stats = stats_for(request.user, request.query_params)
+        return Response(UnitStatsSerializer(stats, many=True).data)

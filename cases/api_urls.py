@@ -7,6 +7,7 @@ urlpatterns = [
     path("petitions/<str:code>", api.PetitionStatusApi.as_view(), name="api-petition-status"),
     path("units", api.UnitListApi.as_view(), name="api-units"),
     path("inbox", api.InboxApi.as_view(), name="api-inbox"),
+    path("stats", api.LeaderStatsApi.as_view(), name="api-stats"),
     path("tasks/<uuid:task_id>", api.TaskDetailApi.as_view(), name="api-task"),
     path("tasks/<uuid:task_id>/claim", api.TaskClaimApi.as_view(), name="api-task-claim"),
     path("tasks/<uuid:task_id>/complete", api.TaskCompleteApi.as_view(), name="api-task-complete"),

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import F, QuerySet
-from django.utils import translation
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone, translation
 
-from cases.models import Petition, PetitionStatus, normalize_tracking_code
-from organisation.selectors import work_visibility_q
-from workflows.models import CaseEvent, Deadline, HumanTask
+from cases.models import Petition, PetitionStatus, PetitionType, normalize_tracking_code
+from deadlines import calendar
+from organisation.models import Role, Unit
+from organisation.selectors import memberships_of, work_visibility_q
+from workflows.clock import very_overdue_working_days
+from workflows.models import CaseEvent, Deadline, DeadlinePhase, HumanTask
 
 
 def petition_by_code(code: str) -> Petition | None:
@@ -104,4 +107,111 @@ def visible_petitions(user: User | AnonymousUser) -> QuerySet[Petition]:
         Petition.objects.filter(work_visibility_q(user, unit_field="workflow__unit", role_field=None))
         .select_related("commune", "workflow__unit", "workflow__process_version")
         .order_by("-received_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """How an official sees a step's deadline: working days left and a badge."""
+
+    working_days_left: int | None
+    badge: str  # "", "due_soon", "overdue", "very_overdue"
+
+
+DUE_SOON_WORKING_DAYS = 2
+
+
+def clock_of(due_at: datetime | None, *, now: datetime | None = None) -> Clock:
+    if due_at is None:
+        return Clock(None, "")
+    now = now or timezone.now()
+    today, due = calendar.local_date(now), calendar.local_date(due_at)
+    if due_at >= now:
+        left = calendar.working_days_between(today, due)
+        return Clock(left, "due_soon" if left <= DUE_SOON_WORKING_DAYS else "")
+    late = calendar.working_days_between(due, today)
+    very = calendar.end_of_day(calendar.add_working_days(due, very_overdue_working_days())) < now
+    return Clock(-late, "very_overdue" if very else "overdue")
+
+
+@dataclass(frozen=True)
+class UnitTypeStats:
+    unit: str
+    unit_name: str
+    petition_type: str
+    received: int
+    open: int
+    answered: int
+    answered_on_time: int
+    overdue: int
+    very_overdue: int
+    on_time_rate: float | None
+
+
+def led_units(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """Units an official leads, and every unit below them."""
+    q = Q(pk__in=[])
+    for membership in memberships_of(user):
+        if membership.role == Role.UNIT_LEADER:
+            q |= Q(path__startswith=membership.unit.path)
+    return Unit.objects.filter(q)
+
+
+def unit_stats(
+    *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None = None
+) -> list[UnitTypeStats]:
+    """Per handling unit and petition type, for petitions received in [date_from, date_to]: what is open,
+    answered on time (no step of it missed its legal deadline), overdue, very overdue, and the on-time rate."""
+    now = timezone.now()
+    clocks = Deadline.objects.filter(instance=OuterRef("workflow"))
+    petitions = Petition.objects.filter(
+        workflow__unit__in=units,
+        received_at__gte=calendar.start_of_day(date_from),
+        received_at__lte=calendar.end_of_day(date_to),
+    )
+    if petition_type:
+        petitions = petitions.filter(petition_type=petition_type)
+    finished = Q(status__in=[PetitionStatus.ANSWERED, PetitionStatus.REJECTED])
+    rows = (
+        petitions.alias(
+            late=Exists(clocks.filter(closed_at__gt=F("due_at"))),
+            overdue_now=Exists(clocks.filter(closed_at__isnull=True, suspended_since__isnull=True, due_at__lt=now)),
+            very=Exists(clocks.filter(closed_at__isnull=True, phase=DeadlinePhase.VERY_OVERDUE)),
+        )
+        .values("workflow__unit__code", "workflow__unit__name", "petition_type")
+        .annotate(
+            received=Count("pk"),
+            open=Count("pk", filter=~finished),
+            answered=Count("pk", filter=finished),
+            answered_on_time=Count("pk", filter=finished & Q(late=False)),
+            overdue=Count("pk", filter=~finished & Q(overdue_now=True)),
+            very_overdue=Count("pk", filter=~finished & Q(very=True)),
+        )
+        .order_by("workflow__unit__code", "petition_type")
+    )
+    return [
+        UnitTypeStats(
+            unit=row["workflow__unit__code"],
+            unit_name=row["workflow__unit__name"],
+            petition_type=row["petition_type"],
+            received=row["received"],
+            open=row["open"],
+            answered=row["answered"],
+            answered_on_time=row["answered_on_time"],
+            overdue=row["overdue"],
+            very_overdue=row["very_overdue"],
+            on_time_rate=round(row["answered_on_time"] / row["answered"], 3) if row["answered"] else None,
+        )
+        for row in rows
+    ]
+
+
+def may_see_identity(user: User | AnonymousUser, petition: Petition) -> bool:
+    """A denouncer's identity is sealed (Law on Denunciations 2018, Art. 47–56): only the handling lane of the
+    unit handling the case sees it. Other petitioners' details are visible to every official of that unit."""
+    if petition.petition_type != PetitionType.DENUNCIATION:
+        return True
+    return any(
+        membership.unit_id == petition.workflow.unit_id and membership.role == Role.HANDLING_OFFICER
+        for membership in memberships_of(user)
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("track/", views.track, name="track-lookup"),
     path("track/<str:code>/", views.track, name="track"),
     path("inbox/", views.inbox, name="inbox"),
+    path("leaders/", views.leaders, name="leaders"),
     path("tasks/<uuid:task_id>/", views.task_page, name="task"),
     path("tasks/<uuid:task_id>/claim/", views.claim, name="claim"),
     path("cases/<int:pk>/", views.case_page, name="case"),

@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import ValidationError
 
 from cases import selectors, services
-from cases.api import PetitionSubmitApi, PublicSubmitThrottle, bound_petition_types
-from cases.models import Channel, normalize_tracking_code
+from cases.api import PetitionSubmitApi, PublicSubmitThrottle, bound_petition_types, stats_for
+from cases.models import Channel, PetitionType, normalize_tracking_code
 from organisation.models import Unit
 from workflows import forms as task_forms
 from workflows import services as workflow_services
@@ -86,7 +87,8 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "cases/inbox.html", {"page": page})
+    rows = [(task, selectors.clock_of(task.due_at)) for task in page]
+    return render(request, "cases/inbox.html", {"page": page, "rows": rows})
 
 
 def _visible_task(request: HttpRequest, task_id: UUID) -> HumanTask:
@@ -170,6 +172,7 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": petition.workflow.tasks.open().select_related("assignee", "claimed_by"),
             "events": petition.workflow.events.select_related("actor"),
             "attachments": petition.attachments.all(),
+            "identity_visible": selectors.may_see_identity(request.user, petition),
         },
     )
 
@@ -181,4 +184,32 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     item = get_object_or_404(petition.attachments, pk=attachment_id)
     return FileResponse(
         item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+
+
+@login_required
+def leaders(request: HttpRequest) -> HttpResponse:
+    """Leaders' view: on-time figures per unit and petition type over a period."""
+    try:
+        filters, stats = stats_for(request.user, request.GET)
+    except ValidationError as error:
+        return render(
+            request, "cases/leaders.html", {"errors": error.detail, "stats": [], "filters": request.GET}, status=400
+        )
+    totals = {
+        key: sum(getattr(row, key) for row in stats)
+        for key in ("received", "open", "answered", "answered_on_time", "overdue", "very_overdue")
+    }
+    rate = round(totals["answered_on_time"] / totals["answered"] * 100) if totals["answered"] else None
+    return render(
+        request,
+        "cases/leaders.html",
+        {
+            "stats": stats,
+            "totals": totals,
+            "rate": rate,
+            "filters": filters,
+            "types": dict(PetitionType.choices),
+            "units": selectors.led_units(request.user),
+        },
     )

@@ -245,6 +245,11 @@ def today() -> datetime.date:
     return datetime.datetime.now(LEGAL_TZ).date()
 
 
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` in Asia/Ho_Chi_Minh, aware (for "received on or after this date")."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=LEGAL_TZ)
+
+
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The moment a deadline falling on `day` expires: 23:59:59.999999 Asia/Ho_Chi_Minh, aware."""
     return datetime.datetime.combine(day, datetime.time.max, tzinfo=LEGAL_TZ)

@@ -48,7 +48,7 @@ def sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> Swe
             for row in rows:
                 _act_on(row, now, result)
             before_commit()
-        if len(rows) < batch_size:
+        if not rows:  # a row late by several phases catches up in the same sweep, one phase per pass
             return result
 
 
@@ -61,6 +61,8 @@ def _claim(now: datetime.datetime, batch_size: int) -> list[Deadline]:
 
 def _act_on(row: Deadline, now: datetime.datetime, result: SweepResult) -> None:
     phase = row.phase
+    if phase == DeadlinePhase.REMIND and row.due_at <= now:
+        phase = DeadlinePhase.DUE  # a reminder after the deadline helps no one: escalate instead
     try:
         with transaction.atomic():
             if row.kind == DeadlineKind.TIMER:
