@@ -22,9 +22,10 @@ from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.selectors import rule_versions
 from deadlines.services import DueDate, compute_due
+from workflows import engine
 from workflows.models import Deadline, DeadlineKind, DeadlinePhase
 
-RULE_PROPERTY = "deadline_rule"
+RULE_PROPERTY = engine.CLOCK_PROPERTY
 START_PROPERTY = "deadline_start"
 REMINDER_HOUR = datetime.time(8, 0)
 

@@ -28,6 +28,7 @@ from workflows import expressions
 from workflows.handlers import HANDLERS, HandlerContext
 
 EngineError = SpiffWorkflowException
+CLOCK_PROPERTY = "deadline_rule"  # a step or timer that runs a legal clock (see workflows.clock)
 
 
 class SafeScriptEngine(PythonScriptEngine):
@@ -39,7 +40,7 @@ class SafeScriptEngine(PythonScriptEngine):
 
     def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
         properties = _properties(task.task_spec)
-        if "deadline_rule" in properties and _is_timer(task.task_spec) and self.context is not None:
+        if CLOCK_PROPERTY in properties and _is_timer(task.task_spec) and self.context is not None:
             return self.context.timer_due(properties)  # legal calendar, not the diagram, decides when it is due
         data = dict(task.data)
         if external_context:
@@ -155,11 +156,29 @@ class ReadyTask:
     documentation: str
 
 
-class Runner:
-    """One workflow in memory: start or load it, complete tasks, dump the state."""
+@dataclass(frozen=True)
+class Live:
+    """What waits in a workflow: ready user tasks, and the steps and timers that run a legal clock."""
 
-    def __init__(self, workflow: BpmnWorkflow) -> None:
+    ready: frozenset[UUID] = frozenset()
+    timed: frozenset[UUID] = frozenset()
+
+
+class Runner:
+    """One workflow in memory: start or load it, complete tasks, dump the state.
+
+    `baseline` is what was waiting when the runner was created, so a save writes only what changed.
+    """
+
+    def __init__(self, workflow: BpmnWorkflow, *, fresh: bool = False) -> None:
         self.workflow = workflow
+        self.baseline = Live() if fresh else self.live()
+
+    def live(self) -> Live:
+        ready = self.ready_tasks()
+        timed = {t.id for t in ready if CLOCK_PROPERTY in t.properties}
+        timed |= {t.id for t in self.waiting_timers() if CLOCK_PROPERTY in t.properties}
+        return Live(frozenset(t.id for t in ready), frozenset(timed))
 
     @classmethod
     def start(cls, specs: Specs, data: dict[str, Any], context: HandlerContext | None = None) -> Runner:
@@ -167,7 +186,7 @@ class Runner:
         workflow.data.update(data)
         start = workflow.task_tree
         start.data.update(data)
-        runner = cls(workflow)
+        runner = cls(workflow, fresh=True)
         runner.advance()
         return runner
 

@@ -145,12 +145,22 @@ def load(instance: WorkflowInstance, *, actor: AnyUser | None = None) -> tuple[e
     return engine.Runner.load(specs_for(instance.process_version_id), instance.state, context), context
 
 
+def _memberships(user: User) -> list[tuple[int, str, str]]:
+    """(unit id, role, unit path) of an official, cached on the user object for the request, as Django caches
+    permissions (`_perm_cache`)."""
+    cached = getattr(user, "_lang_nghe_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user_id=user.pk).values_list("unit_id", "role", "unit__path"))
+        user._lang_nghe_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def check_can_act(task: HumanTask, user: User) -> None:
     """An official acts on a task of their role in its unit; an assigned task belongs to its assignee (or a leader).
 
     Reads the official's memberships once (one query) and decides in Python: this is on every completion.
     """
-    memberships = list(Membership.objects.filter(user_id=user.pk).values_list("unit_id", "role", "unit__path"))
+    memberships = _memberships(user)
     holds_role = (task.unit_id, task.role) in {(unit_id, role) for unit_id, role, _ in memberships}
     leads = any(role == Role.UNIT_LEADER and task.unit.path.startswith(path) for _, role, path in memberships)
     if not holds_role and not (task.role == Role.UNIT_LEADER and leads):
@@ -250,10 +260,14 @@ def _act(step: Callable[[], T]) -> T:
 def _save(
     instance: WorkflowInstance, runner: engine.Runner, context: HandlerContext, *, expected_lock_version: int | None
 ) -> None:
-    """Write the state (conditionally), then the inbox, the deadlines and the audit trail, in one transaction."""
+    """Write the state (conditionally), then what changed in the inbox, the deadlines and the audit trail.
+
+    Only differences from `runner.baseline` are written: a save costs what the step changed.
+    """
     now = timezone.now()
     ready = runner.ready_tasks()
-    new_deadlines, due_by_task = _sync_deadlines(instance, runner, ready, now)
+    live = runner.live()
+    new_deadlines = _new_deadlines(instance, runner, ready, live)
     completed = runner.completed
     instance.state = runner.dump()
     instance.status = InstanceStatus.COMPLETED if completed else InstanceStatus.RUNNING
@@ -273,91 +287,78 @@ def _save(
         if not updated:
             raise Conflict("Hồ sơ vừa được người khác cập nhật / someone else saved this case first")
         instance.lock_version = expected_lock_version + 1
-    _sync_tasks(instance, ready, context.actor, due_by_task)
-    Deadline.objects.bulk_create(new_deadlines)
+    before = runner.baseline
+    if before.ready - live.ready:
+        HumanTask.objects.filter(task_id__in=before.ready - live.ready, completed_at__isnull=True).update(
+            completed_at=now, completed_by=context.actor
+        )
+    if before.timed - live.timed:
+        Deadline.objects.filter(spiff_task_id__in=before.timed - live.timed, closed_at__isnull=True).update(
+            closed_at=now, phase=DeadlinePhase.CLOSED, next_action_at=None
+        )
+    due_by_task = {row.spiff_task_id: row.due_at for row in new_deadlines}
+    new_tasks = [task for task in ready if task.id not in before.ready]
+    if new_tasks:
+        HumanTask.objects.bulk_create([_inbox_row(instance, task, due_by_task) for task in new_tasks])
+    if new_deadlines:
+        Deadline.objects.bulk_create(new_deadlines)
     CaseEvent.objects.bulk_create(context.events)
     context.events.clear()
+    runner.baseline = live
 
 
-def _sync_deadlines(
-    instance: WorkflowInstance, runner: engine.Runner, ready: list[engine.ReadyTask], now: datetime.datetime
-) -> tuple[list[Deadline], dict[UUID, datetime.datetime]]:
-    """Close the clocks of steps that are over; start one for each new step or timer that names a rule.
-
-    Timers get their due moment written into the engine state here, before it is saved, so the engine and
-    the `Deadline` row agree. Returns the new rows (to insert) and the due time of each ready user task.
-    """
-    timed_tasks = [t for t in ready if clock.RULE_PROPERTY in t.properties]
-    timers = [t for t in runner.waiting_timers() if clock.RULE_PROPERTY in t.properties]
-    open_rows = {row.spiff_task_id: row for row in Deadline.objects.filter(instance=instance, closed_at__isnull=True)}
-    live = {t.id for t in timed_tasks} | {t.id for t in timers}
-    finished = [row.pk for task_id, row in open_rows.items() if task_id not in live]
-    if finished:
-        Deadline.objects.filter(pk__in=finished).update(closed_at=now, phase=DeadlinePhase.CLOSED, next_action_at=None)
-    new_rows: list[Deadline] = []
-    due_by_task: dict[UUID, datetime.datetime] = {}
-    for task in timed_tasks:
-        row = open_rows.get(task.id) or clock.new_row(
-            instance=instance,
-            spiff_task_id=task.id,
-            element_id=task.element_id,
-            title=task.title,
-            kind=DeadlineKind.TASK,
-            properties=task.properties,
-        )
-        if row.pk is None:
-            new_rows.append(row)
-        due_by_task[task.id] = row.due_at
-    for timer in timers:
-        if timer.id in open_rows:
-            continue
-        row = clock.new_row(
-            instance=instance,
-            spiff_task_id=timer.id,
-            element_id=timer.element_id,
-            title=timer.title,
-            kind=DeadlineKind.TIMER,
-            properties=timer.properties,
-        )
-        runner.set_timer_due(timer.id, row.due_at.isoformat())
-        new_rows.append(row)
-    return new_rows, due_by_task
-
-
-def _sync_tasks(
-    instance: WorkflowInstance,
-    ready: list[engine.ReadyTask],
-    actor: User | None,
-    due_by_task: dict[UUID, datetime.datetime],
-) -> None:
-    """Make the open inbox rows of this case match the engine's ready tasks, in two statements.
-
-    Rows of tasks that are no longer ready are closed; rows of tasks still waiting keep their claims (their
-    insert is ignored on the unique task id).
-    """
-    HumanTask.objects.open().filter(instance=instance).exclude(task_id__in=[t.id for t in ready]).update(
-        completed_at=timezone.now(), completed_by=actor
-    )
-    rows = []
+def _new_deadlines(
+    instance: WorkflowInstance, runner: engine.Runner, ready: list[engine.ReadyTask], live: engine.Live
+) -> list[Deadline]:
+    """A clock for each new step or timer that names a rule. A timer gets its due moment written into the
+    engine state here, before it is saved, so the engine and the `Deadline` row agree."""
+    started = live.timed - runner.baseline.timed
+    rows: list[Deadline] = []
     for task in ready:
-        role = Role.from_lane(task.lane)
-        if role is None:  # validation refuses such diagrams; an old version must not crash the inbox
-            logger.error("Task %s of %s has no role lane", task.element_id, instance.reference)
-            role = Role.UNIT_LEADER
-        rows.append(
-            HumanTask(
-                instance=instance,
-                task_id=task.id,
-                element_id=task.element_id,
-                title=task.title,
-                role=role,
-                unit=instance.unit,
-                assignee=_assignee(task),
-                public_status=task.properties.get("public_status", ""),
-                due_at=due_by_task.get(task.id),
+        if task.id in started:
+            rows.append(
+                clock.new_row(
+                    instance=instance,
+                    spiff_task_id=task.id,
+                    element_id=task.element_id,
+                    title=task.title,
+                    kind=DeadlineKind.TASK,
+                    properties=task.properties,
+                )
             )
-        )
-    HumanTask.objects.bulk_create(rows, ignore_conflicts=True)
+    for timer in runner.waiting_timers():
+        if timer.id in started:
+            row = clock.new_row(
+                instance=instance,
+                spiff_task_id=timer.id,
+                element_id=timer.element_id,
+                title=timer.title,
+                kind=DeadlineKind.TIMER,
+                properties=timer.properties,
+            )
+            runner.set_timer_due(timer.id, row.due_at.isoformat())
+            rows.append(row)
+    return rows
+
+
+def _inbox_row(
+    instance: WorkflowInstance, task: engine.ReadyTask, due_by_task: dict[UUID, datetime.datetime]
+) -> HumanTask:
+    role = Role.from_lane(task.lane)
+    if role is None:  # validation refuses such diagrams; an old version must not crash the inbox
+        logger.error("Task %s of %s has no role lane", task.element_id, instance.reference)
+        role = Role.UNIT_LEADER
+    return HumanTask(
+        instance=instance,
+        task_id=task.id,
+        element_id=task.element_id,
+        title=task.title,
+        role=role,
+        unit=instance.unit,
+        assignee=_assignee(task),
+        public_status=task.properties.get("public_status", ""),
+        due_at=due_by_task.get(task.id),
+    )
 
 
 def _assignee(task: engine.ReadyTask) -> User | None:
