@@ -10,6 +10,8 @@ PYTEST_WORKERS ?= 2
 run: setup assets messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
+	# The deadline worker runs beside the web server and stops with it.
+	$(PY) manage.py run_deadlines --interval 60 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup messages lint typecheck test-sqlite test-postgres
