@@ -88,6 +88,7 @@ TEMPLATES = [
 ]
 
 # SQLite is the embedded default; PostgreSQL in production: DATABASE_URL=postgres://user:pass@host/db
+(BASE_DIR / "var").mkdir(exist_ok=True)  # the embedded database, media and collected static files live here
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
