@@ -121,7 +121,7 @@ LOGIN_REDIRECT_URL = "cases:inbox"
 LOGOUT_REDIRECT_URL = "cases:portal"
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]  # each in its own language
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
