@@ -422,36 +422,31 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(min_length=5, max_length=2000)
 
 
-class CaseSuspendApi(APIView):
-    """Stop the legal clock of a case (tạm đình chỉ), with a reason. Leaders of the unit only."""
+class CaseClockApi(APIView):
+    """Stop (tạm đình chỉ) or restart a case's legal clock, with a reason. Leaders of the unit only."""
 
     permission_classes = [IsAuthenticated]
+    change_clock: Any  # workflow_services.suspend_case or resume_case
 
-    @extend_schema(
-        request=ReasonSerializer, responses={200: DeadlineSerializer(many=True)}, summary="Tạm dừng tính thời hạn"
-    )
+    @extend_schema(request=ReasonSerializer, responses={200: DeadlineSerializer(many=True)})
     def post(self, request: Request, pk: int) -> Response:
         petition = _visible_case(request, pk)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        workflow_services.suspend_case(instance=petition.workflow, user=_official(request), **serializer.validated_data)
+        self.change_clock(instance=petition.workflow, user=_official(request), **serializer.validated_data)
         return Response(DeadlineSerializer(petition.workflow.deadlines.filter(closed_at__isnull=True), many=True).data)
 
 
-class CaseResumeApi(APIView):
+class CaseSuspendApi(CaseClockApi):
+    """Stop the legal clock of a case (tạm đình chỉ); every open deadline waits. Leaders of the unit only."""
+
+    change_clock = staticmethod(workflow_services.suspend_case)
+
+
+class CaseResumeApi(CaseClockApi):
     """Restart the legal clock; due dates move by the suspended days. Leaders of the unit only."""
 
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=ReasonSerializer, responses={200: DeadlineSerializer(many=True)}, summary="Tiếp tục tính thời hạn"
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        petition = _visible_case(request, pk)
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        workflow_services.resume_case(instance=petition.workflow, user=_official(request), **serializer.validated_data)
-        return Response(DeadlineSerializer(petition.workflow.deadlines.filter(closed_at__isnull=True), many=True).data)
+    change_clock = staticmethod(workflow_services.resume_case)
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
