@@ -45,7 +45,7 @@ class Org:
 
 
 def make_official(username: str, unit: Unit, *roles: Role) -> AbstractUser:
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, email=f"{username}@langnghe.test")
     for role in roles:
         Membership.objects.create(user=user, unit=unit, role=role)
     return user

@@ -5,6 +5,7 @@ still due and the next sweep does the work exactly once. On PostgreSQL rows are 
 `SELECT … FOR UPDATE SKIP LOCKED`, so several workers share the work without waiting on each other; SQLite
 runs write transactions one at a time (`transaction_mode=IMMEDIATE`), which gives the same guarantee.
 Each row runs in its own savepoint: one failing row is retried later with a backoff and never blocks the rest.
+Notices are emailed after the batch commits, over one connection.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -38,6 +40,31 @@ class SweepResult:
     by_phase: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class _Batch:
+    """What one batch shares: the officials to notify, the inbox rows of its steps, the mail to send."""
+
+    now: datetime.datetime
+    tasks: dict[object, HumanTask]
+    officials: dict[tuple[str, tuple[int, ...]], list[User]] = field(default_factory=dict)
+    mail: list[EmailMessage] = field(default_factory=list)
+
+    def officials_of(self, role: str, unit_ids: list[int]) -> list[User]:
+        key = (role, tuple(unit_ids))
+        if key not in self.officials:
+            self.officials[key] = list(
+                User.objects.filter(
+                    is_active=True, memberships__unit_id__in=unit_ids, memberships__role=role
+                ).distinct()
+            )
+        return self.officials[key]
+
+    def notify(self, users: list[User], subject: str, body: str) -> None:
+        addresses = sorted({user.email for user in users if user.email})
+        if addresses:
+            self.mail.append(EmailMessage(subject, body, None, addresses))
+
+
 def sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> SweepResult:
     """Act on every deadline row due at `now`; return what was done."""
     now = now or timezone.now()
@@ -45,8 +72,14 @@ def sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> Swe
     while True:
         with transaction.atomic():
             rows = _claim(now, batch_size)
+            tasks = HumanTask.objects.filter(
+                task_id__in=[row.spiff_task_id for row in rows if row.kind == DeadlineKind.TASK]
+            )
+            batch = _Batch(now, {task.task_id: task for task in tasks.select_related("assignee", "claimed_by")})
             for row in rows:
-                _act_on(row, now, result)
+                _act_on(row, batch, result)
+            if batch.mail:
+                transaction.on_commit(partial(_send, batch.mail))
             before_commit()
         if not rows:  # a row late by several phases catches up in the same sweep, one phase per pass
             return result
@@ -56,23 +89,33 @@ def _claim(now: datetime.datetime, batch_size: int) -> list[Deadline]:
     due = Deadline.objects.filter(next_action_at__lte=now).order_by("next_action_at")
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True, of=("self",))
-    return list(due.select_related("instance__unit")[:batch_size])
+    # The case state is never needed here (a timer reloads its case), so it is not fetched.
+    return list(due.select_related("instance__unit").defer("instance__state")[:batch_size])
 
 
-def _act_on(row: Deadline, now: datetime.datetime, result: SweepResult) -> None:
+def _send(mail: list[EmailMessage]) -> None:
+    """After commit, over one connection; a mail failure never undoes the record of the step."""
+    try:
+        with get_connection() as mailer:
+            mailer.send_messages(mail)
+    except Exception:
+        logger.exception("Could not send %d deadline notices", len(mail))
+
+
+def _act_on(row: Deadline, batch: _Batch, result: SweepResult) -> None:
     phase = row.phase
-    if phase == DeadlinePhase.REMIND and row.due_at <= now:
+    if phase == DeadlinePhase.REMIND and row.due_at <= batch.now:
         phase = DeadlinePhase.DUE  # a reminder after the deadline helps no one: escalate instead
     try:
         with transaction.atomic():
             if row.kind == DeadlineKind.TIMER:
                 _fire_timer(row)
             elif phase == DeadlinePhase.REMIND:
-                _remind(row, now)
+                _remind(row, batch)
             elif phase == DeadlinePhase.DUE:
-                _escalate(row, now, level=1)
+                _escalate(row, batch, level=1)
             elif phase == DeadlinePhase.OVERDUE:
-                _escalate(row, now, level=2)
+                _escalate(row, batch, level=2)
             else:
                 Deadline.objects.filter(pk=row.pk).update(next_action_at=None)
     except Exception as error:
@@ -80,7 +123,7 @@ def _act_on(row: Deadline, now: datetime.datetime, result: SweepResult) -> None:
         row.attempts += 1
         backoff = min(datetime.timedelta(seconds=30 * 2**row.attempts), MAX_BACKOFF)
         Deadline.objects.filter(pk=row.pk).update(
-            attempts=row.attempts, last_error=str(error)[:2000], next_action_at=now + backoff
+            attempts=row.attempts, last_error=str(error)[:2000], next_action_at=batch.now + backoff
         )
         result.failed += 1
         return
@@ -88,32 +131,11 @@ def _act_on(row: Deadline, now: datetime.datetime, result: SweepResult) -> None:
     result.by_phase[phase] = result.by_phase.get(phase, 0) + 1
 
 
-def _officials(row: Deadline, role: str, *, unit_ids: list[int]) -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, memberships__unit_id__in=unit_ids, memberships__role=role).distinct()
-    )
-
-
-def _notify(users: list[User], subject: str, body: str) -> None:
-    """Emails go out only after the sweep's commit; a mail failure never undoes the record of the step."""
-    addresses = sorted({user.email for user in users if user.email})
-    if not addresses:
-        return
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, addresses)
-        except Exception:
-            logger.exception("Could not send a deadline notice to %s", addresses)
-
-    transaction.on_commit(send)
-
-
-def _remind(row: Deadline, now: datetime.datetime) -> None:
-    task = HumanTask.objects.filter(task_id=row.spiff_task_id).select_related("assignee", "claimed_by").first()
+def _remind(row: Deadline, batch: _Batch) -> None:
+    task = batch.tasks.get(row.spiff_task_id)
     people = [user for user in (task.assignee, task.claimed_by) if user] if task else []
     if not people:
-        people = _officials(row, task.role if task else Role.HANDLING_OFFICER, unit_ids=[row.instance.unit_id])
+        people = batch.officials_of(task.role if task else Role.HANDLING_OFFICER, [row.instance.unit_id])
     due = calendar.local_date(row.due_at)
     summary = f"Nhắc hạn: «{row.title}» đến hạn ngày {due:%d/%m/%Y}"
     CaseEvent.objects.create(
@@ -123,11 +145,11 @@ def _remind(row: Deadline, now: datetime.datetime) -> None:
         summary=summary,
         data={"due": due.isoformat(), "to": [user.username for user in people]},
     )
-    _notify(people, f"[{row.instance.reference}] {summary}", row.explanation)
+    batch.notify(people, f"[{row.instance.reference}] {summary}", row.explanation)
     Deadline.objects.filter(pk=row.pk).update(phase=DeadlinePhase.DUE, next_action_at=row.due_at, attempts=0)
 
 
-def _escalate(row: Deadline, now: datetime.datetime, *, level: int) -> None:
+def _escalate(row: Deadline, batch: _Batch, *, level: int) -> None:
     unit = row.instance.unit
     if level == 1:
         target_units, phase, next_at = [unit.pk], DeadlinePhase.OVERDUE, clock.very_overdue_at(row)
@@ -140,7 +162,7 @@ def _escalate(row: Deadline, now: datetime.datetime, *, level: int) -> None:
         target_units, phase, next_at = parent_ids[-1:] or [unit.pk], DeadlinePhase.VERY_OVERDUE, None
         summary = f"Quá hạn nhiều: «{row.title}», đã báo cấp trên của {unit.name}"
         kind = "very_overdue"
-    leaders = _officials(row, Role.UNIT_LEADER, unit_ids=target_units)
+    leaders = batch.officials_of(Role.UNIT_LEADER, target_units)
     CaseEvent.objects.create(
         instance=row.instance,
         kind=kind,
@@ -148,7 +170,7 @@ def _escalate(row: Deadline, now: datetime.datetime, *, level: int) -> None:
         summary=summary,
         data={"due": row.due_at.isoformat(), "to": [user.username for user in leaders], "level": level},
     )
-    _notify(leaders, f"[{row.instance.reference}] {summary}", row.explanation)
+    batch.notify(leaders, f"[{row.instance.reference}] {summary}", row.explanation)
     Deadline.objects.filter(pk=row.pk).update(phase=phase, next_action_at=next_at, attempts=0)
 
 

@@ -36,7 +36,13 @@ def clock():
         yield traveller
 
 
-def test_a_step_is_reminded_then_escalated_to_the_leader_then_to_the_level_above(submit, public, clock, client_for):
+def test_a_step_is_reminded_then_escalated_to_the_leader_then_to_the_level_above(
+    submit, public, clock, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    def sweep_and_mail() -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return sweep().acted
+
     code = submit()["tracking_code"]
     row = Deadline.objects.get()
     assert (row.rule_code, row.due_at) == (
@@ -49,19 +55,21 @@ def test_a_step_is_reminded_then_escalated_to_the_leader_then_to_the_level_above
     clock.move_to(at("2026-11-04", 12))
     assert sweep().acted == 0
     clock.move_to(at("2026-11-05"))
-    assert sweep().acted == 1
+    assert sweep_and_mail() == 1
     assert [e.data["to"] for e in events("deadline_reminder")] == [["alice"]]
+    assert [m.to for m in mailoutbox if "Nhắc hạn" in m.subject] == [["alice@langnghe.test"]]
     assert sweep().acted == 0  # nothing is done twice
 
     clock.move_to(at("2026-11-10", 0, 10))
-    sweep()
+    sweep_and_mail()
     assert [(e.data["to"], e.data["level"]) for e in events("overdue")] == [(["carol"], 1)]
 
     clock.move_to(at("2026-11-16", 20))  # five working days after the due date, not yet over
     assert sweep().acted == 0
     clock.move_to(at("2026-11-17", 0, 5))
-    sweep()
+    sweep_and_mail()
     assert [(e.data["to"], e.data["level"]) for e in events("very_overdue")] == [(["henry"], 2)]
+    assert [m.to for m in mailoutbox if "Quá hạn" in m.subject] == [["carol@langnghe.test"], ["henry@langnghe.test"]]
     assert Deadline.objects.get().phase == DeadlinePhase.VERY_OVERDUE
     assert sweep().acted == 0
     assert public.get(f"/api/v1/petitions/{code}").json()["due_at"].startswith("2026-11-09")

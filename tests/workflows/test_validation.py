@@ -54,10 +54,9 @@ def test_a_dangerous_or_broken_condition_is_refused_on_its_flow(db, condition):
 
 def test_an_unknown_handler_is_refused(db):
     xml = GOOD.replace('serviceTaskOperator id="publish_answer"', 'serviceTaskOperator id="rm_rf"')
-    assert (
-        "publish",
-        "Không có xử lý «rm_rf» (có: accept_case, publish_answer, reject_petition, send_answer, transfer_case) / unknown handler",
-    ) in errors_of(xml)
+    found = errors_of(xml)
+    assert [element for element, _ in found] == ["publish"]
+    assert found[0][1].startswith("Không có xử lý «rm_rf» (có: accept_case,") and "publish_answer" in found[0][1]
 
 
 def test_an_unreachable_task_is_refused(db):
@@ -135,7 +134,7 @@ def test_load_processes_refuses_a_bad_file_and_publishes_nothing(db, tmp_path):
 def test_load_processes_publishes_once_and_versions_a_change(db, tmp_path):
     call_command("load_processes", verbosity=0)
     call_command("load_processes", verbosity=0)
-    assert list(ProcessVersion.objects.values_list("process_key", "number")) == [("reflection", 1)]
+    assert list(ProcessVersion.objects.filter(process_key="reflection").values_list("number", flat=True)) == [1]
 
     changed = tmp_path / "reflection.bpmn"
     changed.write_text(GOOD.replace("Phân loại đơn", "Phân loại đơn thư"), encoding="utf-8")
