@@ -2,19 +2,27 @@
 
 They run inside the engine's transaction: database writes commit with the case, and messages to the
 petitioner are sent only after that commit.
+
+A denouncer's identity is sealed (Law on Denunciations 2018, Art. 47–56): no handler writes the petitioner's
+name, phone or email into an event, a public text or a log line, and a text that is sent or published for a
+denunciation is refused if it names the denouncer (`check_sealed`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Petition, PetitionStatus
-from organisation.models import Unit
+from cases.models import Petition, PetitionStatus, PetitionType
+from deadlines import calendar
+from organisation.models import Role, Unit
 from workflows.handlers import HandlerContext, HandlerError, register_handler
+from workflows.models import Deadline, DeadlineKind
 
 logger = logging.getLogger(__name__)
 
@@ -24,16 +32,22 @@ def _petition(context: HandlerContext) -> Petition:
 
 
 def _notify_petitioner(petition: Petition, subject: str, body: str) -> None:
-    """Email after commit; a mail failure is logged and never undoes the answer, which stays on the status page."""
+    """Email after commit; a mail failure is logged and never undoes the answer, which stays on the status page.
+
+    For a sealed petitioner the failure is logged without the error's text, which may quote their address.
+    """
     if not petition.petitioner_email:
         return
-    email, code = petition.petitioner_email, petition.tracking_code
+    email, code, sealed = petition.petitioner_email, petition.tracking_code, petition.identity_sealed
 
     def send() -> None:
         try:
             send_mail(f"[{code}] {subject}", body, None, [email])
-        except Exception:
-            logger.exception("Could not email the petitioner of %s", code)
+        except Exception as error:
+            if sealed:
+                logger.error("Could not email the petitioner of %s (%s)", code, type(error).__name__)
+            else:
+                logger.exception("Could not email the petitioner of %s", code)
 
     transaction.on_commit(send)
 
@@ -96,3 +110,234 @@ def publish_answer(context: HandlerContext) -> None:
     petition.published_at = timezone.now()
     petition.save(update_fields=["published_at"])
     context.record("published", "Công khai trả lời", public_text="Trả lời đã được công khai")
+
+
+# ---- complaints (Law on Complaints 2011) and denunciations (Law on Denunciations 2018) --------------------
+
+COMPLAINT_OUTCOMES = {"correct": "khiếu nại đúng", "partly": "khiếu nại đúng một phần", "wrong": "khiếu nại sai"}
+DENUNCIATION_OUTCOMES = {"founded": "tố cáo đúng", "partly": "tố cáo đúng một phần", "unfounded": "tố cáo sai"}
+
+
+def _instance_label(petition: Petition) -> str:
+    """The words of the law for the decision being made: «khiếu nại lần đầu» or «khiếu nại lần hai»."""
+    return "khiếu nại lần hai" if petition.petition_type == PetitionType.COMPLAINT_SECOND else "khiếu nại lần đầu"
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"(?<=\d)[\s.\-]+(?=\d)", "", text)
+
+
+def check_sealed(petition: Petition, *texts: str) -> None:
+    """Refuse to send or publish a text that names a denouncer (their name, phone or email)."""
+    if not petition.identity_sealed:
+        return
+    name = " ".join(petition.petitioner_name.split()).casefold()
+    # A one-word name ("Hoa") would match ordinary words; full names are matched as whole words.
+    markers = [re.escape(name)] if len(name.split()) > 1 else []
+    if petition.petitioner_email.strip():
+        markers.append(re.escape(petition.petitioner_email.strip().casefold()))
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(markers)})(?!\w)") if markers else None
+    phone = re.sub(r"\D", "", petition.petitioner_phone)
+    for text in texts:
+        flat = " ".join(text.split()).casefold()
+        if (pattern and pattern.search(flat)) or (len(phone) >= 6 and phone in _digits(text)):
+            raise HandlerError(
+                "Nội dung làm lộ danh tính người tố cáo (họ tên, điện thoại hoặc thư điện tử); hãy bỏ đi trước khi gửi "
+                "hoặc công khai / the text reveals who the denouncer is; remove it before it is sent or published"
+            )
+
+
+def _check_form_sealed(context: HandlerContext) -> None:
+    """Refuse every text of the case's data so far that names the denouncer. Runs in the transaction of the
+    step that was just completed, so a refused text is written nowhere (the step's audit entry included)."""
+    texts = [value for value in context.data.values() if isinstance(value, str)]
+    check_sealed(Petition.objects.get(workflow=context.instance), *texts)
+
+
+# The same check after two steps: a handler names one service task per diagram (the validator counts handler names
+# as element ids), so each step that takes free text gets a handler of its own.
+@register_handler(
+    "check_classification_sealed", "Kiểm tra nội dung phân loại tố cáo không làm lộ danh tính người tố cáo"
+)
+def check_classification_sealed(context: HandlerContext) -> None:
+    _check_form_sealed(context)
+
+
+@register_handler("check_findings_sealed", "Kiểm tra báo cáo xác minh tố cáo không làm lộ danh tính người tố cáo")
+def check_findings_sealed(context: HandlerContext) -> None:
+    _check_form_sealed(context)
+
+
+def _finish(petition: Petition, context: HandlerContext, *, status: str, answer: str) -> None:
+    petition.status = status
+    petition.answer = answer
+    petition.answered_at = timezone.now()
+    petition.answered_by = context.instance.unit
+    petition.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+
+
+def _text(context: HandlerContext, name: str, what: str) -> str:
+    value = str(context.data.get(name) or "").strip()
+    if not value:
+        raise HandlerError(f"Chưa có {what} / {name} is empty")
+    return value
+
+
+@register_handler("notify_acceptance", "Thông báo thụ lý khiếu nại cho người khiếu nại")
+def notify_acceptance(context: HandlerContext) -> None:
+    petition = _petition(context)
+    petition.status = PetitionStatus.IN_PROGRESS
+    petition.save(update_fields=["status"])
+    unit = context.instance.unit.name
+    label = _instance_label(petition)
+    complex_case = context.data.get("complexity") == "complex"
+    context.record(
+        "accepted",
+        f"Thụ lý giải quyết {label}" + (" (vụ việc phức tạp)" if complex_case else ""),
+        public_text=f"Khiếu nại đã được thụ lý giải quyết tại {unit}",
+        data={"complexity": "complex" if complex_case else "normal"},
+    )
+    _notify_petitioner(petition, "Thông báo thụ lý khiếu nại", f"{unit} đã thụ lý giải quyết {label} của ông/bà.")
+
+
+@register_handler("notify_refusal", "Thông báo không thụ lý khiếu nại, tố cáo kèm lý do")
+def notify_refusal(context: HandlerContext, reason: str) -> None:
+    reason = str(reason or "").strip()
+    if not reason:
+        raise HandlerError("Phải nêu lý do không thụ lý / a reason is required")
+    petition = _petition(context)
+    check_sealed(petition, reason)
+    _finish(petition, context, status=PetitionStatus.REJECTED, answer=reason)
+    label = petition.get_petition_type_display().lower()
+    context.record("rejected", f"Không thụ lý {label}", public_text=f"Không thụ lý {label}. Lý do: {reason}"[:500])
+    _notify_petitioner(petition, f"Thông báo không thụ lý {label}", reason)
+
+
+@register_handler("send_decision", "Gửi quyết định giải quyết khiếu nại cho người khiếu nại")
+def send_decision(context: HandlerContext) -> None:
+    decision = _text(context, "decision", "nội dung quyết định giải quyết khiếu nại")
+    outcome = str(context.data.get("outcome") or "")
+    petition = _petition(context)
+    _finish(petition, context, status=PetitionStatus.ANSWERED, answer=decision)
+    label = _instance_label(petition)
+    verdict = COMPLAINT_OUTCOMES.get(outcome)
+    context.record(
+        "decided",
+        f"Ban hành quyết định giải quyết {label}" + (f": {verdict}" if verdict else ""),
+        public_text=f"{context.instance.unit.name} đã ban hành quyết định giải quyết {label}"
+        + (f" ({verdict})" if verdict else ""),
+        data={"outcome": outcome},
+    )
+    _notify_petitioner(petition, f"Quyết định giải quyết {label}", decision)
+
+
+@register_handler("publish_decision", "Công khai quyết định giải quyết khiếu nại")
+def publish_decision(context: HandlerContext) -> None:
+    petition = _petition(context)
+    if petition.status != PetitionStatus.ANSWERED:
+        raise HandlerError("Chưa có quyết định để công khai / there is no decision to publish")
+    petition.published_at = timezone.now()
+    petition.save(update_fields=["published_at"])
+    label = _instance_label(petition)
+    context.record(
+        "published", f"Công khai quyết định giải quyết {label}", public_text="Quyết định giải quyết đã được công khai"
+    )
+
+
+@register_handler("accept_denunciation", "Thụ lý tố cáo")
+def accept_denunciation(context: HandlerContext) -> None:
+    Petition.objects.filter(workflow=context.instance).update(status=PetitionStatus.IN_PROGRESS)
+    unit = context.instance.unit.name
+    context.record("accepted", "Thụ lý tố cáo", public_text=f"Tố cáo đã được thụ lý giải quyết tại {unit}")
+
+
+@register_handler("notify_denouncer", "Thông báo việc thụ lý cho người tố cáo (không công khai danh tính)")
+def notify_denouncer(context: HandlerContext) -> None:
+    petition = _petition(context)
+    unit = context.instance.unit.name
+    context.record(
+        "denouncer_notified",
+        "Đã thông báo việc thụ lý cho người tố cáo",
+        public_text="Đã thông báo việc thụ lý cho người tố cáo",
+        data={"method": str(context.data.get("notice_method") or "")},
+    )
+    _notify_petitioner(petition, "Thông báo thụ lý tố cáo", f"{unit} đã thụ lý giải quyết tố cáo của ông/bà.")
+
+
+@register_handler("send_conclusion", "Gửi kết luận nội dung tố cáo cho người tố cáo")
+def send_conclusion(context: HandlerContext) -> None:
+    conclusion = _text(context, "conclusion", "nội dung kết luận")
+    outcome = str(context.data.get("outcome") or "")
+    petition = _petition(context)
+    check_sealed(petition, conclusion)
+    _finish(petition, context, status=PetitionStatus.ANSWERED, answer=conclusion)
+    verdict = DENUNCIATION_OUTCOMES.get(outcome)
+    context.record(
+        "concluded",
+        "Ban hành kết luận nội dung tố cáo" + (f": {verdict}" if verdict else ""),
+        public_text=f"{context.instance.unit.name} đã ban hành kết luận nội dung tố cáo"
+        + (f" ({verdict})" if verdict else ""),
+        data={"outcome": outcome},
+    )
+    _notify_petitioner(petition, "Kết luận nội dung tố cáo", conclusion)
+
+
+@register_handler("publish_conclusion", "Công khai kết luận nội dung tố cáo (không kèm danh tính người tố cáo)")
+def publish_conclusion(context: HandlerContext) -> None:
+    petition = _petition(context)
+    if petition.status != PetitionStatus.ANSWERED:
+        raise HandlerError("Chưa có kết luận để công khai / there is no conclusion to publish")
+    check_sealed(petition, petition.answer)
+    petition.published_at = timezone.now()
+    petition.save(update_fields=["published_at"])
+    context.record(
+        "published",
+        "Công khai kết luận nội dung tố cáo",
+        public_text="Kết luận nội dung tố cáo đã được công khai (danh tính người tố cáo được giữ bí mật)",
+    )
+
+
+def _notify_officials(users: list[User], subject: str, body: str) -> None:
+    addresses = sorted({user.email for user in users if user.email})
+    if not addresses:
+        return
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, None, addresses)
+        except Exception:
+            logger.exception("Could not send an overdue notice to %s", addresses)
+
+    transaction.on_commit(send)
+
+
+@register_handler("report_overdue", "Báo lãnh đạo đơn vị khi hết thời hạn giải quyết theo luật")
+def report_overdue(context: HandlerContext) -> None:
+    """Fired by a timer that runs the legal clock of a whole stage (from acceptance to the decision)."""
+    now = timezone.now()
+    row = (
+        Deadline.objects.filter(
+            instance=context.instance, kind=DeadlineKind.TIMER, closed_at__isnull=True, due_at__lte=now
+        )
+        .order_by("-due_at")
+        .first()
+    )
+    unit = context.instance.unit
+    leaders = list(
+        User.objects.filter(is_active=True, memberships__unit=unit, memberships__role=Role.UNIT_LEADER).distinct()
+    )
+    due = calendar.local_date(row.due_at) if row else calendar.today()
+    title = row.title if row else "Thời hạn giải quyết"
+    summary = f"Quá hạn: «{title}» (hạn {due:%d/%m/%Y}), đã báo lãnh đạo {unit.name}"
+    context.record(
+        "overdue",
+        summary,
+        public_text=f"Đã hết thời hạn giải quyết theo quy định (ngày {due:%d/%m/%Y}); {unit.name} tiếp tục giải quyết",
+        data={
+            "due": due.isoformat(),
+            "rule": row.rule_code if row else "",
+            "to": [user.username for user in leaders],
+            "level": 1,
+        },
+    )
+    _notify_officials(leaders, f"[{context.instance.reference}] {summary}", row.explanation if row else summary)

@@ -27,6 +27,22 @@ class PetitionType(models.TextChoices):
     RECOMMENDATION = "recommendation", _("Kiến nghị")
     COMPLAINT = "complaint", _("Khiếu nại")
     DENUNCIATION = "denunciation", _("Tố cáo")
+    COMPLAINT_SECOND = "complaint_second", _("Khiếu nại lần hai")
+
+
+# What a citizen may file directly. A second-instance complaint starts only from a decided first-instance
+# complaint (`cases.services.appeal_petition`), so it is never offered by the public intake.
+PUBLIC_TYPES = frozenset(
+    {PetitionType.REFLECTION, PetitionType.RECOMMENDATION, PetitionType.COMPLAINT, PetitionType.DENUNCIATION}
+)
+# Whose petitioner's identity is sealed (Law on Denunciations 2018, Art. 47–56): never published, never in an
+# event, a task or a log line.
+SEALED_TYPES = frozenset({PetitionType.DENUNCIATION})
+
+# Process bindings (`workflows.ProcessBinding.subject_type`) that are not petition types: the public intake
+# accepts only petition types that have a binding of their own, so it can never start these.
+APPEAL_SUBJECT = "complaint_appeal"  # a second-instance complaint, started by `appeal_petition`
+RECEPTION_SUBJECT = "reception"  # a reflection or recommendation recorded at a citizen reception session
 
 
 class Channel(models.TextChoices):
@@ -34,6 +50,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Thư điện tử công vụ")
     SOCIAL = "social", _("Mạng xã hội")
     COUNTER = "counter", _("Bộ phận một cửa (mã QR)")
+    RECEPTION = "reception", _("Buổi tiếp công dân")
 
 
 class PetitionStatus(models.TextChoices):
@@ -58,7 +75,10 @@ def hash_access_key(key: str) -> str:
 
 
 class Petition(models.Model):
-    """One citizen's reflection, recommendation, complaint or denunciation: one tracked case."""
+    """One citizen's reflection, recommendation, complaint or denunciation: one tracked case.
+
+    A second-instance complaint is a petition of its own, linked to the first-instance one (`appeal_of`).
+    """
 
     tracking_code = models.CharField(_("mã tra cứu"), max_length=32, unique=True)
     access_key_hash = models.CharField(max_length=64, editable=False)
@@ -91,6 +111,15 @@ class Petition(models.Model):
     workflow = models.OneToOneField(
         WorkflowInstance, verbose_name=_("hồ sơ quy trình"), on_delete=models.PROTECT, related_name="petition"
     )
+    appeal_of = models.ForeignKey(
+        "self",
+        verbose_name=_("khiếu nại lần đầu"),
+        help_text=_("Khiếu nại lần hai: quyết định giải quyết lần đầu bị khiếu nại."),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
 
     class Meta:
         verbose_name = _("đơn thư")
@@ -103,6 +132,10 @@ class Petition(models.Model):
     @property
     def unit(self) -> Unit:
         return self.workflow.unit
+
+    @property
+    def identity_sealed(self) -> bool:
+        return self.petition_type in SEALED_TYPES
 
     def check_access_key(self, key: str) -> bool:
         return bool(key) and hmac.compare_digest(self.access_key_hash, hash_access_key(key))

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
-from cases.models import Petition, PetitionStatus, PetitionType, normalize_tracking_code
+from cases.models import Petition, PetitionStatus, normalize_tracking_code
 from deadlines import calendar
 from organisation.models import Role, Unit
 from organisation.selectors import memberships_of, work_visibility_q
@@ -209,7 +209,7 @@ def unit_stats(
 def may_see_identity(user: User | AnonymousUser, petition: Petition) -> bool:
     """A denouncer's identity is sealed (Law on Denunciations 2018, Art. 47–56): only the handling lane of the
     unit handling the case sees it. Other petitioners' details are visible to every official of that unit."""
-    if petition.petition_type != PetitionType.DENUNCIATION:
+    if not petition.identity_sealed:
         return True
     return any(
         membership.unit_id == petition.workflow.unit_id and membership.role == Role.HANDLING_OFFICER

@@ -1,4 +1,11 @@
-"""Writes for petitions: intake from every channel. Handling steps go through `workflows.services`."""
+"""Writes for petitions: intake from every channel, appeals of complaint decisions. Handling steps go through
+`workflows.services`.
+
+Which process runs a petition is the `ProcessBinding` of its *subject* (`process_subject`): its petition type,
+except a second-instance complaint (`APPEAL_SUBJECT`) and a reflection or recommendation recorded at a citizen
+reception session (`RECEPTION_SUBJECT`). Those two subjects are not petition types, so the public intake, which
+offers only bound petition types, can never start them.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +16,29 @@ from decimal import Decimal
 
 import filetype
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
-from cases.models import Attachment, Channel, Petition, PetitionType, hash_access_key, new_tracking_code
-from organisation.models import Unit
+from cases.models import (
+    APPEAL_SUBJECT,
+    PUBLIC_TYPES,
+    RECEPTION_SUBJECT,
+    Attachment,
+    Channel,
+    Petition,
+    PetitionStatus,
+    PetitionType,
+    hash_access_key,
+    new_tracking_code,
+)
+from deadlines import calendar
+from deadlines.errors import DeadlineError
+from deadlines.services import DueDate, compute_due
+from organisation.models import Membership, Role, Unit
 from workflows import services as workflow_services
+from workflows.models import CaseEvent
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +86,96 @@ def _unique_tracking_code() -> str:
             return code
 
 
+def process_subject(petition_type: str, channel: str) -> str:
+    """The `ProcessBinding.subject_type` of a new petition.
+
+    A reflection or recommendation recorded at a citizen reception session runs the reception process (result
+    notified within 10 working days, Law on Citizen Reception 2013, Art. 28). Complaints and denunciations run
+    their own processes whatever the channel: their time limits and the sealing of a denouncer's identity come
+    from the Laws on Complaints and on Denunciations.
+    """
+    if petition_type == PetitionType.COMPLAINT_SECOND:
+        return APPEAL_SUBJECT
+    if channel == Channel.RECEPTION and petition_type in (PetitionType.REFLECTION, PetitionType.RECOMMENDATION):
+        return RECEPTION_SUBJECT
+    return petition_type
+
+
+def _create_petition(
+    *,
+    petition_type: str,
+    channel: str,
+    title: str,
+    content: str,
+    commune: Unit,
+    unit: Unit,
+    petitioner_name: str,
+    petitioner_phone: str,
+    petitioner_email: str,
+    address: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    publish_consent: bool = False,
+    files: Sequence[UploadedFile] = (),
+    appeal_of: Petition | None = None,
+    recorded_by: User | None = None,
+    start_data: dict[str, str] | None = None,
+) -> Receipt:
+    """Record a petition handled by `unit` and start its process. Call inside a transaction.
+
+    The first event says what arrived and how; it never names the petitioner (a denouncer's identity is sealed).
+    """
+    attachments = check_attachments(files)
+    access_key = Petition.new_access_key()
+    code = _unique_tracking_code()
+    instance = workflow_services.create_instance(
+        subject_type=process_subject(petition_type, channel), unit=unit, reference=code, title=title
+    )
+    petition = Petition.objects.create(
+        tracking_code=code,
+        access_key_hash=hash_access_key(access_key),
+        petition_type=petition_type,
+        channel=channel,
+        title=title,
+        content=content,
+        commune=commune,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        petitioner_name=petitioner_name,
+        petitioner_phone=petitioner_phone,
+        petitioner_email=petitioner_email,
+        publish_consent=publish_consent,
+        workflow=instance,
+        appeal_of=appeal_of,
+    )
+    for upload, mime in attachments:
+        Attachment.objects.create(
+            petition=petition,
+            file=upload,
+            original_name=(upload.name or "")[:255],
+            content_type=mime,
+            size=upload.size or 0,
+        )
+    label = PetitionType(petition_type).label.lower()
+    summary = f"Tiếp nhận {label} qua {Channel(channel).label.lower()}"
+    if recorded_by is not None:
+        summary += f" (cán bộ {recorded_by.get_username()} ghi nhận)"
+    workflow_services.run_instance(
+        instance,
+        data={
+            "petition_type": petition_type,
+            "publish_consent": publish_consent,
+            "channel": channel,
+            **(start_data or {}),
+        },
+        summary=summary,
+        public_text=f"Đã tiếp nhận {label}",
+        actor=recorded_by,
+    )
+    return Receipt(petition, access_key)
+
+
 @transaction.atomic
 def submit_petition(
     *,
@@ -85,40 +199,191 @@ def submit_petition(
     """
     if not commune.is_commune:
         raise IntakeError({"commune": "Hãy chọn một xã/phường / choose a commune or ward"})
-    attachments = check_attachments(files)
-    access_key = Petition.new_access_key()
-    code = _unique_tracking_code()
-    instance = workflow_services.create_instance(subject_type=petition_type, unit=commune, reference=code, title=title)
-    petition = Petition.objects.create(
-        tracking_code=code,
-        access_key_hash=hash_access_key(access_key),
+    if petition_type not in PUBLIC_TYPES:
+        raise IntakeError(
+            {
+                "petition_type": "Khiếu nại lần hai chỉ gửi được từ quyết định giải quyết lần đầu / "
+                "a second-instance complaint can only be filed as an appeal of a first-instance decision"
+            }
+        )
+    return _create_petition(
         petition_type=petition_type,
         channel=channel,
         title=title,
         content=content,
         commune=commune,
-        address=address,
-        latitude=latitude,
-        longitude=longitude,
+        unit=commune,
         petitioner_name=petitioner_name,
         petitioner_phone=petitioner_phone,
         petitioner_email=petitioner_email,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
         publish_consent=publish_consent,
-        workflow=instance,
+        files=files,
     )
-    for upload, mime in attachments:
-        Attachment.objects.create(
-            petition=petition,
-            file=upload,
-            original_name=(upload.name or "")[:255],
-            content_type=mime,
-            size=upload.size or 0,
+
+
+RECORDED_CHANNELS = (Channel.EMAIL, Channel.SOCIAL, Channel.COUNTER, Channel.RECEPTION)
+
+
+@transaction.atomic
+def record_petition(
+    *,
+    recorded_by: User,
+    channel: str,
+    petition_type: str,
+    title: str,
+    content: str,
+    commune: Unit,
+    petitioner_name: str,
+    petitioner_phone: str = "",
+    petitioner_email: str = "",
+    address: str = "",
+    unit: Unit | None = None,
+    publish_consent: bool = False,
+    files: Sequence[UploadedFile] = (),
+) -> Receipt:
+    """An official records a petition that arrived by email, social network, at the counter or at a citizen
+    reception session, and starts its process (the reception process for a reflection or recommendation heard
+    at a reception session, see `process_subject`).
+
+    `commune` is where the matter is; `unit` the unit that received it and handles it (default: the commune),
+    of which `recorded_by` must be a reception officer. Raises IntakeError for input to correct, NotAllowed (403)
+    for an official who may not record petitions for that unit.
+    """
+    unit = unit or commune
+    if channel not in RECORDED_CHANNELS:
+        allowed = ", ".join(RECORDED_CHANNELS)
+        raise IntakeError(
+            {"channel": f"Cán bộ chỉ ghi nhận đơn nhận qua: {allowed} / officials record petitions from: {allowed}"}
         )
-    label = PetitionType(petition_type).label
-    workflow_services.run_instance(
-        instance,
-        data={"petition_type": petition_type, "publish_consent": publish_consent, "channel": channel},
-        summary=f"Tiếp nhận {label.lower()} qua {Channel(channel).label.lower()}",
-        public_text=f"Đã tiếp nhận {label.lower()}",
+    if petition_type not in PUBLIC_TYPES:
+        raise IntakeError(
+            {
+                "petition_type": "Khiếu nại lần hai chỉ ghi nhận được từ quyết định giải quyết lần đầu (appeal_petition) / "
+                "a second-instance complaint is recorded as an appeal of a first-instance decision"
+            }
+        )
+    if not commune.is_commune:
+        raise IntakeError({"commune": "Hãy chọn một xã/phường / choose a commune or ward"})
+    if not petitioner_name.strip():
+        raise IntakeError({"petitioner_name": "Cần họ tên người gửi đơn / the petitioner's name is required"})
+    if not Membership.objects.filter(user=recorded_by, unit=unit, role=Role.RECEPTION_OFFICER).exists():
+        raise workflow_services.NotAllowed(
+            f"Chỉ cán bộ tiếp nhận của {unit.name} được ghi nhận đơn cho đơn vị này / "
+            f"only a reception officer of {unit.code} may record petitions for it"
+        )
+    return _create_petition(
+        petition_type=petition_type,
+        channel=channel,
+        title=title,
+        content=content,
+        commune=commune,
+        unit=unit,
+        petitioner_name=petitioner_name,
+        petitioner_phone=petitioner_phone,
+        petitioner_email=petitioner_email,
+        address=address,
+        publish_consent=publish_consent,
+        files=files,
+        recorded_by=recorded_by,
     )
-    return Receipt(petition, access_key)
+
+
+def appeal_deadline(first: Petition) -> DueDate:
+    """Until when the complainant may appeal a first-instance decision: complaint.appeal (30 days) from the day
+    the decision was sent (Law on Complaints 2011, Art. 33)."""
+    if first.answered_at is None:
+        raise ValueError("the first-instance complaint has no decision yet")
+    return compute_due(rule_code="complaint.appeal", start=calendar.local_date(first.answered_at))
+
+
+@transaction.atomic
+def appeal_petition(
+    *,
+    first: Petition,
+    content: str,
+    title: str = "",
+    channel: str = Channel.PORTAL,
+    publish_consent: bool | None = None,
+    files: Sequence[UploadedFile] = (),
+    recorded_by: User | None = None,
+) -> Receipt:
+    """File a second-instance complaint (khiếu nại lần hai) against the decision on `first`, linked to it.
+
+    Handled by the unit above the one that decided the first complaint (Law on Complaints 2011, Art. 33 and 37),
+    by the same complainant; allowed once, only after the first decision was sent and within complaint.appeal of
+    it. The caller has checked who is appealing (the complainant's access key, or an official: `recorded_by`).
+    Raises IntakeError({field: reason}).
+    """
+    # Locks the first petition (not its nullable relations: PostgreSQL refuses FOR UPDATE on an outer join), so
+    # two appeals of one decision cannot both pass the "only once" check.
+    first = (
+        Petition.objects.select_for_update(of=("self",))
+        .select_related("workflow__unit", "answered_by")
+        .get(pk=first.pk)
+    )
+    if first.petition_type != PetitionType.COMPLAINT:
+        raise IntakeError(
+            {
+                "first": "Chỉ khiếu nại lần đầu mới được khiếu nại lần hai / only a first-instance complaint can be appealed"
+            }
+        )
+    if first.status != PetitionStatus.ANSWERED or first.answered_at is None:
+        raise IntakeError(
+            {
+                "first": "Khiếu nại lần đầu chưa có quyết định giải quyết nên chưa thể khiếu nại lần hai / "
+                "the first-instance complaint has no decision yet, so it cannot be appealed"
+            }
+        )
+    if first.appeals.exists():
+        raise IntakeError({"first": "Quyết định này đã bị khiếu nại lần hai / this decision has already been appealed"})
+    try:
+        window = appeal_deadline(first)
+    except DeadlineError as error:
+        raise IntakeError({"first": str(error)}) from None
+    if timezone.now() > window.due_at:
+        raise IntakeError(
+            {
+                "first": f"Đã quá thời hạn khiếu nại lần hai: {window.rule.days} ngày kể từ ngày nhận quyết định, "
+                f"hết ngày {window.due_date:%d/%m/%Y} / the {window.rule.days}-day time limit for a second complaint "
+                f"ended on {window.due_date.isoformat()}"
+            }
+        )
+    decided_by = first.answered_by or first.workflow.unit
+    above = decided_by.parent
+    if above is None:
+        raise IntakeError(
+            {
+                "first": f"{decided_by.name} không có cơ quan cấp trên để giải quyết lần hai / "
+                "there is no unit above the one that decided"
+            }
+        )
+    if len(content.strip()) < 10:
+        raise IntakeError({"content": "Hãy nêu rõ nội dung khiếu nại lần hai / describe the second complaint"})
+    receipt = _create_petition(
+        petition_type=PetitionType.COMPLAINT_SECOND,
+        channel=channel,
+        title=(title or f"Khiếu nại lần hai: {first.title}")[:200],
+        content=content,
+        commune=first.commune,
+        unit=above,
+        petitioner_name=first.petitioner_name,
+        petitioner_phone=first.petitioner_phone,
+        petitioner_email=first.petitioner_email,
+        address=first.address,
+        publish_consent=first.publish_consent if publish_consent is None else publish_consent,
+        files=files,
+        appeal_of=first,
+        recorded_by=recorded_by,
+        start_data={"appeal_of": first.tracking_code},
+    )
+    CaseEvent.objects.create(
+        instance=first.workflow,
+        kind="appealed",
+        summary=f"Khiếu nại lần hai lên {above.name}: {receipt.petition.tracking_code}",
+        public_text=f"Người khiếu nại đã khiếu nại lần hai lên {above.name}",
+        actor=recorded_by,
+    )
+    return receipt

@@ -202,9 +202,9 @@ class CaseEvent(models.Model):
     )
     kind = models.CharField(_("loại sự kiện"), max_length=64)
     element_id = models.CharField(_("mã bước"), max_length=100, blank=True)
-    summary = models.CharField(_("nội dung"), max_length=500)
-    public_text = models.CharField(
-        _("nội dung công khai"), max_length=500, blank=True, help_text=_("Để trống nếu sự kiện chỉ dùng nội bộ.")
+    summary = models.TextField(_("nội dung"))
+    public_text = models.TextField(
+        _("nội dung công khai"), blank=True, help_text=_("Để trống nếu sự kiện chỉ dùng nội bộ.")
     )
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
 

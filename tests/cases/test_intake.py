@@ -35,7 +35,7 @@ def test_it_returns_a_short_readable_tracking_code_and_a_private_access_key(subm
         ({"title": ""}, "title"),
         ({"content": "ngắn"}, "content"),
         ({"petition_type": "gossip"}, "petition_type"),
-        ({"petition_type": "denunciation"}, "petition_type"),  # no process yet: refused, not lost
+        ({"petition_type": "complaint_second"}, "petition_type"),  # only by appeal from a decided complaint
         ({"commune": "so-xay-dung"}, "commune"),  # a department is not a location
         ({"commune": "nowhere"}, "commune"),
         ({"petitioner_name": ""}, "petitioner_name"),

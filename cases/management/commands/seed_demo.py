@@ -1,7 +1,8 @@
 """Demo data for a fresh start: a province with departments and wards/communes, officials in every role,
-and petitions at every stage (received, transferred, in progress, answered and published, rejected).
+and petitions at every stage (received, transferred, in progress, answered and published, rejected), plus a
+complaint, a denunciation and a petition heard at a citizen reception session, each part-way through its process.
 
-Safe to run twice: it does nothing if the demo province exists. Never run it on a production database.
+Safe to run twice: it adds nothing that is already there. Never run it on a production database.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases.models import Petition
-from cases.services import submit_petition
+from cases.models import Channel, Petition, PetitionType
+from cases.services import record_petition, submit_petition
 from organisation.models import Membership, Role, Unit
 from workflows.models import HumanTask
 from workflows.services import complete_task
 
+COMPLAINT_TITLE = "Khiếu nại quyết định xử phạt lấn chiếm vỉa hè"
 PASSWORD = "langnghe-demo"  # noqa: S105 - demo data only, printed on purpose
 
 UNITS = [
@@ -61,6 +63,11 @@ class Command(BaseCommand):
                 self._units_and_officials()
                 self._petitions()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        # Added later than the rest: a demo database loaded before gets them on its next run, once.
+        if not Petition.objects.filter(title=COMPLAINT_TITLE).exists():
+            with transaction.atomic():
+                self._complaint_denunciation_reception()
+            self.stdout.write(self.style.SUCCESS("Demo complaint, denunciation and reception petition loaded."))
         self.stdout.write(f"Demo officials (password «{PASSWORD}»):")
         for username, name, unit_code, roles in OFFICIALS:
             labels = ", ".join(str(role.label) for role in roles)
@@ -80,9 +87,10 @@ class Command(BaseCommand):
                 Membership.objects.create(user=user, unit=units[unit_code], role=role)
         User.objects.create_superuser("admin", "admin@localhost", PASSWORD)
 
-    def _step(self, petition: Petition, username: str, data: dict[str, Any]) -> None:
+    def _step(self, petition: Petition, username: str, data: dict[str, Any], element_id: str | None = None) -> None:
         user = get_user_model().objects.get(username=username)
-        task = HumanTask.objects.open().get(instance=petition.workflow)
+        tasks = HumanTask.objects.open().filter(instance=petition.workflow)
+        task = tasks.get(element_id=element_id) if element_id else tasks.get()
         complete_task(task_id=task.task_id, user=user, data=data)
         petition.refresh_from_db()
 
@@ -159,3 +167,46 @@ class Command(BaseCommand):
             petitioner_phone="0935 000 111",
             publish_consent=True,
         )
+
+    def _complaint_denunciation_reception(self) -> None:
+        dong_ha = Unit.objects.get(code="phuong-dong-ha")
+        gio_linh = Unit.objects.get(code="xa-gio-linh")
+        # A first-instance complaint, accepted and being verified; its 30-day clock runs from acceptance.
+        complaint = submit_petition(
+            petition_type=PetitionType.COMPLAINT,
+            title=COMPLAINT_TITLE,
+            content="Tôi khiếu nại Quyết định xử phạt số 45/QĐ-XPHC vì gian hàng của tôi đặt trong phần đất nhà mình, "
+            "không lấn chiếm vỉa hè.",
+            commune=dong_ha,
+            petitioner_name="Đinh Văn Khải",
+            petitioner_phone="0914 555 666",
+            publish_consent=True,
+        ).petition
+        self._step(complaint, "tiepnhan.dongha", {"decision": "accept", "complexity": "normal"})
+        self._step(
+            complaint, "lanhdao.dongha", {"handler": "xuly.dongha", "instructions": "Đo lại ranh giới gian hàng."}
+        )
+        # A denunciation, accepted; the denouncer was notified and the leader is to assign the verification.
+        denunciation = submit_petition(
+            petition_type=PetitionType.DENUNCIATION,
+            title="Tố cáo việc thu tiền ngoài quy định khi cấp giấy phép",
+            content="Cán bộ một cửa của xã yêu cầu nộp thêm tiền «bồi dưỡng» khi nhận hồ sơ cấp giấy phép xây dựng.",
+            commune=gio_linh,
+            petitioner_name="Mai Thị Lụa",
+            petitioner_phone="0916 777 888",
+        ).petition
+        self._step(denunciation, "xuly.giolinh", {"decision": "accept"}, "classify")
+        self._step(denunciation, "xuly.giolinh", {"notice_method": "post"}, "notify")
+        # A recommendation heard at a citizen reception session, accepted and waiting for a handling officer.
+        reception = record_petition(
+            recorded_by=get_user_model().objects.get(username="tiepnhan.dongha"),
+            channel=Channel.RECEPTION,
+            petition_type=PetitionType.RECOMMENDATION,
+            title="Đề nghị nạo vét cống thoát nước đường Trần Hưng Đạo",
+            content="Tại buổi tiếp công dân, bà Cúc đề nghị nạo vét cống thoát nước vì mưa lớn là ngập cả đoạn đường.",
+            commune=dong_ha,
+            petitioner_name="Võ Thị Cúc",
+            petitioner_phone="0935 222 333",
+            publish_consent=True,
+        ).petition
+        self._step(reception, "tiepnhan.dongha", {"decision": "accept"})

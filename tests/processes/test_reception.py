@@ -1,0 +1,126 @@
+"""Petitions recorded by officials, and the citizen reception process (tiếp công dân, Law on Citizen Reception
+2013, Art. 28): the result is notified within 10 working days of the reception session, reminded, escalated."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+
+from cases.models import Channel, Petition, PetitionStatus, PetitionType
+from cases.services import IntakeError, record_petition
+from tests.processes.steps import at, do, due_date, history, task_of
+from workflows.models import CaseEvent
+from workflows.services import NotAllowed
+from workflows.sweep import sweep
+
+D = datetime.date
+
+
+def record(org, *, by=None, **overrides) -> Petition:
+    values = {
+        "recorded_by": by or org.alice,
+        "channel": Channel.RECEPTION,
+        "petition_type": PetitionType.REFLECTION,
+        "title": "Ngập nước đường Trần Hưng Đạo khi mưa lớn",
+        "content": "Người dân trình bày tại buổi tiếp công dân: cống thoát nước bị tắc, mưa là ngập.",
+        "commune": org.dong_ha,
+        "petitioner_name": "Võ Thị Cúc",
+        "petitioner_phone": "0935 222 333",
+        "publish_consent": True,
+    }
+    values.update(overrides)
+    return record_petition(**values).petition
+
+
+def test_a_petition_heard_at_a_reception_session_is_answered_within_ten_working_days(
+    org, processes, client_for, public
+):
+    with time_machine.travel(at("2026-11-02"), tick=False) as clock:
+        # given a reflection recorded by the reception officer at the session of Monday 2 November 2026
+        case = record(org)
+        assert case.workflow.process_version.process_key == "reception"
+        started = CaseEvent.objects.get(instance=case.workflow, kind="started")
+        assert started.summary == "Tiếp nhận phản ánh qua buổi tiếp công dân (cán bộ alice ghi nhận)"
+        assert started.actor == org.alice
+        # 10 working days: 3–6, 9–13 and 16 November, for every step
+        assert due_date(task_of(client_for("alice"), "classify")["due_at"]) == D(2026, 11, 16)
+
+        # when it is accepted and assigned, and the handling officer lets the days pass
+        clock.move_to(at("2026-11-03"))
+        do(client_for("alice"), "classify", {"decision": "accept"})
+        do(client_for("carol"), "assign", {"handler": "bob"})
+        assert due_date(task_of(client_for("bob"), "handle")["due_at"]) == D(2026, 11, 16)
+        clock.move_to(at("2026-11-12", 8, 5))
+        sweep()
+        clock.move_to(at("2026-11-17", 0, 10))
+        sweep()
+
+        # then bob was reminded two working days before, and the leader told once it was late
+        reminded = CaseEvent.objects.get(instance=case.workflow, kind="deadline_reminder")
+        assert (reminded.element_id, reminded.data["to"]) == ("handle", ["bob"])
+        overdue = CaseEvent.objects.get(instance=case.workflow, kind="overdue")
+        assert (overdue.element_id, overdue.data["to"], overdue.data["level"]) == ("handle", ["carol"], 1)
+        assert task_of(client_for("bob"), "handle")["badge"] == "overdue"
+
+        # when the result is finally sent
+        do(client_for("bob"), "handle", {"answer": "Đã nạo vét cống ngày 17/11; đường hết ngập."})
+
+        # then the citizen sees it, published with their consent
+        status = public.get(f"/api/v1/petitions/{case.tracking_code}").json()
+        assert (status["status"], status["answer"]) == ("answered", "Đã nạo vét cống ngày 17/11; đường hết ngập.")
+        assert history(public, case.tracking_code)[0] == "Đã tiếp nhận phản ánh"
+        assert history(public, case.tracking_code)[-1] == "Trả lời đã được công khai"
+
+
+def test_a_petition_beyond_the_units_competence_is_answered_with_guidance(org, processes, client_for, public):
+    with time_machine.travel(at("2026-11-02"), tick=False):
+        case = record(org, title="Hỏi về chế độ bảo hiểm xã hội", content="Hỏi về cách tính lương hưu của tôi.")
+
+        do(client_for("alice"), "classify", {"decision": "guide", "guidance": "Đề nghị liên hệ Bảo hiểm xã hội tỉnh."})
+
+        status = public.get(f"/api/v1/petitions/{case.tracking_code}").json()
+        assert (status["status"], status["answer"]) == ("rejected", "Đề nghị liên hệ Bảo hiểm xã hội tỉnh.")
+
+
+@pytest.mark.parametrize(
+    ("channel", "petition_type", "process"),
+    [
+        (Channel.RECEPTION, PetitionType.RECOMMENDATION, "reception"),
+        (Channel.RECEPTION, PetitionType.COMPLAINT, "complaint_first"),  # the Law on Complaints' time limits
+        (Channel.RECEPTION, PetitionType.DENUNCIATION, "denunciation"),  # and the sealed identity
+        (Channel.EMAIL, PetitionType.REFLECTION, "reflection"),
+        (Channel.SOCIAL, PetitionType.COMPLAINT, "complaint_first"),
+        (Channel.COUNTER, PetitionType.RECOMMENDATION, "reflection"),
+    ],
+)
+def test_a_recorded_petition_runs_the_process_of_its_type_and_channel(org, processes, channel, petition_type, process):
+    case = record(org, channel=channel, petition_type=petition_type)
+
+    assert case.workflow.process_version.process_key == process
+    assert (case.channel, case.status, case.unit) == (channel, PetitionStatus.RECEIVED, org.dong_ha)
+
+
+def test_only_a_reception_officer_of_the_unit_records_petitions(org, processes):
+    with pytest.raises(NotAllowed):
+        record(org, by=org.bob)  # a handling officer
+    with pytest.raises(NotAllowed):
+        record(org, by=org.grace)  # a reception officer of another commune
+    with pytest.raises(IntakeError) as portal:
+        record(org, channel=Channel.PORTAL)
+    with pytest.raises(IntakeError) as second:
+        record(org, petition_type=PetitionType.COMPLAINT_SECOND)
+    with pytest.raises(IntakeError) as nameless:
+        record(org, petitioner_name=" ")
+
+    assert "channel" in portal.value.errors and "petition_type" in second.value.errors
+    assert "petitioner_name" in nameless.value.errors
+    assert not Petition.objects.exists()
+
+
+def test_a_department_records_a_petition_about_a_commune_for_itself(org, processes, client_for):
+    case = record(org, by=org.dave, unit=org.so_xay_dung, channel=Channel.COUNTER)
+
+    assert (case.commune, case.unit) == (org.dong_ha, org.so_xay_dung)
+    assert task_of(client_for("dave"), "classify")["unit"] == "so-xay-dung"
