@@ -25,7 +25,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from cases import selectors, services
-from cases.models import Channel, Petition, PetitionType
+from cases.models import PUBLIC_TYPES, Channel, Petition, PetitionType
 from organisation.models import Unit
 from workflows import services as workflow_services
 from workflows.models import CaseEvent, Deadline, ExtensionRequest, HumanTask, ProcessBinding
@@ -54,7 +54,7 @@ def _official(request: Request) -> User:
 def bound_petition_types() -> list[tuple[str, str]]:
     """Petition types that have a process to run them."""
     bound = set(ProcessBinding.objects.values_list("subject_type", flat=True))
-    return [(value, str(label)) for value, label in PetitionType.choices if value in bound]
+    return [(value, str(label)) for value, label in PetitionType.choices if value in bound and value in PUBLIC_TYPES]
 
 
 class PetitionSubmitApi(APIView):
@@ -105,9 +105,7 @@ class PetitionSubmitApi(APIView):
         data = dict(serializer.validated_data)
         files = data.pop("attachments", [])
         receipt = services.submit_petition(**data, channel=Channel.PORTAL, files=files)
-        url = request.build_absolute_uri(f"/track/{receipt.petition.tracking_code}/")
-        output = {"tracking_code": receipt.petition.tracking_code, "access_key": receipt.access_key, "status_url": url}
-        return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)
+        return Response(_receipt(request, receipt), status=status.HTTP_201_CREATED)
 
 
 class HistoryItemSerializer(serializers.Serializer):
@@ -575,3 +573,65 @@ class LeaderStatsApi(APIView):
     def get(self, request: Request) -> Response:
         _filters, stats = stats_for(request.user, request.query_params)
         return Response(UnitStatsSerializer(stats, many=True).data)
+
+
+class RecordPetitionApi(APIView):
+    """Reception officers record a petition that arrived by official email, a social-network page, the
+    one-stop-shop counter or a citizen reception session."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class InputSerializer(PetitionSubmitApi.InputSerializer):
+        channel = serializers.ChoiceField(choices=[c for c in Channel.choices if c[0] != Channel.PORTAL])
+        unit = serializers.SlugRelatedField(
+            slug_field="code",
+            queryset=Unit.objects.all(),
+            required=False,
+            help_text="Receiving unit (default: commune)",
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: PetitionSubmitApi.OutputSerializer}, summary="Ghi nhận đơn")
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        files = data.pop("attachments", [])
+        receipt = services.record_petition(recorded_by=_official(request), files=files, **data)
+        return Response(_receipt(request, receipt), status=status.HTTP_201_CREATED)
+
+
+class AppealApi(APIView):
+    """The complainant appeals a first-instance decision (khiếu nại lần hai), with the access key of the
+    first complaint in the X-Access-Key header."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = [PublicSubmitThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        content = serializers.CharField(min_length=10, max_length=10_000)
+        title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[OpenApiParameter("X-Access-Key", str, OpenApiParameter.HEADER, required=True)],
+        responses={201: PetitionSubmitApi.OutputSerializer},
+        summary="Khiếu nại lần hai",
+    )
+    def post(self, request: Request, code: str) -> Response:
+        first = selectors.petition_by_code(code)
+        if first is None or not first.check_access_key(request.headers.get("X-Access-Key", "")):
+            raise Http404
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        receipt = services.appeal_petition(first=first, **serializer.validated_data)
+        return Response(_receipt(request, receipt), status=status.HTTP_201_CREATED)
+
+
+def _receipt(request: Request, receipt: services.Receipt) -> Any:
+    code = receipt.petition.tracking_code
+    url = request.build_absolute_uri(f"/track/{code}/")
+    return PetitionSubmitApi.OutputSerializer(
+        {"tracking_code": code, "access_key": receipt.access_key, "status_url": url}
+    ).data

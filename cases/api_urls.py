@@ -5,6 +5,7 @@ from cases import api
 urlpatterns = [
     path("petitions", api.PetitionSubmitApi.as_view(), name="api-petition-submit"),
     path("petitions/<str:code>", api.PetitionStatusApi.as_view(), name="api-petition-status"),
+    path("petitions/<str:code>/appeal", api.AppealApi.as_view(), name="api-petition-appeal"),
     path("units", api.UnitListApi.as_view(), name="api-units"),
     path("inbox", api.InboxApi.as_view(), name="api-inbox"),
     path("stats", api.LeaderStatsApi.as_view(), name="api-stats"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("tasks/<uuid:task_id>/claim", api.TaskClaimApi.as_view(), name="api-task-claim"),
     path("tasks/<uuid:task_id>/complete", api.TaskCompleteApi.as_view(), name="api-task-complete"),
     path("cases", api.CaseListApi.as_view(), name="api-cases"),
+    path("cases/record", api.RecordPetitionApi.as_view(), name="api-case-record"),
     path("cases/<int:pk>", api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:pk>/suspend", api.CaseSuspendApi.as_view(), name="api-case-suspend"),
     path("cases/<int:pk>/resume", api.CaseResumeApi.as_view(), name="api-case-resume"),
