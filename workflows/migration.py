@@ -133,7 +133,8 @@ def plan_instance(instance: WorkflowInstance, target: ProcessVersion) -> CasePla
         return plan
     old_specs = services.specs_for(instance.process_version_id)
     new_specs = services.specs_for(target.pk)
-    runner = _load(old_specs, instance.state, None)
+    # A context lets the timers re-evaluate on the new spec; its events are never saved by a dry run.
+    runner = _load(old_specs, instance.state, HandlerContext(instance=instance, data={}, actor=None))
     if runner.workflow.subprocesses:
         plan.reasons.append("Hồ sơ đang chạy quy trình con: chưa hỗ trợ chuyển / cases in a sub-process cannot move")
         return plan
@@ -176,7 +177,6 @@ def _deadline_changes(
     for task in _waiting(runner.workflow):
         new_properties = engine._properties(task.task_spec)
         before = old_properties.get(task.id, {})
-        rule_before = before.get(clock.RULE_PROPERTY, "")
         rule_after = new_properties.get(clock.RULE_PROPERTY, "")
         row = rows.get(task.id)
         title = _label(task)
@@ -186,17 +186,13 @@ def _deadline_changes(
         if row is None:
             start = clock.start_date_for(new_properties, case_received=instance.created_at)
             due = clock.compute_due(rule_code=rule_after, start=start)
-            changes.append(
-                DeadlineChange(element_id, title, "new", "", rule_after, None, due.due_at, due.explanation)
-            )
+            changes.append(DeadlineChange(element_id, title, "new", "", rule_after, None, due.due_at, due.explanation))
         elif not rule_after:
             changes.append(DeadlineChange(element_id, title, "closed", row.rule_code, "", row.due_at, None))
         elif rule_after == row.rule_code and before.get(clock.START_PROPERTY) == new_properties.get(
             clock.START_PROPERTY
         ):
-            changes.append(
-                DeadlineChange(element_id, title, "kept", row.rule_code, rule_after, row.due_at, row.due_at)
-            )
+            changes.append(DeadlineChange(element_id, title, "kept", row.rule_code, rule_after, row.due_at, row.due_at))
         else:
             recomputed = _recomputed(row, new_properties, instance)
             changes.append(

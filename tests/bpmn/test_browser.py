@@ -1,0 +1,232 @@
+"""The modeler in a real browser (Playwright driving Debian's chromium) against a live server.
+
+Open a draft, change a deadline rule in the properties panel (one undo reverts it), save, see a validation error
+marked on its element, fix it, submit, approve as a second legal officer, publish, and see the diff; a second
+editor saving a stale draft gets the 409 message and keeps their work. Screenshots go to test-artifacts/.
+
+Needs: `apt-get install chromium` (/usr/bin/chromium), PyPI `playwright` (no `playwright install`), and the
+bundles built (`npm ci && npm run build`). Without them these tests are skipped, saying which is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.core.management import call_command
+from django.db import connections
+
+from bpmn import services
+from bpmn.models import DraftStatus, ProcessDraft
+from deadlines import calendar
+from organisation.models import Role, Unit
+from tests.conftest import PASSWORD, make_official
+from workflows.models import ProcessVersion
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+BUNDLES = [ROOT / "static" / "dist" / name for name in ("bpmn-modeler.js", "bpmn-viewer.js")]
+TITLES = {"classify": "Phân loại đơn"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def _missing() -> str:
+    if importlib.util.find_spec("playwright") is None:
+        return "PyPI package 'playwright' is not installed (pip install playwright; no 'playwright install')"
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+    absent = [str(path.relative_to(ROOT)) for path in BUNDLES if not path.exists()]
+    if absent:
+        return f"front-end bundles not built ({', '.join(absent)}): run npm ci && npm run build"
+    return ""
+
+
+pytestmark = [
+    pytest.mark.skipif(bool(_missing()), reason=_missing() or "browser available"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keeps seeded rules and bindings
+]
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test around it are
+    # plain synchronous calls, so Django's async-safety check must not refuse them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+        # ORM calls made while Playwright's loop runs get their own connection (asgiref keeps connections per
+        # context, not per thread): close it here, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
+
+
+@pytest.fixture
+def officers(db: None) -> dict[str, AbstractUser]:
+    unit = Unit.objects.create(code="so-tu-phap", name="Sở Tư pháp", kind="sở")
+    call_command("load_processes", "--effective-from", "2020-01-01", verbosity=0)
+    return {
+        "lan": make_official("lan", unit, Role.LEGAL_STAFF),
+        "minh": make_official("minh", unit, Role.LEGAL_STAFF),
+    }
+
+
+@pytest.fixture
+def draft(officers: dict[str, AbstractUser]) -> ProcessDraft:
+    version = ProcessVersion.objects.get(process_key="reflection", number=1)
+    return services.create_draft(author=officers["lan"], based_on=version)  # type: ignore[arg-type]
+
+
+def logged_in(browser: Any, live_server: Any, username: str) -> Any:
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def open_draft(page: Any, live_server: Any, draft: ProcessDraft) -> None:
+    page.goto(f"{live_server.url}/modeler/drafts/{draft.pk}/")
+    page.wait_for_selector("body[data-bpmn-validated]")
+    page.uncheck("#autosave")
+
+
+def select_task(page: Any, element_id: str) -> None:
+    """Click a task near its top edge (a boundary timer may sit on its lower edge), open our panel group."""
+    box = page.locator(f'#bpmn-canvas g.djs-element[data-element-id="{element_id}"]').bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 8)
+    page.wait_for_selector(f'.bio-properties-panel-header-label:has-text("{TITLES[element_id]}")')
+    group = page.locator('[data-group-id="group-langnghe"] .bio-properties-panel-group-header')
+    if "open" not in (group.get_attribute("class") or ""):
+        group.click()
+
+
+def rule(page: Any) -> str:
+    return str(page.locator("#bio-properties-panel-langnghe-rule").input_value())
+
+
+def wait_saved(page: Any) -> str:
+    page.wait_for_function("document.querySelector('#save-status').dataset.kind.match(/ok|warning|error/)")
+    return str(page.locator("#save-status").inner_text())
+
+
+def test_legal_staff_edit_validate_review_publish_and_see_the_diff(
+    browser: Any, live_server: Any, draft: ProcessDraft
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    lan = logged_in(browser, live_server, "lan")
+    open_draft(lan, live_server, draft)
+    assert lan.locator(".bjs-powered-by").is_visible()  # the bpmn.io watermark stays
+    assert lan.locator('#bpmn-canvas g.djs-element[data-element-id="lane_reception"]').count() == 1  # lanes drawn
+    lan.screenshot(path=str(ARTIFACTS / "bpmn-modeler.png"))
+
+    # Change the deadline rule in the panel; one undo reverts exactly that change.
+    select_task(lan, "classify")
+    assert rule(lan) == "reflection.transfer"
+    lan.select_option("#bio-properties-panel-langnghe-rule", "complaint.accept")
+    assert "Luật Khiếu nại" in lan.locator('[data-entry-id="langnghe-rule"]').inner_text()
+    lan.click("#btn-undo")
+    assert rule(lan) == "reflection.transfer"
+    lan.click("#btn-redo")
+    assert rule(lan) == "complaint.accept"
+
+    # Clear the public status: the server marks the error on the task, with the reason.
+    lan.fill("#bio-properties-panel-langnghe-public-status", "")
+    lan.wait_for_function("document.querySelector('#save-status').dataset.kind === 'dirty'")
+    lan.wait_for_timeout(400)  # the panel's input debounce
+    lan.click("#btn-save")
+    assert "1 lỗi" in wait_saved(lan)
+    marked = lan.locator('#bpmn-canvas g.djs-element.langnghe-error[data-element-id="classify"]')
+    assert marked.count() == 1
+    overlay = lan.locator('.langnghe-error-overlay[data-element-id="classify"]')
+    assert "public_status" in overlay.inner_text()
+    assert "classify" in lan.locator("#validation-errors").inner_text()
+    lan.screenshot(path=str(ARTIFACTS / "bpmn-modeler-error.png"))
+
+    # Fix it and save again: valid, nothing marked.
+    select_task(lan, "classify")
+    lan.fill("#bio-properties-panel-langnghe-public-status", "Đang phân loại đơn")
+    lan.wait_for_timeout(400)
+    lan.click("#btn-save")
+    assert "hợp lệ" in wait_saved(lan)
+    assert marked.count() == 0
+    draft.refresh_from_db()
+    assert 'name="deadline_rule" value="complaint.accept"' in draft.xml and "BPMNShape" in draft.xml
+
+    # Submit; the author cannot approve; a second legal officer approves with a note.
+    lan.click("#btn-submit")
+    lan.wait_for_selector('#modeler-page[data-status="submitted"]')
+    assert lan.locator("#btn-approve").count() == 0
+    minh = logged_in(browser, live_server, "minh")
+    minh.goto(f"{live_server.url}/modeler/drafts/{draft.pk}/")
+    minh.wait_for_selector("body[data-bpmn-ready]")
+    minh.fill("#review-note", "Phù hợp thời hạn thụ lý mới")
+    minh.click("#btn-approve")
+    minh.wait_for_selector('#modeler-page[data-status="approved"]')
+    minh.fill("#effective-from", calendar.today().isoformat())
+    minh.click("#btn-publish")
+    minh.wait_for_selector('#modeler-page[data-status="published"]')
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.PUBLISHED and draft.published_version is not None
+    assert draft.published_version.number == 2 and draft.reviewer is not None and draft.reviewer.username == "minh"
+
+    # The diff: the changed task coloured on the canvas, the changed property in words.
+    minh.click("#link-diff-published")
+    minh.wait_for_selector("body[data-bpmn-ready='1']")
+    changes = minh.locator("#diff-changes").inner_text()
+    assert "reflection.transfer (5 ngày làm việc) → complaint.accept (7 ngày làm việc)" in changes
+    assert minh.locator('#bpmn-canvas-new g.djs-element.diff-changed[data-element-id="classify"]').count() == 1
+    assert minh.locator('#bpmn-canvas-old g.djs-element.diff-changed[data-element-id="classify"]').count() == 1
+    minh.screenshot(path=str(ARTIFACTS / "bpmn-diff.png"), full_page=True)
+    assert lan.errors == [] and minh.errors == []
+
+
+def test_a_second_editor_saving_a_stale_draft_is_told_and_keeps_their_work(
+    browser: Any, live_server: Any, draft: ProcessDraft
+) -> None:
+    lan = logged_in(browser, live_server, "lan")
+    minh = logged_in(browser, live_server, "minh")
+    open_draft(lan, live_server, draft)
+    open_draft(minh, live_server, draft)
+
+    select_task(lan, "classify")
+    lan.fill("#bio-properties-panel-langnghe-public-status", "Lan đã sửa")
+    lan.wait_for_timeout(400)
+    lan.click("#btn-save")
+    assert "Đã lưu" in wait_saved(lan)
+
+    select_task(minh, "classify")
+    minh.fill("#bio-properties-panel-langnghe-public-status", "Minh sửa cùng lúc")
+    minh.wait_for_timeout(400)
+    minh.click("#btn-save")
+    message = wait_saved(minh)
+    assert "someone else saved this draft" in message and "lan" in message
+    assert minh.locator("#btn-download").is_visible()
+    kept = minh.evaluate("window.__bpmn.modeler.saveXML().then(r => r.xml)")
+    assert "Minh sửa cùng lúc" in kept  # the editor still has Minh's work
+    draft.refresh_from_db()
+    assert "Lan đã sửa" in draft.xml and "Minh sửa cùng lúc" not in draft.xml
+    ARTIFACTS.mkdir(exist_ok=True)
+    minh.screenshot(path=str(ARTIFACTS / "bpmn-modeler-conflict.png"))
