@@ -5,16 +5,30 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck test-sqlite test-postgres assets messages setup clean
+.PHONY: run test lint typecheck test-sqlite test-postgres assets messages setup system-packages clean
 
-run: setup assets messages
+# Debian packages the product needs: Pango and a font with Vietnamese glyphs for the PDF reports; Chromium for
+# the browser tests. Installed with apt when missing and we are root (as on CI); otherwise named for you.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-dejavu-core
+TEST_SYSTEM_PACKAGES := chromium
+
+run: setup system-packages assets messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	# The deadline worker runs beside the web server and stops with it.
 	$(PY) manage.py run_deadlines --interval 60 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup messages lint typecheck test-sqlite test-postgres
+test: setup messages assets lint typecheck
+	$(MAKE) system-packages SYSTEM_PACKAGES="$(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)"
+	$(MAKE) test-sqlite test-postgres
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Please install: sudo apt-get install $$missing"; exit 1; fi; \
+	fi
 
 setup: $(VENV)/.installed
 

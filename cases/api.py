@@ -182,7 +182,8 @@ class UnitListApi(generics.ListAPIView):
 class TaskSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(source="instance.reference")
     case_title = serializers.CharField(source="instance.title")
-    case_id = serializers.IntegerField(source="instance.petition.pk")
+    task_url = serializers.SerializerMethodField()
+    case_url = serializers.SerializerMethodField()
     lock_version = serializers.IntegerField(source="instance.lock_version")
     unit = serializers.CharField(source="unit.code")
     assignee = serializers.CharField(source="assignee.username", default=None)
@@ -190,6 +191,12 @@ class TaskSerializer(serializers.ModelSerializer):
     completed_by = serializers.CharField(source="completed_by.username", default=None)
     working_days_left = serializers.SerializerMethodField()
     badge = serializers.SerializerMethodField(help_text="due_soon, overdue, very_overdue or empty")
+
+    def get_task_url(self, task: HumanTask) -> str:
+        return selectors.work_urls(task)[0]
+
+    def get_case_url(self, task: HumanTask) -> str:
+        return selectors.work_urls(task)[1]
 
     def get_working_days_left(self, task: HumanTask) -> int | None:
         return selectors.clock_of(task.due_at).working_days_left
@@ -207,7 +214,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "unit",
             "reference",
             "case_title",
-            "case_id",
+            "task_url",
+            "case_url",
             "lock_version",
             "assignee",
             "claimed_by",
@@ -228,7 +236,7 @@ class InboxApi(generics.ListAPIView):
     filterset_fields = ["role", "element_id"]
 
     def get_queryset(self) -> Any:
-        return selectors.inbox(self.request.user).select_related("instance__petition")
+        return selectors.inbox(self.request.user)
 
 
 def _visible_task(request: Request, task_id: UUID) -> HumanTask:
@@ -283,7 +291,7 @@ class TaskCompleteApi(APIView):
         request=InputSerializer,
         responses={
             200: inline_serializer(
-                "TaskCompleted", {"case_id": serializers.IntegerField(), "lock_version": serializers.IntegerField()}
+                "TaskCompleted", {"reference": serializers.CharField(), "lock_version": serializers.IntegerField()}
             )
         },
         summary="Hoàn thành một bước",
@@ -298,7 +306,7 @@ class TaskCompleteApi(APIView):
             data=serializer.validated_data["form"],
             expected_lock_version=serializer.validated_data.get("lock_version"),
         )
-        return Response({"case_id": instance.petition.pk, "lock_version": instance.lock_version})
+        return Response({"reference": instance.reference, "lock_version": instance.lock_version})
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.models import Petition, PetitionStatus, normalize_tracking_code
@@ -96,7 +97,7 @@ def inbox(user: User | AnonymousUser) -> QuerySet[HumanTask]:
     return (
         HumanTask.objects.open()
         .filter(work_visibility_q(user))
-        .select_related("instance", "unit", "assignee", "claimed_by")
+        .select_related("instance__petition", "unit", "assignee", "claimed_by")
         .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
     )
 
@@ -215,3 +216,14 @@ def may_see_identity(user: User | AnonymousUser, petition: Petition) -> bool:
         membership.unit_id == petition.workflow.unit_id and membership.role == Role.HANDLING_OFFICER
         for membership in memberships_of(user)
     )
+
+
+def work_urls(task: HumanTask) -> tuple[str, str]:
+    """Where an official does a task and sees its case: petitions here, consultations in their own app."""
+    instance = task.instance
+    if instance.subject_type == "consultation":
+        return (
+            reverse("consultation:manage-task", args=[instance.reference, task.task_id]),
+            reverse("consultation:manage", args=[instance.reference]),
+        )
+    return reverse("cases:task", args=[task.task_id]), reverse("cases:case", args=[instance.petition.pk])

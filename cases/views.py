@@ -87,7 +87,7 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), 25).get_page(request.GET.get("page"))
-    rows = [(task, selectors.clock_of(task.due_at)) for task in page]
+    rows = [(task, selectors.clock_of(task.due_at), selectors.work_urls(task)[0]) for task in page]
     return render(request, "cases/inbox.html", {"page": page, "rows": rows})
 
 
@@ -119,6 +119,8 @@ def claim(request: HttpRequest, task_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
     task = _visible_task(request, task_id)
+    if task.instance.subject_type == "consultation":
+        return redirect(selectors.work_urls(task)[0])
     if task.completed_at is not None:
         messages.info(request, _("Bước này đã được xử lý."))
         return redirect("cases:case", task.instance.petition.pk)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -149,6 +148,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "public_submit": env("PUBLIC_SUBMIT_RATE", "10/hour"),
+        "public_comment": env("PUBLIC_COMMENT_RATE", "30/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -186,5 +186,15 @@ LOGGING = {
         "spiff": {"level": "WARNING"},
         "spiff.task": {"level": "WARNING"},
         "spiff.workflow": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # one INFO line per rendered page otherwise
+        "fontTools": {"level": "WARNING"},
     },
 }
+
+# Search: the database's own full-text search by default (SQLite FTS5 or PostgreSQL); setting ELASTICSEARCH_URL
+# switches to Elasticsearch. On the database's own backend each change is indexed right after its commit; with
+# Elasticsearch `manage.py run_search_worker` drains the outbox.
+ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+# "" (the database's own), "sqlite", "postgres" or "elasticsearch"
+SEARCH_BACKEND = env("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "")
+SEARCH_DRAIN_ON_COMMIT = env_bool("SEARCH_DRAIN_ON_COMMIT", SEARCH_BACKEND != "elasticsearch")

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from organisation.models import Membership, Role, Unit
+from workflows.services import _specs_cache as specs_cache
 
 PASSWORD = "s3cret-pass-phrase"
 
@@ -21,6 +22,8 @@ PASSWORD = "s3cret-pass-phrase"
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     cache.clear()  # rate limits and cached lookups must not leak between tests
+    # Restored specs are cached by version id; a rolled-back test lets SQLite hand the same id to another version.
+    specs_cache.clear()
 
 
 @pytest.fixture(autouse=True)

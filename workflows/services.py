@@ -390,10 +390,11 @@ def _check_leads(user: User, instance: WorkflowInstance) -> None:
         )
 
 
-def _apply(
+def change_clocks(
     instance: WorkflowInstance, rows: list[Deadline], *, actor: User, kind: str, summary: str, public_text: str
 ) -> None:
-    """Save recomputed deadlines; move the engine's timers with them; one audit entry. Caller holds the transaction."""
+    """Save recomputed deadlines and move the engine's timers with them, with one audit entry (suspension,
+    extension, a rescheduled window). Caller holds the transaction and has called `clock.schedule` on each row."""
     timers = {row.spiff_task_id: row for row in rows if row.kind == DeadlineKind.TIMER}
     runner, context = load(instance, actor=actor)
     for task_id, row in timers.items():
@@ -421,7 +422,7 @@ def suspend_case(*, instance: WorkflowInstance, user: User, reason: str) -> Work
     for row in rows:
         row.suspended_since = today
         clock.schedule(row, clock.compute(row))
-    _apply(
+    change_clocks(
         instance,
         rows,
         actor=user,
@@ -448,7 +449,7 @@ def resume_case(*, instance: WorkflowInstance, user: User, reason: str) -> Workf
         row.suspended_since = None
         clock.schedule(row, clock.compute(row))
     first = min(rows, key=lambda row: row.due_at)
-    _apply(
+    change_clocks(
         instance,
         rows,
         actor=user,
@@ -513,7 +514,7 @@ def decide_extension(*, extension: ExtensionRequest, user: User, approve: bool, 
         raise WorkflowError(str(error)) from None
     deadline.extensions += 1
     clock.schedule(deadline, due)
-    _apply(
+    change_clocks(
         deadline.instance,
         [deadline],
         actor=user,
