@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import filetype
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
@@ -33,6 +32,7 @@ from cases.models import (
     hash_access_key,
     new_tracking_code,
 )
+from config.uploads import UploadRefused, check_upload
 from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate, compute_due
@@ -63,20 +63,22 @@ def check_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile,
         raise IntakeError(
             {"attachments": f"Tối đa {settings.UPLOAD_MAX_FILES} tệp / at most {settings.UPLOAD_MAX_FILES} files"}
         )
-    checked = []
-    for upload in files:
-        name = upload.name or "?"
-        if upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES:
-            limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-            raise IntakeError({"attachments": f"«{name}» lớn hơn {limit} MB / larger than {limit} MB"})
-        head = upload.read(8192)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        if kind is None or kind.mime not in settings.UPLOAD_ALLOWED_TYPES:
-            allowed = ", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values()))
-            raise IntakeError({"attachments": f"«{name}» không phải tệp được phép ({allowed}) / file type not allowed"})
-        checked.append((upload, kind.mime))
-    return checked
+    allowed_label = ", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values()))
+    try:
+        return [
+            (
+                upload,
+                check_upload(
+                    upload,
+                    allowed=settings.UPLOAD_ALLOWED_TYPES,
+                    max_bytes=settings.UPLOAD_MAX_BYTES,
+                    allowed_label=allowed_label,
+                ),
+            )
+            for upload in files
+        ]
+    except UploadRefused as refused:
+        raise IntakeError({"attachments": str(refused)}) from None
 
 
 def _unique_tracking_code() -> str:

@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
@@ -32,6 +31,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.uploads import UploadRefused, check_upload
 from consultation import moderation, parsing, versions
 from consultation.errors import (
     DispositionsIncomplete,
@@ -372,22 +372,17 @@ def attach_file(*, consultation: Consultation, user: Any, upload: UploadedFile) 
     """An original of the draft (PDF or DOCX), typed by its content, within the size limit."""
     official = check_official(user, consultation.unit, DRAFTING_ROLES, what="đính kèm bản gốc dự thảo")
     check_report_open(consultation)
-    name = upload.name or "?"
-    limit = file_max_bytes()
-    if upload.size is None or upload.size > limit:
-        raise InvalidInput({"file": f"«{name}» lớn hơn {limit // (1024 * 1024)} MB / larger than the limit"})
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_FILE_TYPES:
-        raise InvalidInput({"file": f"«{name}» không phải tệp PDF hoặc DOCX / only PDF and DOCX files"})
+    try:
+        mime = check_upload(upload, allowed=ALLOWED_FILE_TYPES, max_bytes=file_max_bytes(), allowed_label="PDF, DOCX")
+    except UploadRefused as refused:
+        raise InvalidInput({"file": str(refused)}) from None
     return DraftFile.objects.create(
         consultation=consultation,
         version=consultation.current_version,
         file=upload,
-        original_name=name[:255],
-        content_type=kind.mime,
-        size=upload.size,
+        original_name=(upload.name or "?")[:255],
+        content_type=mime,
+        size=upload.size or 0,
         uploaded_by=official,
     )
 

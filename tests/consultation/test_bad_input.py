@@ -134,7 +134,7 @@ def test_originals_are_checked_by_content_and_size(open_docket, client_for, sett
     assert erin.post(f"/api/v1/dockets/{docket_id}/files", {"file": pdf}, format="multipart").status_code == 201
     fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
     refused = erin.post(f"/api/v1/dockets/{docket_id}/files", {"file": fake}, format="multipart")
-    assert refused.status_code == 400 and "PDF hoặc DOCX" in refused.json()["errors"]["file"]
+    assert refused.status_code == 400 and "(PDF, DOCX)" in refused.json()["errors"]["file"]
     settings.CONSULTATION_FILE_MAX_BYTES = 10
     big = SimpleUploadedFile("lon.pdf", b"%PDF-1.4\n" + b"0" * 100, content_type="application/pdf")
     assert erin.post(f"/api/v1/dockets/{docket_id}/files", {"file": big}, format="multipart").status_code == 400

@@ -1,0 +1,26 @@
+"""One check for every uploaded file: typed by its content (never by its name or the browser's claim), size-limited."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import filetype
+from django.core.files.uploadedfile import UploadedFile
+
+
+class UploadRefused(ValueError):
+    """Why a file was refused, in Vietnamese and English, naming the file."""
+
+
+def check_upload(upload: UploadedFile, *, allowed: Collection[str], max_bytes: int, allowed_label: str) -> str:
+    """Return the file's content type, or raise UploadRefused."""
+    name = upload.name or "?"
+    if upload.size is None or upload.size > max_bytes:
+        limit = max_bytes // (1024 * 1024)
+        raise UploadRefused(f"«{name}» lớn hơn {limit} MB / larger than {limit} MB")
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in allowed:
+        raise UploadRefused(f"«{name}» không phải tệp được phép ({allowed_label}) / file type not allowed")
+    return str(kind.mime)
