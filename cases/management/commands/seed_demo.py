@@ -68,6 +68,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._complaint_denunciation_reception()
             self.stdout.write(self.style.SUCCESS("Demo complaint, denunciation and reception petition loaded."))
+        call_command("consultation_demo", stdout=self.stdout)
         self.stdout.write(f"Demo officials (password «{PASSWORD}»):")
         for username, name, unit_code, roles in OFFICIALS:
             labels = ", ".join(str(role.label) for role in roles)
