@@ -33,6 +33,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, files: list[Path], check: bool, effective_from: datetime.date | None, **options: Any
     ) -> None:
+        quiet = options.get("verbosity", 1) == 0
         paths = files or sorted(PROCESS_DIR.glob("*.bpmn"))
         if not paths:
             raise CommandError(f"No .bpmn files in {PROCESS_DIR}")
@@ -55,9 +56,13 @@ class Command(BaseCommand):
             for path, process in validated:
                 newest = ProcessVersion.objects.filter(process_key=process.process_id).order_by("-number").first()
                 if newest is not None and newest.sha256 == process.sha256:
-                    self.stdout.write(f"{path.name}: {process.process_id} v{newest.number} đã mới nhất / up to date")
+                    if not quiet:
+                        self.stdout.write(
+                            f"{path.name}: {process.process_id} v{newest.number} đã mới nhất / up to date"
+                        )
                     continue
                 version = publish_process(
                     validated=process, effective_from=effective_from, note=f"load_processes {path.name}"
                 )
-                self.stdout.write(self.style.SUCCESS(f"{path.name}: công bố / published {version}"))
+                if not quiet:
+                    self.stdout.write(self.style.SUCCESS(f"{path.name}: công bố / published {version}"))
