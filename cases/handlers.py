@@ -21,6 +21,7 @@ from django.utils import timezone
 from cases.models import Petition, PetitionStatus, PetitionType
 from deadlines import calendar
 from organisation.models import Role, Unit
+from search.outbox import enqueue
 from workflows.handlers import HandlerContext, HandlerError, register_handler
 from workflows.models import Deadline, DeadlineKind
 
@@ -29,6 +30,14 @@ logger = logging.getLogger(__name__)
 
 def _petition(context: HandlerContext) -> Petition:
     return Petition.objects.select_for_update().get(workflow=context.instance)
+
+
+def _publish(petition: Petition) -> None:
+    """Make a petition public; its public projection enters the search index through the outbox, in this
+    transaction (so a rolled-back case never reaches the index)."""
+    petition.published_at = timezone.now()
+    petition.save(update_fields=["published_at"])
+    enqueue("petition", petition.pk)
 
 
 def _notify_petitioner(petition: Petition, subject: str, body: str) -> None:
@@ -107,8 +116,7 @@ def publish_answer(context: HandlerContext) -> None:
     petition = _petition(context)
     if not petition.publish_consent:
         raise HandlerError("Người gửi không đồng ý công khai / the petitioner did not consent to publication")
-    petition.published_at = timezone.now()
-    petition.save(update_fields=["published_at"])
+    _publish(petition)
     context.record("published", "Công khai trả lời", public_text="Trả lời đã được công khai")
 
 
@@ -236,8 +244,7 @@ def publish_decision(context: HandlerContext) -> None:
     petition = _petition(context)
     if petition.status != PetitionStatus.ANSWERED:
         raise HandlerError("Chưa có quyết định để công khai / there is no decision to publish")
-    petition.published_at = timezone.now()
-    petition.save(update_fields=["published_at"])
+    _publish(petition)
     label = _instance_label(petition)
     context.record(
         "published", f"Công khai quyết định giải quyết {label}", public_text="Quyết định giải quyết đã được công khai"
@@ -288,8 +295,7 @@ def publish_conclusion(context: HandlerContext) -> None:
     if petition.status != PetitionStatus.ANSWERED:
         raise HandlerError("Chưa có kết luận để công khai / there is no conclusion to publish")
     check_sealed(petition, petition.answer)
-    petition.published_at = timezone.now()
-    petition.save(update_fields=["published_at"])
+    _publish(petition)
     context.record(
         "published",
         "Công khai kết luận nội dung tố cáo",

@@ -11,5 +11,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("cases.api_urls")),
+    path("api/v1/", include("consultation.api_urls")),
+    path("", include("bpmn.urls")),
+    path("", include("search.urls")),
+    path("consultations/", include("consultation.urls")),
     path("", include("cases.urls")),
 ]

@@ -1,0 +1,58 @@
+"""Drain the search outbox into the search engine: a loop, or one pass with `--once` (cron)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from search import outbox
+
+
+class Command(BaseCommand):
+    help = "Index public changes waiting in the search outbox (bulk, versioned; retries while the engine is down)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Drain what is due now, then exit.")
+        parser.add_argument("--batch-size", type=int, default=outbox.BATCH_SIZE)
+        parser.add_argument("--poll", type=float, default=1.0, help="Seconds between polls when idle.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        batch, poll = max(1, options["batch_size"]), max(0.05, options["poll"])
+        if options["once"]:
+            result = outbox.drain_all(limit=batch)
+            self._report(result)
+            if result.unavailable:
+                raise CommandError(
+                    f"Search engine unavailable: {result.unavailable}; {outbox.pending()} changes wait in the outbox."
+                )
+            return
+        stopping = False
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        pause = poll
+        while not stopping:
+            result = outbox.drain(limit=batch)
+            if result.claimed:
+                self._report(result)
+            if result.unavailable:
+                pause = min(max(pause * 2, 1.0), outbox.MAX_BACKOFF_SECONDS)  # back off while the engine is down
+            elif result.claimed:
+                pause = 0.0  # there may be more
+            else:
+                pause = poll
+            if pause:
+                time.sleep(pause)
+
+    def _report(self, result: outbox.DrainResult) -> None:
+        self.stdout.write(
+            f"indexed {result.indexed}, deleted {result.deleted}, retry later {result.failed}"
+            + (f" (search engine unavailable: {result.unavailable})" if result.unavailable else "")
+        )

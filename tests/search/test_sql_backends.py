@@ -1,0 +1,58 @@
+"""What the SQL backends do beyond the contract: bounded counting and the order of broad queries."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from search.backends import sql
+from search.backends.base import SearchQuery
+
+
+@pytest.fixture
+def small_limit(monkeypatch):
+    monkeypatch.setattr(sql, "COUNT_LIMIT", 5)
+
+
+@pytest.fixture
+def eight_matches(backend, doc):
+    day = datetime.date(2026, 1, 1)
+    backend.index(
+        [doc(f"petition:{n}", title="Ý kiến", body="Rác thải", date=day + datetime.timedelta(days=n)) for n in range(6)]
+        + [
+            doc("petition:90", title="Rác thải ở chợ", date=day),
+            doc("petition:91", title="Rác thải ven sông", date=day + datetime.timedelta(days=1)),
+        ]
+    )
+
+
+def test_past_the_count_limit_the_total_and_facets_are_lower_bounds(backend, eight_matches, small_limit):
+    page = backend.search(SearchQuery(text="rac thai"))
+
+    assert (page.total, page.total_exact) == (5, False)
+    assert sum(page.facets["kind"].values()) == 6  # counted over the first matches only
+    assert backend.search(SearchQuery(text="cho")).total_exact
+
+
+def test_a_broad_query_lists_title_matches_first_then_the_newest(backend, eight_matches, small_limit):
+    seen: list[str] = []
+    cursor = ""
+    while True:
+        page = backend.search(SearchQuery(text="rac thai", size=3, cursor=cursor))
+        seen += [hit.doc_id for hit in page.results]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+
+    assert seen == ["petition:91", "petition:90"] + [f"petition:{n}" for n in (5, 4, 3, 2, 1, 0)]
+
+
+def test_a_cursor_keeps_its_order_when_the_matches_grow(backend, doc, eight_matches, monkeypatch):
+    monkeypatch.setattr(sql, "COUNT_LIMIT", 100)
+    first = backend.search(SearchQuery(text="rac thai", size=2))  # few matches: ranked
+    monkeypatch.setattr(sql, "COUNT_LIMIT", 5)  # as if many documents had been added since
+
+    rest = backend.search(SearchQuery(text="rac thai", size=100, cursor=first.next_cursor))
+
+    assert len({hit.doc_id for hit in first.results + rest.results}) == 8
