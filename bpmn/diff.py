@@ -35,6 +35,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "cancel_activity": ("dừng bước khi hết giờ", "interrupting"),
     "property:deadline_rule": ("quy tắc thời hạn", "deadline rule"),
     "property:deadline_start": ("tính hạn từ", "deadline counted from"),
+    "property:remind_before": ("nhắc trước (ngày làm việc)", "reminder (working days before)"),
+    "property:escalate_to": ("khi quá hạn báo", "when overdue, tell"),
     "property:public_status": ("trạng thái cho người dân", "public status"),
     "property:public_done": ("thông báo khi xong", "public text when done"),
     "property:assignee": ("người được giao", "assignee"),

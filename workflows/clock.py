@@ -8,6 +8,10 @@ the case was received (`deadline_start=case`).
 Each running clock is one `Deadline` row; the worker acts on it in phases:
 remind (N working days before, to the assignee) → due (a task: escalate to the unit's leaders; a timer: fire
 it) → very overdue (N more working days: escalate to the level above).
+
+Two optional properties of a step with a rule tune this, and are kept on its row: `remind_before` (working
+days before the due date to remind; default the rule's `remind_before_days`) and `escalate_to`
+(`unit_leader`, the default, or `parent_leader`: the leaders of the level above from the first escalation).
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from deadlines.errors import DeadlineError
 from deadlines.selectors import rule_versions
 from deadlines.services import DueDate, compute_due
 from workflows import engine
-from workflows.models import Deadline, DeadlineKind, DeadlinePhase
+from workflows.models import Deadline, DeadlineKind, DeadlinePhase, EscalationTarget
 
 RULE_PROPERTY = engine.CLOCK_PROPERTY
 START_PROPERTY = "deadline_start"
+REMIND_PROPERTY = "remind_before"
+ESCALATE_PROPERTY = "escalate_to"
+MAX_REMIND_BEFORE = 30
 REMINDER_HOUR = datetime.time(8, 0)
 
 
@@ -39,6 +46,34 @@ def check_rule_code(code: str) -> None:
 def check_start(value: str) -> None:
     if value not in ("task", "case"):
         raise ValueError("phải là «task» hoặc «case» / must be task or case")
+
+
+def check_remind_before(value: str) -> None:
+    if not (value.isascii() and value.isdigit() and int(value) <= MAX_REMIND_BEFORE):
+        raise ValueError(
+            f"phải là số ngày làm việc từ 0 đến {MAX_REMIND_BEFORE} / "
+            f"must be a whole number of working days from 0 to {MAX_REMIND_BEFORE}"
+        )
+
+
+def check_escalate_to(value: str) -> None:
+    if value not in EscalationTarget.values:
+        choices = ", ".join(EscalationTarget.values)
+        raise ValueError(f"phải là một trong {choices} / must be one of {choices}")
+
+
+def remind_before_of(properties: dict[str, str]) -> int | None:
+    """The step's `remind_before` override in working days, or None for the rule's default."""
+    value = properties.get(REMIND_PROPERTY, "")
+    return int(value) if value else None
+
+
+def remind_date(due: DueDate, remind_before_days: int | None) -> datetime.date:
+    """When to remind: the rule's reminder day, or `remind_before_days` working days before the due date;
+    never before the day after the clock started."""
+    if remind_before_days is None:
+        return due.remind_date
+    return max(calendar.add_working_days(due.due_date, -remind_before_days), due.start_date + calendar.ONE_DAY)
 
 
 def very_overdue_working_days() -> int:
@@ -76,6 +111,8 @@ def new_row(
         kind=kind,
         rule_code=properties[RULE_PROPERTY],
         start_date=start_date_for(properties, case_received=instance.created_at),
+        remind_before_days=remind_before_of(properties),
+        escalate_to=properties.get(ESCALATE_PROPERTY) or EscalationTarget.UNIT_LEADER,
     )
     schedule(row, compute(row))
     return row
@@ -87,7 +124,9 @@ def schedule(row: Deadline, due: DueDate, *, now: datetime.datetime | None = Non
     row.due_at = due.due_at
     row.explanation = due.explanation
     row.explanation_en = due.explanation_en
-    row.remind_at = datetime.datetime.combine(due.remind_date, REMINDER_HOUR, tzinfo=calendar.LEGAL_TZ)
+    row.remind_at = datetime.datetime.combine(
+        remind_date(due, row.remind_before_days), REMINDER_HOUR, tzinfo=calendar.LEGAL_TZ
+    )
     if row.closed_at is not None:
         row.phase, row.next_action_at = DeadlinePhase.CLOSED, None
     elif row.suspended_since is not None:
@@ -113,4 +152,15 @@ def timer_due_iso(properties: dict[str, str], *, case_received: datetime.datetim
     return compute_due(rule_code=properties[RULE_PROPERTY], start=start).due_at.isoformat()
 
 
-__all__ = ["DeadlineError", "check_rule_code", "compute", "new_row", "schedule", "timer_due_iso", "very_overdue_at"]
+__all__ = [
+    "DeadlineError",
+    "check_escalate_to",
+    "check_remind_before",
+    "check_rule_code",
+    "compute",
+    "new_row",
+    "remind_date",
+    "schedule",
+    "timer_due_iso",
+    "very_overdue_at",
+]

@@ -240,6 +240,13 @@ class DeadlinePhase(models.TextChoices):
     CLOSED = "closed", _("Đã xong")
 
 
+class EscalationTarget(models.TextChoices):
+    """Who is told first when a step is overdue (BPMN extension property `escalate_to`)."""
+
+    UNIT_LEADER = "unit_leader", _("Lãnh đạo đơn vị")
+    PARENT_LEADER = "parent_leader", _("Lãnh đạo cấp trên")
+
+
 class Deadline(models.Model):
     """A legal deadline running on a case: of a user task (reminders, escalation) or of a BPMN timer (fires it).
 
@@ -261,6 +268,15 @@ class Deadline(models.Model):
     suspended_since = models.DateField(_("tạm dừng từ"), null=True, blank=True)
     due_at = models.DateTimeField(_("hạn"), db_index=True)
     remind_at = models.DateTimeField(_("nhắc lúc"), null=True, blank=True)
+    remind_before_days = models.PositiveSmallIntegerField(
+        _("nhắc trước (ngày làm việc)"),
+        null=True,
+        blank=True,
+        help_text=_("From the step's `remind_before` property; empty: the rule's remind_before_days."),
+    )
+    escalate_to = models.CharField(
+        _("khi quá hạn báo"), max_length=16, choices=EscalationTarget.choices, default=EscalationTarget.UNIT_LEADER
+    )
     explanation = models.TextField(_("cách tính hạn"))
     explanation_en = models.TextField(_("cách tính hạn (tiếng Anh)"))
     phase = models.CharField(_("giai đoạn"), max_length=16, choices=DeadlinePhase.choices, default=DeadlinePhase.DUE)

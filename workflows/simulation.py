@@ -67,6 +67,7 @@ class SimulatedDeadline:
     citation: str
     closed_on: datetime.date | None = None
     fired: bool = False
+    escalate_to: str = "unit_leader"
 
     def status_on(self, today: datetime.date) -> str:
         if self.fired:
@@ -210,10 +211,11 @@ class _Run:
             rule_code=rule_code,
             start_date=due.start_date,
             due_date=due.due_date,
-            remind_date=due.remind_date,
+            remind_date=clock.remind_date(due, clock.remind_before_of(properties)),
             explanation=due.explanation,
             explanation_en=due.explanation_en,
             citation=due.rule.citation,
+            escalate_to=properties.get(clock.ESCALATE_PROPERTY) or "unit_leader",
         )
 
     # ---- actions
@@ -259,7 +261,8 @@ class _Run:
             if self.today == row.remind_date:
                 self.note("reminder", row.element_id, f"Sẽ nhắc hạn «{row.title}» (hạn {row.due_date:%d/%m/%Y})")
             if self.today == row.due_date + datetime.timedelta(days=1):
-                self.note("overdue", row.element_id, f"Quá hạn «{row.title}»: sẽ báo lãnh đạo đơn vị / overdue")
+                leaders = "lãnh đạo cấp trên" if row.escalate_to == "parent_leader" else "lãnh đạo đơn vị"
+                self.note("overdue", row.element_id, f"Quá hạn «{row.title}»: sẽ báo {leaders} / overdue")
 
     def _fire_due_timers(self) -> None:
         for _ in range(100):  # a fired timer may start another one that is already due

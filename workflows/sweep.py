@@ -24,7 +24,7 @@ from django.utils import timezone
 from deadlines import calendar
 from organisation.models import Role
 from workflows import clock
-from workflows.models import CaseEvent, Deadline, DeadlineKind, DeadlinePhase, HumanTask
+from workflows.models import CaseEvent, Deadline, DeadlineKind, DeadlinePhase, EscalationTarget, HumanTask
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = datetime.timedelta(hours=1)
@@ -150,18 +150,19 @@ def _remind(row: Deadline, batch: _Batch) -> None:
 
 
 def _escalate(row: Deadline, batch: _Batch, *, level: int) -> None:
+    """Level 1 (due): the unit's leaders, or those of the level above if the step says `escalate_to=parent_leader`;
+    level 2 (very overdue): the leaders of the level above. A unit without a parent escalates to its own leaders."""
     unit = row.instance.unit
+    parent_ids = unit.ancestors_and_self()[:-1][-1:]
+    to_parent = bool(parent_ids) and (level == 2 or row.escalate_to == EscalationTarget.PARENT_LEADER)
+    target_units = parent_ids if to_parent else [unit.pk]
     if level == 1:
-        target_units, phase, next_at = [unit.pk], DeadlinePhase.OVERDUE, clock.very_overdue_at(row)
-        summary = (
-            f"Quá hạn: «{row.title}» (hạn {calendar.local_date(row.due_at):%d/%m/%Y}), đã báo lãnh đạo {unit.name}"
-        )
-        kind = "overdue"
+        phase, next_at, kind = DeadlinePhase.OVERDUE, clock.very_overdue_at(row), "overdue"
+        told = f"lãnh đạo cấp trên của {unit.name}" if to_parent else f"lãnh đạo {unit.name}"
+        summary = f"Quá hạn: «{row.title}» (hạn {calendar.local_date(row.due_at):%d/%m/%Y}), đã báo {told}"
     else:
-        parent_ids = unit.ancestors_and_self()[:-1]
-        target_units, phase, next_at = parent_ids[-1:] or [unit.pk], DeadlinePhase.VERY_OVERDUE, None
+        phase, next_at, kind = DeadlinePhase.VERY_OVERDUE, None, "very_overdue"
         summary = f"Quá hạn nhiều: «{row.title}», đã báo cấp trên của {unit.name}"
-        kind = "very_overdue"
     leaders = batch.officials_of(Role.UNIT_LEADER, target_units)
     CaseEvent.objects.create(
         instance=row.instance,

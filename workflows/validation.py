@@ -49,6 +49,8 @@ FLOW_NODE_TAGS = {
 PROPERTY_CHECKS: dict[str, Callable[[str], None]] = {
     clock.RULE_PROPERTY: clock.check_rule_code,
     clock.START_PROPERTY: clock.check_start,
+    clock.REMIND_PROPERTY: clock.check_remind_before,
+    clock.ESCALATE_PROPERTY: clock.check_escalate_to,
 }
 TIMER_EXPRESSION = "deadline_at"
 

@@ -1,7 +1,8 @@
 // Properties in Lắng Nghe's own terms, stored as SpiffWorkflow extension properties
 // (<spiffworkflow:properties><spiffworkflow:property name=… value=…/>), which the engine reads as
 // task_spec.extensions["properties"]:
-//   user tasks: lane (role), public status, deadline rule, form fields (field:<name>), assignee
+//   user tasks: lane (role), public status, deadline rule, form fields (field:<name>), assignee, and with a
+//               rule: reminder (remind_before, working days) and who is told when overdue (escalate_to)
 //   timers:     deadline rule (and the timeDate expression "deadline_at" the validation requires)
 //   service tasks: a named handler from the registry, with its parameters (whitelisted expressions)
 //   gateways / flows: default branch, condition (builder or an expression checked by the server)
@@ -136,7 +137,7 @@ function RuleEntry({ element, id, options }) {
   const code = property.get();
   const rule = options.rules.find((r) => r.code === code);
   const description = rule
-    ? `${rule.citation}. Nhắc trước ${rule.remind_before_days} ngày làm việc; quá hạn thì báo lãnh đạo đơn vị.`
+    ? `${rule.citation}. Mặc định nhắc trước ${rule.remind_before_days} ngày làm việc.`
     : code
       ? `Không có quy tắc «${code}» trong bảng quy tắc thời hạn.`
       : "Không chọn: bước này không có thời hạn theo luật.";
@@ -147,8 +148,10 @@ function RuleEntry({ element, id, options }) {
     description,
     getValue: () => code,
     setValue: (value) => {
-      const extra = { commands: timerExpressionCommands(element, property.moddle, value, elementRegistry) };
-      property.set(value, extra);
+      const commands = timerExpressionCommands(element, property.moddle, value, elementRegistry);
+      // Without a rule the reminder and escalation settings mean nothing (and are hidden): drop them too.
+      if (!value) commands.push(...propertyCommands(element, property.moddle, { remind_before: null, escalate_to: null }));
+      property.set(value, { commands });
     },
     getOptions: () => [
       { value: "", label: "(không có thời hạn)" },
@@ -168,6 +171,51 @@ function timerExpressionCommands(element, moddle, ruleCode) {
   const timeDate = moddle.create("bpmn:FormalExpression", { body: "deadline_at" });
   timeDate.$parent = timer;
   return [update(element, timer, { timeDate, timeDuration: undefined, timeCycle: undefined })];
+}
+
+/** Working days before the due date to remind the assignee; empty = the rule's own number. */
+export function remindBeforeCheck(value) {
+  if (!value) return null;
+  return /^\d{1,2}$/.test(value) && Number(value) <= 30 ? null : "Số ngày làm việc từ 0 đến 30 (để trống: theo quy tắc).";
+}
+
+function RemindBeforeEntry({ element, id, options }) {
+  const debounce = useService("debounceInput");
+  const property = useProperty(element, "remind_before");
+  const rule = options.rules.find((r) => r.code === readProperties(getBusinessObject(element)).deadline_rule);
+  const fallback = rule ? `${rule.remind_before_days}` : "";
+  return jsx(TextFieldEntry, {
+    element,
+    id,
+    label: "Nhắc trước (ngày làm việc)",
+    description: rule
+      ? `Để trống: theo quy tắc, nhắc trước ${fallback} ngày làm việc. 0: nhắc vào ngày đến hạn.`
+      : "Để trống: theo quy tắc thời hạn.",
+    placeholder: fallback,
+    debounce,
+    getValue: property.get,
+    setValue: (value) => {
+      const trimmed = (value || "").trim();
+      if (!remindBeforeCheck(trimmed)) property.set(trimmed);
+    },
+    validate: (value) => remindBeforeCheck((value || "").trim()),
+  });
+}
+
+function EscalateEntry({ element, id }) {
+  const property = useProperty(element, "escalate_to");
+  return jsx(SelectEntry, {
+    element,
+    id,
+    label: "Khi quá hạn báo",
+    description: "Quá hạn nhiều (thêm vài ngày làm việc) thì luôn báo lãnh đạo cấp trên.",
+    getValue: () => property.get() || "unit_leader",
+    setValue: (value) => property.set(value === "unit_leader" ? "" : value),
+    getOptions: () => [
+      { value: "unit_leader", label: "Lãnh đạo đơn vị" },
+      { value: "parent_leader", label: "Lãnh đạo cấp trên" },
+    ],
+  });
 }
 
 function StartEntry({ element, id }) {
@@ -612,6 +660,12 @@ export default function LangNgheProperties(propertiesPanel, injector, config) {
         },
         { id: "langnghe-rule", component: RuleEntry, options, element, isEdited: isSelectEntryEdited },
         { id: "langnghe-start", component: StartEntry, element },
+        ...(readProperties(bo).deadline_rule
+          ? [
+              { id: "langnghe-remind-before", component: RemindBeforeEntry, options, element, isEdited: isTextFieldEntryEdited },
+              { id: "langnghe-escalate-to", component: EscalateEntry, element },
+            ]
+          : []),
         {
           id: "langnghe-assignee",
           component: TextProperty,

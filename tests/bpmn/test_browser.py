@@ -1,6 +1,7 @@
 """The modeler in a real browser (Playwright driving Debian's chromium) against a live server.
 
-Open a draft, change a deadline rule in the properties panel (one undo reverts it), save, see a validation error
+Open a draft, change a deadline rule, its reminder and escalation in the properties panel (one undo reverts
+one change), save, see a validation error
 marked on its element, fix it, submit, approve as a second legal officer, publish, and see the diff; a second
 editor saving a stale draft gets the 409 message and keeps their work. Screenshots go to test-artifacts/.
 
@@ -152,6 +153,22 @@ def test_legal_staff_edit_validate_review_publish_and_see_the_diff(
     lan.click("#btn-redo")
     assert rule(lan) == "complaint.accept"
 
+    # With a rule: the reminder (empty = the rule's default, shown as placeholder) and who is told when overdue.
+    remind = lan.locator("#bio-properties-panel-langnghe-remind-before")
+    assert remind.input_value() == "" and remind.get_attribute("placeholder") == "2"
+    remind.fill("31")
+    error = lan.wait_for_selector('[data-entry-id="langnghe-remind-before"] .bio-properties-panel-error')
+    assert "0 đến 30" in error.inner_text()
+    remind.fill("1")
+    remind.blur()  # commits at once (the panel's input debounce is 600 ms)
+    escalate = "#bio-properties-panel-langnghe-escalate-to"
+    assert lan.locator(escalate).input_value() == "unit_leader"
+    lan.select_option(escalate, "parent_leader")
+    lan.click("#btn-undo")
+    assert lan.locator(escalate).input_value() == "unit_leader" and remind.input_value() == "1"
+    lan.click("#btn-redo")
+    assert lan.locator(escalate).input_value() == "parent_leader"
+
     # Clear the public status: the server marks the error on the task, with the reason.
     lan.fill("#bio-properties-panel-langnghe-public-status", "")
     lan.wait_for_function("document.querySelector('#save-status').dataset.kind === 'dirty'")
@@ -174,6 +191,7 @@ def test_legal_staff_edit_validate_review_publish_and_see_the_diff(
     assert marked.count() == 0
     draft.refresh_from_db()
     assert 'name="deadline_rule" value="complaint.accept"' in draft.xml and "BPMNShape" in draft.xml
+    assert 'name="remind_before" value="1"' in draft.xml and 'name="escalate_to" value="parent_leader"' in draft.xml
 
     # Submit; the author cannot approve; a second legal officer approves with a note.
     lan.click("#btn-submit")

@@ -6,20 +6,25 @@ from __future__ import annotations
 import datetime
 import threading
 from io import StringIO
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from deadlines.models import DeadlineRule
 from tests.cases.test_journey import complete, only_task
 from workflows import sweep as sweep_module
-from workflows.models import CaseEvent, Deadline, DeadlinePhase
+from workflows.models import CaseEvent, Deadline, DeadlinePhase, EscalationTarget
+from workflows.services import publish_process
 from workflows.sweep import sweep
+from workflows.validation import BpmnInvalid, validate
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+REFLECTION = (Path(__file__).resolve().parents[2] / "bpmn" / "processes" / "reflection.bpmn").read_text("utf-8")
+CLASSIFY_RULE = '<spiffworkflow:property name="deadline_rule" value="reflection.transfer" />'
 
 
 def at(day: str, hour: int = 9, minute: int = 0) -> datetime.datetime:
@@ -222,3 +227,85 @@ def test_two_workers_at_once_act_on_each_row_exactly_once(org, processes, public
     assert sum(results) == 40
     reminded = CaseEvent.objects.filter(kind="deadline_reminder").values_list("instance_id", flat=True)
     assert len(reminded) == 40 and len(set(reminded)) == 40
+
+
+def with_classify_properties(**properties: str) -> str:
+    """The reflection process with extra extension properties on its `classify` task."""
+    extra = "".join(f'<spiffworkflow:property name="{name}" value="{value}" />' for name, value in properties.items())
+    assert CLASSIFY_RULE in REFLECTION
+    return REFLECTION.replace(CLASSIFY_RULE, CLASSIFY_RULE + extra, 1)
+
+
+def test_a_step_can_remind_earlier_and_escalate_straight_to_the_level_above(
+    submit, processes, clock, django_capture_on_commit_callbacks, mailoutbox
+):
+    validated = validate(with_classify_properties(remind_before="1", escalate_to="parent_leader"))
+    publish_process(validated=validated, effective_from=datetime.date(2020, 1, 1))  # the newest version
+
+    submit()
+    row = Deadline.objects.get()
+    assert (row.remind_before_days, row.escalate_to) == (1, EscalationTarget.PARENT_LEADER)
+    # Due on Monday 9 Nov as before; one working day before is Friday 6 Nov (the rule says two: 5 Nov).
+    assert row.due_at.astimezone(HCM).date() == datetime.date(2026, 11, 9)
+    assert row.phase == DeadlinePhase.REMIND and row.remind_at == at("2026-11-06", 8)
+
+    clock.move_to(at("2026-11-05"))
+    assert sweep().acted == 0
+    clock.move_to(at("2026-11-06"))
+    assert sweep().acted == 1
+    assert [e.data["to"] for e in events("deadline_reminder")] == [["alice"]]
+
+    clock.move_to(at("2026-11-10", 0, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    overdue = events("overdue")
+    assert [(e.data["to"], e.data["level"]) for e in overdue] == [(["henry"], 1)]  # not carol
+    assert "cấp trên của Phường Đông Hà" in overdue[0].summary
+    assert [m.to for m in mailoutbox if "Quá hạn" in m.subject] == [["henry@langnghe.test"]]
+
+    clock.move_to(at("2026-11-17", 0, 5))
+    sweep()
+    assert [(e.data["to"], e.data["level"]) for e in events("very_overdue")] == [(["henry"], 2)]
+
+
+def test_a_reminder_is_never_before_the_day_after_the_start_and_survives_a_recomputation(
+    submit, processes, clock, client_for
+):
+    publish_process(
+        validated=validate(with_classify_properties(remind_before="30")), effective_from=datetime.date(2020, 1, 1)
+    )
+    submit()
+    row = Deadline.objects.get()
+    assert row.escalate_to == EscalationTarget.UNIT_LEADER  # the default
+    assert row.remind_at == at("2026-11-03", 8)  # 30 working days before 9 Nov, kept after the 2 Nov start
+
+    DeadlineRule.objects.filter(code="reflection.transfer").update(max_extensions=1, extension_days=5)
+    asked = client_for("alice").post(f"/api/v1/deadlines/{row.pk}/extension-requests", {"reason": "Cần xác minh"})
+    decided = client_for("carol").post(f"/api/v1/extension-requests/{asked.json()['id']}/decision", {"approve": True})
+    assert decided.status_code == 200
+    row.refresh_from_db()
+    assert row.due_at.astimezone(HCM).date() == datetime.date(2026, 11, 16)
+    assert row.remind_before_days == 30 and row.remind_at == at("2026-11-03", 8)
+
+
+@pytest.mark.parametrize(
+    ("properties", "reason"),
+    [
+        ({"remind_before": "31"}, "from 0 to 30"),
+        ({"remind_before": "-1"}, "from 0 to 30"),
+        ({"remind_before": "hai"}, "from 0 to 30"),
+        ({"escalate_to": "director"}, "unit_leader, parent_leader"),
+    ],
+)
+def test_bad_reminder_or_escalation_values_are_refused_on_their_element(db, tmp_path, properties, reason):
+    xml = with_classify_properties(**properties)
+    with pytest.raises(BpmnInvalid) as caught:
+        validate(xml)
+    [error] = caught.value.errors
+    name = next(iter(properties))
+    assert error.element_id == "classify" and f"«{name}»" in error.reason and reason in error.reason
+
+    bad = tmp_path / "reflection.bpmn"
+    bad.write_text(xml, encoding="utf-8")
+    with pytest.raises(CommandError, match=f"reflection.bpmn: classify: «{name}»"):
+        call_command("load_processes", str(bad), verbosity=0)
