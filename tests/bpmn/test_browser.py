@@ -124,8 +124,11 @@ def select_task(page: Any, element_id: str) -> None:
         group.click()
 
 
-def rule(page: Any) -> str:
-    return str(page.locator("#bio-properties-panel-langnghe-rule").input_value())
+def expect_rule(page: Any, code: str) -> None:
+    """Wait until the panel shows this rule: it re-renders asynchronously after each command (undo, redo)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#bio-properties-panel-langnghe-rule")).to_have_value(code)
 
 
 def wait_saved(page: Any) -> str:
@@ -136,6 +139,8 @@ def wait_saved(page: Any) -> str:
 def test_legal_staff_edit_validate_review_publish_and_see_the_diff(
     browser: Any, live_server: Any, draft: ProcessDraft
 ) -> None:
+    from playwright.sync_api import expect  # waits until the panel shows the value
+
     ARTIFACTS.mkdir(exist_ok=True)
     lan = logged_in(browser, live_server, "lan")
     open_draft(lan, live_server, draft)
@@ -145,13 +150,13 @@ def test_legal_staff_edit_validate_review_publish_and_see_the_diff(
 
     # Change the deadline rule in the panel; one undo reverts exactly that change.
     select_task(lan, "classify")
-    assert rule(lan) == "reflection.transfer"
+    expect_rule(lan, "reflection.transfer")
     lan.select_option("#bio-properties-panel-langnghe-rule", "complaint.accept")
     assert "Luật Khiếu nại" in lan.locator('[data-entry-id="langnghe-rule"]').inner_text()
     lan.click("#btn-undo")
-    assert rule(lan) == "reflection.transfer"
+    expect_rule(lan, "reflection.transfer")
     lan.click("#btn-redo")
-    assert rule(lan) == "complaint.accept"
+    expect_rule(lan, "complaint.accept")
 
     # With a rule: the reminder (empty = the rule's default, shown as placeholder) and who is told when overdue.
     remind = lan.locator("#bio-properties-panel-langnghe-remind-before")
@@ -162,12 +167,13 @@ def test_legal_staff_edit_validate_review_publish_and_see_the_diff(
     remind.fill("1")
     remind.blur()  # commits at once (the panel's input debounce is 600 ms)
     escalate = "#bio-properties-panel-langnghe-escalate-to"
-    assert lan.locator(escalate).input_value() == "unit_leader"
+    expect(lan.locator(escalate)).to_have_value("unit_leader")
     lan.select_option(escalate, "parent_leader")
     lan.click("#btn-undo")
-    assert lan.locator(escalate).input_value() == "unit_leader" and remind.input_value() == "1"
+    expect(lan.locator(escalate)).to_have_value("unit_leader")  # the panel re-renders after the command stack
+    expect(remind).to_have_value("1")
     lan.click("#btn-redo")
-    assert lan.locator(escalate).input_value() == "parent_leader"
+    expect(lan.locator(escalate)).to_have_value("parent_leader")
 
     # Clear the public status: the server marks the error on the task, with the reason.
     lan.fill("#bio-properties-panel-langnghe-public-status", "")
