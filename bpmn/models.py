@@ -8,14 +8,13 @@ note, and it is published with an effective date as the next `ProcessVersion`.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflows.models import ProcessVersion
+from workflows.models import AppendOnlyModel, ProcessVersion
 
 
 def sha256_of(xml: str) -> str:
@@ -104,7 +103,7 @@ class AuditAction(models.TextChoices):
     MIGRATED = "migrated", _("Chuyển hồ sơ sang phiên bản mới")
 
 
-class ProcessAuditEntry(models.Model):
+class ProcessAuditEntry(AppendOnlyModel):
     """Who did what to a process model, when, with which note. Append-only."""
 
     process_key = models.CharField(_("mã quy trình"), max_length=100, db_index=True)
@@ -129,11 +128,3 @@ class ProcessAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.process_key} {self.get_action_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("The process audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("The process audit trail is append-only.")

@@ -192,7 +192,22 @@ class HumanTask(models.Model):
         return f"{self.title} · {self.instance.reference}"
 
 
-class CaseEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """An audit record: written once, never updated, never deleted (the database rows stay the evidence)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError(f"{type(self).__name__} is append-only.")
+
+
+class CaseEvent(AppendOnlyModel):
     """The append-only audit trail: who did what, when, with which data. Never updated, never deleted."""
 
     instance = models.ForeignKey(WorkflowInstance, on_delete=models.PROTECT, related_name="events")
@@ -215,14 +230,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.summary}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("The audit trail is append-only.")
 
 
 class DeadlineKind(models.TextChoices):

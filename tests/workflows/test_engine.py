@@ -49,3 +49,17 @@ def test_lanes_match_roles_in_any_ui_language(language):
         assert Role.from_lane("Cán bộ tiếp nhận") == Role.RECEPTION_OFFICER
         assert Role.from_lane("unit_leader") == Role.UNIT_LEADER
         assert Role.from_lane("Reception officer") is None
+
+
+def test_the_audit_trail_cannot_be_rewritten_or_deleted(submit):
+    from workflows.models import CaseEvent
+
+    submit()
+    event = CaseEvent.objects.first()
+    assert event is not None
+    event.summary = "Sửa lịch sử"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+    with pytest.raises(ValueError, match="append-only"):
+        event.delete()
+    assert CaseEvent.objects.get(pk=event.pk).summary != "Sửa lịch sử"
