@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from organisation.models import Membership, Role, Unit
+from organisation.models import Membership, Role
 
 
 def memberships_of(user: User | AnonymousUser) -> list[Membership]:
@@ -28,23 +28,3 @@ def work_visibility_q(user: User | AnonymousUser, *, unit_field: str = "unit", r
         if membership.role == Role.UNIT_LEADER:
             q |= Q(**{f"{unit_field}__path__startswith": membership.unit.path})
     return q
-
-
-def holds_role(user: User | AnonymousUser, *, unit: Unit, role: str) -> bool:
-    return user.is_authenticated and Membership.objects.filter(user=user, unit=unit, role=role).exists()
-
-
-def leads(user: User | AnonymousUser, *, unit: Unit) -> bool:
-    """True for a leader of this unit or of any unit above it."""
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, role=Role.UNIT_LEADER, unit_id__in=unit.ancestors_and_self()).exists()
-    )
-
-
-def is_legal_staff(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and Membership.objects.filter(user=user, role=Role.LEGAL_STAFF).exists()
-
-
-def officials_of(unit: Unit, role: str) -> Q:
-    return Q(memberships__unit=unit, memberships__role=role)

@@ -155,14 +155,18 @@ def _memberships(user: User) -> list[tuple[int, str, str]]:
     return cached
 
 
+def _leads(user: User, unit: Unit) -> bool:
+    """A leader of this unit or of a unit above it."""
+    return any(role == Role.UNIT_LEADER and unit.path.startswith(path) for _, role, path in _memberships(user))
+
+
 def check_can_act(task: HumanTask, user: User) -> None:
     """An official acts on a task of their role in its unit; an assigned task belongs to its assignee (or a leader).
 
     Reads the official's memberships once (one query) and decides in Python: this is on every completion.
     """
-    memberships = _memberships(user)
-    holds_role = (task.unit_id, task.role) in {(unit_id, role) for unit_id, role, _ in memberships}
-    leads = any(role == Role.UNIT_LEADER and task.unit.path.startswith(path) for _, role, path in memberships)
+    holds_role = (task.unit_id, task.role) in {(unit_id, role) for unit_id, role, _ in _memberships(user)}
+    leads = _leads(user, task.unit)
     if not holds_role and not (task.role == Role.UNIT_LEADER and leads):
         raise NotAllowed("Bạn không có vai trò xử lý bước này / you do not hold the role for this step")
     if task.assignee_id and task.assignee_id != user.pk and not leads:
@@ -383,8 +387,7 @@ def _open_deadlines(instance: WorkflowInstance) -> list[Deadline]:
 
 
 def _check_leads(user: User, instance: WorkflowInstance) -> None:
-    memberships = Membership.objects.filter(user_id=user.pk, role=Role.UNIT_LEADER).values_list("unit__path", flat=True)
-    if not any(instance.unit.path.startswith(path) for path in memberships):
+    if not _leads(user, instance.unit):
         raise NotAllowed(
             "Chỉ lãnh đạo đơn vị xử lý được quyết định việc này / only a leader of the unit may decide this"
         )
