@@ -240,12 +240,7 @@ class InboxApi(generics.ListAPIView):
 
 
 def _visible_task(request: Request, task_id: UUID) -> HumanTask:
-    task = (
-        selectors.visible_tasks(request.user)
-        .filter(task_id=task_id)
-        .select_related("instance__process_version")
-        .first()
-    )
+    task = selectors.visible_task(request.user, task_id)
     if task is None:
         raise Http404
     return task

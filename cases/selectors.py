@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -90,6 +91,10 @@ def visible_tasks(user: User | AnonymousUser) -> QuerySet[HumanTask]:
     return HumanTask.objects.filter(work_visibility_q(user)).select_related(
         "instance", "unit", "assignee", "claimed_by"
     )
+
+
+def visible_task(user: User | AnonymousUser, task_id: UUID) -> HumanTask | None:
+    return visible_tasks(user).filter(task_id=task_id).first()
 
 
 def inbox(user: User | AnonymousUser) -> QuerySet[HumanTask]:

@@ -92,12 +92,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_task(request: HttpRequest, task_id: UUID) -> HumanTask:
-    task = (
-        selectors.visible_tasks(request.user)
-        .filter(task_id=task_id)
-        .select_related("instance__process_version")
-        .first()
-    )
+    task = selectors.visible_task(request.user, task_id)
     if task is None:
         raise Http404(_("Không có bước xử lý này trong hộp việc của bạn."))
     return task
