@@ -29,6 +29,7 @@ def tsquery(parsed: ParsedQuery) -> tuple[str, list[Any]]:
 class PostgresBackend(SqlBackend):
     name = "postgres"
     score_param = "CAST(%s AS real)"
+    title_window = 2000
     vector_sql = f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
 
     def text_match(self, parsed: ParsedQuery) -> TextMatch:

@@ -56,3 +56,25 @@ def test_a_cursor_keeps_its_order_when_the_matches_grow(backend, doc, eight_matc
     rest = backend.search(SearchQuery(text="rac thai", size=100, cursor=first.next_cursor))
 
     assert len({hit.doc_id for hit in first.results + rest.results}) == 8
+
+
+@pytest.mark.parametrize("window", [2, 5, 1000])
+def test_the_bounded_read_of_recent_titles_gives_the_same_order(backend, doc, small_limit, monkeypatch, window):
+    if not backend.title_window:
+        pytest.skip("only PostgreSQL reads recent titles from the date index first")
+    monkeypatch.setattr(backend, "title_window", window)
+    day = datetime.date(2026, 1, 1)
+    on = lambda n: day + datetime.timedelta(days=n)  # noqa: E731
+    backend.index(
+        [doc(f"petition:{n}", title="Rác thải", body="Rác thải", date=on(n)) for n in (1, 2, 4, 6, 7, 9)]
+        + [doc(f"petition:{n}", title="Ý kiến", body="Rác thải", date=on(n)) for n in (3, 5, 8, 10)]
+    )
+    seen: list[str] = []
+    cursor = ""
+    for _ in range(10):  # five pages hold them all; more would mean a page came back twice
+        page = backend.search(SearchQuery(text="rac thai", size=2, cursor=cursor))
+        seen += [hit.doc_id for hit in page.results]
+        if not (cursor := page.next_cursor):
+            break
+
+    assert seen == [f"petition:{n}" for n in (9, 7, 6, 4, 2, 1, 10, 8, 5, 3)]
