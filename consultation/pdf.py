@@ -12,7 +12,7 @@ import io
 import logging
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 MAX_WORKERS = 2
@@ -36,12 +36,12 @@ def merge(pdfs: Sequence[bytes]) -> bytes:
     return out.getvalue()
 
 
-def render(htmls: Sequence[str], *, workers: int | None = None) -> bytes:
-    """One PDF from HTML documents rendered in order (in parallel when there are several)."""
-    if len(htmls) == 1:
-        return html_to_pdf(htmls[0])
-    workers = workers or min(MAX_WORKERS, os.cpu_count() or 1, len(htmls))
+def render(htmls: Iterable[str], count: int) -> bytes:
+    """One PDF from `count` HTML documents rendered in order. Several go to worker processes, which start on
+    the first document while the caller is still writing the next ones."""
+    if count == 1:
+        return html_to_pdf(next(iter(htmls)))
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pdfs = list(pool.map(html_to_pdf, htmls))
-    return merge(pdfs)
+    with ProcessPoolExecutor(max_workers=min(MAX_WORKERS, os.cpu_count() or 1, count), mp_context=context) as pool:
+        pdfs = [pool.submit(html_to_pdf, html) for html in htmls]
+        return merge([future.result() for future in pdfs])
