@@ -1,7 +1,7 @@
 """HTML → PDF with WeasyPrint, in this process or in worker processes for big reports, and the merge.
 
 Kept free of Django imports: the workers are started with `spawn` (never `fork` from a threaded web process)
-and import only this module. WeasyPrint lays out about 300 comments a second on one core and keeps every page
+and import only this module. WeasyPrint renders about 350 comments a second on one core and keeps every page
 in memory, so a report of thousands of comments is cut into chunks that are rendered two at a time, each in
 its own process (bounded memory), and their pages are concatenated with pypdf.
 """
