@@ -174,8 +174,9 @@ class Runner:
         self.workflow = workflow
         self.baseline = Live() if fresh else self.live()
 
-    def live(self) -> Live:
-        ready = self.ready_tasks()
+    def live(self, ready: list[ReadyTask] | None = None) -> Live:
+        """`ready`: the ready tasks if the caller has just listed them."""
+        ready = self.ready_tasks() if ready is None else ready
         timed = {t.id for t in ready if CLOCK_PROPERTY in t.properties}
         timed |= {t.id for t in self.waiting_timers() if CLOCK_PROPERTY in t.properties}
         return Live(frozenset(t.id for t in ready), frozenset(timed))

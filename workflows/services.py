@@ -21,13 +21,12 @@ from django.utils import timezone
 
 from deadlines import calendar
 from organisation.models import Membership, Role, Unit
-from workflows import clock, engine, forms
+from workflows import clock, engine, forms, store
 from workflows.handlers import HandlerContext, HandlerError
 from workflows.models import (
     CaseEvent,
     Deadline,
     DeadlineKind,
-    DeadlinePhase,
     ExtensionRequest,
     ExtensionStatus,
     HumanTask,
@@ -219,7 +218,7 @@ def complete_task(
     a loser raises Conflict and its transaction (handlers' writes included) rolls back.
     """
     with transaction.atomic():
-        task = HumanTask.objects.select_related("instance__unit", "unit").filter(task_id=task_id).first()
+        task = store.task_with_case(task_id)
         if task is None:
             raise Conflict("Bước này không còn tồn tại / this step no longer exists")
         if task.completed_at is not None:
@@ -262,51 +261,37 @@ def _act(step: Callable[[], T]) -> T:
 
 
 def _save(
-    instance: WorkflowInstance, runner: engine.Runner, context: HandlerContext, *, expected_lock_version: int | None
+    instance: WorkflowInstance, runner: engine.Runner, context: HandlerContext, *, expected_lock_version: int
 ) -> None:
     """Write the state (conditionally), then what changed in the inbox, the deadlines and the audit trail.
 
-    Only differences from `runner.baseline` are written: a save costs what the step changed.
+    Only differences from `runner.baseline` are written: a save costs what the step changed, in one round trip
+    (`workflows.store`).
     """
     now = timezone.now()
     ready = runner.ready_tasks()
-    live = runner.live()
+    live = runner.live(ready)
     new_deadlines = _new_deadlines(instance, runner, ready, live)
     completed = runner.completed
     instance.state = runner.dump()
     instance.status = InstanceStatus.COMPLETED if completed else InstanceStatus.RUNNING
     instance.completed_at = now if completed else None
     instance.updated_at = now
-    if expected_lock_version is None:
-        instance.save()
-    else:
-        updated = WorkflowInstance.objects.filter(pk=instance.pk, lock_version=expected_lock_version).update(
-            state=instance.state,
-            status=instance.status,
-            completed_at=instance.completed_at,
-            updated_at=now,
-            unit=instance.unit,
-            lock_version=expected_lock_version + 1,
-        )
-        if not updated:
-            raise Conflict("Hồ sơ vừa được người khác cập nhật / someone else saved this case first")
-        instance.lock_version = expected_lock_version + 1
     before = runner.baseline
-    if before.ready - live.ready:
-        HumanTask.objects.filter(task_id__in=before.ready - live.ready, completed_at__isnull=True).update(
-            completed_at=now, completed_by=context.actor
-        )
-    if before.timed - live.timed:
-        Deadline.objects.filter(spiff_task_id__in=before.timed - live.timed, closed_at__isnull=True).update(
-            closed_at=now, phase=DeadlinePhase.CLOSED, next_action_at=None
-        )
     due_by_task = {row.spiff_task_id: row.due_at for row in new_deadlines}
-    new_tasks = [task for task in ready if task.id not in before.ready]
-    if new_tasks:
-        HumanTask.objects.bulk_create([_inbox_row(instance, task, due_by_task) for task in new_tasks])
-    if new_deadlines:
-        Deadline.objects.bulk_create(new_deadlines)
-    CaseEvent.objects.bulk_create(context.events)
+    new_tasks = [_inbox_row(instance, task, due_by_task) for task in ready if task.id not in before.ready]
+    saved = store.write_step(
+        instance,
+        expected_lock_version=expected_lock_version,
+        now=now,
+        closed_tasks=sorted(before.ready - live.ready),
+        closed_by=context.actor,
+        closed_clocks=sorted(before.timed - live.timed),
+        new_rows=[new_tasks, new_deadlines, context.events],
+    )
+    if not saved:
+        raise Conflict("Hồ sơ vừa được người khác cập nhật / someone else saved this case first")
+    instance.lock_version = expected_lock_version + 1
     context.events.clear()
     runner.baseline = live
 
