@@ -102,16 +102,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side parameters, and psycopg prepares a statement once it has run it 5 times on a connection, so the
-    # statements every step repeats skip parsing. Each run is still planned for its own values (a generic plan
-    # can be far worse, e.g. for search). Django leaves preparing off for connection poolers that cannot keep
-    # prepared statements: behind such a pooler, set DATABASE_PREPARE_THRESHOLD to nothing.
-    prepare_threshold = env("DATABASE_PREPARE_THRESHOLD", "5")
-    DATABASES["default"]["OPTIONS"] = {
-        "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),
-        "prepare_threshold": int(prepare_threshold) if prepare_threshold else None,
-        "options": "-c plan_cache_mode=force_custom_plan",
-    }
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True)}
+    # psycopg prepares a statement once it has run it this many times on a connection, so the statements every
+    # step repeats skip parsing; each run is still planned for its own values (a generic plan can be far worse,
+    # e.g. for search). Django leaves preparing off for connection poolers that cannot keep prepared statements
+    # (or pass `options`): behind such a pooler, set DATABASE_PREPARE_THRESHOLD to nothing.
+    if prepare_threshold := env("DATABASE_PREPARE_THRESHOLD", "5"):
+        DATABASES["default"]["OPTIONS"] |= {
+            "prepare_threshold": int(prepare_threshold),
+            "options": "-c plan_cache_mode=force_custom_plan",
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
