@@ -27,12 +27,12 @@ from organisation.models import Unit
 from workflows.models import Deadline, DeadlinePhase, HumanTask, WorkflowInstance
 
 
-def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
-    return list(model._meta.concrete_fields)
+@functools.cache
+def _columns(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
+    return tuple(model._meta.concrete_fields)
 
 
-def _q(name: str) -> str:
-    return f'"{name}"'  # PostgreSQL and SQLite quote alike
+_q = connection.ops.quote_name
 
 
 def _table(model: type[models.Model]) -> str:
@@ -109,16 +109,23 @@ def _prep(model: type[models.Model], name: str, value: Any) -> Any:
     return field.get_db_prep_value(value, connection)
 
 
+@functools.cache
+def _insert_sql(model: type[models.Model]) -> tuple[str, list[models.Field[Any, Any]]]:
+    fields = [field for field in _columns(model) if not field.primary_key]
+    return (
+        f"INSERT INTO {_table(model)} ({', '.join(_q(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({_placeholders(fields)})",
+        fields,
+    )
+
+
 def _insert(cursor: Any, rows: Sequence[models.Model]) -> None:
     """INSERT without RETURNING (which would wait for the answer): nothing reads these rows' ids afterwards."""
     if not rows:
         return
-    model = type(rows[0])
-    fields = [field for field in _columns(model) if not field.primary_key]
+    sql, fields = _insert_sql(type(rows[0]))
     cursor.executemany(
-        f"INSERT INTO {_table(model)} ({', '.join(_q(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})",
-        [[field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields] for row in rows],
+        sql, [[field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields] for row in rows]
     )
 
 

@@ -54,6 +54,7 @@ TOMBSTONE_DATE = datetime.date(1970, 1, 1)
 TITLE_FIRST = 100_000  # more days than any date since 1970 counts: a title match outranks every date
 EPOCH = datetime.date(1970, 1, 1)
 BATCH = 500
+AFTER_CURSOR = "(d.date, d.doc_id) < (%s, %s)"  # newest first: the rows after the last one of the previous page
 DELETE_SLICE = 5000
 
 
@@ -347,7 +348,7 @@ class SqlBackend:
                 else:
                     if match and not exact:  # many matches: the date index finds a page's worth soonest
                         source, where, where_params = match.dense_source, match.dense_where, match.dense_params
-                    keyset = "(d.date, d.doc_id) < (%s, %s)" if after else "1 = 1"
+                    keyset = AFTER_CURSOR if after else "1 = 1"
                     rows = self._newest(
                         cursor, source, f"{where} AND {keyset}", where_params + after, filters, filter_params, size + 1
                     )
@@ -416,7 +417,7 @@ class SqlBackend:
         """Titles holding every word first, then the other matches; each part newest first."""
         in_title, since = (after[0], after[1:]) if after else (True, [])
         rows: list[tuple[Any, ...]] = []
-        keyset = "(d.date, d.doc_id) < (%s, %s)"
+        keyset = AFTER_CURSOR
         if in_title:
             if self.title_window:
                 rows = self._newest_in_window(cursor, match, since, filters, filter_params, limit)
@@ -450,7 +451,7 @@ class SqlBackend:
         """The newest title matches among the `title_window` newest documents (after the cursor): a bounded read
         of the date index, enough when they fill a page. The planner cannot know how often the words of a
         query occur together, and for a common pair it would otherwise read and sort every title match."""
-        keyset = "(d.date, d.doc_id) < (%s, %s)" if since else "1 = 1"
+        keyset = AFTER_CURSOR if since else "1 = 1"
         cursor.execute(
             "SELECT d.id, d.doc_id, d.kind, d.date, d.petition_type, d.status FROM ("  # noqa: S608
             f"SELECT * FROM {DOCS} d WHERE {filters} AND {keyset} ORDER BY d.date DESC, d.doc_id DESC LIMIT %s"
