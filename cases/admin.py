@@ -1,8 +1,10 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
+from cases import services
 from cases.models import Attachment, Petition
 
 
@@ -45,3 +47,9 @@ class PetitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Petition, form: Any, change: bool) -> None:
+        """Every edit (a petitioner's details corrected, say) leaves a case event naming the fields, not values."""
+        user = request.user
+        assert isinstance(user, User)  # the admin site requires a signed-in staff user
+        services.save_admin_edit(petition=obj, user=user, changed_fields=form.changed_data if change else [])

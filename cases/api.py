@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -152,16 +153,20 @@ class PetitionStatusApi(APIView):
         parameters=[OpenApiParameter("X-Access-Key", str, OpenApiParameter.HEADER, required=False)],
         responses={200: PublicStatusSerializer},
         summary="Tra cứu tình trạng đơn",
-        description="Public status by tracking code. With the petitioner's access key, `private` adds their own details.",
+        description="Public status by tracking code, personal data in its texts redacted. With the petitioner's "
+        "access key: the texts as written, and `private` adds their own details.",
     )
     def get(self, request: Request, code: str) -> Response:
         petition = selectors.petition_by_code(code)
         if petition is None:
             raise Http404
-        data = dict(PublicStatusSerializer(selectors.public_status(petition)).data)
-        if petition.check_access_key(request.headers.get("X-Access-Key", "")):
-            data["private"] = self.PrivateSerializer(petition).data
-        return Response(data)
+        if not petition.check_access_key(request.headers.get("X-Access-Key", "")):
+            return Response(PublicStatusSerializer(selectors.public_status(petition)).data)
+        data = dict(PublicStatusSerializer(selectors.public_status(petition, for_petitioner=True)).data)
+        data["private"] = self.PrivateSerializer(petition).data
+        response = Response(data)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class UnitListApi(generics.ListAPIView):

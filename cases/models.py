@@ -1,7 +1,8 @@
 """Petitions (đơn thư): what a citizen sent, through which channel, and what the authorities answered.
 
 The handling steps live in the engine (`workflows.WorkflowInstance`, one per petition). Personal data of
-the petitioner lives only here, in fields that no public serializer or index ever reads.
+the petitioner lives only here, in fields that no public serializer or index ever shows; public surfaces show
+the petition's texts through `Petition.public_text`, which hides it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Unit
+from privacy.redaction import redact
 from workflows.models import WorkflowInstance
 
 # Readable aloud and typed without confusion: no 0/O, 1/I/L, U/V.
@@ -143,6 +145,12 @@ class Petition(models.Model):
     @staticmethod
     def new_access_key() -> str:
         return secrets.token_urlsafe(18)
+
+    def public_text(self, text: str) -> str:
+        """`text` (its title, answer, a step's public note) as every public surface shows it: without the
+        petitioner's name, phone and email, nor any phone, email or ID number. The petitioner, with the access
+        key, and the officials handling the case read the text itself."""
+        return redact(text, names=[self.petitioner_name], literals=[self.petitioner_phone, self.petitioner_email])
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -30,7 +30,8 @@ def petition_by_code(code: str) -> Petition | None:
 
 @dataclass(frozen=True)
 class PublicStatus:
-    """What anyone holding the tracking code may see: never a personal field."""
+    """What anyone holding the tracking code may see: never a personal field, and its texts (title, answer,
+    history) through `Petition.public_text` unless the petitioner proved who they are (`for_petitioner`)."""
 
     tracking_code: str
     petition_type: str
@@ -51,7 +52,9 @@ class PublicStatus:
     answered_by: str
 
 
-def public_status(petition: Petition) -> PublicStatus:
+def public_status(petition: Petition, *, for_petitioner: bool = False) -> PublicStatus:
+    """The status page's content; `for_petitioner` (the access key was checked) shows the texts unredacted."""
+    shown = (lambda text: text) if for_petitioner else petition.public_text
     tasks = list(HumanTask.objects.open().filter(instance_id=petition.workflow_id).order_by("created_at"))
     step = (tasks[0].public_status or tasks[0].title) if tasks else petition.get_status_display()
     clocks = list(Deadline.objects.filter(instance_id=petition.workflow_id, closed_at__isnull=True).order_by("due_at"))
@@ -61,7 +64,7 @@ def public_status(petition: Petition) -> PublicStatus:
     explanation = (first.explanation_en if english else first.explanation) if first else ""
     suspended = bool(clocks) and not running
     history = [
-        {"at": event.created_at, "text": event.public_text}
+        {"at": event.created_at, "text": shown(event.public_text)}
         for event in CaseEvent.objects.filter(instance_id=petition.workflow_id).exclude(public_text="")
     ]
     finished = petition.status in (PetitionStatus.ANSWERED, PetitionStatus.REJECTED)
@@ -69,7 +72,7 @@ def public_status(petition: Petition) -> PublicStatus:
         tracking_code=petition.tracking_code,
         petition_type=petition.petition_type,
         petition_type_display=petition.get_petition_type_display(),
-        title=petition.title,
+        title=shown(petition.title),
         commune=petition.commune.name,
         received_at=petition.received_at,
         status=petition.status,
@@ -80,7 +83,7 @@ def public_status(petition: Petition) -> PublicStatus:
         due_explanation=explanation,
         suspended=suspended,
         history=history,
-        answer=petition.answer if finished else "",
+        answer=shown(petition.answer) if finished else "",
         answered_at=petition.answered_at if finished else None,
         answered_by=petition.answered_by.name if finished and petition.answered_by else "",
     )

@@ -37,6 +37,7 @@ from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate, compute_due
 from organisation.models import Membership, Role, Unit
+from search.outbox import enqueue
 from workflows import services as workflow_services
 from workflows.models import CaseEvent
 
@@ -389,3 +390,23 @@ def appeal_petition(
         actor=recorded_by,
     )
     return receipt
+
+
+@transaction.atomic
+def save_admin_edit(*, petition: Petition, user: User, changed_fields: Sequence[str]) -> None:
+    """Save a petition edited in the Django admin and record it in the case's audit trail: who changed which
+    fields, never the values (a petitioner's data stays out of the trail; a denouncer's identity is sealed).
+    A published petition is indexed again, its public text may have changed."""
+    petition.save()
+    if not changed_fields:
+        return
+    labels = ", ".join(str(Petition._meta.get_field(name).verbose_name) for name in changed_fields)
+    CaseEvent.objects.create(
+        instance=petition.workflow,
+        kind="admin_edit",
+        summary=f"Sửa dữ liệu đơn trong trang quản trị ({user.get_username()}): {labels}",
+        actor=user,
+        data={"fields": list(changed_fields), "via": "admin"},
+    )
+    if petition.published_at is not None:
+        enqueue("petition", petition.pk)  # as the handlers do when a public petition changes

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
@@ -23,6 +24,13 @@ from organisation.models import Unit
 from workflows import forms as task_forms
 from workflows import services as workflow_services
 from workflows.models import HumanTask
+
+# An answer to a refused form never repeats these: the petitioner types them again.
+PERSONAL_FIELDS = ("petitioner_name", "petitioner_phone", "petitioner_email", "address", "latitude", "longitude")
+
+
+def _without_personal_data(values: Any) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if name not in PERSONAL_FIELDS}
 
 
 def _portal_context(**extra: Any) -> dict[str, Any]:
@@ -45,7 +53,10 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "cases/portal.html",
-            _portal_context(values=request.POST, errors={"form": _("Bạn gửi quá nhiều đơn, vui lòng thử lại sau.")}),
+            _portal_context(
+                values=_without_personal_data(request.POST),
+                errors={"form": _("Bạn gửi quá nhiều đơn, vui lòng thử lại sau.")},
+            ),
             status=429,
         )
     data: Any = request.POST.copy()
@@ -69,18 +80,33 @@ def submit(request: HttpRequest) -> HttpResponse:
             )
     else:
         errors = {field: " ".join(str(e) for e in messages_) for field, messages_ in serializer.errors.items()}
-    return render(request, "cases/portal.html", _portal_context(values=request.POST, errors=errors), status=400)
+    context = _portal_context(values=_without_personal_data(request.POST), errors=errors, retype_personal=True)
+    return render(request, "cases/portal.html", context, status=400)
 
 
+@require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    code = code or request.GET.get("code", "")
+    """The public status (personal data redacted). The petitioner POSTs the secret key (never in a URL, so never in
+    an access log) to see the texts as written and their own details."""
+    code = code or request.POST.get("code", "") or request.GET.get("code", "")
     if not code:
         return redirect("cases:portal")
     petition = selectors.petition_by_code(code)
     if petition is None:
         return render(request, "cases/not_found.html", {"code": code}, status=404)
-    if normalize_tracking_code(code) != code:
+    if request.method == "GET" and normalize_tracking_code(code) != code:
         return redirect("cases:track", petition.tracking_code)
+    if request.method == "POST":
+        if petition.check_access_key(request.POST.get("access_key", "").strip()):
+            status = selectors.public_status(petition, for_petitioner=True)
+            response = render(request, "cases/track.html", {"status": status, "petition": petition})
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        context = {
+            "status": selectors.public_status(petition),
+            "key_error": _("Mã bí mật không đúng với mã tra cứu này."),
+        }
+        return render(request, "cases/track.html", context, status=403)
     return render(request, "cases/track.html", {"status": selectors.public_status(petition)})
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
@@ -206,7 +208,8 @@ class DocumentSerializer(DocumentSummarySerializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    """A published comment as the public sees it: never the name or contact of a person."""
+    """A published comment as the public sees it: never the name or contact of a person, and its text and
+    explanation through `Comment.public_text` (personal data redacted)."""
 
     comment_id = serializers.CharField()
     docket_id = serializers.CharField(source="consultation.reference")
@@ -218,7 +221,7 @@ class CommentSerializer(serializers.Serializer):
     target = serializers.CharField(source="target_label")
     anchor_status = serializers.CharField()
     anchor_note = serializers.CharField()
-    text = serializers.CharField()
+    text = serializers.CharField(source="public_body", help_text="Names, phones, emails and ID numbers redacted.")
     posted_at = serializers.DateTimeField(source="created_at")
     disposition = serializers.SerializerMethodField(help_text="Public once the report is published.")
     explanation = serializers.SerializerMethodField()
@@ -227,11 +230,16 @@ class CommentSerializer(serializers.Serializer):
         return comment.disposition or None if comment.consultation.report_published else None
 
     def get_explanation(self, comment: Comment) -> str | None:
-        return comment.explanation or None if comment.consultation.report_published else None
+        return comment.public_explanation or None if comment.consultation.report_published else None
 
 
 class CommentStatusSerializer(CommentSerializer):
-    """What the author sees with their access key, published or not."""
+    """What the author sees with their access key, published or not: the text as written."""
+
+    text = serializers.CharField()
+
+    def get_explanation(self, comment: Comment) -> str | None:
+        return comment.explanation or None if comment.consultation.report_published else None
 
     status = serializers.CharField()
     status_display = serializers.CharField(source="get_status_display")
@@ -568,9 +576,9 @@ class CommentListApi(ConsultationApiView, generics.ListAPIView):
         comment_id = serializers.CharField()
         status = serializers.CharField(help_text="published, or pending (waiting for moderation)")
         access_key = serializers.CharField(
-            help_text="Shown once: send it as X-Access-Key to see your comment's status."
+            help_text="Shown once: send it as X-Access-Key to see your comment's status, or enter it at status_url."
         )
-        status_url = serializers.CharField(help_text="A private link to your comment's status.")
+        status_url = serializers.CharField(help_text="The page where the access key shows your comment's status.")
 
     @extend_schema(request=InputSerializer, responses={201: ReceiptSerializer}, summary="Gửi góp ý dự thảo")
     def post(self, request: Request) -> Response:
@@ -600,7 +608,7 @@ class CommentListApi(ConsultationApiView, generics.ListAPIView):
             "comment_id": comment.comment_id,
             "status": comment.status,
             "access_key": receipt.access_key,
-            "status_url": request.build_absolute_uri(f"/consultations/my-comment/{receipt.access_key}/"),
+            "status_url": request.build_absolute_uri(reverse("consultation:my-comment")),
         }
         return Response(self.ReceiptSerializer(output).data, status=status.HTTP_201_CREATED)
 
@@ -620,7 +628,9 @@ class CommentDetailApi(ConsultationApiView):
         if comment is None or not comment.consultation.is_public:
             raise Http404
         if comment.check_access_key(request.headers.get("X-Access-Key", "")):
-            return Response(CommentStatusSerializer(comment).data)
+            response = Response(CommentStatusSerializer(comment).data)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         if comment.status != CommentStatus.PUBLISHED:
             raise Http404
         return Response(CommentSerializer(comment).data)
@@ -750,9 +760,9 @@ class TaskCompleteApi(ConsultationApiView):
 
 
 def _drafting_unit_comments(request: Request, docket_id: str) -> tuple[Consultation, QuerySet[Comment]]:
-    """Contacts are for the drafting unit's own officials only (not a leader above, not another unit)."""
+    """Contacts are for the drafting unit's own moderators only: the rule of the manage page too."""
     consultation = _docket_for_official(request, docket_id)
-    services.check_official(request.user, consultation.unit, services.MODERATING_ROLES, what="xem góp ý chờ xử lý")
+    services.check_may_see_commenters(request.user, consultation)
     return consultation, selectors.moderation_queue(consultation)
 
 

@@ -4,7 +4,8 @@ and clauses, the comment window, comments with their moderation and disposition,
 The handling steps (prepare, legal review, publish, the window's timer, disposition, the leader's approval of
 the report) live in the engine (`workflows.WorkflowInstance`, one per consultation). A commenter's name and
 contact live only in `Comment.author_name`, `email` and `phone`, which no public serializer, page, report or
-index ever reads.
+index ever shows: public surfaces show a comment's text and explanation through `Comment.public_text`, which hides
+them and every phone, email and ID number.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines import calendar
 from organisation.models import Unit
+from privacy.redaction import Redaction, redaction
 from workflows.models import WorkflowInstance
 
 SUBJECT_TYPE = "consultation"  # the `ProcessBinding.subject_type` of consultations
@@ -318,6 +320,12 @@ _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]")
 
 
+def redact_comment(text: str, *, author_name: str, email: str, phone: str) -> Redaction:
+    """A comment's text (or its explanation) as the public sees it, with what was hidden: the commenter's name,
+    email and phone, and every phone, email and ID number (`privacy.redaction`)."""
+    return redaction(text, names=[author_name], literals=[email, phone])
+
+
 def fingerprint(text: str) -> str:
     """Identical comments (a campaign sending one text) share a fingerprint: case, spacing and punctuation aside."""
     normal = unicodedata.normalize("NFC", text).casefold()
@@ -434,6 +442,18 @@ class Comment(models.Model):
     @staticmethod
     def new_access_key() -> str:
         return secrets.token_urlsafe(18)
+
+    def public_text(self, text: str) -> str:
+        """`text` (this comment's, or the explanation given to it) as every public surface shows it."""
+        return redact_comment(text, author_name=self.author_name, email=self.email, phone=self.phone).text
+
+    @property
+    def public_body(self) -> str:
+        return self.public_text(self.text)
+
+    @property
+    def public_explanation(self) -> str:
+        return self.public_text(self.explanation)
 
 
 class BlockedTerm(models.Model):

@@ -1,8 +1,9 @@
 """The synthesis report (báo cáo tổng hợp, tiếp thu, giải trình): comments by article, counts by disposition and
 by kind of commenter, every published comment with its disposition and explanation; as HTML and as PDF.
 
-It reads comments through an explicit list of public columns: a commenter's name, email and phone are never
-selected, so they cannot reach the report. The PDF is rendered by WeasyPrint with a serif font stack that
+It reads comments through an explicit list of public columns, plus a commenter's name, email and phone read only
+to be redacted from the comment's text and explanation (`consultation.models.redact_comment`, the redaction
+of every public surface): they never reach the report. The PDF is rendered by WeasyPrint with a serif font stack that
 fontconfig resolves to a face with Vietnamese glyphs (Noto Serif, else DejaVu Serif; Debian packages
 fonts-noto-core and fonts-dejavu-core).
 """
@@ -29,6 +30,7 @@ from consultation.models import (
     Consultation,
     Disposition,
     RejectionReason,
+    redact_comment,
 )
 
 PUBLIC_COLUMNS = (
@@ -44,6 +46,7 @@ PUBLIC_COLUMNS = (
     "explanation",
     "created_at",
 )
+PRIVATE_COLUMNS = ("author_name", "email", "phone")  # read only to be redacted from the public columns
 FONT_STACK = '"Noto Serif", "DejaVu Serif", "Noto Sans", "DejaVu Sans", serif'
 
 
@@ -120,12 +123,15 @@ def build(consultation: Consultation) -> Report:
     rows = (
         Comment.objects.filter(consultation=consultation, status=CommentStatus.PUBLISHED)
         .order_by("number")
-        .values_list(*PUBLIC_COLUMNS)
+        .values_list(*PUBLIC_COLUMNS, *PRIVATE_COLUMNS)
     )
     total = 0
     reference = consultation.reference
     for row in rows.iterator(chunk_size=2000):
-        values = dict(zip(PUBLIC_COLUMNS, row, strict=True))
+        values = dict(zip(PUBLIC_COLUMNS, row[: len(PUBLIC_COLUMNS)], strict=True))
+        author_name, email, phone = row[len(PUBLIC_COLUMNS) :]
+        for column in ("text", "explanation"):
+            values[column] = redact_comment(values[column], author_name=author_name, email=email, phone=phone).text
         total += 1
         dispositions[values["disposition"]] += 1
         kinds[values["commenter_kind"]] += 1

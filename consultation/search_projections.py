@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultation.models import Article, Comment, CommentStatus, Consultation, Disposition, DraftVersion, Stage
+from privacy.redaction import redact
 from search.backends.base import SearchDocument
 from search.projection import Projection, register
-from search.redaction import redact
 from search.text import clean
 
 
@@ -123,13 +123,12 @@ class CommentProjection(Projection):
     def document(self, obj: Any, *, version: int) -> SearchDocument:
         public = {name: getattr(obj, name) for name in self.fields}
         consultation = public["consultation"]
-        # Read only to be removed from the public text, never copied into the document.
-        private_names, private_literals = [obj.author_name], [obj.email, obj.phone]
-        text = redact(public["text"], names=private_names, literals=private_literals)
+        # The commenter's name, email and phone are read only to be removed (`Comment.public_text`).
+        text = obj.public_text(public["text"])
         answered = consultation.report_published_at is not None and public["disposition"]
         body = text
         if answered:
-            body += "\n\n" + redact(public["explanation"], names=private_names, literals=private_literals)
+            body += "\n\n" + obj.public_text(public["explanation"])
         return SearchDocument(
             doc_id=self.doc_id(obj.pk),
             kind=self.kind,

@@ -103,6 +103,23 @@ def check_official(user: Any, unit: Unit, roles: Sequence[str], *, what: str) ->
     return user
 
 
+def may_see_commenters(user: Any, consultation: Consultation) -> bool:
+    """Who sees every comment with its author's name and contact (the moderation queue), on the manage page and in
+    the API alike: an official holding a moderating role in the drafting unit itself — not its legal staff, not a
+    leader of a unit above, not another unit."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        Membership.objects.filter(user_id=user.pk, unit_id=consultation.unit_id, role__in=MODERATING_ROLES).exists()
+    )
+
+
+def check_may_see_commenters(user: Any, consultation: Consultation) -> None:
+    if not may_see_commenters(user, consultation):
+        raise NotAllowed(
+            f"Chỉ cán bộ tiếp nhận, xử lý và lãnh đạo của {consultation.unit.name} (đơn vị chủ trì soạn thảo) được xem "
+            "góp ý kèm thông tin người góp ý / only the drafting unit's moderators see commenters' contacts"
+        )
+
+
 def check_report_open(consultation: Consultation) -> None:
     if consultation.report_approved_at is not None:
         raise WrongStage(
@@ -518,7 +535,13 @@ def submit_comment(
         .values_list("number", flat=True)
         .first()
     )
-    flags = moderation.flags_for(text, duplicate_of=f"{consultation.reference}-{duplicate:04d}" if duplicate else "")
+    flags = moderation.flags_for(
+        text,
+        duplicate_of=f"{consultation.reference}-{duplicate:04d}" if duplicate else "",
+        author_name=author_name,
+        email=email,
+        phone=phone,
+    )
     held = consultation.moderation == ModerationMode.PRE or bool(flags)
     consultation.comment_seq += 1
     consultation.save(update_fields=["comment_seq"])

@@ -5,7 +5,7 @@ from consultation import views
 app_name = "consultation"
 urlpatterns = [
     path("", views.consultation_list, name="list"),
-    path("my-comment/<str:key>/", views.my_comment, name="my-comment"),
+    path("my-comment/", views.my_comment, name="my-comment"),
     path("manage/", views.manage_list, name="manage-list"),
     path("manage/new/", views.manage_create, name="manage-create"),
     path("manage/<str:reference>/", views.manage, name="manage"),

@@ -13,8 +13,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consultation import report as report_module
 from consultation import selectors, services, versions
@@ -130,22 +131,39 @@ def submit_comment(request: HttpRequest, reference: str) -> HttpResponse:
         except ConsultationError as error:
             errors, status = {"form": str(error)}, 400
         else:
-            status_url = request.build_absolute_uri(reverse("consultation:my-comment", args=[receipt.access_key]))
+            status_url = request.build_absolute_uri(reverse("consultation:my-comment"))
             return render(
                 request,
                 "consultation/comment_receipt.html",
-                {"comment": receipt.comment, "status_url": status_url, "consultation": consultation},
+                {
+                    "comment": receipt.comment,
+                    "access_key": receipt.access_key,
+                    "status_url": status_url,
+                    "consultation": consultation,
+                },
                 status=201,
             )
-    context = _detail_context(consultation, values=request.POST, errors=errors)
+    # A refused form never repeats the commenter's name and contact: they type them again.
+    values = {name: value for name, value in request.POST.items() if name not in PRIVATE_COMMENT_FIELDS}
+    context = _detail_context(consultation, values=values, errors=errors, retype_personal=True)
     return render(request, "consultation/detail.html", context, status=status)
 
 
-def my_comment(request: HttpRequest, key: str) -> HttpResponse:
-    comment = services.comment_by_key(key)
+PRIVATE_COMMENT_FIELDS = ("author_name", "email", "phone")
+
+
+@require_http_methods(["GET", "POST"])
+def my_comment(request: HttpRequest) -> HttpResponse:
+    """The commenter enters the private key (POSTed, so it is in no URL and no access log) to see their comment."""
+    if request.method == "GET":
+        return render(request, "consultation/my_comment.html", {})
+    comment = services.comment_by_key(request.POST.get("access_key", "").strip())
     if comment is None:
-        raise Http404(_("Không tìm thấy góp ý với đường dẫn này."))
-    return render(request, "consultation/my_comment.html", {"comment": comment})
+        error = _("Không tìm thấy góp ý với mã riêng này.")
+        return render(request, "consultation/my_comment.html", {"key_error": error}, status=404)
+    response = render(request, "consultation/my_comment.html", {"comment": comment})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def diff(request: HttpRequest, reference: str) -> HttpResponse:
@@ -286,7 +304,8 @@ def manage_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def manage(request: HttpRequest, reference: str) -> HttpResponse:
     consultation = _official(request, reference)
-    drafting = _memberships(request).filter(unit=consultation.unit).exists()
+    # The same rule as the API's moderation queue: only those who may see commenters' contacts see the comments.
+    drafting = services.may_see_commenters(request.user, consultation)
     tasks = list(HumanTask.objects.open().filter(instance_id=consultation.workflow_id).select_related("instance"))
     comments = selectors.moderation_queue(consultation) if drafting else Comment.objects.none()
     status = request.GET.get("status", "")

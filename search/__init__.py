@@ -2,7 +2,7 @@
 published comments and reports.
 
 - `search.projection` + each app's `search_projections` module: what may be indexed (an allow-list of fields,
-  personal data redacted by `search.redaction`); denunciations, petitions without consent and anything
+  personal data redacted by `privacy.redaction`); denunciations, petitions without consent and anything
   unpublished never are.
 - `search.outbox.enqueue(kind, object_id)`: called in the transaction of every change to something public.
   On the database's own backend the row is indexed right after commit; `manage.py run_search_worker` (or

@@ -4,7 +4,7 @@ A projection is the only code that turns a database object into a `SearchDocumen
 - `public_objects()`: everything of its kind that may be indexed; nothing outside it is, ever;
 - `fields`: the allow-list of model fields it reads into the document (checked by the tests);
 - `document(obj, version=…)`: the document, built from those fields only, free text passed through
-  `search.redaction.redact`.
+  `privacy.redaction.redact` (through the models' `public_text`).
 
 Kinds plug in by defining a `search_projections` module in their app (discovered at start-up, like
 `admin.py`) with a `@register`-ed subclass: the petition projection lives in `search/search_projections.py`;

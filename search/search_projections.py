@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Petition, PetitionStatus, PetitionType
 from search.backends.base import SearchDocument
 from search.projection import Projection, register
-from search.redaction import redact
 from search.text import clean
 from workflows.models import Deadline
 
@@ -54,12 +53,10 @@ class PetitionProjection(Projection):
 
     def document(self, obj: Any, *, version: int) -> SearchDocument:
         public = {name: getattr(obj, name) for name in self.fields}
-        # Read only to be removed from the public text, never copied into the document.
-        names = [obj.petitioner_name]
-        literals = [obj.petitioner_phone, obj.petitioner_email]
 
         def public_text(value: str) -> str:
-            return redact(value, names=names, literals=literals).strip()
+            # The petitioner's name, phone and email are read only to be removed (`Petition.public_text`).
+            return str(obj.public_text(value)).strip()
 
         commune, unit = public["commune"], public["answered_by"]
         answered_at, due_at = public["answered_at"], public["due_at"]

@@ -3,67 +3,25 @@
 Every backend indexes `index_text(…)` (folded words joined by single spaces) and searches with the folded
 words of `parse_query(…)`, so "khieu nai dat dai" and "khiếu nại đất đai" are the same query, whatever the
 engine's own tokenizer or accent filter would have done. Highlighting finds the folded matches again in the
-original (NFC) text, so snippets keep their diacritics.
+original (NFC) text, so snippets keep their diacritics. Cleaning and folding themselves live in `privacy.text`,
+shared with the redaction of personal data.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from privacy.text import WORD, clean, fold, word_spans, words
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 12
 SNIPPET_CHARS = 240
 
-# Letters and digits; the underscore is punctuation here, as in SQLite's unicode61 tokenizer.
-WORD = re.compile(r"[^\W_]+")
 # Search syntax of some engine, typed in capitals by a user who expects it to work: dropped, never obeyed.
 OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"})
-# đ has no Unicode decomposition, so stripping combining marks keeps it; ð (U+00F0) is what legacy
-# Vietnamese encodings often produce for đ after conversion.
-STROKE_LETTERS = str.maketrans({"đ": "d", "ð": "d"})
-
-
-class _CharTable(dict[int, str]):
-    """A str.translate table computed per character on first sight (translate then runs in C)."""
-
-    def __init__(self, function: Callable[[str], str]) -> None:
-        super().__init__()
-        self.function = function
-
-    def __missing__(self, code: int) -> str:
-        value = self.function(chr(code))
-        if len(self) < 65_536:  # bounded, whatever characters a client sends
-            self[code] = value
-        return value
-
-
-def _clean_char(char: str) -> str:
-    return " " if unicodedata.category(char)[0] == "C" and char not in "\n\t" else char
-
-
-_CLEAN = _CharTable(_clean_char)
-
-
-def clean(text: str) -> str:
-    """NFC, with control, format and unpaired surrogate characters (NUL included) turned into spaces."""
-    return unicodedata.normalize("NFC", text.translate(_CLEAN))
-
-
-def fold(text: str) -> str:
-    """Lowercase, đ → d, no diacritics: "Đông Hà" → "dong ha". Expects clean text."""
-    lowered = unicodedata.normalize("NFC", text).lower().translate(STROKE_LETTERS)
-    stripped = "".join(c for c in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", stripped)
-
-
-def words(text: str) -> list[str]:
-    """The folded words of any text, in order."""
-    return WORD.findall(fold(clean(text)))
 
 
 def index_text(text: str) -> str:
@@ -126,38 +84,6 @@ def parse_query(raw: str) -> ParsedQuery:
 def sanitize_query(raw: str) -> str:
     """The query as a backend receives it (`SearchQuery.text`): words and "quoted phrases", nothing else."""
     return parse_query(raw).display
-
-
-_FOLD = _CharTable(lambda char: fold(char))
-
-
-def fold_with_origins(text: str) -> tuple[str, list[int] | None]:
-    """The folded text and, for each of its characters, the index of the original character it came from
-    (None when they correspond one for one, the usual case)."""
-    folded = text.translate(_FOLD)
-    if len(folded) == len(text) and all(len(_FOLD[ord(char)]) == 1 for char in set(text)):
-        return folded, None
-    out: list[str] = []
-    origins: list[int] = []
-    for position, char in enumerate(text):
-        piece = _FOLD[ord(char)]
-        out.append(piece)
-        origins.extend([position] * len(piece))
-    return "".join(out), origins
-
-
-def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """Each folded word of `text` with the (start, end) of the original characters it came from."""
-    folded, origins = fold_with_origins(text)
-    if origins is None:
-        return [(match.group(), match.start(), match.end()) for match in WORD.finditer(folded)]
-    tokens: list[tuple[str, int, int]] = []
-    for match in WORD.finditer(folded):
-        start, end = origins[match.start()], origins[match.end() - 1] + 1
-        while end < len(text) and unicodedata.combining(text[end]):
-            end += 1
-        tokens.append((match.group(), start, end))
-    return tokens
 
 
 def _matches(text: str, query: ParsedQuery) -> list[tuple[int, int]]:

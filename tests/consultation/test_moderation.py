@@ -78,7 +78,7 @@ def test_a_rejection_has_a_reason_the_author_sees_and_the_comment_is_kept(
     assert own["status"] == "rejected" and own["rejection_reason"] == "off_topic"
     assert own["rejection_reason_display"] == "Không liên quan đến dự thảo"
     assert own["moderation_note"] == "Nội dung rao bán đất, không góp ý cho dự thảo."
-    page = public.get(f"/consultations/my-comment/{receipt['access_key']}/").content.decode()
+    page = public.post("/consultations/my-comment/", {"access_key": receipt["access_key"]}).content.decode()
     assert "Không liên quan đến dự thảo" in page and "Nội dung rao bán đất" in page
     wrong_key = public.get(f"/api/v1/comments/{receipt['comment_id']}", HTTP_X_ACCESS_KEY="not-the-key")
     assert wrong_key.status_code == 404

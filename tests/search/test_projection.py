@@ -9,9 +9,9 @@ import json
 
 import pytest
 
+from privacy.redaction import REDACTED
 from search import outbox
 from search.projection import projection_for, projections
-from search.redaction import REDACTED
 from search.search_projections import PetitionProjection
 from workflows.models import Deadline
 

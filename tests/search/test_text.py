@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.redaction import REDACTED, redact
+from privacy.redaction import REDACTED, redact
 from search.text import MAX_QUERY_WORDS, fold, highlight, index_text, parse_query, sanitize_query
 
 
