@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import (
     APPEAL_SUBJECT,
@@ -400,7 +400,10 @@ def save_admin_edit(*, petition: Petition, user: User, changed_fields: Sequence[
     petition.save()
     if not changed_fields:
         return
-    labels = ", ".join(str(Petition._meta.get_field(name).verbose_name) for name in changed_fields)
+    with translation.override("vi"):  # the trail is written in Vietnamese, whatever the admin's language
+        labels = ", ".join(
+            str(getattr(Petition._meta.get_field(name), "verbose_name", name)) for name in changed_fields
+        )
     CaseEvent.objects.create(
         instance=petition.workflow,
         kind="admin_edit",

@@ -61,9 +61,7 @@ def test_moderation_holds_a_comment_with_personal_data_and_lists_what_it_found(c
     assert "Tôi là [***], CCCD [***], điện thoại [***], thư [***]." in page  # what the public will see
 
 
-def test_a_published_comment_shows_the_commenters_data_on_no_public_surface(
-    canary_comment, client_for, public, clock
-):
+def test_a_published_comment_shows_the_commenters_data_on_no_public_surface(canary_comment, client_for, public, clock):
     docket_id, receipt = canary_comment
     comment_id = receipt["comment_id"]
     moderated = client_for("dave").post(
