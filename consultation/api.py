@@ -397,7 +397,7 @@ class ReportApi(ConsultationApiView):
         return Response(
             {
                 "docket_id": consultation.reference,
-                "summary": consultation.report_summary,
+                "summary": consultation.public_report_summary,
                 "total": data.total,
                 "by_disposition": counts(data.by_disposition),
                 "by_commenter_kind": counts(data.by_kind),

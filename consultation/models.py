@@ -152,6 +152,12 @@ class Consultation(models.Model):
     def report_published(self) -> bool:
         return self.report_published_at is not None
 
+    @property
+    def public_report_summary(self) -> str:
+        """The report's summary as the public sees it (as the search index has it): phones, emails, ID numbers
+        hidden, in case it quotes a commenter."""
+        return redaction(self.report_summary).text
+
 
 class DraftVersion(models.Model):
     """One version of the draft's text (the document of the docket). Immutable once created."""

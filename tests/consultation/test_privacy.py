@@ -77,7 +77,7 @@ def test_a_published_comment_shows_the_commenters_data_on_no_public_surface(cana
         format="json",
     )
     assert disposed.status_code == 200, disposed.json()
-    complete(erin, docket_id, {"summary": "Một góp ý, đã tiếp thu."})
+    complete(erin, docket_id, {"summary": f"Một góp ý, đã tiếp thu; đã gọi lại số {PHONE}."})
     complete(frank, docket_id, {"approval": "approve"})
     reset_backend()
     outbox.drain_all()
@@ -99,6 +99,7 @@ def test_a_published_comment_shows_the_commenters_data_on_no_public_surface(cana
     assert shown["text"].startswith("Tôi là [***], CCCD [***], điện thoại [***], thư [***]. Đề nghị nâng")
     assert shown["explanation"] == "Cảm ơn bà [***]; tiếp thu, nâng mức hỗ trợ sửa mái."
     assert "Tôi là [***], CCCD [***]" in surfaces["report PDF"]
+    assert "Một góp ý, đã tiếp thu; đã gọi lại số [***]." in surfaces["report PDF"]
 
     # The author, with the key, and the drafting unit's moderators read it as written.
     own = public.get(f"/api/v1/comments/{comment_id}", HTTP_X_ACCESS_KEY=receipt["access_key"]).json()
