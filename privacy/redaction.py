@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from privacy.text import clean, word_spans, words
+from privacy.text import clean, fold_with_origins, word_spans, words
 
 REDACTED = "[***]"
 
@@ -53,7 +53,9 @@ def _redact_numbers(text: str, found: Counter[str]) -> str:
 def _redact_names(text: str, names: Iterable[str], found: Counter[str]) -> str:
     """Every occurrence of each name's words in sequence, with or without diacritics, in any case."""
     targets = [words(variant) for name in names for variant in name_variants(name)]
-    targets = [target for target in targets if target]
+    folded = fold_with_origins(text)[0]
+    # Most texts never mention the name: skip the word-by-word pass unless every word of a variant is there.
+    targets = [target for target in targets if target and all(word in folded for word in target)]
     if not targets:
         return text
     tokens = word_spans(text)
@@ -106,7 +108,8 @@ def redaction(text: str, *, names: Iterable[str] = (), literals: Iterable[str] =
         found[EMAIL_ADDRESS] += 1
         return REDACTED
 
-    text = EMAIL.sub(email, text)
+    if "@" in text:  # the email pattern is slow to fail on long text: most comments have none
+        text = EMAIL.sub(email, text)
     text = _redact_numbers(text, found)
     return Redaction(_redact_names(text, names, found), found)
 
