@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from privacy.redaction import REDACTED, redact
+from privacy.redaction import REDACTED, find_personal_data, redact
 from search.text import MAX_QUERY_WORDS, fold, highlight, index_text, parse_query, sanitize_query
 
 
@@ -101,3 +101,10 @@ def test_redaction_hides_the_named_person_in_any_case_with_or_without_diacritics
     assert redact(text, names=["Nguyễn Văn An"]) == (
         f"Tôi là {REDACTED}. {REDACTED} ký tên. Ông {REDACTED} đề nghị. An toàn giao thông."
     )
+
+
+def test_redaction_tells_moderation_what_it_hides():
+    text = "Tôi là Lê Thị Mai (0905 123 456, mai@example.vn), CCCD 044190000123; gọi lại 0905123456. Thị Mai."
+    found = find_personal_data(text, names=["Lê Thị Mai"], literals=["0905 123 456", "mai@example.vn"])
+    assert dict(found) == {"name": 2, "phone": 2, "email": 1, "id_number": 1}
+    assert not find_personal_data("Đề nghị hỗ trợ 100.000.000 đồng cho hộ nghèo.", names=["Lê Thị Mai"])
