@@ -2,9 +2,9 @@
 by kind of commenter, every published comment with its disposition and explanation; as HTML and as PDF.
 
 It reads comments through an explicit list of public columns, plus a commenter's name, email and phone read only
-to be redacted from the comment's text and explanation (`consultation.models.redact_comment`, the redaction
-of every public surface): they never reach the report. The PDF is rendered by WeasyPrint with a serif font stack that
-fontconfig resolves to a face with Vietnamese glyphs (Noto Serif, else DejaVu Serif; Debian packages
+to be redacted from the comment's text and explanation (`consultation.models.redact_comment`, the redaction of
+every public surface): they never reach the report. The PDF is rendered by WeasyPrint with a serif font stack
+that fontconfig resolves to a face with Vietnamese glyphs (Noto Serif, else DejaVu Serif; Debian packages
 fonts-noto-core and fonts-dejavu-core).
 """
 

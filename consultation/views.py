@@ -39,6 +39,9 @@ from workflows import forms as task_forms
 from workflows import services as workflow_services
 from workflows.models import CaseEvent, HumanTask
 
+# A refused comment form never repeats these: the commenter types them again.
+PRIVATE_COMMENT_FIELDS = ("author_name", "email", "phone")
+
 
 def _public(reference: str) -> Consultation:
     consultation = selectors.public_consultation(reference)
@@ -143,13 +146,9 @@ def submit_comment(request: HttpRequest, reference: str) -> HttpResponse:
                 },
                 status=201,
             )
-    # A refused form never repeats the commenter's name and contact: they type them again.
     values = {name: value for name, value in request.POST.items() if name not in PRIVATE_COMMENT_FIELDS}
     context = _detail_context(consultation, values=values, errors=errors, retype_personal=True)
     return render(request, "consultation/detail.html", context, status=status)
-
-
-PRIVATE_COMMENT_FIELDS = ("author_name", "email", "phone")
 
 
 @require_http_methods(["GET", "POST"])
