@@ -90,7 +90,7 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
     an access log) to see the texts as written and their own details."""
     code = code or request.POST.get("code", "") or request.GET.get("code", "")
     if not code:
-        return redirect("cases:portal")
+        return render(request, "cases/track_lookup.html")
     petition = selectors.petition_by_code(code)
     if petition is None:
         return render(request, "cases/not_found.html", {"code": code}, status=404)

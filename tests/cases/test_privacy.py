@@ -69,8 +69,9 @@ def test_a_published_answer_shows_the_petitioners_data_on_no_public_surface(answ
 def test_the_petitioner_posts_the_secret_key_to_read_the_answer_as_written(answered, public):
     code, key = answered["tracking_code"], answered["access_key"]
     browser = Client()
-    page = browser.get(f"/track/{code}/").content.decode()
-    assert 'name="access_key"' in page and 'method="post"' in page  # the page where the key is entered
+    for url in (f"/track/{code}/", "/track/"):  # the pages where the key is entered, with the code
+        page = browser.get(url).content.decode()
+        assert 'name="access_key"' in page and 'method="post"' in page and 'name="code"' in page
 
     mine = browser.post("/track/", {"code": code, "access_key": key})
     assert mine.status_code == 200 and "no-store" in mine["Cache-Control"]
