@@ -15,13 +15,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bpmn import diff, selectors, services
 from bpmn.models import ProcessDraft
-from bpmn.permissions import IsLegalStaffOrReadOnly, IsOfficial
+from bpmn.permissions import IsLegalStaff, IsLegalStaffOrReadOnly, IsOfficial
 from deadlines import calendar
 from workflows import expressions, migration, simulation
 from workflows.models import ProcessVersion
@@ -433,16 +434,29 @@ def plan_json(plan: migration.CasePlan) -> dict[str, Any]:
 
 
 class MigrationApi(_Base):
+    """Legal staff only, the dry run included: it lists running cases of every unit. Paginated; a page plans only
+    its own cases. A sealed case (a denunciation) shows a placeholder instead of its title."""
+
+    permission_classes = [IsLegalStaff]
+
     class InputSerializer(serializers.Serializer):
         instances = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=10_000)
 
     @extend_schema(responses=OpenApiTypes.OBJECT, summary="Dry run: which running cases can move to this version")
     def get(self, request: Request, process_key: str, number: int) -> Response:
         target = _version(process_key, number)
-        return Response(
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.cases_to_move(target), request, view=self) or []
+        return paginator.get_paginated_response(
             [
-                {"instance": instance.pk, "reference": instance.reference, "title": instance.title, **plan_json(plan)}
-                for instance, plan in services.migration_report(target=target)
+                {
+                    "instance": instance.pk,
+                    "reference": instance.reference,
+                    "title": selectors.report_title(instance),
+                    "sealed": instance.sealed,  # type: ignore[attr-defined]  # annotated by cases_to_move
+                    **plan_json(plan),
+                }
+                for instance, plan in services.migration_report(target=target, instances=page)
             ]
         )
 

@@ -42,3 +42,12 @@ class IsLegalStaffOrReadOnly(BasePermission):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return is_official(request.user)
         return is_legal_staff(request.user)
+
+
+class IsLegalStaff(BasePermission):
+    """Legal staff only, reads included: the migration report lists running cases of every unit."""
+
+    message = "Chỉ cán bộ pháp chế được xem và chuyển hồ sơ giữa các phiên bản / legal staff only"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return is_legal_staff(request.user)

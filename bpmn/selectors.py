@@ -7,16 +7,18 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from bpmn.models import DraftStatus, ProcessAuditEntry, ProcessDraft
+from cases.models import SEALED_TYPES, Petition
 from deadlines import calendar
 from deadlines.models import DayKind, DeadlineRule
 from organisation.models import Role
 from workflows import forms
 from workflows.handlers import HANDLER_DESCRIPTIONS, HANDLERS
-from workflows.models import InstanceStatus, ProcessBinding, ProcessVersion
+from workflows.models import InstanceStatus, ProcessBinding, ProcessVersion, WorkflowInstance
 from workflows.validation import BPMN, NS, SPIFF, parse_xml
 
 
@@ -66,6 +68,43 @@ def audit_trail(process_key: str, limit: int = 200) -> list[ProcessAuditEntry]:
         .select_related("actor", "version", "draft")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+# ---- running cases on older versions (the migration report)
+
+
+def cases_to_move(target: ProcessVersion) -> QuerySet[WorkflowInstance]:
+    """Running cases of `target`'s process on an older version, oldest first, each annotated with `sealed`: a case
+    whose petitioner's identity is sealed (a denunciation) never shows its title, even to legal staff.
+
+    A queryset, so that a page of the report loads (and plans) only its own rows.
+    """
+    sealed = Petition.objects.filter(workflow=OuterRef("pk"), petition_type__in=SEALED_TYPES)
+    return (
+        WorkflowInstance.objects.filter(
+            process_version__process_key=target.process_key,
+            status=InstanceStatus.RUNNING,
+            process_version__number__lt=target.number,
+        )
+        .select_related("process_version", "unit")
+        .annotate(sealed=Exists(sealed))
+        .order_by("pk")
+    )
+
+
+def count_cases_to_move(target: ProcessVersion) -> int:
+    return WorkflowInstance.objects.filter(
+        process_version__process_key=target.process_key,
+        status=InstanceStatus.RUNNING,
+        process_version__number__lt=target.number,
+    ).count()
+
+
+def report_title(instance: WorkflowInstance) -> str:
+    """The title a report may show: a sealed case's title is replaced by a neutral placeholder."""
+    if getattr(instance, "sealed", True):  # not annotated: assume sealed rather than leak
+        return _("(Nội dung được bảo mật)")
+    return instance.title
 
 
 # ---- what the modeler offers

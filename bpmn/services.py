@@ -10,6 +10,7 @@ in a diagram is ever run here.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -345,9 +346,12 @@ def running_cases_to_move(target: ProcessVersion) -> list[WorkflowInstance]:
     )
 
 
-def migration_report(*, target: ProcessVersion) -> list[tuple[WorkflowInstance, migration.CasePlan]]:
-    """Dry run: for each running case on an older version, can it move and what changes. Writes nothing."""
-    return [(instance, migration.plan_instance(instance, target)) for instance in running_cases_to_move(target)]
+def migration_report(
+    *, target: ProcessVersion, instances: Iterable[WorkflowInstance]
+) -> list[tuple[WorkflowInstance, migration.CasePlan]]:
+    """Dry run for the given running cases (a page of `bpmn.selectors.cases_to_move`): can each move to `target`,
+    and what changes. Writes nothing. Each plan loads the case's state, so callers pass one page, not every case."""
+    return [(instance, migration.plan_instance(instance, target)) for instance in instances]
 
 
 @dataclass

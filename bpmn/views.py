@@ -11,11 +11,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bpmn import selectors, services
 from bpmn.models import DraftStatus, ProcessDraft
@@ -183,7 +184,7 @@ def version_page(request: HttpRequest, process_key: str, number: int) -> HttpRes
     )
     newest = ProcessVersion.objects.filter(process_key=process_key).order_by("-number").first()
     is_newest = newest is not None and newest.pk == version.pk
-    report = services.migration_report(target=version) if is_newest else []
+    can_edit = is_legal_staff(request.user)
     return render(
         request,
         "bpmn/version.html",
@@ -191,9 +192,9 @@ def version_page(request: HttpRequest, process_key: str, number: int) -> HttpRes
             "version": version,
             "newest": newest,
             "is_newest": is_newest,
-            "report": report,
-            "movable": [instance.pk for instance, plan in report if plan.can_move],
-            "can_edit": is_legal_staff(request.user),
+            # The report itself (`version_migrate`) is for legal staff only: it lists cases of every unit.
+            "cases_to_move": selectors.count_cases_to_move(version) if is_newest and can_edit else 0,
+            "can_edit": can_edit,
             "viewer": {"xml": version.bpmn_xml, "mode": "view"},
         },
     )
@@ -223,25 +224,58 @@ def version_rollback(request: HttpRequest, process_key: str, number: int) -> Htt
     return redirect("bpmn:version", process_key, new_version.number)
 
 
+MIGRATION_PAGE_SIZE = 25
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_migrate(request: HttpRequest, process_key: str, number: int) -> HttpResponse:
-    version = get_object_or_404(ProcessVersion, process_key=process_key, number=number)
+    """The migration report (GET, one page of running cases on older versions, each planned) and the move (POST).
+
+    Legal staff only: the report lists cases of every unit; a sealed case shows a placeholder, not its title.
+    """
+    if not is_legal_staff(request.user):
+        raise PermissionDenied(_("Chỉ cán bộ pháp chế được xem và chuyển hồ sơ giữa các phiên bản."))
+    version = get_object_or_404(
+        ProcessVersion.objects.select_related("published_by"), process_key=process_key, number=number
+    )
+    if request.method == "GET":
+        return _migration_page(request, version)
     ids = [int(value) for value in request.POST.getlist("instances") if value.isdigit()]
+    back = reverse("bpmn:version-migrate", args=[process_key, number])
     if not ids:
         messages.error(request, _("Chưa chọn hồ sơ nào để chuyển."))
-        return redirect("bpmn:version", process_key, number)
+        return redirect(back)
     try:
         outcomes = services.migrate_cases(target=version, user=request.user, instance_ids=ids)  # type: ignore[arg-type]
     except services.WorkflowError as error:
         messages.error(request, str(error))
-        return redirect("bpmn:version", process_key, number)
+        return redirect(back)
     moved = [o.instance.reference for o in outcomes if o.moved]
     messages.success(request, _("Đã chuyển %(n)s hồ sơ: %(refs)s") % {"n": len(moved), "refs": ", ".join(moved) or "—"})
     for outcome in outcomes:
         if not outcome.moved:
             messages.warning(request, f"{outcome.instance.reference}: {outcome.reason}")
-    return redirect("bpmn:version", process_key, number)
+    return redirect(back)
+
+
+def _migration_page(request: HttpRequest, version: ProcessVersion) -> HttpResponse:
+    newest = ProcessVersion.objects.filter(process_key=version.process_key).order_by("-number").first()
+    is_newest = newest is not None and newest.pk == version.pk
+    page = Paginator(selectors.cases_to_move(version), MIGRATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    report = services.migration_report(target=version, instances=page.object_list) if is_newest else []
+    return render(
+        request,
+        "bpmn/migration.html",
+        {
+            "version": version,
+            "newest": newest,
+            "is_newest": is_newest,
+            "page": page,
+            "rows": [(instance, selectors.report_title(instance), plan) for instance, plan in report],
+            "movable": [instance.pk for instance, plan in report if plan.can_move],
+        },
+    )
 
 
 @login_required

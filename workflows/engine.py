@@ -8,11 +8,14 @@ restored once per process and kept in memory, and handed to the deserializer dir
 from __future__ import annotations
 
 import json
+import logging
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.db import DatabaseError
 from lxml import etree
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
@@ -25,10 +28,22 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from workflows import expressions
-from workflows.handlers import HANDLERS, HandlerContext
+from workflows.handlers import HANDLERS, HandlerContext, HandlerError
 
+logger = logging.getLogger(__name__)
 EngineError = SpiffWorkflowException
 CLOCK_PROPERTY = "deadline_rule"  # a step or timer that runs a legal clock (see workflows.clock)
+
+
+class StepError(SpiffWorkflowException):
+    """A diagram's expression or a service-task handler failed while a case ran through `element_id`: the case
+    cannot pass this step as the diagram stands. The reason never quotes the case's data."""
+
+    def __init__(self, element_id: str, reason: str) -> None:
+        super().__init__(f"{element_id}: {reason}")
+        self.element_id = element_id
+        self.id = element_id  # the attribute SpiffWorkflow's own errors name their element with
+        self.reason = reason
 
 
 class SafeScriptEngine(PythonScriptEngine):
@@ -48,7 +63,9 @@ class SafeScriptEngine(PythonScriptEngine):
         try:
             return expressions.evaluate(expression, data)
         except expressions.ExpressionError as error:
-            raise EngineError(f"{task.task_spec.bpmn_id}: {error}") from None
+            raise StepError(
+                task.task_spec.bpmn_id, f"biểu thức «{expression.strip()}» / expression failed: {error}"
+            ) from None
 
     def execute(self, task: Any, script: str, external_context: dict[str, Any] | None = None) -> Any:
         raise EngineError(f"{task.task_spec.bpmn_id}: scripts are not allowed in Lắng Nghe processes")
@@ -64,7 +81,27 @@ class SafeScriptEngine(PythonScriptEngine):
         self.context.data = task.data
         self.context.element_id = task.task_spec.bpmn_id
         params = {name: param["value"] for name, param in (operation_params or {}).items()}
-        result = handler(self.context, **params)
+        try:
+            result = handler(self.context, **params)
+        except (HandlerError, DatabaseError):
+            raise  # a refusal the official can correct; the database's own errors stay what they are
+        except Exception as error:
+            from workflows.services import WorkflowError  # services import this module
+
+            if isinstance(error, WorkflowError):
+                raise
+            logger.error(
+                "Handler %s failed at %s of %s: %s\n%s",
+                operation_name,
+                task.task_spec.bpmn_id,
+                self.context.instance.reference,
+                type(error).__name__,  # not its text: it may quote a sealed petitioner's data
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+            raise StepError(
+                task.task_spec.bpmn_id,
+                f"xử lý tự động «{operation_name}» gặp lỗi / handler failed: {type(error).__name__}",
+            ) from error
         return json.dumps(result)
 
 

@@ -11,6 +11,8 @@ exhaust memory without any code running.
 from __future__ import annotations
 
 import ast
+import inspect
+import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -62,11 +64,32 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": min,
     "max": max,
 }
+# How many positional arguments each built-in function takes (fewest, most; None: no limit); no keywords.
+# `inspect.signature` cannot read most built-ins, and their keywords (`key=`, `base=`) are not needed here.
+BUILTIN_ARITY: dict[str, tuple[int, int | None]] = {
+    "len": (1, 1),
+    "str": (0, 1),
+    "int": (0, 1),
+    "bool": (0, 1),
+    "min": (1, None),
+    "max": (1, None),
+}
+# Built-ins are pure and cheap, so a call of one on constants is evaluated when the expression is checked.
+# Registered functions (which may read the database) are only checked for their arity.
+PURE_FUNCTIONS = frozenset(BUILTIN_ARITY)
+# Guards on what a constant may be: no literal beyond these bounds, so a check never builds a huge value.
+MAX_CONSTANT_MAGNITUDE = 10**15
+MAX_CONSTANT_LENGTH = MAX_EXPRESSION_LENGTH
 
 
 def register_function(name: str, function: Callable[..., Any]) -> None:
-    """Offer one more named function to expressions (e.g. `add_working_days` from the legal calendar)."""
+    """Offer one more named function to expressions (e.g. `add_working_days` from the legal calendar).
+
+    Its signature must be readable by `inspect.signature`: calls in diagrams are checked against it.
+    """
+    inspect.signature(function)
     FUNCTIONS[name] = function
+    check_expression.cache_clear()
 
 
 class ExpressionError(ValueError):
@@ -98,7 +121,84 @@ def check_expression(expression: str) -> ast.Expression:
             raise ExpressionError("Chỉ số phải là hằng số / subscripts must be constants")
         if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
             raise ExpressionError("Không dùng bytes / bytes literals are not allowed")
+        if isinstance(node, ast.Constant):
+            _check_literal(node.value)
+        if isinstance(node, ast.Call):
+            _check_arity(node)
+    _check_constants(tree.body)
     return tree
+
+
+def _check_literal(value: Any) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExpressionError(f"Số «{value}» quá lớn / number too large: {value}")
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_CONSTANT_MAGNITUDE:
+        raise ExpressionError(f"Số quá lớn (tối đa {MAX_CONSTANT_MAGNITUDE}) / number too large")
+    if isinstance(value, str) and len(value) > MAX_CONSTANT_LENGTH:
+        raise ExpressionError("Chuỗi quá dài / string too long")
+
+
+def _check_arity(call: ast.Call) -> None:
+    """A call with the wrong number of arguments fails every time it runs: refuse it now (`min()`, `len(a, b)`)."""
+    assert isinstance(call.func, ast.Name)  # checked by the caller
+    name, count = call.func.id, len(call.args)
+    arity = BUILTIN_ARITY.get(name)
+    if arity is not None:
+        fewest, most = arity
+        if call.keywords:
+            raise ExpressionError(f"Hàm «{name}» không nhận tham số có tên / {name}() takes no keyword arguments")
+        if count < fewest or (most is not None and count > most):
+            wanted = f"{fewest}" if fewest == most else f"{fewest}–{most}" if most is not None else f"≥ {fewest}"
+            raise ExpressionError(
+                f"Hàm «{name}» cần {wanted} tham số, có {count} / {name}() takes {wanted} arguments, got {count}"
+            )
+        return
+    try:
+        inspect.signature(FUNCTIONS[name]).bind(*call.args, **{k.arg or "": k.value for k in call.keywords})
+    except TypeError as error:
+        raise ExpressionError(f"Gọi hàm «{name}» sai tham số / wrong arguments for {name}(): {error}") from None
+
+
+def _is_constant(node: ast.AST) -> bool:
+    """No data in it: only literals, operators and calls of pure built-ins on those."""
+    if isinstance(node, ast.Name):
+        return False
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in PURE_FUNCTIONS:
+            return False
+        return all(_is_constant(arg) for arg in node.args) and not node.keywords
+    return all(_is_constant(child) for child in ast.iter_child_nodes(node))
+
+
+def _check_constants(node: ast.AST) -> None:
+    """Evaluate every largest data-free part of the expression now, so that one that always fails (`int(1e400)`,
+    `1 / 0`, `len(5)`, `[1][3]`) is refused at validation instead of stopping a live case at this step.
+
+    Each part is bounded: no `*`, `**` or `%` is allowed and every literal is within the guards above.
+    """
+    if _is_constant(node):
+        _evaluate_constant(node)
+        return
+    divides = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div | ast.FloorDiv)
+    if divides and _is_constant(node.right) and _evaluate_constant(node.right) == 0:  # type: ignore[attr-defined]
+        raise ExpressionError(f"Chia cho 0 trong «{ast.unparse(node)}» / division by zero")
+    for child in ast.iter_child_nodes(node):
+        _check_constants(child)
+
+
+def _evaluate_constant(node: ast.AST) -> Any:
+    if not isinstance(node, ast.expr):
+        return None
+    code = compile(ast.fix_missing_locations(ast.Expression(body=node)), "<constant>", "eval")
+    try:
+        value = eval(code, {"__builtins__": {}}, {name: FUNCTIONS[name] for name in PURE_FUNCTIONS})  # noqa: S307
+    except Exception as error:  # any failure of a constant part is the diagram's error, reported as such
+        raise ExpressionError(
+            f"«{ast.unparse(node)}» luôn lỗi khi chạy / always fails at run time: {type(error).__name__}: {error}"
+        ) from None
+    if isinstance(value, int | float | str):
+        _check_literal(value)
+    return value
 
 
 @lru_cache(maxsize=2048)
@@ -115,5 +215,7 @@ def evaluate(expression: str, data: Mapping[str, Any]) -> Any:
         return eval(code, {"__builtins__": {}}, names)  # noqa: S307 - whitelisted above, no builtins
     except NameError as error:
         raise ExpressionError(f"Thiếu dữ liệu / missing data: {error}") from None
-    except (TypeError, ValueError, ZeroDivisionError, KeyError, IndexError) as error:
-        raise ExpressionError(f"Không tính được biểu thức / cannot evaluate: {error}") from None
+    except ValueError as error:  # its text may quote the case's data (`invalid literal for int(): '…'`)
+        raise ExpressionError(f"Không tính được biểu thức / cannot evaluate: {type(error).__name__}") from None
+    except Exception as error:  # whatever a whitelisted expression raises is the diagram's error
+        raise ExpressionError(f"Không tính được biểu thức / cannot evaluate: {type(error).__name__}: {error}") from None

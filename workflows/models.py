@@ -192,19 +192,46 @@ class HumanTask(models.Model):
         return f"{self.title} · {self.instance.reference}"
 
 
+class AppendOnlyError(ValueError):
+    """An attempt to change or remove an audit record."""
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Refuses the bulk writes that would bypass `AppendOnlyModel.save` and `delete`.
+
+    On PostgreSQL a trigger refuses UPDATE and DELETE of the audit tables too (migrations `workflows.0005`,
+    `bpmn.0002`), whatever code runs them.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model.__name__} is append-only: its rows are never updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model.__name__} is append-only: its rows are never deleted.")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        # Refused before Django opens its own atomic block, so the caller's transaction stays usable.
+        raise AppendOnlyError(f"{self.model.__name__} is append-only: its rows are never updated.")
+
+
+AppendOnlyManager = models.Manager.from_queryset(AppendOnlyQuerySet)
+
+
 class AppendOnlyModel(models.Model):
     """An audit record: written once, never updated, never deleted (the database rows stay the evidence)."""
+
+    objects = AppendOnlyManager()
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise ValueError(f"{type(self).__name__} is append-only.")
+            raise AppendOnlyError(f"{type(self).__name__} is append-only.")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError(f"{type(self).__name__} is append-only.")
+        raise AppendOnlyError(f"{type(self).__name__} is append-only.")
 
 
 class CaseEvent(AppendOnlyModel):

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -61,6 +61,22 @@ class NotAllowed(WorkflowError):
 class NoProcess(WorkflowError):
     code = "no_process"
     status = 400
+
+
+class StepFailed(WorkflowError):
+    """The diagram itself failed at a step (an expression that cannot be evaluated, a handler that crashed): the
+    case stays as it was and cannot pass until the process is fixed and the case moved to the fixed version."""
+
+    code = "step_failed"
+    status = 409
+
+    def __init__(self, message: str, *, element_id: str, reason: str) -> None:
+        super().__init__(message)
+        self.element_id = element_id  # where it failed (a gateway, a flow, a service task)
+        self.reason = reason
+        self.instance: WorkflowInstance | None = None
+        self.task_element_id = ""  # the official's step that led there
+        self.task_title = ""
 
 
 _specs_cache: dict[int, engine.Specs] = {}
@@ -216,7 +232,38 @@ def complete_task(
 
     Takes no row lock while computing: the final conditional UPDATE on `lock_version` decides the winner;
     a loser raises Conflict and its transaction (handlers' writes included) rolls back.
+
+    If the diagram fails on the way (StepFailed), everything rolls back and then the failure alone is written to
+    the case's audit trail. (Called inside a caller's transaction, that entry stays only if the caller commits.)
     """
+    try:
+        return _complete_task(
+            task_id=task_id, user=user, data=data, strict=strict, expected_lock_version=expected_lock_version
+        )
+    except StepFailed as failure:
+        _record_step_failure(failure, actor=user)
+        raise
+
+
+def _record_step_failure(failure: StepFailed, *, actor: User) -> None:
+    if failure.instance is None:
+        return
+    try:
+        CaseEvent.objects.create(
+            instance=failure.instance,
+            kind="step_failed",
+            actor=actor,
+            element_id=failure.task_element_id,
+            summary=f"Không hoàn thành được «{failure.task_title}»: {failure}",
+            data={"failed_element_id": failure.element_id, "reason": failure.reason},
+        )
+    except DatabaseError:  # the official still gets the clear error; the log has the rest
+        logger.exception("Could not record the failure of %s", failure.instance.reference)
+
+
+def _complete_task(
+    *, task_id: UUID, user: User, data: dict[str, Any], strict: bool, expected_lock_version: int | None
+) -> WorkflowInstance:
     with transaction.atomic():
         task = store.task_with_case(task_id)
         if task is None:
@@ -239,7 +286,11 @@ def complete_task(
             public_text=ready.properties.get("public_done", ""),
             data=cleaned,
         )
-        _act(lambda: runner.complete(task_id, cleaned))
+        try:
+            _act(lambda: runner.complete(task_id, cleaned))
+        except StepFailed as failure:
+            failure.instance, failure.task_element_id, failure.task_title = instance, ready.element_id, ready.title
+            raise
         _save(instance, runner, context, expected_lock_version=instance.lock_version)
         return instance
 
@@ -248,11 +299,19 @@ T = TypeVar("T")
 
 
 def _act(step: Callable[[], T]) -> T:
-    """Run engine work; a handler's or an expression's failure becomes a clear 400 and the transaction rolls back."""
+    """Run engine work and let the caller's transaction roll back on failure: a handler's refusal becomes a clear
+    400; the diagram failing (an expression, a crashed handler) becomes StepFailed (409), naming the element."""
     try:
         return step()
     except WorkflowError:
         raise
+    except engine.StepError as error:
+        raise StepFailed(
+            f"Bước «{error.element_id}» của quy trình không chạy được ({error.reason}); hồ sơ giữ nguyên, cần sửa "
+            f"quy trình / step {error.element_id} of the process failed; the case is unchanged",
+            element_id=error.element_id,
+            reason=error.reason,
+        ) from error
     except (engine.EngineError, HandlerError) as error:
         cause = error.__cause__ or error.__context__
         if isinstance(cause, WorkflowError):

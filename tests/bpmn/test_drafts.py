@@ -185,3 +185,21 @@ def test_a_new_process_starts_from_a_valid_skeleton(login: Callable[[str], APICl
     assert detail["errors"] == []
     taken = login("lan").post("/api/v1/bpmn/drafts", {"process_key": "reflection"}, format="json")
     assert taken.status_code == 409
+
+
+def test_an_expression_that_would_fail_at_run_time_is_an_error_on_its_element_in_the_editor(
+    draft: ProcessDraft, login: Callable[[str], APIClient]
+) -> None:
+    xml = REFLECTION.replace('decision == "accept"', "int(1e400) &gt; 0").replace(
+        'decision == "reject"', "min() == decision"
+    )
+    errors = errors_of(save(login("lan"), draft, xml))
+    assert "too large" in errors["flow_accept"]
+    assert "min() takes ≥ 1 arguments" in errors["flow_reject"]
+    response = login("lan").post(f"/api/v1/bpmn/drafts/{draft.pk}/submit")
+    assert response.status_code == 400 and {e["element_id"] for e in response.json()["errors"]} >= {
+        "flow_accept",
+        "flow_reject",
+    }
+    checked = login("tam").post("/api/v1/bpmn/expressions/check", {"expression": "min()"}, format="json")
+    assert checked.json()["ok"] is False and "min()" in checked.json()["error"]

@@ -7,14 +7,17 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import AbstractUser, User
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.test import APIClient
 
-from bpmn import services
+from bpmn import services, views
 from deadlines import calendar
 from organisation.models import Membership
 from tests.bpmn.conftest import PROCESSES, REFLECTION, with_rule
-from tests.conftest import Org
+from tests.conftest import PASSWORD, Org
+from workflows import migration
 from workflows import services as workflow_services
 from workflows.models import CaseEvent, Deadline, HumanTask, ProcessVersion, WorkflowInstance
 
@@ -42,8 +45,9 @@ def test_a_case_waiting_at_a_kept_step_moves_and_its_deadline_is_recomputed(
     old_due = task.due_at
     v2 = publish(with_rule(REFLECTION, "reflection.transfer", "complaint.accept"), "reflection", legal)
 
-    report = login("tam").get("/api/v1/bpmn/processes/reflection/versions/2/migration").json()
-    (case,) = report
+    report = login("lan").get("/api/v1/bpmn/processes/reflection/versions/2/migration").json()
+    assert report["count"] == 1
+    (case,) = report["results"]
     assert case["can_move"] is True and case["from_version"] == 1 and case["to_version"] == 2
     assert case["steps"] == [
         {
@@ -102,7 +106,7 @@ def test_a_case_whose_step_changed_type_stays_and_says_why(
         '</bpmn:manualTask>\n    <bpmn:sequenceFlow id="flow_classify_done"',
     )
     publish(manual, "reflection", legal)
-    (case,) = login("lan").get("/api/v1/bpmn/processes/reflection/versions/2/migration").json()
+    (case,) = login("lan").get("/api/v1/bpmn/processes/reflection/versions/2/migration").json()["results"]
     assert case["can_move"] is False
     assert "classify" in case["reasons"][0] and "changed type" in case["reasons"][0]
 
@@ -155,3 +159,80 @@ def test_only_the_newest_version_receives_cases(
         assert "newest" in str(error)
     else:  # pragma: no cover
         raise AssertionError("migrated to an old version")
+
+
+MIGRATION_API = "/api/v1/bpmn/processes/{key}/versions/{number}/migration"
+
+
+def test_only_legal_staff_see_the_migration_report(
+    submit: Callable[..., dict[str, Any]], legal: dict[str, AbstractUser], login: Callable[[str], APIClient]
+) -> None:
+    case = submit()
+    publish(with_rule(REFLECTION, "reflection.transfer", "complaint.accept"), "reflection", legal)
+    api = MIGRATION_API.format(key="reflection", number=2)
+    page = "/modeler/reflection/v2/migrate/"
+    # An official of the legal unit who is not legal staff, and a reception officer of Xã Gio Linh.
+    for username in ("tam", "grace"):
+        client = APIClient()
+        assert client.login(username=username, password=PASSWORD)
+        response = client.get(api)
+        assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+        assert case["tracking_code"] not in response.content.decode()
+        assert client.get(page).status_code == 403
+        version_page = client.get("/modeler/reflection/v2/")
+        assert version_page.status_code == 200 and case["tracking_code"] not in version_page.content.decode()
+        assert 'id="link-migration"' not in version_page.content.decode()
+
+    lan = login("lan")
+    assert lan.get(api).json()["results"][0]["reference"] == case["tracking_code"]
+    assert case["tracking_code"] in lan.get(page).content.decode()
+    assert 'id="link-migration"' in lan.get("/modeler/reflection/v2/").content.decode()
+
+
+def test_the_migration_report_is_paginated_and_plans_only_its_page(
+    submit: Callable[..., dict[str, Any]],
+    legal: dict[str, AbstractUser],
+    login: Callable[[str], APIClient],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    codes = [submit(title=f"Đơn số {i}")["tracking_code"] for i in range(5)]
+    publish(with_rule(REFLECTION, "reflection.transfer", "complaint.accept"), "reflection", legal)
+    monkeypatch.setattr(PageNumberPagination, "page_size", 2)
+    monkeypatch.setattr(views, "MIGRATION_PAGE_SIZE", 2)
+    planned: list[int] = []
+    plan = migration.plan_instance
+
+    def counting_plan(instance: WorkflowInstance, target: ProcessVersion) -> migration.CasePlan:
+        planned.append(instance.pk)
+        return plan(instance, target)
+
+    monkeypatch.setattr(migration, "plan_instance", counting_plan)
+    api = MIGRATION_API.format(key="reflection", number=2)
+
+    first = login("lan").get(api).json()
+    assert first["count"] == 5 and first["previous"] is None and first["next"].endswith("?page=2")
+    assert [row["reference"] for row in first["results"]] == codes[:2]
+    assert len(planned) == 2  # the three cases on other pages were not planned
+    last = login("lan").get(api, {"page": 3}).json()
+    assert [row["reference"] for row in last["results"]] == codes[4:] and last["next"] is None
+    assert login("lan").get(api, {"page": 4}).status_code == 404
+
+    planned.clear()
+    html = login("lan").get("/modeler/reflection/v2/migrate/", {"page": 2}).content.decode()
+    assert codes[2] in html and codes[3] in html and codes[0] not in html and codes[4] not in html
+    assert "Trang 2/3" in html and len(planned) == 2
+
+
+def test_a_sealed_case_never_shows_its_title_in_the_migration_report(
+    submit: Callable[..., dict[str, Any]], legal: dict[str, AbstractUser], login: Callable[[str], APIClient]
+) -> None:
+    title = "Tố cáo cán bộ địa chính nhận tiền"
+    case = submit(petition_type="denunciation", title=title, publish_consent=False)
+    xml = (PROCESSES / "denunciation.bpmn").read_text(encoding="utf-8")
+    publish(with_rule(xml, "denunciation.classify", "denunciation.transfer"), "denunciation", legal)
+
+    (row,) = login("lan").get(MIGRATION_API.format(key="denunciation", number=2)).json()["results"]
+    assert row["reference"] == case["tracking_code"] and row["sealed"] is True
+    assert row["title"] != title and title not in str(row)
+    html = login("lan").get("/modeler/denunciation/v2/migrate/").content.decode()
+    assert case["tracking_code"] in html and title not in html

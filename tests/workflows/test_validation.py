@@ -52,6 +52,51 @@ def test_a_dangerous_or_broken_condition_is_refused_on_its_flow(db, condition):
     assert [element for element, _ in found] == ["flow_accept"], found
 
 
+@pytest.mark.parametrize(
+    ("condition", "reason"),
+    [
+        ("int(1e400) > 0", "too large"),
+        ("min() == decision", "min() takes ≥ 1 arguments, got 0"),
+        ("len(decision, decision) > 0", "len() takes 1 arguments, got 2"),
+        ("max(decision, key=len) == 'a'", "no keyword arguments"),
+        ("decision == 'accept' and len(5) > 0", "always fails at run time: TypeError"),
+        ("decision == 'accept' and int('abc') > 0", "always fails at run time: ValueError"),
+        ("decision == ['accept'][1]", "IndexError"),
+        ("len(decision) / 0 > 1", "division by zero"),
+        ("decision == 'accept' if len(decision) else 1 // (2 - 2)", "ZeroDivisionError"),
+        ("'a' < 1 or decision == 'accept'", "TypeError"),
+        ("len(decision) > 10000000000000000", "too large"),
+    ],
+)
+def test_a_condition_that_would_fail_whenever_it_runs_is_refused_on_its_flow(db, condition, reason):
+    xml = GOOD.replace('decision == "accept"', condition.replace("<", "&lt;"))
+    found = errors_of(xml)
+    assert [element for element, _ in found] == ["flow_accept"], found
+    assert reason in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["decision == 'accept'", "max(len(decision), 2) > 3", "int('12') + 1 == 13", "str(1) + decision == '1accept'"],
+)
+def test_a_condition_whose_constant_parts_run_is_accepted(db, condition):
+    expressions.check_expression(condition)
+    validate(GOOD.replace('decision == "accept"', condition))
+
+
+def test_an_expression_that_fails_on_the_case_data_is_an_expression_error_never_a_crash():
+    cases: list[tuple[str, dict[str, object]]] = [
+        ("int(amount) > 0", {"amount": 1e400}),
+        ("int(reason) > 0", {"reason": "Ông Nguyễn Văn An, 0912 345 678"}),
+        ("amount / count > 1", {"amount": 1, "count": 0}),
+        ("min(items) > 1", {"items": []}),
+    ]
+    for expression, data in cases:
+        with pytest.raises(expressions.ExpressionError) as caught:
+            expressions.evaluate(expression, data)
+        assert "0912" not in str(caught.value)  # the case's data is never quoted back
+
+
 def test_an_unknown_handler_is_refused(db):
     xml = GOOD.replace('serviceTaskOperator id="publish_answer"', 'serviceTaskOperator id="rm_rf"')
     found = errors_of(xml)
