@@ -514,16 +514,30 @@ class ExtensionDecisionApi(APIView):
 
 
 class UnitStatsSerializer(serializers.Serializer):
+    """Each petition received in the period is in exactly one of the five buckets answered_on_time, answered_late,
+    open_on_time, overdue and very_overdue; received is their sum."""
+
     unit = serializers.CharField()
     unit_name = serializers.CharField()
     petition_type = serializers.CharField()
     received = serializers.IntegerField()
-    open = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    answered_on_time = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    very_overdue = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True)
+    open = serializers.IntegerField(help_text="open_on_time + overdue + very_overdue")
+    answered = serializers.IntegerField(
+        help_text="answered_on_time + answered_late (not accepted, with a reason, included)"
+    )
+    answered_on_time = serializers.IntegerField(help_text="Answered, no step or legal period past its deadline.")
+    answered_late = serializers.IntegerField(help_text="Answered, some step or the legal period past its deadline.")
+    open_on_time = serializers.IntegerField(help_text="Open, nothing past its deadline.")
+    overdue = serializers.IntegerField(
+        help_text="Open, a step or the legal period past its deadline, not very overdue."
+    )
+    very_overdue = serializers.IntegerField(
+        help_text="Open, a running clock past its deadline by more than DEADLINE_VERY_OVERDUE_WORKING_DAYS working days."
+    )
+    on_time_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="answered_on_time / (answered + overdue + very_overdue); null when nothing is decided yet.",
+    )
 
 
 class StatsQuerySerializer(serializers.Serializer):

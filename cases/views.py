@@ -22,6 +22,7 @@ from cases.models import Channel, PetitionType, normalize_tracking_code
 from organisation.models import Unit
 from workflows import forms as task_forms
 from workflows import services as workflow_services
+from workflows.clock import very_overdue_working_days
 from workflows.models import HumanTask
 
 
@@ -194,17 +195,23 @@ def leaders(request: HttpRequest) -> HttpResponse:
             request, "cases/leaders.html", {"errors": error.detail, "stats": [], "filters": request.GET}, status=400
         )
     totals = {
-        key: sum(getattr(row, key) for row in stats)
-        for key in ("received", "open", "answered", "answered_on_time", "overdue", "very_overdue")
+        key: sum(getattr(row, key) for row in stats) for key in ("received", "open", "answered", *selectors.BUCKETS)
     }
-    rate = round(totals["answered_on_time"] / totals["answered"] * 100) if totals["answered"] else None
+    rate = selectors.on_time_rate(
+        answered_on_time=totals["answered_on_time"],
+        answered_late=totals["answered_late"],
+        overdue=totals["overdue"],
+        very_overdue=totals["very_overdue"],
+    )
+    percent = None if rate is None else round(rate * 100)
     return render(
         request,
         "cases/leaders.html",
         {
             "stats": stats,
             "totals": totals,
-            "rate": rate,
+            "rate": percent,
+            "very_overdue_days": very_overdue_working_days(),
             "filters": filters,
             "types": dict(PetitionType.choices),
             "units": selectors.led_units(request.user),
