@@ -189,8 +189,12 @@ class TaskSerializer(serializers.ModelSerializer):
     assignee = serializers.CharField(source="assignee.username", default=None)
     claimed_by = serializers.CharField(source="claimed_by.username", default=None)
     completed_by = serializers.CharField(source="completed_by.username", default=None)
-    working_days_left = serializers.SerializerMethodField()
-    badge = serializers.SerializerMethodField(help_text="due_soon, overdue, very_overdue or empty")
+    legal_due_at = serializers.SerializerMethodField(
+        help_text="The legal clock the step runs under: the nearer of its own deadline (due_at) and the case's "
+        "legal period (a process timer, e.g. the 30 days to resolve a complaint). The inbox is sorted by it."
+    )
+    working_days_left = serializers.SerializerMethodField(help_text="Working days left until legal_due_at.")
+    badge = serializers.SerializerMethodField(help_text="due_soon, overdue, very_overdue or empty, by legal_due_at")
 
     def get_task_url(self, task: HumanTask) -> str:
         return selectors.work_urls(task)[0]
@@ -198,11 +202,16 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_case_url(self, task: HumanTask) -> str:
         return selectors.work_urls(task)[1]
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_legal_due_at(self, task: HumanTask) -> str | None:
+        due = selectors.legal_due_of(task)
+        return None if due is None else serializers.DateTimeField().to_representation(due)
+
     def get_working_days_left(self, task: HumanTask) -> int | None:
-        return selectors.clock_of(task.due_at).working_days_left
+        return selectors.clock_of(selectors.legal_due_of(task)).working_days_left
 
     def get_badge(self, task: HumanTask) -> str:
-        return selectors.clock_of(task.due_at).badge
+        return selectors.clock_of(selectors.legal_due_of(task)).badge
 
     class Meta:
         model = HumanTask
@@ -220,6 +229,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "assignee",
             "claimed_by",
             "due_at",
+            "legal_due_at",
             "created_at",
             "completed_at",
             "completed_by",

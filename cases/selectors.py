@@ -8,7 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -86,10 +87,36 @@ def public_status(petition: Petition) -> PublicStatus:
     )
 
 
+def with_legal_clock(tasks: QuerySet[HumanTask]) -> QuerySet[HumanTask]:
+    """Annotate each task with the legal clock it runs under (`legal_due_at`): the nearer of its own step
+    deadline and the case's legal period (`case_due_at`: a BPMN timer with a deadline rule, such as the 30 days
+    to resolve a complaint, running or already run out while the case is open). Steps without a rule of their
+    own — verifying a complaint, assigning a denunciation — are due when the case is."""
+    timers = (
+        Deadline.objects.filter(instance=OuterRef("instance"), kind=DeadlineKind.TIMER)
+        .filter(Q(closed_at__isnull=True, suspended_since__isnull=True) | Q(closed_at__gt=F("due_at")))
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    case_due = Subquery(timers, output_field=DateTimeField())
+    return tasks.annotate(
+        case_due_at=case_due,
+        legal_due_at=Least(Coalesce("due_at", case_due), Coalesce(case_due, "due_at")),
+    )
+
+
+def legal_due_of(task: HumanTask) -> datetime | None:
+    """The task's legal clock (`with_legal_clock`), read again if the task did not come annotated."""
+    if hasattr(task, "legal_due_at"):
+        due: datetime | None = task.legal_due_at
+        return due
+    return getattr(with_legal_clock(HumanTask.objects.filter(pk=task.pk)).first(), "legal_due_at", None)
+
+
 def visible_tasks(user: User | AnonymousUser) -> QuerySet[HumanTask]:
     """Tasks, open or done, of my roles in my units (and, for leaders, of the units below)."""
-    return HumanTask.objects.filter(work_visibility_q(user)).select_related(
-        "instance", "unit", "assignee", "claimed_by"
+    return with_legal_clock(
+        HumanTask.objects.filter(work_visibility_q(user)).select_related("instance", "unit", "assignee", "claimed_by")
     )
 
 
@@ -98,13 +125,13 @@ def visible_task(user: User | AnonymousUser, task_id: UUID) -> HumanTask | None:
 
 
 def inbox(user: User | AnonymousUser) -> QuerySet[HumanTask]:
-    """Open tasks of my roles in my units (and, for leaders, of the units below), oldest due first."""
-    return (
+    """Open tasks of my roles in my units (and, for leaders, of the units below), the nearest legal deadline
+    (the step's or the case's, `with_legal_clock`) first."""
+    return with_legal_clock(
         HumanTask.objects.open()
         .filter(work_visibility_q(user))
         .select_related("instance__petition", "unit", "assignee", "claimed_by")
-        .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
-    )
+    ).order_by(F("legal_due_at").asc(nulls_last=True), "created_at", "pk")
 
 
 def visible_petitions(user: User | AnonymousUser) -> QuerySet[Petition]:
@@ -255,6 +282,41 @@ def unit_stats(
             )
         )
     return stats
+
+
+APPROVAL_FIELD = "approval"  # a step with this form field approves or returns what the step before drafted
+DRAFT_FIELD = "answer"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The answer an approval step is asked to approve: the latest text drafted for the case."""
+
+    text: str
+    drafted_by: User | None
+    drafted_at: datetime
+    step: str
+
+
+def draft_under_approval(task: HumanTask, field_names: list[str]) -> Draft | None:
+    """For an approval step (a form with an `approval` field), the answer drafted last on the case: what the
+    send step will mail and publish if the leader approves it. None for any other step."""
+    if APPROVAL_FIELD not in field_names:
+        return None
+    event = (
+        CaseEvent.objects.filter(instance_id=task.instance_id, kind="task_completed", data__has_key=DRAFT_FIELD)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    return Draft(
+        text=str(event.data[DRAFT_FIELD] or ""),
+        drafted_by=event.actor,
+        drafted_at=event.created_at,
+        step=event.summary,
+    )
 
 
 def may_see_identity(user: User | AnonymousUser, petition: Petition) -> bool:
