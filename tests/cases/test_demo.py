@@ -3,8 +3,11 @@ officers can publish a process between them, and names read in Vietnamese order.
 
 from __future__ import annotations
 
+import subprocess
 from io import StringIO
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
@@ -78,3 +81,14 @@ def test_the_task_page_lists_officials_family_name_first(db):
     assign = petition.workflow.tasks.open().get()
     page = leader.get(f"/tasks/{assign.task_id}/").content.decode()
     assert "Trần Văn Minh" in page and "Minh Trần Văn" not in page
+
+
+def test_make_run_serves_on_the_port_given():
+    makefile = Path(settings.BASE_DIR) / "Makefile"
+    planned = subprocess.run(  # noqa: S603 - fixed arguments; -n prints the commands without running them
+        ["make", "-n", "-f", str(makefile), "-C", str(makefile.parent), "run", "PORT=8080"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "runserver 127.0.0.1:8080" in planned
