@@ -89,12 +89,14 @@ def public_status(petition: Petition) -> PublicStatus:
 
 def with_legal_clock(tasks: QuerySet[HumanTask]) -> QuerySet[HumanTask]:
     """Annotate each task with the legal clock it runs under (`legal_due_at`): the nearer of its own step
-    deadline and the case's legal period (`case_due_at`: a BPMN timer with a deadline rule, such as the 30 days
-    to resolve a complaint, running or already run out while the case is open). Steps without a rule of their
-    own — verifying a complaint, assigning a denunciation — are due when the case is."""
+    deadline and the case's running legal period (`case_due_at`: a BPMN timer with a deadline rule, such as the
+    30 days to resolve a complaint). Steps without a rule of their own — verifying a complaint, assigning a
+    denunciation — are due when the case is. A timer that has fired no longer runs: in a consultation it closes
+    the comment window, and the steps after it are not late for that."""
     timers = (
-        Deadline.objects.filter(instance=OuterRef("instance"), kind=DeadlineKind.TIMER)
-        .filter(Q(closed_at__isnull=True, suspended_since__isnull=True) | Q(closed_at__gt=F("due_at")))
+        Deadline.objects.filter(
+            instance=OuterRef("instance"), kind=DeadlineKind.TIMER, closed_at__isnull=True, suspended_since__isnull=True
+        )
         .order_by("due_at")
         .values("due_at")[:1]
     )

@@ -9,7 +9,6 @@ import time_machine
 
 from tests.cases.test_journey import complete
 from workflows.models import Deadline, DeadlineKind
-from workflows.sweep import sweep
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 COMPLAINT = {
@@ -58,11 +57,6 @@ def test_a_complaint_step_without_its_own_deadline_is_due_when_the_case_is_and_s
         complaint_row = page[page.index(complaint) - 600 : page.index(complaint)]
         assert "02/12/2026" in complaint_row and "hạn giải quyết vụ việc" in complaint_row
         assert page.index(complaint) < page.index(reflection)
-
-        clock.move_to(at("2026-12-04"))  # the timer fired: the case's legal period has run out
-        sweep()
-        assign = task_of(carol, complaint, "assign")
-        assert assign["badge"] == "overdue" and assign["working_days_left"] == -2
 
 
 def test_the_leader_approving_an_answer_sees_the_text_being_approved(submit, client_for):
