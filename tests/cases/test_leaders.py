@@ -125,3 +125,25 @@ def test_a_case_with_nothing_decided_has_no_rate(submit, client_for, clock):
     submit()
     [row] = client_for("henry").get("/api/v1/stats").json()
     assert (row["open_on_time"], row["overdue"], row["very_overdue"], row["on_time_rate"]) == (1, 0, 0, None)
+
+
+def test_a_complaint_whose_legal_period_ran_out_is_overdue_then_very_overdue(submit, client_for, clock):
+    code = submit(
+        petition_type="complaint",
+        title="Khiếu nại quyết định xử phạt vi phạm hành chính",
+        content="Tôi khiếu nại Quyết định xử phạt số 45/QĐ-XPHC.",
+    )["tracking_code"]
+    step(client_for("alice"), code, {"decision": "accept", "complexity": "normal"})  # 30 days: due 2 December
+    step(client_for("carol"), code, {"handler": "bob"})  # verifying has no deadline of its own
+
+    def figures() -> tuple[int, int, int]:
+        henry = client_for("henry")  # a fresh login: sessions last two weeks
+        [row] = henry.get("/api/v1/stats?date_from=2026-11-01&date_to=2026-11-30").json()
+        return row["open_on_time"], row["overdue"], row["very_overdue"]
+
+    assert figures() == (1, 0, 0)
+    clock.move_to(at("2026-12-04"))
+    sweep()  # the timer fires: the leader is told, the case stays open with no clock running
+    assert figures() == (0, 1, 0)
+    clock.move_to(at("2026-12-10"))  # 2 December + 5 working days = 9 December
+    assert figures() == (0, 0, 1)
