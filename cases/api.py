@@ -542,7 +542,8 @@ class UnitStatsSerializer(serializers.Serializer):
         help_text="Open, a step or the legal period past its deadline, not very overdue."
     )
     very_overdue = serializers.IntegerField(
-        help_text="Open, a running clock past its deadline by more than DEADLINE_VERY_OVERDUE_WORKING_DAYS working days."
+        help_text="Open, a running clock or the legal period past its deadline by more than 5 working days "
+        "(DEADLINE_VERY_OVERDUE_WORKING_DAYS)."
     )
     on_time_rate = serializers.FloatField(
         allow_null=True,

@@ -177,8 +177,9 @@ class UnitTypeStats:
     - answered_late: answered, and some step or the case's legal period ended after its deadline;
     - open_on_time: still being handled, nothing past its deadline (a suspended clock does not run);
     - overdue: still being handled, and a step missed its deadline or the case's legal period has run out;
-    - very_overdue: still being handled, and a running clock is past its deadline by more than
-      DEADLINE_VERY_OVERDUE_WORKING_DAYS working days (the worker has told the level above).
+    - very_overdue: still being handled, and a running clock or the case's legal period (a fired process timer)
+      is past its deadline by more than DEADLINE_VERY_OVERDUE_WORKING_DAYS working days (5; the worker tells the
+      level above).
 
     The on-time rate counts only what is decided: answered on time / (answered + open overdue + open very
     overdue). An open case past its due date is already late; an open case still on time does not count yet.
