@@ -4,20 +4,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
+PORT ?= 8000
 
 .PHONY: run test lint typecheck test-sqlite test-postgres assets messages setup system-packages clean
 
-# Debian packages the product needs: Pango and a font with Vietnamese glyphs for the PDF reports; Chromium for
-# the browser tests. Installed with apt when missing and we are root (as on CI); otherwise named for you.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-dejavu-core
+# Debian packages `make run` needs: python3-venv for .venv, gettext to compile the translations, Pango and a font
+# with Vietnamese glyphs for the PDF reports. `make test` adds Chromium, used only by the browser tests.
+# Installed with apt when missing and we are root (as on CI); otherwise named for you.
+SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-dejavu-core
 TEST_SYSTEM_PACKAGES := chromium
 
-run: setup system-packages assets messages
+run: system-packages setup assets messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	# The deadline worker runs beside the web server and stops with it.
 	$(PY) manage.py run_deadlines --interval 60 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup messages assets lint typecheck
 	$(MAKE) system-packages SYSTEM_PACKAGES="$(SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)"
@@ -26,6 +28,8 @@ test: setup messages assets lint typecheck
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
+	  for p in $$missing; do case " $(TEST_SYSTEM_PACKAGES) " in *" $$p "*) \
+	    echo "$$p is needed only by the browser tests (make test), not by make run";; esac; done; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Please install: sudo apt-get install $$missing"; exit 1; fi; \
 	fi

@@ -194,8 +194,12 @@ class TaskSerializer(serializers.ModelSerializer):
     assignee = serializers.CharField(source="assignee.username", default=None)
     claimed_by = serializers.CharField(source="claimed_by.username", default=None)
     completed_by = serializers.CharField(source="completed_by.username", default=None)
-    working_days_left = serializers.SerializerMethodField()
-    badge = serializers.SerializerMethodField(help_text="due_soon, overdue, very_overdue or empty")
+    legal_due_at = serializers.SerializerMethodField(
+        help_text="The legal clock the step runs under: the nearer of its own deadline (due_at) and the case's "
+        "legal period (a process timer, e.g. the 30 days to resolve a complaint). The inbox is sorted by it."
+    )
+    working_days_left = serializers.SerializerMethodField(help_text="Working days left until legal_due_at.")
+    badge = serializers.SerializerMethodField(help_text="due_soon, overdue, very_overdue or empty, by legal_due_at")
 
     def get_task_url(self, task: HumanTask) -> str:
         return selectors.work_urls(task)[0]
@@ -203,11 +207,16 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_case_url(self, task: HumanTask) -> str:
         return selectors.work_urls(task)[1]
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_legal_due_at(self, task: HumanTask) -> str | None:
+        due = selectors.legal_due_of(task)
+        return None if due is None else serializers.DateTimeField().to_representation(due)
+
     def get_working_days_left(self, task: HumanTask) -> int | None:
-        return selectors.clock_of(task.due_at).working_days_left
+        return selectors.clock_of(selectors.legal_due_of(task)).working_days_left
 
     def get_badge(self, task: HumanTask) -> str:
-        return selectors.clock_of(task.due_at).badge
+        return selectors.clock_of(selectors.legal_due_of(task)).badge
 
     class Meta:
         model = HumanTask
@@ -225,6 +234,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "assignee",
             "claimed_by",
             "due_at",
+            "legal_due_at",
             "created_at",
             "completed_at",
             "completed_by",
@@ -519,16 +529,31 @@ class ExtensionDecisionApi(APIView):
 
 
 class UnitStatsSerializer(serializers.Serializer):
+    """Each petition received in the period is in exactly one of the five buckets answered_on_time, answered_late,
+    open_on_time, overdue and very_overdue; received is their sum."""
+
     unit = serializers.CharField()
     unit_name = serializers.CharField()
     petition_type = serializers.CharField()
     received = serializers.IntegerField()
-    open = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    answered_on_time = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    very_overdue = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True)
+    open = serializers.IntegerField(help_text="open_on_time + overdue + very_overdue")
+    answered = serializers.IntegerField(
+        help_text="answered_on_time + answered_late (not accepted, with a reason, included)"
+    )
+    answered_on_time = serializers.IntegerField(help_text="Answered, no step or legal period past its deadline.")
+    answered_late = serializers.IntegerField(help_text="Answered, some step or the legal period past its deadline.")
+    open_on_time = serializers.IntegerField(help_text="Open, nothing past its deadline.")
+    overdue = serializers.IntegerField(
+        help_text="Open, a step or the legal period past its deadline, not very overdue."
+    )
+    very_overdue = serializers.IntegerField(
+        help_text="Open, a running clock or the legal period past its deadline by more than 5 working days "
+        "(DEADLINE_VERY_OVERDUE_WORKING_DAYS)."
+    )
+    on_time_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="answered_on_time / (answered + overdue + very_overdue); null when nothing is decided yet.",
+    )
 
 
 class StatsQuerySerializer(serializers.Serializer):

@@ -8,7 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -17,7 +18,7 @@ from deadlines import calendar
 from organisation.models import Role, Unit
 from organisation.selectors import memberships_of, work_visibility_q
 from workflows.clock import very_overdue_working_days
-from workflows.models import CaseEvent, Deadline, DeadlinePhase, HumanTask
+from workflows.models import CaseEvent, Deadline, DeadlineKind, HumanTask
 
 
 def petition_by_code(code: str) -> Petition | None:
@@ -89,10 +90,38 @@ def public_status(petition: Petition, *, for_petitioner: bool = False) -> Public
     )
 
 
+def with_legal_clock(tasks: QuerySet[HumanTask]) -> QuerySet[HumanTask]:
+    """Annotate each task with the legal clock it runs under (`legal_due_at`): the nearer of its own step
+    deadline and the case's running legal period (`case_due_at`: a BPMN timer with a deadline rule, such as the
+    30 days to resolve a complaint). Steps without a rule of their own — verifying a complaint, assigning a
+    denunciation — are due when the case is. A timer that has fired no longer runs: in a consultation it closes
+    the comment window, and the steps after it are not late for that."""
+    timers = (
+        Deadline.objects.filter(
+            instance=OuterRef("instance"), kind=DeadlineKind.TIMER, closed_at__isnull=True, suspended_since__isnull=True
+        )
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    case_due = Subquery(timers, output_field=DateTimeField())
+    return tasks.annotate(
+        case_due_at=case_due,
+        legal_due_at=Least(Coalesce("due_at", case_due), Coalesce(case_due, "due_at")),
+    )
+
+
+def legal_due_of(task: HumanTask) -> datetime | None:
+    """The task's legal clock (`with_legal_clock`), read again if the task did not come annotated."""
+    if hasattr(task, "legal_due_at"):
+        due: datetime | None = task.legal_due_at
+        return due
+    return getattr(with_legal_clock(HumanTask.objects.filter(pk=task.pk)).first(), "legal_due_at", None)
+
+
 def visible_tasks(user: User | AnonymousUser) -> QuerySet[HumanTask]:
     """Tasks, open or done, of my roles in my units (and, for leaders, of the units below)."""
-    return HumanTask.objects.filter(work_visibility_q(user)).select_related(
-        "instance", "unit", "assignee", "claimed_by"
+    return with_legal_clock(
+        HumanTask.objects.filter(work_visibility_q(user)).select_related("instance", "unit", "assignee", "claimed_by")
     )
 
 
@@ -101,13 +130,13 @@ def visible_task(user: User | AnonymousUser, task_id: UUID) -> HumanTask | None:
 
 
 def inbox(user: User | AnonymousUser) -> QuerySet[HumanTask]:
-    """Open tasks of my roles in my units (and, for leaders, of the units below), oldest due first."""
-    return (
+    """Open tasks of my roles in my units (and, for leaders, of the units below), the nearest legal deadline
+    (the step's or the case's, `with_legal_clock`) first."""
+    return with_legal_clock(
         HumanTask.objects.open()
         .filter(work_visibility_q(user))
         .select_related("instance__petition", "unit", "assignee", "claimed_by")
-        .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
-    )
+    ).order_by(F("legal_due_at").asc(nulls_last=True), "created_at", "pk")
 
 
 def visible_petitions(user: User | AnonymousUser) -> QuerySet[Petition]:
@@ -145,6 +174,20 @@ def clock_of(due_at: datetime | None, *, now: datetime | None = None) -> Clock:
 
 @dataclass(frozen=True)
 class UnitTypeStats:
+    """Figures of one handling unit and petition type. Every petition is in exactly one of five buckets:
+
+    - answered_on_time: answered (or not accepted, with a reason), and no step missed its legal deadline;
+    - answered_late: answered, and some step or the case's legal period ended after its deadline;
+    - open_on_time: still being handled, nothing past its deadline (a suspended clock does not run);
+    - overdue: still being handled, and a step missed its deadline or the case's legal period has run out;
+    - very_overdue: still being handled, and a running clock or the case's legal period (a fired process timer)
+      is past its deadline by more than DEADLINE_VERY_OVERDUE_WORKING_DAYS working days (5; the worker tells the
+      level above).
+
+    The on-time rate counts only what is decided: answered on time / (answered + open overdue + open very
+    overdue). An open case past its due date is already late; an open case still on time does not count yet.
+    """
+
     unit: str
     unit_name: str
     petition_type: str
@@ -152,9 +195,20 @@ class UnitTypeStats:
     open: int
     answered: int
     answered_on_time: int
+    answered_late: int
+    open_on_time: int
     overdue: int
     very_overdue: int
     on_time_rate: float | None
+
+
+BUCKETS = ("answered_on_time", "answered_late", "open_on_time", "overdue", "very_overdue")
+
+
+def on_time_rate(*, answered_on_time: int, answered_late: int, overdue: int, very_overdue: int) -> float | None:
+    """Answered on time out of everything whose timeliness is known (answered, or open and already late)."""
+    decided = answered_on_time + answered_late + overdue + very_overdue
+    return round(answered_on_time / decided, 3) if decided else None
 
 
 def led_units(user: User | AnonymousUser) -> QuerySet[Unit]:
@@ -166,13 +220,25 @@ def led_units(user: User | AnonymousUser) -> QuerySet[Unit]:
     return Unit.objects.filter(q)
 
 
+def very_overdue_before(now: datetime) -> datetime:
+    """A clock due before this moment is very overdue at `now`: the same rule as the inbox badge (`clock_of`),
+    as one bound a query can compare `due_at` with (more working days after a later due date never come sooner)."""
+    day = calendar.local_date(now)
+    while calendar.end_of_day(calendar.add_working_days(day, very_overdue_working_days())) >= now:
+        day -= calendar.ONE_DAY
+    return calendar.start_of_day(day + calendar.ONE_DAY)
+
+
 def unit_stats(
     *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None = None
 ) -> list[UnitTypeStats]:
-    """Per handling unit and petition type, for petitions received in [date_from, date_to]: what is open,
-    answered on time (no step of it missed its legal deadline), overdue, very overdue, and the on-time rate."""
+    """Per handling unit and petition type, for petitions received in [date_from, date_to]: how many are in
+    each bucket of `UnitTypeStats` at this moment, and the on-time rate."""
     now = timezone.now()
     clocks = Deadline.objects.filter(instance=OuterRef("workflow"))
+    running = Q(closed_at__isnull=True, suspended_since__isnull=True)
+    # A fired timer is the case's legal period running out: it stays late until the case is answered.
+    expired = Q(kind=DeadlineKind.TIMER, closed_at__gt=F("due_at"))
     petitions = Petition.objects.filter(
         workflow__unit__in=units,
         received_at__gte=calendar.start_of_day(date_from),
@@ -181,38 +247,82 @@ def unit_stats(
     if petition_type:
         petitions = petitions.filter(petition_type=petition_type)
     finished = Q(status__in=[PetitionStatus.ANSWERED, PetitionStatus.REJECTED])
+    very_bound = very_overdue_before(now)
+    very = Q(very=True)
+    late = Q(missed=True) | Q(overdue_now=True)
     rows = (
         petitions.alias(
-            late=Exists(clocks.filter(closed_at__gt=F("due_at"))),
-            overdue_now=Exists(clocks.filter(closed_at__isnull=True, suspended_since__isnull=True, due_at__lt=now)),
-            very=Exists(clocks.filter(closed_at__isnull=True, phase=DeadlinePhase.VERY_OVERDUE)),
+            missed=Exists(clocks.filter(closed_at__gt=F("due_at"))),
+            overdue_now=Exists(clocks.filter(running, due_at__lt=now)),
+            very=Exists(clocks.filter(running | expired, due_at__lt=very_bound)),
         )
         .values("workflow__unit__code", "workflow__unit__name", "petition_type")
         .annotate(
             received=Count("pk"),
-            open=Count("pk", filter=~finished),
-            answered=Count("pk", filter=finished),
-            answered_on_time=Count("pk", filter=finished & Q(late=False)),
-            overdue=Count("pk", filter=~finished & Q(overdue_now=True)),
-            very_overdue=Count("pk", filter=~finished & Q(very=True)),
+            answered_on_time=Count("pk", filter=finished & Q(missed=False)),
+            answered_late=Count("pk", filter=finished & Q(missed=True)),
+            open_on_time=Count("pk", filter=~finished & ~late & ~very),
+            overdue=Count("pk", filter=~finished & late & ~very),
+            very_overdue=Count("pk", filter=~finished & very),
         )
         .order_by("workflow__unit__code", "petition_type")
     )
-    return [
-        UnitTypeStats(
-            unit=row["workflow__unit__code"],
-            unit_name=row["workflow__unit__name"],
-            petition_type=row["petition_type"],
-            received=row["received"],
-            open=row["open"],
-            answered=row["answered"],
-            answered_on_time=row["answered_on_time"],
-            overdue=row["overdue"],
-            very_overdue=row["very_overdue"],
-            on_time_rate=round(row["answered_on_time"] / row["answered"], 3) if row["answered"] else None,
+    stats = []
+    for row in rows:
+        buckets = {key: row[key] for key in BUCKETS}
+        stats.append(
+            UnitTypeStats(
+                unit=row["workflow__unit__code"],
+                unit_name=row["workflow__unit__name"],
+                petition_type=row["petition_type"],
+                received=row["received"],
+                open=buckets["open_on_time"] + buckets["overdue"] + buckets["very_overdue"],
+                answered=buckets["answered_on_time"] + buckets["answered_late"],
+                **buckets,
+                on_time_rate=on_time_rate(
+                    answered_on_time=buckets["answered_on_time"],
+                    answered_late=buckets["answered_late"],
+                    overdue=buckets["overdue"],
+                    very_overdue=buckets["very_overdue"],
+                ),
+            )
         )
-        for row in rows
-    ]
+    return stats
+
+
+APPROVAL_FIELD = "approval"  # a step with this form field approves or returns what the step before drafted
+DRAFT_FIELD = "answer"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The answer an approval step is asked to approve: the latest text drafted for the case."""
+
+    text: str
+    drafted_by: User | None
+    drafted_at: datetime
+    step: str
+
+
+def draft_under_approval(task: HumanTask, field_names: list[str]) -> Draft | None:
+    """For an approval step (a form with an `approval` field), the answer drafted last on the case: what the
+    send step will mail and publish if the leader approves it. None for any other step."""
+    if APPROVAL_FIELD not in field_names:
+        return None
+    event = (
+        CaseEvent.objects.filter(instance_id=task.instance_id, kind="task_completed", data__has_key=DRAFT_FIELD)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    return Draft(
+        text=str(event.data[DRAFT_FIELD] or ""),
+        drafted_by=event.actor,
+        drafted_at=event.created_at,
+        step=event.summary,
+    )
 
 
 def may_see_identity(user: User | AnonymousUser, petition: Petition) -> bool:

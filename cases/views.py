@@ -21,8 +21,10 @@ from cases import selectors, services
 from cases.api import PetitionSubmitApi, PublicSubmitThrottle, bound_petition_types, stats_for
 from cases.models import Channel, PetitionType, normalize_tracking_code
 from organisation.models import Unit
+from organisation.names import official_name
 from workflows import forms as task_forms
 from workflows import services as workflow_services
+from workflows.clock import very_overdue_working_days
 from workflows.models import HumanTask
 
 # An answer to a refused form never repeats these: the petitioner types them again.
@@ -113,7 +115,7 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), 25).get_page(request.GET.get("page"))
-    rows = [(task, selectors.clock_of(task.due_at), selectors.work_urls(task)[0]) for task in page]
+    rows = [(task, selectors.clock_of(selectors.legal_due_of(task)), selectors.work_urls(task)[0]) for task in page]
     return render(request, "cases/inbox.html", {"page": page, "rows": rows})
 
 
@@ -168,16 +170,19 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
             messages.success(request, _("Đã hoàn thành: %(title)s") % {"title": task.title})
             return redirect("cases:case", task.instance.petition.pk)
     officials = task.unit.memberships.select_related("user").order_by("user__username")
+    petition = task.instance.petition
     return render(
         request,
         "cases/task.html",
         {
             "task": task,
-            "petition": task.instance.petition,
+            "petition": petition,
+            "draft": selectors.draft_under_approval(task, [field.name for field in fields]),
+            "attachments": petition.attachments.all(),
             "fields": fields,
             "values": values,
             "errors": errors,
-            "officials": sorted({m.user.username: m.user for m in officials}.values(), key=lambda u: u.username),
+            "officials": sorted({m.user.username: m.user for m in officials}.values(), key=official_name),
             "units": Unit.objects.exclude(pk=task.unit_id).order_by("path"),
         },
         status=400 if errors else 200,
@@ -220,17 +225,23 @@ def leaders(request: HttpRequest) -> HttpResponse:
             request, "cases/leaders.html", {"errors": error.detail, "stats": [], "filters": request.GET}, status=400
         )
     totals = {
-        key: sum(getattr(row, key) for row in stats)
-        for key in ("received", "open", "answered", "answered_on_time", "overdue", "very_overdue")
+        key: sum(getattr(row, key) for row in stats) for key in ("received", "open", "answered", *selectors.BUCKETS)
     }
-    rate = round(totals["answered_on_time"] / totals["answered"] * 100) if totals["answered"] else None
+    rate = selectors.on_time_rate(
+        answered_on_time=totals["answered_on_time"],
+        answered_late=totals["answered_late"],
+        overdue=totals["overdue"],
+        very_overdue=totals["very_overdue"],
+    )
+    percent = None if rate is None else round(rate * 100)
     return render(
         request,
         "cases/leaders.html",
         {
             "stats": stats,
             "totals": totals,
-            "rate": rate,
+            "rate": percent,
+            "very_overdue_days": very_overdue_working_days(),
             "filters": filters,
             "types": dict(PetitionType.choices),
             "units": selectors.led_units(request.user),

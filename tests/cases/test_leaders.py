@@ -63,8 +63,9 @@ def test_leaders_see_on_time_and_overdue_figures_per_unit(submit, client_for, cl
     }
     dong_ha = rows[("dong-ha", "reflection")]
     assert (dong_ha["received"], dong_ha["answered"], dong_ha["answered_on_time"], dong_ha["open"]) == (2, 1, 1, 1)
-    assert (dong_ha["overdue"], dong_ha["very_overdue"], dong_ha["on_time_rate"]) == (1, 1, 1.0)
-    assert rows[("gio-linh", "reflection")]["overdue"] == 1
+    # The open one is 9 working days late: very overdue only, and it counts against the rate.
+    assert (dong_ha["overdue"], dong_ha["very_overdue"], dong_ha["on_time_rate"]) == (0, 1, 0.5)
+    assert rows[("gio-linh", "reflection")]["very_overdue"] == 1
 
     carol = client_for("carol")  # leads Đông Hà only
     assert {r["unit"] for r in carol.get("/api/v1/stats?date_from=2026-11-01&date_to=2026-11-30").json()} == {"dong-ha"}
@@ -72,4 +73,77 @@ def test_leaders_see_on_time_and_overdue_figures_per_unit(submit, client_for, cl
     assert client_for("alice").get("/api/v1/stats").status_code == 403
     assert henry.get("/api/v1/stats?date_from=2026-12-01&date_to=2026-11-01").json()["errors"]["date_from"]
     page = henry.get("/leaders/?date_from=2026-11-01&date_to=2026-11-30").content.decode()
-    assert "Phường Đông Hà" in page and "100%" in page
+    assert "Phường Đông Hà" in page and "50%" in page
+
+
+def step(client, code: str, data: dict) -> None:
+    """Complete the one open task of case `code` in this official's inbox."""
+    tasks = [t for t in client.get("/api/v1/inbox").json()["results"] if t["reference"] == code]
+    assert len(tasks) == 1, tasks
+    complete(client, tasks[0], data)
+
+
+def answer_case(client_for, code: str) -> None:
+    step(client_for("alice"), code, {"decision": "accept"})
+    step(client_for("carol"), code, {"handler": "bob"})
+    step(client_for("bob"), code, {"answer": "Đã xử lý."})
+    step(client_for("carol"), code, {"approval": "approve"})
+
+
+def test_every_case_is_in_exactly_one_bucket_and_open_late_cases_lower_the_on_time_rate(submit, client_for, clock):
+    clock.move_to(at("2026-10-20"))
+    submit()  # classify due 27 Oct; 11 Nov is 11 working days past it
+    clock.move_to(at("2026-11-02"))
+    on_time = submit()["tracking_code"]
+    answer_case(client_for, on_time)  # answered the same day
+    answered_late = submit()["tracking_code"]
+    stepped_late = submit()["tracking_code"]
+    submit()  # classify due 9 Nov, untouched
+    clock.move_to(at("2026-11-11"))
+    answer_case(client_for, answered_late)  # classified two working days late, then answered
+    step(client_for("alice"), stepped_late, {"decision": "accept"})  # late step done; open, nothing running late
+    submit()  # received today: on time
+    sweep()  # the worker's phases do not change the figures
+
+    henry = client_for("henry")
+    [row] = henry.get("/api/v1/stats?date_from=2026-10-01&date_to=2026-11-30").json()
+    buckets = {
+        key: row[key] for key in ("answered_on_time", "answered_late", "open_on_time", "overdue", "very_overdue")
+    }
+    assert buckets == {"answered_on_time": 1, "answered_late": 1, "open_on_time": 1, "overdue": 2, "very_overdue": 1}
+    assert sum(buckets.values()) == row["received"] == 6
+    assert (row["answered"], row["open"]) == (2, 4)
+    assert row["on_time_rate"] == 0.2  # 1 on time out of 2 answered + 3 open and late; the fresh one is undecided
+
+    page = henry.get("/leaders/?date_from=2026-10-01&date_to=2026-11-30").content.decode()
+    assert 'id="on-time-rate">20%<' in page
+    for label in ("Đã trả lời đúng hạn", "Đã trả lời trễ hạn", "Đang xử lý, trong hạn", "Đang xử lý, quá hạn nhiều"):
+        assert label in page
+
+
+def test_a_case_with_nothing_decided_has_no_rate(submit, client_for, clock):
+    submit()
+    [row] = client_for("henry").get("/api/v1/stats").json()
+    assert (row["open_on_time"], row["overdue"], row["very_overdue"], row["on_time_rate"]) == (1, 0, 0, None)
+
+
+def test_a_complaint_whose_legal_period_ran_out_is_overdue_then_very_overdue(submit, client_for, clock):
+    code = submit(
+        petition_type="complaint",
+        title="Khiếu nại quyết định xử phạt vi phạm hành chính",
+        content="Tôi khiếu nại Quyết định xử phạt số 45/QĐ-XPHC.",
+    )["tracking_code"]
+    step(client_for("alice"), code, {"decision": "accept", "complexity": "normal"})  # 30 days: due 2 December
+    step(client_for("carol"), code, {"handler": "bob"})  # verifying has no deadline of its own
+
+    def figures() -> tuple[int, int, int]:
+        henry = client_for("henry")  # a fresh login: sessions last two weeks
+        [row] = henry.get("/api/v1/stats?date_from=2026-11-01&date_to=2026-11-30").json()
+        return row["open_on_time"], row["overdue"], row["very_overdue"]
+
+    assert figures() == (1, 0, 0)
+    clock.move_to(at("2026-12-04"))
+    sweep()  # the timer fires: the leader is told, the case stays open with no clock running
+    assert figures() == (0, 1, 0)
+    clock.move_to(at("2026-12-10"))  # 2 December + 5 working days = 9 December
+    assert figures() == (0, 0, 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.db import transaction
 from cases.models import Channel, Petition, PetitionType
 from cases.services import record_petition, submit_petition
 from organisation.models import Membership, Role, Unit
+from organisation.names import split_full_name
 from workflows.models import HumanTask
 from workflows.services import complete_task
 
@@ -36,18 +38,35 @@ UNITS = [
 ]
 
 OFFICIALS = [
-    # username, full name, unit code, roles
+    # username, full name (family name first), unit code, roles. Every unit that can receive a petition — a commune
+    # from the portal, any unit by transfer, the province for second-instance complaints — has all three lanes.
     ("tiepnhan.dongha", "Nguyễn Thị Lan", "phuong-dong-ha", [Role.RECEPTION_OFFICER]),
     ("xuly.dongha", "Trần Văn Minh", "phuong-dong-ha", [Role.HANDLING_OFFICER]),
     ("lanhdao.dongha", "Lê Quốc Hùng", "phuong-dong-ha", [Role.UNIT_LEADER]),
+    ("tiepnhan.namdongha", "Lê Thị Hằng", "phuong-nam-dong-ha", [Role.RECEPTION_OFFICER]),
+    ("xuly.namdongha", "Nguyễn Văn Hải", "phuong-nam-dong-ha", [Role.HANDLING_OFFICER]),
+    ("lanhdao.namdongha", "Phan Thị Thanh", "phuong-nam-dong-ha", [Role.UNIT_LEADER]),
     ("tiepnhan.giolinh", "Phạm Thị Hoa", "xa-gio-linh", [Role.RECEPTION_OFFICER]),
     ("xuly.giolinh", "Võ Văn Nam", "xa-gio-linh", [Role.HANDLING_OFFICER]),
     ("lanhdao.giolinh", "Hoàng Thị Mai", "xa-gio-linh", [Role.UNIT_LEADER]),
+    ("tiepnhan.camlo", "Trần Thị Yến", "xa-cam-lo", [Role.RECEPTION_OFFICER]),
+    ("xuly.camlo", "Hồ Văn Sơn", "xa-cam-lo", [Role.HANDLING_OFFICER]),
+    ("lanhdao.camlo", "Nguyễn Đình Phúc", "xa-cam-lo", [Role.UNIT_LEADER]),
     ("tiepnhan.sxd", "Đặng Văn Tùng", "so-xay-dung", [Role.RECEPTION_OFFICER]),
     ("xuly.sxd", "Bùi Thị Thu", "so-xay-dung", [Role.HANDLING_OFFICER]),
     ("lanhdao.sxd", "Ngô Văn Bình", "so-xay-dung", [Role.UNIT_LEADER]),
+    ("tiepnhan.snnmt", "Lương Thị Hà", "so-nong-nghiep-moi-truong", [Role.RECEPTION_OFFICER]),
+    ("xuly.snnmt", "Cao Văn Thắng", "so-nong-nghiep-moi-truong", [Role.HANDLING_OFFICER]),
+    ("lanhdao.snnmt", "Đoàn Minh Tâm", "so-nong-nghiep-moi-truong", [Role.UNIT_LEADER]),
+    ("tiepnhan.thanhtra", "Vũ Thị Hạnh", "thanh-tra-tinh", [Role.RECEPTION_OFFICER]),
+    ("xuly.thanhtra", "Tạ Văn Long", "thanh-tra-tinh", [Role.HANDLING_OFFICER]),
+    ("lanhdao.thanhtra", "Lâm Quang Vinh", "thanh-tra-tinh", [Role.UNIT_LEADER]),
+    ("tiepnhan.tinh", "Châu Thị Nga", "quang-tri", [Role.RECEPTION_OFFICER]),
+    ("xuly.tinh", "Kiều Văn Phong", "quang-tri", [Role.HANDLING_OFFICER]),
     ("lanhdao.tinh", "Trương Minh Đức", "quang-tri", [Role.UNIT_LEADER]),
+    # Two legal officers: a process version is published only when one drafts and another reviews it.
     ("phapche", "Đỗ Thị Ngọc", "quang-tri", [Role.LEGAL_STAFF]),
+    ("phapche2", "Lý Văn Khoa", "quang-tri", [Role.LEGAL_STAFF]),
 ]
 
 
@@ -56,37 +75,53 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_processes", verbosity=0)
-        if Unit.objects.filter(code="quang-tri").exists():
-            self.stdout.write("Demo data already loaded.")
-        else:
+        first_run = not Unit.objects.filter(code="quang-tri").exists()
+        with transaction.atomic():
+            # Every run: a demo database loaded before gets the units and officials added since, once.
+            self._units_and_officials()
+        if first_run:
             with transaction.atomic():
-                self._units_and_officials()
                 self._petitions()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        else:
+            self.stdout.write("Demo data already loaded.")
         # Added later than the rest: a demo database loaded before gets them on its next run, once.
         if not Petition.objects.filter(title=COMPLAINT_TITLE).exists():
             with transaction.atomic():
                 self._complaint_denunciation_reception()
             self.stdout.write(self.style.SUCCESS("Demo complaint, denunciation and reception petition loaded."))
         call_command("consultation_demo", stdout=self.stdout)
-        self.stdout.write(f"Demo officials (password «{PASSWORD}»):")
+        self.stdout.write(f"Demo officials (password «{PASSWORD}»; admin: superuser for /admin/):")
         for username, name, unit_code, roles in OFFICIALS:
             labels = ", ".join(str(role.label) for role in roles)
-            self.stdout.write(f"  {username:<18} {name} — {labels}, {unit_code}")
+            self.stdout.write(f"  {username:<20} {name} — {labels}, {unit_code}")
 
     def _units_and_officials(self) -> None:
         units: dict[str, Unit] = {}
         for code, name, kind, parent, is_commune in UNITS:
-            units[code] = Unit.objects.create(
-                code=code, name=name, kind=kind, parent=units.get(parent) if parent else None, is_commune=is_commune
+            units[code], _created = Unit.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "parent": units.get(parent) if parent else None,
+                    "is_commune": is_commune,
+                },
             )
         User = get_user_model()
         for username, full_name, unit_code, roles in OFFICIALS:
-            last, _, first = full_name.rpartition(" ")
+            if User.objects.filter(username=username).exists():
+                continue
+            last, first = split_full_name(full_name)
             user = User.objects.create_user(username=username, password=PASSWORD, first_name=first, last_name=last)
             for role in roles:
                 Membership.objects.create(user=user, unit=units[unit_code], role=role)
-        User.objects.create_superuser("admin", "admin@localhost", PASSWORD)
+            if Role.LEGAL_STAFF in roles:  # legal staff keep the deadline rules and holidays in /admin/deadlines/
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+                user.user_permissions.set(Permission.objects.filter(content_type__app_label="deadlines"))
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@localhost", PASSWORD)
 
     def _step(self, petition: Petition, username: str, data: dict[str, Any], element_id: str | None = None) -> None:
         user = get_user_model().objects.get(username=username)
