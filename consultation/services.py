@@ -8,10 +8,12 @@ but does not dispose.
 The window's clock. The process waits in the user task `window` with an interrupting boundary timer
 `close_window`; both name the rule `draft.consult` (the engine requires every timer to name a rule). The
 engine times them by the rule from the day they start — the legal *minimum*. The window the drafting unit
-set (never shorter than that minimum: `check_window`) is what the public was promised, so `sync_window_clock`
-moves both clocks to it: the timer fires at the end of `closes_on`; the task, whose reminder the deadline
-worker sends `remind_before_days` working days before the close, is due the working day after it. An
-extension moves them again.
+set (never shorter than that minimum: `check_window`) is what the public was promised, so both clocks are set
+to it: the timer fires at the end of `closes_on`; the task, whose reminder the deadline worker sends
+`remind_before_days` working days before the close, is due the working day after it. `schedule_window` does this
+when the clocks start, as a step hook of the engine (`workflows.hooks`, registered in `apps.py`), so it holds
+whichever route completed the step (this app's API and pages, the generic task API, a fired timer, any service);
+an extension moves them again (`sync_window_clock`).
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate, compute_due
 from organisation.models import Membership, Role, Unit
-from workflows import clock
+from workflows import clock, hooks
 from workflows import services as workflow_services
 from workflows.models import CaseEvent, Deadline, DeadlineKind, HumanTask, WorkflowInstance
 
@@ -170,8 +172,26 @@ def _window_due(row: Deadline, consultation: Consultation, minimum: DueDate) -> 
     )
 
 
+def schedule_window(step: hooks.Step) -> None:
+    """Step hook: when the window's task and timer start, set their clocks to the published close (see above)."""
+    rows = [row for row in step.new_clocks if row.element_id in (WINDOW_TASK, CLOSE_TIMER)]
+    if not rows:
+        return
+    consultation = Consultation.objects.filter(workflow_id=step.instance.pk).first()
+    if consultation is None:  # not a consultation's case (a test run of the diagram)
+        return
+    minimum = legal_minimum(consultation.opens_on)
+    for row in rows:
+        clock.schedule(row, _window_due(row, consultation, minimum))
+    step.context.record(
+        "window_scheduled",
+        f"Hẹn giờ đóng lấy ý kiến vào cuối ngày {consultation.closes_on:%d/%m/%Y} theo thời gian đã công bố",
+    )
+
+
 def sync_window_clock(consultation: Consultation, *, actor: User, summary: str = "", public_text: str = "") -> bool:
-    """Move the window's task and timer clocks to the configured close. Call inside the caller's transaction.
+    """Move the running window's task and timer clocks to the configured close (an extension, or dates changed
+    while it runs). Call inside the caller's transaction.
 
     Returns True when something moved. Uses the engine's own step that moves timers with their Deadline rows
     (`workflows.services.change_clocks`), so the engine state and the rows never disagree.
@@ -726,15 +746,13 @@ def complete_step(
     strict: bool = True,
     expected_lock_version: int | None = None,
 ) -> Consultation:
-    """Complete a step of the consultation's process (the engine checks the role), then keep the window's clocks
-    on the configured close. One transaction: a refused step changes nothing."""
+    """Complete a step of the consultation's process (the engine checks the role; the window's clocks are set by
+    the engine's step hook, `schedule_window`). One transaction: a refused step changes nothing."""
     consultation_task(consultation, task_id)
-    with transaction.atomic():
-        workflow_services.complete_task(
-            task_id=task_id, user=user, data=data, strict=strict, expected_lock_version=expected_lock_version
-        )
-        consultation.refresh_from_db()
-        sync_window_clock(consultation, actor=user)
+    workflow_services.complete_task(
+        task_id=task_id, user=user, data=data, strict=strict, expected_lock_version=expected_lock_version
+    )
+    consultation.refresh_from_db()
     return consultation
 
 
