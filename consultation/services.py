@@ -53,6 +53,7 @@ from consultation.models import (
     CommentStatus,
     Consultation,
     Disposition,
+    DispositionChange,
     DraftFile,
     DraftKind,
     DraftVersion,
@@ -606,11 +607,36 @@ def moderate_comment(*, comment: Comment, user: Any, publish: bool, reason: str 
             raise WrongStage("Góp ý đã bị từ chối / the comment is already rejected")
         comment.status, comment.rejection_reason, comment.moderation_note = CommentStatus.REJECTED, reason, note.strip()
         comment.published_at = None
+        before = {comment.pk: (comment.disposition, comment.explanation)}
         comment.disposition, comment.explanation, comment.disposed_by, comment.disposed_at = "", "", None, None
+        _keep_disposition_changes(before, [comment], official=official, at=now)
     comment.moderated_by, comment.moderated_at = official, now
     comment.save()
     enqueue_search(consultation, comment=comment)
     return comment
+
+
+def _keep_disposition_changes(
+    before: dict[int, tuple[str, str]], comments: Sequence[Comment], *, official: User, at: datetime.datetime
+) -> None:
+    """Keep every change of a disposition in the trail (append-only `DispositionChange`): who, when, the old and
+    the new answer. `before`: (disposition, explanation) of each comment by pk, read under its row lock."""
+    DispositionChange.objects.bulk_create(
+        [
+            DispositionChange(
+                comment=comment,
+                changed_at=at,
+                changed_by=official,
+                old_disposition=before[comment.pk][0],
+                old_explanation=before[comment.pk][1],
+                new_disposition=comment.disposition,
+                new_explanation=comment.explanation,
+            )
+            for comment in comments
+            if before[comment.pk] != (comment.disposition, comment.explanation)
+        ],
+        batch_size=500,
+    )
 
 
 def _check_disposition(disposition: str, explanation: str) -> str:
@@ -639,9 +665,11 @@ def dispose_comment(*, comment: Comment, user: Any, disposition: str, explanatio
             f"Góp ý {comment.comment_id} chưa được đăng (đang {comment.get_status_display().lower()}): chỉ tiếp thu, "
             "giải trình góp ý đã đăng / only published comments are disposed"
         )
+    before = {comment.pk: (comment.disposition, comment.explanation)}
     comment.disposition, comment.explanation = disposition, explanation
     comment.disposed_by, comment.disposed_at = official, timezone.now()
     comment.save(update_fields=["disposition", "explanation", "disposed_by", "disposed_at"])
+    _keep_disposition_changes(before, [comment], official=official, at=comment.disposed_at)
     return comment
 
 
@@ -686,6 +714,7 @@ def dispose_comments(
                 "only published comments are disposed"
             )
     now = timezone.now()
+    before = {comment.pk: (comment.disposition, comment.explanation) for comment in chosen}
     for comment in chosen:
         comment.disposition, comment.explanation, comment.disposed_by, comment.disposed_at = (
             disposition,
@@ -694,6 +723,7 @@ def dispose_comments(
             now,
         )
     Comment.objects.bulk_update(chosen, ["disposition", "explanation", "disposed_by", "disposed_at"], batch_size=500)
+    _keep_disposition_changes(before, chosen, official=official, at=now)
     return chosen
 
 

@@ -301,7 +301,7 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
         comments = comments.filter(status=CommentStatus.PUBLISHED, disposition="")
     elif status in CommentStatus.values:
         comments = comments.filter(status=status)
-    page = Paginator(comments, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_disposition_history(comments), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "consultation/manage.html",
