@@ -92,6 +92,8 @@ def test_the_window_closes_on_the_published_date_whichever_route_opened_it(
     runner, _ = load(case.workflow)
     [engine_timer] = runner.waiting_timers()
     assert datetime.datetime.fromisoformat(str(engine_timer.due)) == timer.due_at
+    scheduled = CaseEvent.objects.get(instance_id=case.workflow_id, kind="window_scheduled")
+    assert "31/03/2026" in scheduled.summary and scheduled.actor is not None and scheduled.actor.username == "lan"
 
     # and the worker neither closes nor escalates the window after the legal minimum
     clock.move_to(at("2026-03-25", 10))
