@@ -17,8 +17,9 @@ TEST_SYSTEM_PACKAGES := chromium
 run: system-packages setup assets messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	# The deadline worker runs beside the web server and stops with it.
-	$(PY) manage.py run_deadlines --interval 60 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	# The deadline and report workers run beside the web server and stop with it.
+	$(PY) manage.py run_deadlines --interval 60 & deadlines=$$!; $(PY) manage.py run_report_renders & reports=$$!; \
+	trap 'kill $$deadlines $$reports 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup messages assets lint typecheck

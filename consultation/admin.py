@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from consultation.models import BlockedTerm, Comment, Consultation
+from consultation.models import BlockedTerm, Comment, Consultation, DispositionChange
 
 
 @admin.register(BlockedTerm)
@@ -42,6 +42,24 @@ class CommentAdmin(admin.ModelAdmin):
     exclude = ["access_key_hash"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DispositionChange)
+class DispositionChangeAdmin(admin.ModelAdmin):
+    """The trail of dispositions: read only, like the case events."""
+
+    list_display = ["comment", "changed_at", "changed_by", "old_disposition", "new_disposition"]
+    list_filter = ["new_disposition"]
+    readonly_fields = [field.name for field in DispositionChange._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

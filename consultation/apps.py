@@ -7,4 +7,9 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Lấy ý kiến dự thảo")
 
     def ready(self) -> None:
-        from consultation import handlers  # noqa: F401 - registers the consultation service-task handlers
+        # Registers the service-task handlers, and the engine's step hook that sets the window's clocks.
+        from consultation import handlers, services  # noqa: F401
+        from consultation.models import SUBJECT_TYPE
+        from workflows.hooks import register_step_hook
+
+        register_step_hook(SUBJECT_TYPE, services.schedule_window)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from consultation import services
+from consultation import report_renders, services
 from consultation.errors import ConsultationError
 from consultation.models import Consultation, Stage
 from deadlines import calendar
@@ -89,6 +89,7 @@ def publish_report(context: HandlerContext) -> None:
         raise HandlerError("Báo cáo chưa được duyệt / the report is not approved")
     consultation.stage, consultation.report_published_at = Stage.REPORT_PUBLISHED, timezone.now()
     consultation.save(update_fields=["stage", "report_published_at"])
+    report_renders.request_render(consultation)  # the PDF is rendered by the worker, not by the first reader
     context.record(
         "report_published",
         "Công bố báo cáo tiếp thu, giải trình",

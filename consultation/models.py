@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from deadlines import calendar
 from organisation.models import Unit
 from privacy.redaction import Redaction, redaction
-from workflows.models import WorkflowInstance
+from workflows.models import AppendOnlyModel, WorkflowInstance
 
 SUBJECT_TYPE = "consultation"  # the `ProcessBinding.subject_type` of consultations
 
@@ -479,3 +479,45 @@ class BlockedTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class DispositionChange(AppendOnlyModel):
+    """One change of a comment's disposition (tiếp thu, giải trình): who, when, from what to what. The comment keeps
+    the current answer; this trail keeps every earlier one (a withdrawal by moderation too). Never updated."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="disposition_changes")
+    changed_at = models.DateTimeField(_("lúc"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thay đổi"), on_delete=models.PROTECT, related_name="+"
+    )
+    old_disposition = models.CharField(_("ý kiến cũ"), max_length=16, choices=Disposition.choices, blank=True)
+    old_explanation = models.TextField(_("giải trình cũ"), blank=True)
+    new_disposition = models.CharField(_("ý kiến mới"), max_length=16, choices=Disposition.choices, blank=True)
+    new_explanation = models.TextField(_("giải trình mới"), blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi tiếp thu, giải trình")
+        verbose_name_plural = _("thay đổi tiếp thu, giải trình")
+        ordering = ["comment", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.comment} · {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class ReportRender(models.Model):
+    """A queued rendering of the published synthesis report's PDF, done by `manage.py run_report_renders`
+    (`consultation.report_renders`): never in a web request."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="report_renders")
+    requested_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)  # a worker's lease, or a failed render's retry
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["rendered_at", "claimed_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.consultation.reference} · {self.requested_at:%Y-%m-%d %H:%M}"

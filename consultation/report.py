@@ -14,8 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -221,16 +219,3 @@ def render_pdf(report: Report) -> bytes:
         _document(report, sections, include_head=index == 0, chunked=chunked) for index, sections in enumerate(groups)
     )
     return pdf.render(htmls, len(groups))
-
-
-def published_pdf(consultation: Consultation) -> bytes:
-    """The published report's PDF: rendered once, on first request, and kept (the report no longer changes)."""
-    if consultation.report_pdf:
-        with consultation.report_pdf.open("rb") as stored:
-            return bytes(stored.read())
-    pdf = render_pdf(build(consultation))
-    with transaction.atomic():
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if not locked.report_pdf:
-            locked.report_pdf.save(f"{consultation.reference}.pdf", ContentFile(pdf), save=True)
-    return pdf

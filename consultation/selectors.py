@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from consultation.models import (
@@ -15,6 +15,7 @@ from consultation.models import (
     Comment,
     CommentStatus,
     Consultation,
+    DispositionChange,
     DraftVersion,
     normalize_reference,
 )
@@ -159,3 +160,13 @@ def identical_groups(consultation: Consultation) -> dict[str, int]:
         .filter(n__gt=1)
     )
     return {row["text_fingerprint"]: row["n"] for row in rows}
+
+
+def with_disposition_history(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    """Each comment with every change of its disposition, oldest first, and who made it (officials only)."""
+    return comments.prefetch_related(
+        Prefetch(
+            "disposition_changes",
+            queryset=DispositionChange.objects.select_related("changed_by").order_by("changed_at", "pk"),
+        )
+    )

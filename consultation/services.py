@@ -8,10 +8,12 @@ but does not dispose.
 The window's clock. The process waits in the user task `window` with an interrupting boundary timer
 `close_window`; both name the rule `draft.consult` (the engine requires every timer to name a rule). The
 engine times them by the rule from the day they start — the legal *minimum*. The window the drafting unit
-set (never shorter than that minimum: `check_window`) is what the public was promised, so `sync_window_clock`
-moves both clocks to it: the timer fires at the end of `closes_on`; the task, whose reminder the deadline
-worker sends `remind_before_days` working days before the close, is due the working day after it. An
-extension moves them again.
+set (never shorter than that minimum: `check_window`) is what the public was promised, so both clocks are set
+to it: the timer fires at the end of `closes_on`; the task, whose reminder the deadline worker sends
+`remind_before_days` working days before the close, is due the working day after it. `schedule_window` does this
+when the clocks start, as a step hook of the engine (`workflows.hooks`, registered in `apps.py`), so it holds
+whichever route completed the step (this app's API and pages, the generic task API, a fired timer, any service);
+an extension moves them again (`sync_window_clock`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from consultation.models import (
     CommentStatus,
     Consultation,
     Disposition,
+    DispositionChange,
     DraftFile,
     DraftKind,
     DraftVersion,
@@ -65,7 +68,7 @@ from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate, compute_due
 from organisation.models import Membership, Role, Unit
-from workflows import clock
+from workflows import clock, hooks
 from workflows import services as workflow_services
 from workflows.models import CaseEvent, Deadline, DeadlineKind, HumanTask, WorkflowInstance
 
@@ -187,8 +190,26 @@ def _window_due(row: Deadline, consultation: Consultation, minimum: DueDate) -> 
     )
 
 
+def schedule_window(step: hooks.Step) -> None:
+    """Step hook: when the window's task and timer start, set their clocks to the published close (see above)."""
+    rows = [row for row in step.new_clocks if row.element_id in (WINDOW_TASK, CLOSE_TIMER)]
+    if not rows:
+        return
+    consultation = Consultation.objects.filter(workflow_id=step.instance.pk).first()
+    if consultation is None:  # not a consultation's case (a test run of the diagram)
+        return
+    minimum = legal_minimum(consultation.opens_on)
+    for row in rows:
+        clock.schedule(row, _window_due(row, consultation, minimum))
+    step.context.record(
+        "window_scheduled",
+        f"Hẹn giờ đóng lấy ý kiến vào cuối ngày {consultation.closes_on:%d/%m/%Y} theo thời gian đã công bố",
+    )
+
+
 def sync_window_clock(consultation: Consultation, *, actor: User, summary: str = "", public_text: str = "") -> bool:
-    """Move the window's task and timer clocks to the configured close. Call inside the caller's transaction.
+    """Move the running window's task and timer clocks to the configured close (an extension, or dates changed
+    while it runs). Call inside the caller's transaction.
 
     Returns True when something moved. Uses the engine's own step that moves timers with their Deadline rows
     (`workflows.services.change_clocks`), so the engine state and the rows never disagree.
@@ -609,11 +630,36 @@ def moderate_comment(*, comment: Comment, user: Any, publish: bool, reason: str 
             raise WrongStage("Góp ý đã bị từ chối / the comment is already rejected")
         comment.status, comment.rejection_reason, comment.moderation_note = CommentStatus.REJECTED, reason, note.strip()
         comment.published_at = None
+        before = {comment.pk: (comment.disposition, comment.explanation)}
         comment.disposition, comment.explanation, comment.disposed_by, comment.disposed_at = "", "", None, None
+        _keep_disposition_changes(before, [comment], official=official, at=now)
     comment.moderated_by, comment.moderated_at = official, now
     comment.save()
     enqueue_search(consultation, comment=comment)
     return comment
+
+
+def _keep_disposition_changes(
+    before: dict[int, tuple[str, str]], comments: Sequence[Comment], *, official: User, at: datetime.datetime
+) -> None:
+    """Keep every change of a disposition in the trail (append-only `DispositionChange`): who, when, the old and
+    the new answer. `before`: (disposition, explanation) of each comment by pk, read under its row lock."""
+    DispositionChange.objects.bulk_create(
+        [
+            DispositionChange(
+                comment=comment,
+                changed_at=at,
+                changed_by=official,
+                old_disposition=before[comment.pk][0],
+                old_explanation=before[comment.pk][1],
+                new_disposition=comment.disposition,
+                new_explanation=comment.explanation,
+            )
+            for comment in comments
+            if before[comment.pk] != (comment.disposition, comment.explanation)
+        ],
+        batch_size=500,
+    )
 
 
 def _check_disposition(disposition: str, explanation: str) -> str:
@@ -642,9 +688,11 @@ def dispose_comment(*, comment: Comment, user: Any, disposition: str, explanatio
             f"Góp ý {comment.comment_id} chưa được đăng (đang {comment.get_status_display().lower()}): chỉ tiếp thu, "
             "giải trình góp ý đã đăng / only published comments are disposed"
         )
+    before = {comment.pk: (comment.disposition, comment.explanation)}
     comment.disposition, comment.explanation = disposition, explanation
     comment.disposed_by, comment.disposed_at = official, timezone.now()
     comment.save(update_fields=["disposition", "explanation", "disposed_by", "disposed_at"])
+    _keep_disposition_changes(before, [comment], official=official, at=comment.disposed_at)
     return comment
 
 
@@ -689,6 +737,7 @@ def dispose_comments(
                 "only published comments are disposed"
             )
     now = timezone.now()
+    before = {comment.pk: (comment.disposition, comment.explanation) for comment in chosen}
     for comment in chosen:
         comment.disposition, comment.explanation, comment.disposed_by, comment.disposed_at = (
             disposition,
@@ -697,6 +746,7 @@ def dispose_comments(
             now,
         )
     Comment.objects.bulk_update(chosen, ["disposition", "explanation", "disposed_by", "disposed_at"], batch_size=500)
+    _keep_disposition_changes(before, chosen, official=official, at=now)
     return chosen
 
 
@@ -749,15 +799,13 @@ def complete_step(
     strict: bool = True,
     expected_lock_version: int | None = None,
 ) -> Consultation:
-    """Complete a step of the consultation's process (the engine checks the role), then keep the window's clocks
-    on the configured close. One transaction: a refused step changes nothing."""
+    """Complete a step of the consultation's process (the engine checks the role; the window's clocks are set by
+    the engine's step hook, `schedule_window`). One transaction: a refused step changes nothing."""
     consultation_task(consultation, task_id)
-    with transaction.atomic():
-        workflow_services.complete_task(
-            task_id=task_id, user=user, data=data, strict=strict, expected_lock_version=expected_lock_version
-        )
-        consultation.refresh_from_db()
-        sync_window_clock(consultation, actor=user)
+    workflow_services.complete_task(
+        task_id=task_id, user=user, data=data, strict=strict, expected_lock_version=expected_lock_version
+    )
+    consultation.refresh_from_db()
     return consultation
 
 

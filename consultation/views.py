@@ -194,13 +194,20 @@ def report_page(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "consultation/report.html", {"report": report_module.build(consultation)})
 
 
-def report_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+def report_pdf(request: HttpRequest, reference: str) -> HttpResponse | FileResponse:
+    """The stored PDF of the published report; while the worker prepares it, 503 with a page that says so."""
     consultation = _public(reference)
     if not consultation.report_published:
         raise Http404
-    response = HttpResponse(report_module.published_pdf(consultation), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{consultation.reference}-bao-cao.pdf"'
-    return response
+    if not consultation.report_pdf:
+        response = render(request, "consultation/report_pdf_pending.html", {"consultation": consultation}, status=503)
+        response["Retry-After"] = "60"
+        return response
+    return FileResponse(
+        consultation.report_pdf.open("rb"),
+        filename=f"{consultation.reference}-bao-cao.pdf",
+        content_type="application/pdf",
+    )
 
 
 def draft_file(request: HttpRequest, reference: str, file_id: int) -> FileResponse:
@@ -312,7 +319,7 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
         comments = comments.filter(status=CommentStatus.PUBLISHED, disposition="")
     elif status in CommentStatus.values:
         comments = comments.filter(status=status)
-    page = Paginator(comments, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_disposition_history(comments), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "consultation/manage.html",

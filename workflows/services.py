@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from deadlines import calendar
 from organisation.models import Membership, Role, Unit
-from workflows import clock, engine, forms, store
+from workflows import clock, engine, forms, hooks, store
 from workflows.handlers import HandlerContext, HandlerError
 from workflows.models import (
     CaseEvent,
@@ -324,13 +324,18 @@ def _save(
 ) -> None:
     """Write the state (conditionally), then what changed in the inbox, the deadlines and the audit trail.
 
-    Only differences from `runner.baseline` are written: a save costs what the step changed, in one round trip
+    Every route that moves a case ends here, so the subject's step hooks (`workflows.hooks`) run here, before the
+    writes: a subject cannot be skipped by completing its task through another API. Only differences from `runner.baseline` are written: a save costs what the step changed, in one round trip
     (`workflows.store`).
     """
     now = timezone.now()
     ready = runner.ready_tasks()
     live = runner.live(ready)
     new_deadlines = _new_deadlines(instance, runner, ready, live)
+    hooks.run_step_hooks(hooks.Step(instance=instance, new_clocks=new_deadlines, context=context))
+    for row in new_deadlines:
+        if row.kind == DeadlineKind.TIMER:  # the engine's timer fires when its row says, after any hook moved it
+            runner.set_timer_due(row.spiff_task_id, row.due_at.isoformat())
     completed = runner.completed
     instance.state = runner.dump()
     instance.status = InstanceStatus.COMPLETED if completed else InstanceStatus.RUNNING
@@ -358,8 +363,8 @@ def _save(
 def _new_deadlines(
     instance: WorkflowInstance, runner: engine.Runner, ready: list[engine.ReadyTask], live: engine.Live
 ) -> list[Deadline]:
-    """A clock for each new step or timer that names a rule. A timer gets its due moment written into the
-    engine state here, before it is saved, so the engine and the `Deadline` row agree."""
+    """A clock for each new step or timer that names a rule, scheduled by the rule. `_save` then writes each
+    timer's due moment into the engine state from its row, before saving, so the engine and the row agree."""
     started = live.timed - runner.baseline.timed
     rows: list[Deadline] = []
     for task in ready:
@@ -376,16 +381,16 @@ def _new_deadlines(
             )
     for timer in runner.waiting_timers():
         if timer.id in started:
-            row = clock.new_row(
-                instance=instance,
-                spiff_task_id=timer.id,
-                element_id=timer.element_id,
-                title=timer.title,
-                kind=DeadlineKind.TIMER,
-                properties=timer.properties,
+            rows.append(
+                clock.new_row(
+                    instance=instance,
+                    spiff_task_id=timer.id,
+                    element_id=timer.element_id,
+                    title=timer.title,
+                    kind=DeadlineKind.TIMER,
+                    properties=timer.properties,
+                )
             )
-            runner.set_timer_due(timer.id, row.due_at.isoformat())
-            rows.append(row)
     return rows
 
 

@@ -8,6 +8,7 @@ import unicodedata
 
 import pypdf
 
+from consultation import report_renders
 from consultation.models import Stage
 from tests.consultation.conftest import articles_of, at, complete, consultation, only_task
 from workflows.models import CaseEvent, Deadline, DeadlineKind
@@ -129,9 +130,11 @@ def test_it_carries_a_draft_from_preparation_to_a_published_report(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Nâng mức hỗ trợ sửa mái lên 35 triệu đồng." in html and "Nguyễn Thị Hoà" not in html
+    assert public.get(f"/consultations/{docket_id}/report.pdf").status_code == 503  # being prepared
+    report_renders.run_pending()  # the report worker
     pdf = public.get(f"/consultations/{docket_id}/report.pdf")
     assert pdf["Content-Type"] == "application/pdf"
-    text = pdf_text(pdf.content)
+    text = pdf_text(b"".join(pdf.streaming_content))
     for sentence in (
         "Đề nghị nâng mức hỗ trợ sửa mái nhà lên 40 triệu đồng vì giá vật liệu đã tăng.",
         "Đề nghị ưu tiên hộ gia đình chính sách, người cao tuổi sống một mình.",
