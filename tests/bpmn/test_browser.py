@@ -28,6 +28,7 @@ from bpmn.models import DraftStatus, ProcessDraft
 from deadlines import calendar
 from organisation.models import Role, Unit
 from tests.conftest import PASSWORD, make_official
+from tests.tools import requires_tool
 from workflows.models import ProcessVersion
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,8 +56,10 @@ def _missing() -> str:
     return ""
 
 
+if _missing():
+    requires_tool(_missing())
+
 pytestmark = [
-    pytest.mark.skipif(bool(_missing()), reason=_missing() or "browser available"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keeps seeded rules and bindings
 ]
 
