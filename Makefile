@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 # Debian packages the product needs: Pango and a font with Vietnamese glyphs for the PDF reports; Chromium for
 # the browser tests. Installed with apt when missing and we are root (as on CI); otherwise named for you.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-dejavu-core
-TEST_SYSTEM_PACKAGES := chromium
+TEST_SYSTEM_PACKAGES := chromium redis-server
 
 run: setup system-packages assets messages
 	$(PY) manage.py migrate --no-input
