@@ -21,7 +21,7 @@ class LockoutBackend(AxesStandaloneBackend):
     to the next backend; every login over HTTP comes with its request.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> None:
         if request is None:

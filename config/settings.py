@@ -208,6 +208,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        # The one style attribute a bundled library sets (the BPMN properties panel's `height: 100%`), by its hash.
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-nR5hyLltSjfvi2rqC26RbcredWrJvTaPA1yqPX96jpY='"],
         "img-src": [SELF, "data:"],  # QR codes are data: URIs
         "font-src": [SELF, "data:"],  # the BPMN icon font is inlined in its bundle's CSS
         "connect-src": [SELF],
@@ -295,6 +297,7 @@ LOGGING = {
         "spiff.workflow": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},  # one INFO line per rendered page otherwise
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # every login at INFO otherwise; lockouts are warnings
     },
 }
 

@@ -102,6 +102,8 @@ def logged_in(browser: Any, live_server: Any, username: str) -> Any:
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Anything the Content-Security-Policy blocked (inline script or style, eval) is an error of the page.
+    page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
     page.errors = errors
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
@@ -135,7 +137,7 @@ def expect_rule(page: Any, code: str) -> None:
 
 
 def wait_saved(page: Any) -> str:
-    page.wait_for_function("document.querySelector('#save-status').dataset.kind.match(/ok|warning|error/)")
+    page.wait_for_function("() => document.querySelector('#save-status').dataset.kind.match(/ok|warning|error/)")
     return str(page.locator("#save-status").inner_text())
 
 
@@ -180,7 +182,7 @@ def test_legal_staff_edit_validate_review_publish_and_see_the_diff(
 
     # Clear the public status: the server marks the error on the task, with the reason.
     lan.fill("#bio-properties-panel-langnghe-public-status", "")
-    lan.wait_for_function("document.querySelector('#save-status').dataset.kind === 'dirty'")
+    lan.wait_for_function("() => document.querySelector('#save-status').dataset.kind === 'dirty'")
     lan.wait_for_timeout(400)  # the panel's input debounce
     lan.click("#btn-save")
     assert "1 lỗi" in wait_saved(lan)
