@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,7 +25,7 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import PUBLIC_TYPES, Channel, Petition, PetitionType
-from config.parsers import JSONParser
+from config.parsers import FormParser, JSONParser, MultiPartParser
 from config.site import absolute_url
 from organisation.models import Unit
 from workflows import services as workflow_services

@@ -1,5 +1,6 @@
 """Refuse input no page or API can use before it reaches a view: a NUL character in the path, the query string or
-a form field. Databases refuse NUL in text (PostgreSQL with an error), so left alone it would be a server error."""
+a page's form field (the API's parsers refuse it in bodies: config/parsers.py). Databases refuse NUL in text
+(PostgreSQL with an error), so left alone it would be a server error."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from urllib.parse import unquote_to_bytes
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext
 
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def nul_message() -> str:
@@ -26,7 +27,12 @@ def bad_request(request: HttpRequest, detail: str) -> HttpResponse:
 def has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path_info or b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
         return True
-    if request.method == "POST" and request.content_type == FORM_CONTENT_TYPE:
+    # The pages' forms (the API's bodies are left to its parsers, which answer in its error format).
+    if (
+        request.method == "POST"
+        and request.content_type in FORM_CONTENT_TYPES
+        and not request.path_info.startswith("/api/")
+    ):
         return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.POST.lists())
     return False
 

@@ -228,11 +228,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
-    # JSON with a nesting limit and no NUL characters; forms and uploads as DRF parses them.
+    # DRF's parsers, refusing NUL characters; JSON also nested too deep (config/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "config.parsers.FormParser",
+        "config.parsers.MultiPartParser",
     ],
     # Throttles count REMOTE_ADDR, which config.proxies.ForwardedForMiddleware has already taken from
     # X-Forwarded-For when (and only when) the request came through a trusted proxy.

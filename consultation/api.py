@@ -18,7 +18,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,7 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cases.api import PublicSubmitThrottle
-from config.parsers import JSONParser
+from config.parsers import FormParser, JSONParser, MultiPartParser
 from config.site import absolute_url
 from consultation import report as report_module
 from consultation import selectors, services, versions

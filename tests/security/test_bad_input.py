@@ -31,7 +31,17 @@ def test_a_nul_character_in_the_address_is_a_400_not_a_server_error(client, org,
 def test_a_nul_character_in_a_json_field_is_a_400_naming_it(public, org, processes):
     response = public.post("/api/v1/petitions", petition_payload(commune="dong-ha\x00"), format="json")
     assert response.status_code == 400
-    assert response.json()["code"] == "parse_error" and "NUL" in response.json()["detail"]
+    assert response.json()["code"] == "invalid" and "NUL" in response.json()["errors"]["commune"]
+    assert not Petition.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["commune", "title", "petitioner_name"])
+def test_a_nul_character_in_a_multipart_field_of_the_api_is_a_400(public, org, processes, field):
+    payload = petition_payload(**{field: "dong-ha\x00"})
+    payload["publish_consent"] = "true"
+    response = public.post("/api/v1/petitions", payload, format="multipart")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert "NUL" in response.json()["errors"][field]
     assert not Petition.objects.exists()
 
 
