@@ -96,6 +96,11 @@ def draft(officers: dict[str, AbstractUser]) -> ProcessDraft:
     return services.create_draft(author=officers["lan"], based_on=version)  # type: ignore[arg-type]
 
 
+def _csp_violation(message: Any, errors: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        errors.append(message.text)
+
+
 def logged_in(browser: Any, live_server: Any, username: str) -> Any:
     context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")
     page = context.new_page()
@@ -103,7 +108,7 @@ def logged_in(browser: Any, live_server: Any, username: str) -> Any:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # Anything the Content-Security-Policy blocked (inline script or style, eval) is an error of the page.
-    page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
+    page.on("console", lambda message: _csp_violation(message, errors))
     page.errors = errors
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
