@@ -39,7 +39,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # The public address of the site, for links that leave it (QR codes, receipts, mails): behind a TLS proxy the
 # request's own scheme and host are the proxy's view, not the citizen's.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 if not DEBUG and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the site's https:// address when DEBUG is off.")
 
