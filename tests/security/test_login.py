@@ -65,7 +65,7 @@ def test_an_administrator_unlocks_a_locked_account(client, org, settings):
     assert login(client, PASSWORD).status_code == 302
 
 
-def test_the_lockout_is_shown_in_english_too(client, org, settings):
+def test_the_lockout_message_is_an_alert_whatever_the_language(client, org, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(
             "/login/", {"username": "alice", "password": "x"}, REMOTE_ADDR=OFFICE, HTTP_ACCEPT_LANGUAGE="en"
