@@ -12,7 +12,7 @@ PORT ?= 8000
 # with Vietnamese glyphs for the PDF reports. `make test` adds Chromium, used only by the browser tests.
 # Installed with apt when missing and we are root (as on CI); otherwise named for you.
 SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-dejavu-core
-TEST_SYSTEM_PACKAGES := chromium
+TEST_SYSTEM_PACKAGES := chromium redis-server
 
 run: system-packages setup assets messages
 	$(PY) manage.py migrate --no-input

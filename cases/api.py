@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +26,8 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import PUBLIC_TYPES, Channel, Petition, PetitionType
+from config.parsers import FormParser, JSONParser, MultiPartParser
+from config.site import absolute_url
 from organisation.models import Unit
 from workflows import services as workflow_services
 from workflows.models import CaseEvent, Deadline, ExtensionRequest, HumanTask, ProcessBinding
@@ -664,7 +665,7 @@ class AppealApi(APIView):
 
 def _receipt(request: Request, receipt: services.Receipt) -> Any:
     code = receipt.petition.tracking_code
-    url = request.build_absolute_uri(f"/track/{code}/")
+    url = absolute_url(f"/track/{code}/")
     return PetitionSubmitApi.OutputSerializer(
         {"tracking_code": code, "access_key": receipt.access_key, "status_url": url}
     ).data

@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from cases import selectors, services
 from cases.api import PetitionSubmitApi, PublicSubmitThrottle, bound_petition_types, stats_for
 from cases.models import Channel, PetitionType, normalize_tracking_code
+from config.site import absolute_url, safe_next
 from organisation.models import Unit
 from organisation.names import official_name
 from workflows import forms as task_forms
@@ -73,7 +74,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         except services.IntakeError as error:
             errors = error.errors
         else:
-            status_url = request.build_absolute_uri(reverse("cases:track", args=[receipt.petition.tracking_code]))
+            status_url = absolute_url(reverse("cases:track", args=[receipt.petition.tracking_code]))
             qr = segno.make(status_url, error="m").svg_data_uri(scale=4)
             return render(
                 request,
@@ -135,7 +136,7 @@ def claim(request: HttpRequest, task_id: UUID) -> HttpResponse:
         messages.success(request, _("Bạn đã nhận xử lý: %(title)s") % {"title": task.title})
     except workflow_services.WorkflowError as error:
         messages.error(request, str(error))
-    return redirect(request.POST.get("next") or reverse("cases:inbox"))
+    return redirect(safe_next(request, reverse("cases:inbox")))
 
 
 @login_required

@@ -4,10 +4,13 @@ Nothing here needs to be edited to run the product: a newcomer gets SQLite and D
 DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0 (see README, "Configuration").
 """
 
+import datetime
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,7 +37,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The public address of the site, for links that leave it (QR codes, receipts, mails): behind a TLS proxy the
+# request's own scheme and host are the proxy's view, not the citizen's.
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
+if not DEBUG and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the site's https:// address when DEBUG is off.")
+
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"). A request from
+# anyone else is counted by its own address, whatever header it sends (config/proxies.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# e.g. "X-Forwarded-Proto": the header a trusted TLS proxy sets to "https" (nginx: proxy_set_header X-Forwarded-Proto $scheme)
+if proxy_ssl_header := env("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -54,10 +70,14 @@ INSTALLED_APPS = [
     "consultation",
     "search",
     "bpmn",
+    "config",
 ]
 
 MIDDLEWARE = [
+    "config.proxies.ForwardedForMiddleware",
+    "config.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,10 +109,21 @@ TEMPLATES = [
 
 # SQLite is the embedded default; PostgreSQL in production: DATABASE_URL=postgres://user:pass@host/db
 (BASE_DIR / "var").mkdir(exist_ok=True)  # the embedded database, media and collected static files live here
+
+
+def conn_max_age(*, debug: bool, argv: list[str], configured: str) -> int:
+    """Seconds a database connection is kept. None under the development server: it serves each request on a
+    new thread, and each thread would keep its own connection until the database refuses more."""
+    if debug or argv[1:2] == ["runserver"]:
+        return 0
+    return int(configured or "60")
+
+
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=conn_max_age(debug=DEBUG, argv=sys.argv, configured=env("DATABASE_CONN_MAX_AGE")),
+        conn_health_checks=not DEBUG,  # a connection kept across requests is checked before it is reused
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -114,15 +146,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate limits live in the cache: with more than one web process it must be shared (REDIS_URL), or each process
+# counts alone. `manage.py check` refuses a process-local cache when DEBUG is off (config/checks.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("REDIS_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "lang-nghe"),
+    }
 
+AUTHENTICATION_BACKENDS = ["config.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Repeated wrong passwords lock that account from that address (django-axes; failures are rows in the database,
+# unlocked in /admin/axes/ or after the cool-off). Locking by account alone would let anyone lock an official out.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:inbox"
 LOGOUT_REDIRECT_URL = "cases:portal"
@@ -145,6 +194,31 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Production is HTTPS only: plain HTTP is redirected, and browsers are told to never try it again (HSTS).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Asking browsers to preload HSTS is a commitment for every subdomain, taken on purpose (SECURE_HSTS_PRELOAD=1).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The one style attribute a bundled library sets (the BPMN properties panel's `height: 100%`), by its hash.
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-nR5hyLltSjfvi2rqC26RbcredWrJvTaPA1yqPX96jpY='"],
+        "img-src": [SELF, "data:"],  # QR codes are data: URIs
+        "font-src": [SELF, "data:"],  # the BPMN icon font is inlined in its bundle's CSS
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -154,6 +228,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    # DRF's parsers, refusing NUL characters; JSON also nested too deep (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "config.parsers.FormParser",
+        "config.parsers.MultiPartParser",
+    ],
+    # Throttles count REMOTE_ADDR, which config.proxies.ForwardedForMiddleware has already taken from
+    # X-Forwarded-For when (and only when) the request came through a trusted proxy.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "public_submit": env("PUBLIC_SUBMIT_RATE", "10/hour"),
         "public_comment": env("PUBLIC_COMMENT_RATE", "30/hour"),
@@ -181,8 +264,26 @@ UPLOAD_ALLOWED_TYPES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES * UPLOAD_MAX_FILES + 1024 * 1024
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints mails to the console; production sends them through SMTP (EMAIL_HOST required), and
+# refuses a backend that would print petitioners' mails to the logs or drop them.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "lang-nghe@localhost")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if not DEBUG:
+    if EMAIL_BACKEND.rsplit(".", 2)[-2] in ("console", "locmem", "dummy"):
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND {EMAIL_BACKEND} does not deliver mail: set a real one (SMTP) when DEBUG is off."
+        )
+    if EMAIL_BACKEND.endswith("smtp.EmailBackend") and not env("EMAIL_HOST"):
+        raise ImproperlyConfigured("EMAIL_HOST must be set when DEBUG is off (the SMTP server that sends answers).")
 
 LOGGING = {
     "version": 1,
@@ -196,6 +297,7 @@ LOGGING = {
         "spiff.workflow": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},  # one INFO line per rendered page otherwise
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # every login at INFO otherwise; lockouts are warnings
     },
 }
 

@@ -20,7 +20,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +27,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cases.api import PublicSubmitThrottle
+from config.parsers import FormParser, JSONParser, MultiPartParser
+from config.site import absolute_url
 from consultation import report as report_module
 from consultation import selectors, services, versions
 from consultation.errors import InvalidInput
@@ -608,7 +609,7 @@ class CommentListApi(ConsultationApiView, generics.ListAPIView):
             "comment_id": comment.comment_id,
             "status": comment.status,
             "access_key": receipt.access_key,
-            "status_url": request.build_absolute_uri(reverse("consultation:my-comment")),
+            "status_url": absolute_url(reverse("consultation:my-comment")),
         }
         return Response(self.ReceiptSerializer(output).data, status=status.HTTP_201_CREATED)
 

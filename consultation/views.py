@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.site import absolute_url, safe_next
 from consultation import report as report_module
 from consultation import selectors, services, versions
 from consultation.api import PublicCommentThrottle
@@ -134,7 +135,7 @@ def submit_comment(request: HttpRequest, reference: str) -> HttpResponse:
         except ConsultationError as error:
             errors, status = {"form": str(error)}, 400
         else:
-            status_url = request.build_absolute_uri(reverse("consultation:my-comment"))
+            status_url = absolute_url(reverse("consultation:my-comment"))
             return render(
                 request,
                 "consultation/comment_receipt.html",
@@ -340,7 +341,7 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _back(request: HttpRequest, consultation: Consultation) -> HttpResponse:
-    return redirect(request.POST.get("next") or reverse("consultation:manage", args=[consultation.reference]))
+    return redirect(safe_next(request, reverse("consultation:manage", args=[consultation.reference])))
 
 
 def _run(request: HttpRequest, action: Any, success: str) -> None:

@@ -14,6 +14,12 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from organisation.models import Membership, Role, Unit
+from tests.tools import (  # noqa: F401 - hooks: in CI a skip for a missing tool (requires_tool) fails the run
+    pytest_collectreport,
+    pytest_runtest_makereport,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
 from workflows.services import _specs_cache as specs_cache
 
 PASSWORD = "s3cret-pass-phrase"

@@ -28,6 +28,7 @@ from bpmn.models import DraftStatus, ProcessDraft
 from deadlines import calendar
 from organisation.models import Role, Unit
 from tests.conftest import PASSWORD, make_official
+from tests.tools import requires_tool
 from workflows.models import ProcessVersion
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,8 +56,10 @@ def _missing() -> str:
     return ""
 
 
+if _missing():
+    requires_tool(_missing())
+
 pytestmark = [
-    pytest.mark.skipif(bool(_missing()), reason=_missing() or "browser available"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keeps seeded rules and bindings
 ]
 
@@ -93,12 +96,19 @@ def draft(officers: dict[str, AbstractUser]) -> ProcessDraft:
     return services.create_draft(author=officers["lan"], based_on=version)  # type: ignore[arg-type]
 
 
+def _csp_violation(message: Any, errors: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        errors.append(message.text)
+
+
 def logged_in(browser: Any, live_server: Any, username: str) -> Any:
     context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Anything the Content-Security-Policy blocked (inline script or style, eval) is an error of the page.
+    page.on("console", lambda message: _csp_violation(message, errors))
     page.errors = errors
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
@@ -132,7 +142,7 @@ def expect_rule(page: Any, code: str) -> None:
 
 
 def wait_saved(page: Any) -> str:
-    page.wait_for_function("document.querySelector('#save-status').dataset.kind.match(/ok|warning|error/)")
+    page.wait_for_function("() => document.querySelector('#save-status').dataset.kind.match(/ok|warning|error/)")
     return str(page.locator("#save-status").inner_text())
 
 
@@ -177,7 +187,7 @@ def test_legal_staff_edit_validate_review_publish_and_see_the_diff(
 
     # Clear the public status: the server marks the error on the task, with the reason.
     lan.fill("#bio-properties-panel-langnghe-public-status", "")
-    lan.wait_for_function("document.querySelector('#save-status').dataset.kind === 'dirty'")
+    lan.wait_for_function("() => document.querySelector('#save-status').dataset.kind === 'dirty'")
     lan.wait_for_timeout(400)  # the panel's input debounce
     lan.click("#btn-save")
     assert "1 lỗi" in wait_saved(lan)

@@ -17,9 +17,12 @@ from collections.abc import Iterator
 
 import pytest
 
-pytest.importorskip("osmem_server", reason="osmem-server (the emulator) is not installed")
+from tests.tools import requires_tool
 
-from osmem_server import OsmemError, OsmemServer
+try:
+    from osmem_server import OsmemError, OsmemServer
+except ImportError:
+    requires_tool("osmem-server (the Elasticsearch emulator) is not installed: pip install -e '.[dev]'")
 
 LOOPBACK = "127.0.0.1"
 
@@ -63,7 +66,7 @@ def es_emulator_fixture() -> Iterator[OsmemServer]:
     try:
         server = start_emulator()
     except (OsmemError, OSError) as error:
-        pytest.skip(f"the osmem-server emulator binary cannot start here: {error}")
+        requires_tool(f"the osmem-server emulator binary cannot start here: {error}")
     yield server
     server.close()
 

@@ -19,7 +19,12 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("elasticsearch", reason="the elasticsearch client is not installed")
+from tests.tools import requires_tool
+
+try:
+    import elasticsearch  # noqa: F401
+except ImportError:
+    requires_tool("the elasticsearch client is not installed: pip install -e '.[dev]'")
 
 import time_machine
 from django.core.management import call_command
