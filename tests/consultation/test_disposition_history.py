@@ -5,6 +5,7 @@ page; the public sees only the current answer, once the report is published."""
 from __future__ import annotations
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from consultation.models import Disposition, DispositionChange
@@ -103,3 +104,9 @@ def test_saving_the_same_answer_again_adds_nothing_and_the_trail_cannot_be_rewri
         change.save()
     with pytest.raises(ValueError, match="append-only"):
         change.delete()
+    with pytest.raises(ValueError, match="append-only"):
+        DispositionChange.objects.update(new_explanation="Sửa lại lịch sử")
+    if connection.vendor == "postgresql":  # and not even raw SQL can rewrite it there
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE consultation_dispositionchange SET new_explanation = 'Sửa lại lịch sử'")
+    assert DispositionChange.objects.get().new_explanation == "Ghi nhận."

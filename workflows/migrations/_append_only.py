@@ -7,6 +7,10 @@ test runner's flush uses, is not affected.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import migrations
+
 FUNCTION = "lang_nghe_refuse_audit_change"
 
 CREATE_FUNCTION = f"""
@@ -29,3 +33,22 @@ def create_trigger_sql(table: str) -> str:
 
 def drop_trigger_sql(table: str) -> str:
     return f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}";'
+
+
+def trigger_operation(app_label: str, model_name: str) -> migrations.RunPython:
+    """A migration operation that makes one model's table append-only on PostgreSQL (nothing to do on SQLite: the
+    model and its queryset refuse). The migration must depend on `workflows.0005` (which creates the function)."""
+
+    def table(apps: Any) -> str:
+        return str(apps.get_model(app_label, model_name)._meta.db_table)
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(CREATE_FUNCTION, params=None)
+            schema_editor.execute(create_trigger_sql(table(apps)))
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(drop_trigger_sql(table(apps)))
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
