@@ -94,12 +94,13 @@ def with_legal_clock(tasks: QuerySet[HumanTask]) -> QuerySet[HumanTask]:
     """Annotate each task with the legal clock it runs under (`legal_due_at`): the nearer of its own step
     deadline and the case's running legal period (`case_due_at`: a BPMN timer with a deadline rule, such as the
     30 days to resolve a complaint). Steps without a rule of their own — verifying a complaint, assigning a
-    denunciation — are due when the case is. A timer that has fired no longer runs: in a consultation it closes
-    the comment window, and the steps after it are not late for that."""
+    denunciation — are due when the case is. A petition's legal period that has run out (its timer fired) stays
+    the case's clock until the case is answered, so its steps show overdue; a consultation's fired timer merely
+    closed the comment window, and the steps after it are not late for that."""
+    running = Q(closed_at__isnull=True, suspended_since__isnull=True)
+    run_out = Q(closed_at__gt=F("due_at"), instance__petition__isnull=False)
     timers = (
-        Deadline.objects.filter(
-            instance=OuterRef("instance"), kind=DeadlineKind.TIMER, closed_at__isnull=True, suspended_since__isnull=True
-        )
+        Deadline.objects.filter(running | run_out, instance=OuterRef("instance"), kind=DeadlineKind.TIMER)
         .order_by("due_at")
         .values("due_at")[:1]
     )

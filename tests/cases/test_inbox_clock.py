@@ -6,6 +6,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.core.management import call_command
 
 from tests.cases.test_journey import complete
 from workflows.models import Deadline, DeadlineKind
@@ -72,3 +73,22 @@ def test_the_leader_approving_an_answer_sees_the_text_being_approved(submit, cli
     assert "Văn bản trả lời trình duyệt" in page
     assert "Phường đã thay bóng đèn ngày 20/11." in page
     assert "Sẽ xem xét." not in page  # the returned draft is not the one being approved
+
+
+def test_a_complaint_whose_legal_period_ran_out_stays_overdue_in_the_inbox(submit, client_for):
+    alice, carol = client_for("alice"), client_for("carol")
+    with time_machine.travel(at("2026-11-02"), tick=False) as clock:
+        complaint = submit(**COMPLAINT)["tracking_code"]
+        complete(alice, task_of(alice, complaint, "accept_or_refuse"), {"decision": "accept", "complexity": "normal"})
+        timer = Deadline.objects.get(kind=DeadlineKind.TIMER, closed_at__isnull=True)
+
+        clock.move_to(at("2026-12-10"))  # the 30 days ended on 2 December; the worker fires the timer
+        call_command("run_deadlines", "--once", verbosity=0)
+        timer.refresh_from_db()
+        assert timer.closed_at is not None
+
+        assign = task_of(carol, complaint, "assign")
+        assert datetime.datetime.fromisoformat(assign["legal_due_at"]) == timer.due_at
+        assert assign["working_days_left"] < 0 and assign["badge"] != ""
+        page = carol.get("/inbox/").content.decode()
+        assert "02/12/2026" in page[page.index(complaint) - 600 : page.index(complaint)]
