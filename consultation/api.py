@@ -15,7 +15,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -26,6 +32,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cases.api import PublicSubmitThrottle
+from config.api_schema import error_responses
 from consultation import report as report_module
 from consultation import selectors, services, versions
 from consultation.errors import InvalidInput
@@ -280,6 +287,7 @@ class DocketFilter(filters.FilterSet):
         return queryset.filter(reference=value.upper())
 
 
+@extend_schema_view(get=extend_schema(summary="Các dự thảo lấy ý kiến"))
 class DocketListApi(ConsultationApiView, generics.ListAPIView):
     """Published consultations (dockets): upcoming, open and closed."""
 
@@ -424,6 +432,7 @@ class DocumentFilter(filters.FilterSet):
         return queryset.filter(consultation__in=opened) if value else queryset.exclude(consultation__in=opened)
 
 
+@extend_schema_view(get=extend_schema(summary="Các phiên bản dự thảo"))
 class DocumentListApi(generics.ListAPIView):
     """Versions of published drafts (documents)."""
 
@@ -529,6 +538,7 @@ class CommentFilter(filters.FilterSet):
         return queryset.filter(disposition=value, consultation__report_published_at__isnull=False)
 
 
+@extend_schema_view(get=extend_schema(summary="Các góp ý đã đăng"))
 class CommentListApi(ConsultationApiView, generics.ListAPIView):
     """Published comments (GET); send a comment (POST)."""
 
@@ -638,7 +648,11 @@ class VersionCreateApi(ConsultationApiView):
         draft_file = serializers.FileField(required=False)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses={201: DocumentSerializer}, summary="Đăng phiên bản dự thảo mới")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: DocumentSerializer, **error_responses(409)},
+        summary="Đăng phiên bản dự thảo mới",
+    )
     def post(self, request: Request, docket_id: str) -> Response:
         consultation = _docket_for_official(request, docket_id)
         serializer = self.InputSerializer(data=request.data)
@@ -663,7 +677,9 @@ class FileCreateApi(ConsultationApiView):
         file = serializers.FileField()
 
     @extend_schema(
-        request=InputSerializer, responses={201: DraftFileSerializer}, summary="Đính kèm bản gốc (PDF, DOCX)"
+        request=InputSerializer,
+        responses={201: DraftFileSerializer, **error_responses(409)},
+        summary="Đính kèm bản gốc (PDF, DOCX)",
     )
     def post(self, request: Request, docket_id: str) -> Response:
         consultation = _docket_for_official(request, docket_id)
@@ -682,7 +698,9 @@ class ExtensionApi(ConsultationApiView):
         comment_end_date = serializers.DateField()
         reason = serializers.CharField(max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses={200: DocketSerializer}, summary="Gia hạn lấy ý kiến")
+    @extend_schema(
+        request=InputSerializer, responses={200: DocketSerializer, **error_responses(409)}, summary="Gia hạn lấy ý kiến"
+    )
     def post(self, request: Request, docket_id: str) -> Response:
         consultation = _docket_for_official(request, docket_id)
         serializer = self.InputSerializer(data=request.data)
@@ -734,7 +752,14 @@ class TaskCompleteApi(ConsultationApiView):
         form = serializers.DictField(help_text="The step's form fields, as declared in the BPMN user task.")
         lock_version = serializers.IntegerField(required=False)
 
-    @extend_schema(request=InputSerializer, responses={200: DocketSerializer}, summary="Hoàn thành một bước")
+        class Meta:
+            ref_name = "DocketTaskCompleteInput"  # cases.api.TaskCompleteApi is TaskCompleteInput
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: DocketSerializer, **error_responses(409)},
+        summary="Hoàn thành một bước",
+    )
     def post(self, request: Request, docket_id: str, task_id: Any) -> Response:
         consultation = _docket_for_official(request, docket_id)
         serializer = self.InputSerializer(data=request.data)
@@ -763,6 +788,8 @@ class ModerationListApi(ConsultationApiView, generics.ListAPIView):
     serializer_class = OfficialCommentSerializer
 
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI generator has no docket
+            return Comment.objects.none()
         _consultation, comments = _drafting_unit_comments(self.request, self.kwargs["docket_id"])
         wanted = self.request.query_params.get("status")
         if wanted in CommentStatus.values:
@@ -800,7 +827,11 @@ class ModerationApi(ConsultationApiView):
         reason = serializers.ChoiceField(choices=RejectionReason.choices, required=False, allow_blank=True, default="")
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses={200: OfficialCommentSerializer}, summary="Kiểm duyệt góp ý")
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OfficialCommentSerializer, **error_responses(409)},
+        summary="Kiểm duyệt góp ý",
+    )
     def post(self, request: Request, comment_id: str) -> Response:
         comment = _official_comment(request, comment_id)
         serializer = self.InputSerializer(data=request.data)
@@ -823,7 +854,11 @@ class DispositionApi(ConsultationApiView):
         disposition = serializers.ChoiceField(choices=Disposition.choices)
         explanation = serializers.CharField(max_length=services.MAX_EXPLANATION_CHARS)
 
-    @extend_schema(request=InputSerializer, responses={200: OfficialCommentSerializer}, summary="Tiếp thu, giải trình")
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OfficialCommentSerializer, **error_responses(409)},
+        summary="Tiếp thu, giải trình",
+    )
     def post(self, request: Request, comment_id: str) -> Response:
         comment = _official_comment(request, comment_id)
         serializer = self.InputSerializer(data=request.data)
@@ -846,7 +881,8 @@ class BulkDispositionApi(ConsultationApiView):
         responses={
             200: inline_serializer(
                 "BulkDisposition", {"disposed": serializers.ListField(child=serializers.CharField())}
-            )
+            ),
+            **error_responses(409),
         },
         summary="Tiếp thu, giải trình nhiều góp ý trùng nội dung",
     )
