@@ -116,6 +116,13 @@ class AutoSchema(openapi.AutoSchema):
             return outer.rpartition(".")[2].removesuffix("Api") + inner.removesuffix("Serializer")
         return super().get_serializer_name(serializer, direction)
 
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        parameters = super()._get_parameters()
+        for parameter in parameters:  # `<int:pk>` matches digits only: a negative number is no URL of ours
+            if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                parameter["schema"].setdefault("minimum", 0)
+        return parameters
+
     def error_statuses(self) -> set[int]:
         statuses: set[int] = set()
         query = [p for p in self._get_parameters() if p["in"] == "query" and p["name"] != "page"]

@@ -129,9 +129,9 @@ class DocketSerializer(serializers.Serializer):
     status = serializers.SerializerMethodField(help_text="not_published, upcoming, open or closed")
     open_for_comment = serializers.SerializerMethodField()
     moderation = serializers.CharField()
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True, help_text="Empty until the draft is published.")
     comment_count = serializers.IntegerField(source="published_comments", default=0)
-    report_published_at = serializers.DateTimeField()
+    report_published_at = serializers.DateTimeField(allow_null=True)
     url = serializers.SerializerMethodField()
 
     def get_status(self, consultation: Consultation) -> str:
@@ -220,8 +220,8 @@ class CommentSerializer(serializers.Serializer):
     document_id = serializers.CharField(source="version.document_id", help_text="The version it was made on.")
     commenter_kind = serializers.CharField()
     commenter = serializers.CharField(source="public_author")
-    article = serializers.CharField(source="article.number", default=None)
-    clause = serializers.CharField(source="clause.number", default=None)
+    article = serializers.CharField(source="article.number", default=None, allow_null=True)
+    clause = serializers.CharField(source="clause.number", default=None, allow_null=True)
     target = serializers.CharField(source="target_label")
     anchor_status = serializers.CharField()
     anchor_note = serializers.CharField()
@@ -587,7 +587,9 @@ class CommentListApi(ConsultationApiView, generics.ListAPIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        consultation = _public_docket(data["docket_id"])
+        consultation = selectors.public_consultation(data["docket_id"])
+        if consultation is None:  # a field of the body, not the URL: 400 naming it, like article_id
+            raise InvalidInput({"docket_id": "Không có dự thảo đang lấy ý kiến này / no such consultation"})
         article = Article.objects.filter(pk=data["article_id"]).first() if data.get("article_id") else None
         clause = Clause.objects.filter(pk=data["clause_id"]).first() if data.get("clause_id") else None
         if data.get("article_id") and article is None:
@@ -615,12 +617,23 @@ class CommentListApi(ConsultationApiView, generics.ListAPIView):
         return Response(self.ReceiptSerializer(output).data, status=status.HTTP_201_CREATED)
 
 
+class CommentReadSerializer(CommentStatusSerializer):
+    """GET /comments/{id}: a published comment; with the author's access key, also its status and the author's own
+    details (for the schema only: the view answers with CommentSerializer or CommentStatusSerializer)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name in set(fields) - set(CommentSerializer._declared_fields):
+            fields[name].required = False
+        return fields
+
+
 class CommentDetailApi(ConsultationApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
         parameters=[OpenApiParameter("X-Access-Key", str, OpenApiParameter.HEADER, required=False)],
-        responses={200: CommentStatusSerializer},
+        responses={200: CommentReadSerializer},
         summary="Một góp ý (tác giả xem tình trạng bằng khoá riêng)",
         description="Published comments are public. With the author's access key: its status, the reason if it "
         "was not published, and the author's own details.",
