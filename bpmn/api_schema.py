@@ -200,6 +200,16 @@ class MigrationCandidateSerializer(CasePlanSerializer):
     instance = serializers.IntegerField()
     reference = serializers.CharField()
     title = serializers.CharField()
+    sealed = serializers.BooleanField(required=False, help_text="A sealed case (denunciation): no title is shown.")
+
+
+class MigrationPageSerializer(serializers.Serializer):
+    """The dry run, a page at a time (DRF page-number pagination)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MigrationCandidateSerializer(many=True)
 
 
 class MigrationOutcomeSerializer(serializers.Serializer):

@@ -157,7 +157,15 @@ class PetitionStatusApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("X-Access-Key", str, OpenApiParameter.HEADER, required=False)],
-        responses={200: PublicStatusSerializer},
+        responses={
+            200: inline_serializer(
+                "PetitionStatus",
+                {
+                    **PublicStatusSerializer._declared_fields,
+                    "private": PrivateSerializer(required=False, help_text="Only with the petitioner's access key."),
+                },
+            )
+        },
         summary="Tra cứu tình trạng đơn",
         description="Public status by tracking code. With the petitioner's access key, `private` adds their own details.",
     )

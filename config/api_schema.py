@@ -3,7 +3,7 @@
 Every operation documents the errors it can answer, all in the one shape of `config/errors.py`
 (`ApiError`: `code`, `detail`, `errors`). Most are found from the view itself (`AutoSchema.error_statuses`):
 
-- 400 when the request carries input: a body, or query parameters;
+- 400 always: a body or a query parameter may be invalid, and any URL may carry a character no input may have (NUL);
 - 403 when the view needs a signed-in official, or checks CSRF on a write (session authentication);
 - 404 when the path names something, or the list is paginated (a page past the end);
 - 429 when the view is rate limited.
@@ -124,10 +124,7 @@ class AutoSchema(openapi.AutoSchema):
         return parameters
 
     def error_statuses(self) -> set[int]:
-        statuses: set[int] = set()
-        query = [p for p in self._get_parameters() if p["in"] == "query" and p["name"] != "page"]
-        if self.method in UNSAFE_METHODS or query:
-            statuses.add(400)
+        statuses = {400}
         view = self.view
         if any(not isinstance(permission, AllowAny) for permission in view.get_permissions()):
             statuses.add(403)

@@ -57,3 +57,11 @@ def test_a_comment_read_without_its_key_need_not_carry_the_author_s_details() ->
     assert {"author_name", "email", "phone", "status"} <= set(comment["properties"])
     assert not {"author_name", "email", "phone", "status"} & set(comment["required"])
     assert {"comment_id", "text"} <= set(comment["required"])
+
+
+def test_the_petition_status_documents_the_petitioner_s_private_part() -> None:
+    status = schema_of("PetitionStatus")
+
+    assert "private" in status["properties"] and "private" not in status["required"]
+    private = schema_of(status["properties"]["private"]["allOf"][0]["$ref"].rsplit("/", 1)[-1])
+    assert {"petitioner_name", "petitioner_phone", "content"} <= set(private["properties"])

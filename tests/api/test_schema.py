@@ -110,7 +110,7 @@ def test_every_operation_has_a_tag_a_summary_and_its_error_responses(schema: dic
     ("method", "path", "statuses"),
     [
         ("POST", "/api/v1/petitions", {"400", "429"}),  # public, rate limited, no session so no CSRF
-        ("GET", "/api/v1/petitions/{code}", {"404"}),
+        ("GET", "/api/v1/petitions/{code}", {"400", "404"}),  # 400: a NUL in the code
         ("GET", "/api/v1/inbox", {"400", "403", "404"}),  # a filter, officials only, pages
         ("POST", "/api/v1/tasks/{task_id}/complete", {"400", "403", "404", "409"}),
         ("POST", "/api/v1/comments", {"400", "429"}),
