@@ -202,9 +202,9 @@ class TaskSerializer(serializers.ModelSerializer):
     case_url = serializers.SerializerMethodField()
     lock_version = serializers.IntegerField(source="instance.lock_version")
     unit = serializers.CharField(source="unit.code")
-    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
-    claimed_by = serializers.CharField(source="claimed_by.username", default=None, allow_null=True)
-    completed_by = serializers.CharField(source="completed_by.username", default=None, allow_null=True)
+    assignee = serializers.CharField(source="assignee.username", default=None)
+    claimed_by = serializers.CharField(source="claimed_by.username", default=None)
+    completed_by = serializers.CharField(source="completed_by.username", default=None)
     working_days_left = serializers.SerializerMethodField()
     badge = serializers.SerializerMethodField(help_text="due_soon, overdue, very_overdue or empty")
 
@@ -324,7 +324,7 @@ class TaskCompleteApi(APIView):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
+    actor = serializers.CharField(source="actor.username", default=None)
 
     class Meta:
         model = CaseEvent
@@ -475,7 +475,7 @@ class CaseResumeApi(CaseClockApi):
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.username")
-    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
 
     class Meta:
         model = ExtensionRequest

@@ -11,6 +11,9 @@ Every operation documents the errors it can answer, all in the one shape of `con
 The rest are named where they happen, with `error_responses()`: `responses={200: TaskSerializer, **error_responses(409)}`.
 There is no 401: the API authenticates by session only, and DRF answers an anonymous request 403 then.
 
+An output field declared with `default=None` (`CharField(source="assignee.username", default=None)`) answers null
+when its source is missing, so it is documented nullable.
+
 Nested `InputSerializer` / `OutputSerializer` classes (house style) are named after their view
 (`PetitionSubmitApi.InputSerializer` → `PetitionSubmitInput`), so no two share a component.
 """
@@ -115,6 +118,12 @@ class AutoSchema(openapi.AutoSchema):
         if outer and "<locals>" not in outer:
             return outer.rpartition(".")[2].removesuffix("Api") + inner.removesuffix("Serializer")
         return super().get_serializer_name(serializer, direction)
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "response" and field.default is None and "$ref" not in schema:
+            schema["nullable"] = True
+        return dict(schema)
 
     def _get_parameters(self) -> list[dict[str, Any]]:
         parameters = super()._get_parameters()
