@@ -100,7 +100,7 @@ def probe(
     return ""
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps seeded rules, as the others do
 def test_every_answer_of_the_api_is_documented_and_none_is_a_server_error(live_server: Any) -> None:
     call_command("seed_demo", stdout=io.StringIO())
     known = known_objects()
