@@ -56,6 +56,8 @@ messages: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The OpenAPI schema: valid, and not one warning (a warning is a wrong or ambiguous schema).
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 typecheck: setup
 	$(VENV)/bin/mypy .

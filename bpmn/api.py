@@ -12,17 +12,18 @@ from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bpmn import api_schema as schema
 from bpmn import diff, selectors, services
 from bpmn.models import ProcessDraft
 from bpmn.permissions import IsLegalStaff, IsLegalStaffOrReadOnly, IsOfficial
+from config.api_schema import error_responses
 from deadlines import calendar
 from workflows import expressions, migration, simulation
 from workflows.models import ProcessVersion
@@ -86,7 +87,9 @@ class _Base(APIView):
 
 
 class ProcessListApi(_Base):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Processes with their published versions and drafts")
+    @extend_schema(
+        responses=schema.ProcessSerializer(many=True), summary="Processes with their published versions and drafts"
+    )
     def get(self, request: Request) -> Response:
         return Response(
             [
@@ -108,7 +111,11 @@ class DraftCreateApi(_Base):
         process_key = serializers.CharField(max_length=100, required=False, default="")
         name = serializers.CharField(max_length=255, required=False, default="")
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT}, summary="Start a draft")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: schema.DraftSerializer, **error_responses(409)},
+        summary="Start a draft",
+    )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -123,7 +130,7 @@ def _draft(pk: int) -> ProcessDraft:
 
 
 class DraftDetailApi(_Base):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="A draft with its XML and validation errors")
+    @extend_schema(responses=schema.DraftDetailSerializer, summary="A draft with its XML and validation errors")
     def get(self, request: Request, pk: int) -> Response:
         draft = _draft(pk)
         _, errors = services.check_draft_xml(draft.xml, draft.process_key)
@@ -136,7 +143,12 @@ class DraftSaveApi(_Base):
         base_sha256 = serializers.RegexField(r"^[0-9a-f]{64}$")
         autosave = serializers.BooleanField(default=False)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT, summary="Save the editor's XML")
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: schema.DraftSavedSerializer, **error_responses(409)},
+        summary="Save the editor's XML",
+        description="409 when someone else saved since `base_sha256`.",
+    )
     def put(self, request: Request, pk: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -157,7 +169,9 @@ class DraftValidateApi(_Base):
     class InputSerializer(serializers.Serializer):
         xml = serializers.CharField(max_length=MAX_BYTES, trim_whitespace=False)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT, summary="Validate XML without saving")
+    @extend_schema(
+        request=InputSerializer, responses=schema.DiagramProblemsSerializer, summary="Validate XML without saving"
+    )
     def post(self, request: Request, pk: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -171,13 +185,21 @@ class NoteSerializer(serializers.Serializer):
 
 
 class DraftSubmitApi(_Base):
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT, summary="Submit a draft for review")
+    @extend_schema(
+        request=None,
+        responses={200: schema.DraftSerializer, **error_responses(409)},
+        summary="Submit a draft for review",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return Response(draft_json(services.submit_draft(draft=_draft(pk), user=_user(request))))
 
 
 class DraftApproveApi(_Base):
-    @extend_schema(request=NoteSerializer, responses=OpenApiTypes.OBJECT, summary="Approve (a second legal officer)")
+    @extend_schema(
+        request=NoteSerializer,
+        responses={200: schema.DraftSerializer, **error_responses(409)},
+        summary="Approve (a second legal officer)",
+    )
     def post(self, request: Request, pk: int) -> Response:
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -186,7 +208,11 @@ class DraftApproveApi(_Base):
 
 
 class DraftReturnApi(_Base):
-    @extend_schema(request=NoteSerializer, responses=OpenApiTypes.OBJECT, summary="Return a draft for editing")
+    @extend_schema(
+        request=NoteSerializer,
+        responses={200: schema.DraftSerializer, **error_responses(409)},
+        summary="Return a draft for editing",
+    )
     def post(self, request: Request, pk: int) -> Response:
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -198,7 +224,11 @@ class DraftPublishApi(_Base):
     class InputSerializer(serializers.Serializer):
         effective_from = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT}, summary="Publish an approved draft")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: schema.VersionSerializer, **error_responses(409)},
+        summary="Publish an approved draft",
+    )
     def post(self, request: Request, pk: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -291,7 +321,7 @@ class DraftSimulateApi(_Base):
         start_data = serializers.DictField(required=False, default=dict)
         actions = ActionSerializer(many=True, required=False, default=list)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT, summary="Test run on a fake clock")
+    @extend_schema(request=InputSerializer, responses=schema.SimulationSerializer, summary="Test run on a fake clock")
     def post(self, request: Request, pk: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -321,7 +351,9 @@ class ExpressionCheckApi(APIView):
     class InputSerializer(serializers.Serializer):
         expression = serializers.CharField(max_length=expressions.MAX_EXPRESSION_LENGTH * 2, trim_whitespace=False)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT, summary="Check a condition expression")
+    @extend_schema(
+        request=InputSerializer, responses=schema.ExpressionCheckSerializer, summary="Check a condition expression"
+    )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -363,7 +395,14 @@ def diff_json(result: diff.ProcessDiff) -> dict[str, Any]:
 
 
 class DiffApi(_Base):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Added, removed and changed elements of two versions")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, required=True, description="v<number> (a version) or d<number> (a draft)"),
+            OpenApiParameter("to", str, required=True, description="v<number> or d<number>"),
+        ],
+        responses=schema.ProcessDiffSerializer,
+        summary="Added, removed and changed elements of two versions",
+    )
     def get(self, request: Request, process_key: str) -> Response:
         old_label, old_xml = resolve_ref(process_key, request.query_params.get("from", ""))
         new_label, new_xml = resolve_ref(process_key, request.query_params.get("to", ""))
@@ -383,7 +422,11 @@ class RollbackApi(_Base):
         effective_from = serializers.DateField(required=False)
         note = serializers.CharField(max_length=5000)
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT}, summary="Publish a version again")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: schema.VersionSerializer, **error_responses(409)},
+        summary="Publish a version again",
+    )
     def post(self, request: Request, process_key: str, number: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -442,7 +485,11 @@ class MigrationApi(_Base):
     class InputSerializer(serializers.Serializer):
         instances = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=10_000)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Dry run: which running cases can move to this version")
+    @extend_schema(
+        responses={200: schema.MigrationPageSerializer, **error_responses(403)},
+        parameters=[OpenApiParameter("page", int, description="Page number (25 cases a page).")],
+        summary="Dry run: which running cases can move to this version",
+    )
     def get(self, request: Request, process_key: str, number: int) -> Response:
         target = _version(process_key, number)
         paginator = PageNumberPagination()
@@ -460,7 +507,11 @@ class MigrationApi(_Base):
             ]
         )
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT, summary="Move the chosen running cases")
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: schema.MigrationOutcomeSerializer(many=True), **error_responses(409)},
+        summary="Move the chosen running cases",
+    )
     def post(self, request: Request, process_key: str, number: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -484,7 +535,7 @@ class MigrationApi(_Base):
 
 
 class AuditApi(_Base):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="The audit trail of a process model")
+    @extend_schema(responses=schema.AuditEntrySerializer(many=True), summary="The audit trail of a process model")
     def get(self, request: Request, process_key: str) -> Response:
         return Response(
             [

@@ -15,7 +15,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -26,6 +32,7 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import PUBLIC_TYPES, Channel, Petition, PetitionType
+from config.api_schema import error_responses
 from config.parsers import FormParser, JSONParser, MultiPartParser
 from config.site import absolute_url
 from organisation.models import Unit
@@ -152,7 +159,15 @@ class PetitionStatusApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("X-Access-Key", str, OpenApiParameter.HEADER, required=False)],
-        responses={200: PublicStatusSerializer},
+        responses={
+            200: inline_serializer(
+                "PetitionStatus",
+                {
+                    **PublicStatusSerializer._declared_fields,
+                    "private": PrivateSerializer(required=False, help_text="Only with the petitioner's access key."),
+                },
+            )
+        },
         summary="Tra cứu tình trạng đơn",
         description="Public status by tracking code, personal data in its texts redacted. With the petitioner's "
         "access key: the texts as written, and `private` adds their own details.",
@@ -170,6 +185,7 @@ class PetitionStatusApi(APIView):
         return response
 
 
+@extend_schema_view(get=extend_schema(summary="Danh sách xã, phường"))
 class UnitListApi(generics.ListAPIView):
     """Communes and wards, for the location field of the intake form."""
 
@@ -244,6 +260,7 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_view(get=extend_schema(summary="Hộp việc: các bước tôi cần xử lý"))
 class InboxApi(generics.ListAPIView):
     """My tasks: those of my roles in my units (leaders: also the units below), oldest due first."""
 
@@ -274,7 +291,8 @@ class TaskDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses=inline_serializer("TaskDetail", {"task": TaskSerializer(), "form": FormFieldSerializer(many=True)})
+        responses=inline_serializer("TaskDetail", {"task": TaskSerializer(), "form": FormFieldSerializer(many=True)}),
+        summary="Một bước và biểu mẫu của nó",
     )
     def get(self, request: Request, task_id: UUID) -> Response:
         task = _visible_task(request, task_id)
@@ -285,7 +303,7 @@ class TaskDetailApi(APIView):
 class TaskClaimApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: TaskSerializer}, summary="Nhận xử lý một bước")
+    @extend_schema(request=None, responses={200: TaskSerializer, **error_responses(409)}, summary="Nhận xử lý một bước")
     def post(self, request: Request, task_id: UUID) -> Response:
         task = workflow_services.claim_task(task=_visible_task(request, task_id), user=_official(request))
         return Response(TaskSerializer(task).data)
@@ -303,7 +321,8 @@ class TaskCompleteApi(APIView):
         responses={
             200: inline_serializer(
                 "TaskCompleted", {"reference": serializers.CharField(), "lock_version": serializers.IntegerField()}
-            )
+            ),
+            **error_responses(409),
         },
         summary="Hoàn thành một bước",
     )
@@ -411,6 +430,7 @@ class CaseDetailSerializer(CaseSerializer):
         ]
 
 
+@extend_schema_view(get=extend_schema(summary="Hồ sơ của các đơn vị tôi"))
 class CaseListApi(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = CaseSerializer
@@ -420,6 +440,7 @@ class CaseListApi(generics.ListAPIView):
         return selectors.visible_petitions(self.request.user)
 
 
+@extend_schema_view(get=extend_schema(summary="Một hồ sơ: các bước, sự kiện, thời hạn"))
 class CaseDetailApi(generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = CaseDetailSerializer
@@ -445,7 +466,7 @@ class CaseClockApi(APIView):
     permission_classes = [IsAuthenticated]
     change_clock: Any  # workflow_services.suspend_case or resume_case
 
-    @extend_schema(request=ReasonSerializer, responses={200: DeadlineSerializer(many=True)})
+    @extend_schema(request=ReasonSerializer, responses={200: DeadlineSerializer(many=True), **error_responses(409)})
     def post(self, request: Request, pk: int) -> Response:
         petition = _visible_case(request, pk)
         serializer = ReasonSerializer(data=request.data)
@@ -454,12 +475,14 @@ class CaseClockApi(APIView):
         return Response(DeadlineSerializer(petition.workflow.deadlines.filter(closed_at__isnull=True), many=True).data)
 
 
+@extend_schema_view(post=extend_schema(summary="Tạm đình chỉ hồ sơ (dừng thời hạn)"))
 class CaseSuspendApi(CaseClockApi):
     """Stop the legal clock of a case (tạm đình chỉ); every open deadline waits. Leaders of the unit only."""
 
     change_clock = staticmethod(workflow_services.suspend_case)
 
 
+@extend_schema_view(post=extend_schema(summary="Tiếp tục giải quyết hồ sơ (chạy lại thời hạn)"))
 class CaseResumeApi(CaseClockApi):
     """Restart the legal clock; due dates move by the suspended days. Leaders of the unit only."""
 
@@ -490,7 +513,11 @@ class ExtensionRequestApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ReasonSerializer, responses={201: ExtensionRequestSerializer}, summary="Đề nghị gia hạn")
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={201: ExtensionRequestSerializer, **error_responses(409)},
+        summary="Đề nghị gia hạn",
+    )
     def post(self, request: Request, pk: int) -> Response:
         deadline = get_object_or_404(
             Deadline.objects.select_related("instance"),
@@ -514,7 +541,11 @@ class ExtensionDecisionApi(APIView):
         approve = serializers.BooleanField()
         note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses={200: ExtensionRequestSerializer}, summary="Duyệt gia hạn")
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: ExtensionRequestSerializer, **error_responses(409)},
+        summary="Duyệt gia hạn",
+    )
     def post(self, request: Request, pk: int) -> Response:
         extension = get_object_or_404(
             ExtensionRequest.objects.all(),

@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     # DRF's parsers, refusing NUL characters; JSON also nested too deep (config/parsers.py).
@@ -250,6 +250,14 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI is served from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # One name per choice set where several share a field name ("status", "channel").
+    "ENUM_NAME_OVERRIDES": {
+        "PetitionStatusEnum": "cases.models.PetitionStatus",
+        "ChannelEnum": "cases.models.Channel",
+        "DraftStatusEnum": "bpmn.models.DraftStatus",
+    },
+    # Tags with their descriptions, in the documentation's order (config/api_schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.describe_tags"],
 }
 
 # Public intake: the province's tracking-code prefix and the limits on attachments.

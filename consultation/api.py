@@ -17,7 +17,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -27,6 +33,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cases.api import PublicSubmitThrottle
+from config.api_schema import error_responses
 from config.parsers import FormParser, JSONParser, MultiPartParser
 from config.site import absolute_url
 from consultation import report as report_module
@@ -125,9 +132,9 @@ class DocketSerializer(serializers.Serializer):
     status = serializers.SerializerMethodField(help_text="not_published, upcoming, open or closed")
     open_for_comment = serializers.SerializerMethodField()
     moderation = serializers.CharField()
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True, help_text="Empty until the draft is published.")
     comment_count = serializers.IntegerField(source="published_comments", default=0)
-    report_published_at = serializers.DateTimeField()
+    report_published_at = serializers.DateTimeField(allow_null=True)
     url = serializers.SerializerMethodField()
 
     def get_status(self, consultation: Consultation) -> str:
@@ -289,6 +296,7 @@ class DocketFilter(filters.FilterSet):
         return queryset.filter(reference=value.upper())
 
 
+@extend_schema_view(get=extend_schema(summary="Các dự thảo lấy ý kiến"))
 class DocketListApi(ConsultationApiView, generics.ListAPIView):
     """Published consultations (dockets): upcoming, open and closed."""
 
@@ -433,6 +441,7 @@ class DocumentFilter(filters.FilterSet):
         return queryset.filter(consultation__in=opened) if value else queryset.exclude(consultation__in=opened)
 
 
+@extend_schema_view(get=extend_schema(summary="Các phiên bản dự thảo"))
 class DocumentListApi(generics.ListAPIView):
     """Versions of published drafts (documents)."""
 
@@ -538,6 +547,7 @@ class CommentFilter(filters.FilterSet):
         return queryset.filter(disposition=value, consultation__report_published_at__isnull=False)
 
 
+@extend_schema_view(get=extend_schema(summary="Các góp ý đã đăng"))
 class CommentListApi(ConsultationApiView, generics.ListAPIView):
     """Published comments (GET); send a comment (POST)."""
 
@@ -586,7 +596,9 @@ class CommentListApi(ConsultationApiView, generics.ListAPIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        consultation = _public_docket(data["docket_id"])
+        consultation = selectors.public_consultation(data["docket_id"])
+        if consultation is None:  # a field of the body, not the URL: 400 naming it, like article_id
+            raise InvalidInput({"docket_id": "Không có dự thảo đang lấy ý kiến này / no such consultation"})
         article = Article.objects.filter(pk=data["article_id"]).first() if data.get("article_id") else None
         clause = Clause.objects.filter(pk=data["clause_id"]).first() if data.get("clause_id") else None
         if data.get("article_id") and article is None:
@@ -614,12 +626,23 @@ class CommentListApi(ConsultationApiView, generics.ListAPIView):
         return Response(self.ReceiptSerializer(output).data, status=status.HTTP_201_CREATED)
 
 
+class CommentReadSerializer(CommentStatusSerializer):
+    """GET /comments/{id}: a published comment; with the author's access key, also its status and the author's own
+    details (for the schema only: the view answers with CommentSerializer or CommentStatusSerializer)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name in set(fields) - set(CommentSerializer._declared_fields):
+            fields[name].required = False
+        return fields
+
+
 class CommentDetailApi(ConsultationApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
         parameters=[OpenApiParameter("X-Access-Key", str, OpenApiParameter.HEADER, required=False)],
-        responses={200: CommentStatusSerializer},
+        responses={200: CommentReadSerializer},
         summary="Một góp ý (tác giả xem tình trạng bằng khoá riêng)",
         description="Published comments are public. With the author's access key: its status, the reason if it "
         "was not published, and the author's own details.",
@@ -649,7 +672,11 @@ class VersionCreateApi(ConsultationApiView):
         draft_file = serializers.FileField(required=False)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses={201: DocumentSerializer}, summary="Đăng phiên bản dự thảo mới")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: DocumentSerializer, **error_responses(409)},
+        summary="Đăng phiên bản dự thảo mới",
+    )
     def post(self, request: Request, docket_id: str) -> Response:
         consultation = _docket_for_official(request, docket_id)
         serializer = self.InputSerializer(data=request.data)
@@ -674,7 +701,9 @@ class FileCreateApi(ConsultationApiView):
         file = serializers.FileField()
 
     @extend_schema(
-        request=InputSerializer, responses={201: DraftFileSerializer}, summary="Đính kèm bản gốc (PDF, DOCX)"
+        request=InputSerializer,
+        responses={201: DraftFileSerializer, **error_responses(409)},
+        summary="Đính kèm bản gốc (PDF, DOCX)",
     )
     def post(self, request: Request, docket_id: str) -> Response:
         consultation = _docket_for_official(request, docket_id)
@@ -693,7 +722,9 @@ class ExtensionApi(ConsultationApiView):
         comment_end_date = serializers.DateField()
         reason = serializers.CharField(max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses={200: DocketSerializer}, summary="Gia hạn lấy ý kiến")
+    @extend_schema(
+        request=InputSerializer, responses={200: DocketSerializer, **error_responses(409)}, summary="Gia hạn lấy ý kiến"
+    )
     def post(self, request: Request, docket_id: str) -> Response:
         consultation = _docket_for_official(request, docket_id)
         serializer = self.InputSerializer(data=request.data)
@@ -745,7 +776,14 @@ class TaskCompleteApi(ConsultationApiView):
         form = serializers.DictField(help_text="The step's form fields, as declared in the BPMN user task.")
         lock_version = serializers.IntegerField(required=False)
 
-    @extend_schema(request=InputSerializer, responses={200: DocketSerializer}, summary="Hoàn thành một bước")
+        class Meta:
+            ref_name = "DocketTaskCompleteInput"  # cases.api.TaskCompleteApi is TaskCompleteInput
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: DocketSerializer, **error_responses(409)},
+        summary="Hoàn thành một bước",
+    )
     def post(self, request: Request, docket_id: str, task_id: Any) -> Response:
         consultation = _docket_for_official(request, docket_id)
         serializer = self.InputSerializer(data=request.data)
@@ -774,6 +812,8 @@ class ModerationListApi(ConsultationApiView, generics.ListAPIView):
     serializer_class = OfficialCommentSerializer
 
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI generator has no docket
+            return Comment.objects.none()
         _consultation, comments = _drafting_unit_comments(self.request, self.kwargs["docket_id"])
         wanted = self.request.query_params.get("status")
         if wanted in CommentStatus.values:
@@ -811,7 +851,11 @@ class ModerationApi(ConsultationApiView):
         reason = serializers.ChoiceField(choices=RejectionReason.choices, required=False, allow_blank=True, default="")
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses={200: OfficialCommentSerializer}, summary="Kiểm duyệt góp ý")
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OfficialCommentSerializer, **error_responses(409)},
+        summary="Kiểm duyệt góp ý",
+    )
     def post(self, request: Request, comment_id: str) -> Response:
         comment = _official_comment(request, comment_id)
         serializer = self.InputSerializer(data=request.data)
@@ -834,7 +878,11 @@ class DispositionApi(ConsultationApiView):
         disposition = serializers.ChoiceField(choices=Disposition.choices)
         explanation = serializers.CharField(max_length=services.MAX_EXPLANATION_CHARS)
 
-    @extend_schema(request=InputSerializer, responses={200: OfficialCommentSerializer}, summary="Tiếp thu, giải trình")
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OfficialCommentSerializer, **error_responses(409)},
+        summary="Tiếp thu, giải trình",
+    )
     def post(self, request: Request, comment_id: str) -> Response:
         comment = _official_comment(request, comment_id)
         serializer = self.InputSerializer(data=request.data)
@@ -857,7 +905,8 @@ class BulkDispositionApi(ConsultationApiView):
         responses={
             200: inline_serializer(
                 "BulkDisposition", {"disposed": serializers.ListField(child=serializers.CharField())}
-            )
+            ),
+            **error_responses(409),
         },
         summary="Tiếp thu, giải trình nhiều góp ý trùng nội dung",
     )

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_schema import error_responses
 from organisation.models import Unit
 from search.backends import get_backend
 from search.backends.base import FACETS, MAX_PAGE_SIZE, BadCursor, SearchPage, SearchQuery, SearchUnavailable
@@ -198,7 +199,7 @@ class SearchApi(APIView):
 
     @extend_schema(
         parameters=[SearchParams],
-        responses={200: OutputSerializer},
+        responses={200: OutputSerializer, **error_responses(503)},
         summary="Tra cứu đơn thư đã trả lời và tài liệu công khai",
         description="Full-text search of public documents, with or without Vietnamese diacritics.",
     )
