@@ -23,27 +23,16 @@ from bpmn import api_schema as schema
 from bpmn import diff, selectors, services
 from bpmn.models import ProcessDraft
 from bpmn.permissions import IsLegalStaff, IsLegalStaffOrReadOnly, IsOfficial
-from config.api_schema import error_responses
+from core.api_schema import error_responses
 from deadlines import calendar
 from workflows import expressions, migration, simulation
 from workflows.models import ProcessVersion
 from workflows.services import WorkflowError
-from workflows.validation import MAX_BYTES, BpmnError, BpmnInvalid, validate
+from workflows.validation import MAX_BYTES, BpmnInvalid, validate
 
 
 def _user(request: Request) -> User:
     return cast(User, request.user)
-
-
-def errors_json(errors: list[BpmnError]) -> list[dict[str, Any]]:
-    return [{"element_id": e.element_id, "reason": e.reason, "line": e.line} for e in errors]
-
-
-def _invalid(error: services.DraftInvalid) -> Response:
-    return Response(
-        {"code": error.code, "detail": str(error), "errors": errors_json(error.errors)},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
 
 
 def draft_json(draft: ProcessDraft) -> dict[str, Any]:
@@ -79,11 +68,6 @@ def version_json(version: ProcessVersion) -> dict[str, Any]:
 
 class _Base(APIView):
     permission_classes = [IsLegalStaffOrReadOnly]
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, services.DraftInvalid):
-            return _invalid(exc)
-        return super().handle_exception(exc)
 
 
 class ProcessListApi(_Base):
@@ -134,7 +118,7 @@ class DraftDetailApi(_Base):
     def get(self, request: Request, pk: int) -> Response:
         draft = _draft(pk)
         _, errors = services.check_draft_xml(draft.xml, draft.process_key)
-        return Response({**draft_json(draft), "xml": draft.xml, "errors": errors_json(errors)})
+        return Response({**draft_json(draft), "xml": draft.xml, "errors": services.errors_json(errors)})
 
 
 class DraftSaveApi(_Base):
@@ -160,7 +144,7 @@ class DraftSaveApi(_Base):
             user=_user(request),
             autosave=data["autosave"],
         )
-        return Response({**draft_json(result.draft), "errors": errors_json(result.errors)})
+        return Response({**draft_json(result.draft), "errors": services.errors_json(result.errors)})
 
 
 class DraftValidateApi(_Base):
@@ -177,7 +161,7 @@ class DraftValidateApi(_Base):
         serializer.is_valid(raise_exception=True)
         draft = _draft(pk)
         _, errors = services.check_draft_xml(serializer.validated_data["xml"], draft.process_key)
-        return Response({"errors": errors_json(errors)})
+        return Response({"errors": services.errors_json(errors)})
 
 
 class NoteSerializer(serializers.Serializer):

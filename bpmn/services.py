@@ -38,6 +38,13 @@ class DraftInvalid(WorkflowError):
         super().__init__(detail or "Quy trình chưa hợp lệ / the process is not valid: " + "; ".join(map(str, errors)))
         self.errors = errors
 
+    def errors_json(self) -> list[dict[str, Any]]:
+        return errors_json(self.errors)
+
+
+def errors_json(errors: list[BpmnError]) -> list[dict[str, Any]]:
+    return [{"element_id": e.element_id, "reason": e.reason, "line": e.line} for e in errors]
+
 
 class StaleDraft(Conflict):
     code = "stale_draft"

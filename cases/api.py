@@ -32,9 +32,9 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import PUBLIC_TYPES, Channel, Petition, PetitionType
-from config.api_schema import error_responses
-from config.parsers import FormParser, JSONParser, MultiPartParser
-from config.site import absolute_url
+from core.api_schema import error_responses
+from core.parsers import FormParser, JSONParser, MultiPartParser
+from core.site import absolute_url
 from organisation.models import Unit
 from workflows import services as workflow_services
 from workflows.models import CaseEvent, Deadline, ExtensionRequest, HumanTask, ProcessBinding

@@ -32,7 +32,8 @@ from cases.models import (
     hash_access_key,
     new_tracking_code,
 )
-from config.uploads import UploadRefused, check_upload
+from core.errors import INVALID_DETAIL, AppError
+from core.uploads import UploadRefused, check_upload
 from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate, compute_due
@@ -44,8 +45,15 @@ from workflows.models import CaseEvent
 logger = logging.getLogger(__name__)
 
 
-class IntakeError(ValueError):
+class IntakeError(AppError, ValueError):
     """Input a citizen must correct: {field: reason}."""
+
+    code = "invalid"
+    status = 400
+
+    @property
+    def detail(self) -> str:
+        return INVALID_DETAIL
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))

@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 from cases import selectors, services
 from cases.api import PetitionSubmitApi, PublicSubmitThrottle, bound_petition_types, stats_for
 from cases.models import Channel, PetitionType, normalize_tracking_code
-from config.site import absolute_url, safe_next
+from core.site import absolute_url, safe_next
 from organisation.models import Unit
 from organisation.names import official_name
 from workflows import forms as task_forms

@@ -44,7 +44,7 @@ if not DEBUG and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the site's https:// address when DEBUG is off.")
 
 # Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"). A request from
-# anyone else is counted by its own address, whatever header it sends (config/proxies.py).
+# anyone else is counted by its own address, whatever header it sends (core/proxies.py).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # e.g. "X-Forwarded-Proto": the header a trusted TLS proxy sets to "https" (nginx: proxy_set_header X-Forwarded-Proto $scheme)
 if proxy_ssl_header := env("SECURE_PROXY_SSL_HEADER"):
@@ -70,12 +70,12 @@ INSTALLED_APPS = [
     "consultation",
     "search",
     "bpmn",
-    "config",
+    "core",
 ]
 
 MIDDLEWARE = [
-    "config.proxies.ForwardedForMiddleware",
-    "config.middleware.RejectNulMiddleware",
+    "core.proxies.ForwardedForMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,7 +147,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits live in the cache: with more than one web process it must be shared (REDIS_URL), or each process
-# counts alone. `manage.py check` refuses a process-local cache when DEBUG is off (config/checks.py).
+# counts alone. `manage.py check` refuses a process-local cache when DEBUG is off (core/checks.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("REDIS_URL"):
     CACHES["default"] = {
@@ -156,7 +156,7 @@ if env("REDIS_URL"):
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "lang-nghe"),
     }
 
-AUTHENTICATION_BACKENDS = ["config.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["core.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -169,8 +169,8 @@ AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
-AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.proxies.client_address"
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:inbox"
@@ -225,16 +225,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
-    # DRF's parsers, refusing NUL characters; JSON also nested too deep (config/parsers.py).
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
+    # DRF's parsers, refusing NUL characters; JSON also nested too deep (core/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.JSONParser",
-        "config.parsers.FormParser",
-        "config.parsers.MultiPartParser",
+        "core.parsers.JSONParser",
+        "core.parsers.FormParser",
+        "core.parsers.MultiPartParser",
     ],
-    # Throttles count REMOTE_ADDR, which config.proxies.ForwardedForMiddleware has already taken from
+    # Throttles count REMOTE_ADDR, which core.proxies.ForwardedForMiddleware has already taken from
     # X-Forwarded-For when (and only when) the request came through a trusted proxy.
     "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
@@ -256,8 +256,8 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "cases.models.Channel",
         "DraftStatusEnum": "bpmn.models.DraftStatus",
     },
-    # Tags with their descriptions, in the documentation's order (config/api_schema.py).
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.describe_tags"],
+    # Tags with their descriptions, in the documentation's order (core/api_schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.describe_tags"],
 }
 
 # Public intake: the province's tracking-code prefix and the limits on attachments.

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-handler404 = "config.errors.not_found"  # JSON under /api/
+handler404 = "core.errors.not_found"  # JSON under /api/
 
 urlpatterns = [
     path("admin/", admin.site.urls),

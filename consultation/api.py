@@ -33,9 +33,6 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cases.api import PublicSubmitThrottle
-from config.api_schema import error_responses
-from config.parsers import FormParser, JSONParser, MultiPartParser
-from config.site import absolute_url
 from consultation import report as report_module
 from consultation import selectors, services, versions
 from consultation.errors import InvalidInput
@@ -53,6 +50,9 @@ from consultation.models import (
     RejectionReason,
 )
 from consultation.parsing import DraftParseError
+from core.api_schema import error_responses
+from core.parsers import FormParser, JSONParser, MultiPartParser
+from core.site import absolute_url
 from organisation.models import Unit
 from workflows import services as workflow_services
 from workflows.models import HumanTask

@@ -33,7 +33,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from config.uploads import UploadRefused, check_upload
 from consultation import moderation, parsing, versions
 from consultation.errors import (
     DispositionsIncomplete,
@@ -64,6 +63,7 @@ from consultation.models import (
     fingerprint,
     hash_access_key,
 )
+from core.uploads import UploadRefused, check_upload
 from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate, compute_due

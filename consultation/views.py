@@ -17,7 +17,6 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.site import absolute_url, safe_next
 from consultation import report as report_module
 from consultation import selectors, services, versions
 from consultation.api import PublicCommentThrottle
@@ -35,6 +34,7 @@ from consultation.models import (
     RejectionReason,
 )
 from consultation.parsing import DraftParseError
+from core.site import absolute_url, safe_next
 from organisation.models import Membership
 from workflows import forms as task_forms
 from workflows import services as workflow_services

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import datetime
 
+from core.errors import AppError
 
-class DeadlineError(ValueError):
+
+class DeadlineError(AppError, ValueError):
     """A due date that cannot be computed, and why, in words a legal officer understands."""
+
+    code = "deadline_error"
+    status = 400
 
     def __init__(self, message_vi: str, message_en: str) -> None:
         super().__init__(message_vi, message_en)

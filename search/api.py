@@ -1,7 +1,7 @@
 """Public search API: `GET /api/v1/search?q=…` with filters, facets and keyset pages.
 
 Any `q` gets results or an empty list; a filter value that does not exist, a bad date or a cursor that is
-not ours is a 400 naming the parameter (config/errors.py shape).
+not ours is a 400 naming the parameter (core/errors.py shape).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_schema import error_responses
+from core.api_schema import error_responses
 from organisation.models import Unit
 from search.backends import get_backend
 from search.backends.base import FACETS, MAX_PAGE_SIZE, BadCursor, SearchPage, SearchQuery, SearchUnavailable

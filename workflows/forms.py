@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.errors import INVALID_DETAIL, AppError
 from organisation.models import Membership, Unit
 
 FIELD_PREFIX = "field:"
@@ -29,8 +30,15 @@ class FormSpecError(ValueError):
     """A field declaration in a diagram that cannot be understood."""
 
 
-class FormErrors(ValueError):
+class FormErrors(AppError, ValueError):
     """Submitted data that does not fit the task's form: {field name: reason}."""
+
+    code = "invalid"
+    status = 400
+
+    @property
+    def detail(self) -> str:
+        return INVALID_DETAIL
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{name}: {reason}" for name, reason in errors.items()))

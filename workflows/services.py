@@ -19,6 +19,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.errors import AppError
 from deadlines import calendar
 from organisation.models import Membership, Role, Unit
 from workflows import clock, engine, forms, hooks, store
@@ -41,8 +42,8 @@ logger = logging.getLogger(__name__)
 AnyUser = User | AnonymousUser
 
 
-class WorkflowError(Exception):
-    """Base of the errors the API turns into JSON with a stable `code`."""
+class WorkflowError(AppError):
+    """Base of the engine's errors (and of those of the apps built on it); the API turns them into JSON."""
 
     code = "workflow_error"
     status = 400

@@ -169,7 +169,7 @@ JUNK = [
 def test_any_query_text_gives_results_or_an_empty_list(public, indexed, text):
     response = public.get("/api/v1/search", {"q": text})
 
-    if "\x00" in text:  # refused before any view (config/middleware.py): no database or engine takes a NUL
+    if "\x00" in text:  # refused before any view (core/middleware.py): no database or engine takes a NUL
         assert response.status_code == 400 and response.json()["code"] == "invalid"
         return
     assert response.status_code == 200

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.checks import Error
 
-from config.checks import check_shared_cache
 from config.settings import conn_max_age
+from core.checks import check_shared_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 # The README's production environment ("Configuration"), with a TLS proxy (nginx) on the same host.

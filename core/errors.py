@@ -1,4 +1,10 @@
-"""One JSON shape for every API error: {"code": stable machine code, "detail": human text, "errors": {field: reason}}."""
+"""One error base and one JSON shape for every API error: {"code": stable machine code, "detail": human text,
+"errors": {field: reason}}, with `status` as the HTTP status.
+
+Every app's own errors (a petition's intake, the engine's workflow and form errors, a consultation's, a deadline's,
+the modeler's) subclass `AppError`, so the one DRF exception handler below renders them all without knowing any
+app: this module imports none.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,31 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from cases.services import IntakeError
-from workflows.forms import FormErrors
-from workflows.services import WorkflowError
+INVALID_DETAIL = "Dữ liệu không hợp lệ / invalid input"
+
+
+class AppError(Exception):
+    """Base of every error an API answers with the project's JSON shape.
+
+    `code` is stable for machines, `status` the HTTP status, `detail` the human text (the message by default),
+    `errors` {field: reason} when the input must be corrected field by field (None otherwise).
+    """
+
+    code: str = "error"
+    status: int = 400
+    errors: Any = None
+
+    @property
+    def detail(self) -> str:
+        return str(self)
+
+    def errors_json(self) -> Any:
+        """`errors` as the JSON body shows them."""
+        return self.errors
 
 
 def _flatten(detail: Any) -> Any:
@@ -25,13 +49,11 @@ def _flatten(detail: Any) -> Any:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, FormErrors | IntakeError):
-        return Response(
-            {"code": "invalid", "detail": "Dữ liệu không hợp lệ / invalid input", "errors": exc.errors},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    if isinstance(exc, WorkflowError):
-        return Response({"code": exc.code, "detail": str(exc)}, status=exc.status)
+    if isinstance(exc, AppError):
+        body: dict[str, Any] = {"code": exc.code, "detail": exc.detail}
+        if exc.errors is not None:
+            body["errors"] = exc.errors_json()
+        return Response(body, status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -42,7 +64,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "code": "invalid",
-            "detail": "Dữ liệu không hợp lệ / invalid input",
+            "detail": INVALID_DETAIL,
             "errors": _flatten(exc.detail)
             if isinstance(exc.detail, dict)
             else {"non_field_errors": _flatten(exc.detail)},

@@ -1,6 +1,6 @@
 """How the API describes itself (OpenAPI, `/api/schema/`): component names, tags and the error responses.
 
-Every operation documents the errors it can answer, all in the one shape of `config/errors.py`
+Every operation documents the errors it can answer, all in the one shape of `core/errors.py`
 (`ApiError`: `code`, `detail`, `errors`). Most are found from the view itself (`AutoSchema.error_statuses`):
 
 - 400 always: a body or a query parameter may be invalid, and any URL may carry a character no input may have (NUL);
@@ -92,7 +92,7 @@ class ErrorDetailsField(serializers.JSONField):
 
 
 class ApiErrorSerializer(serializers.Serializer):
-    """Every error of the API (config/errors.py)."""
+    """Every error of the API (core/errors.py)."""
 
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. invalid, not_found, conflict.")
     detail = serializers.CharField(help_text="What went wrong, in Vietnamese / English.")

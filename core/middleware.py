@@ -1,5 +1,5 @@
 """Refuse input no page or API can use before it reaches a view: a NUL character in the path, the query string or
-a page's form field (the API's parsers refuse it in bodies: config/parsers.py). Databases refuse NUL in text
+a page's form field (the API's parsers refuse it in bodies: core/parsers.py). Databases refuse NUL in text
 (PostgreSQL with an error), so left alone it would be a server error."""
 
 from __future__ import annotations
