@@ -7,4 +7,22 @@ class CasesConfig(AppConfig):
     verbose_name = _("Đơn thư")
 
     def ready(self) -> None:
-        from cases import handlers  # noqa: F401 - registers the petition service-task handlers
+        from cases import (
+            handlers,  # noqa: F401 - registers the petition service-task handlers
+            selectors,
+        )
+        from cases.models import APPEAL_SUBJECT, RECEPTION_SUBJECT, PetitionType
+        from workflows import subjects
+
+        # Every process a petition runs (`services.process_subject`): its pages, and its legal period that runs
+        # out stays its clock until it is answered.
+        subjects.register(
+            [*PetitionType.values, APPEAL_SUBJECT, RECEPTION_SUBJECT],
+            subjects.SubjectAdapter(
+                work_url=selectors.task_work_url,
+                case_url=selectors.task_case_url,
+                may_see=selectors.may_see_task,
+                task_context=selectors.task_context,
+                fired_timers_stay_due=True,
+            ),
+        )

@@ -17,6 +17,7 @@ from cases.models import Petition, PetitionStatus, normalize_tracking_code
 from deadlines import calendar
 from organisation.models import Role, Unit
 from organisation.selectors import memberships_of, work_visibility_q
+from workflows import subjects
 from workflows.clock import very_overdue_working_days
 from workflows.models import CaseEvent, Deadline, DeadlineKind, HumanTask
 
@@ -95,10 +96,11 @@ def with_legal_clock(tasks: QuerySet[HumanTask]) -> QuerySet[HumanTask]:
     deadline and the case's running legal period (`case_due_at`: a BPMN timer with a deadline rule, such as the
     30 days to resolve a complaint). Steps without a rule of their own — verifying a complaint, assigning a
     denunciation — are due when the case is. A petition's legal period that has run out (its timer fired) stays
-    the case's clock until the case is answered, so its steps show overdue; a consultation's fired timer merely
-    closed the comment window, and the steps after it are not late for that."""
+    the case's clock until the case is answered, so its steps show overdue; whether a fired timer stays due is
+    the subject's (`SubjectAdapter.fired_timers_stay_due`): a consultation's merely closed the comment window,
+    and the steps after it are not late for that."""
     running = Q(closed_at__isnull=True, suspended_since__isnull=True)
-    run_out = Q(closed_at__gt=F("due_at"), instance__petition__isnull=False)
+    run_out = Q(closed_at__gt=F("due_at"), instance__subject_type__in=subjects.stay_due_types())
     timers = (
         Deadline.objects.filter(running | run_out, instance=OuterRef("instance"), kind=DeadlineKind.TIMER)
         .order_by("due_at")
@@ -127,7 +129,11 @@ def visible_tasks(user: User | AnonymousUser) -> QuerySet[HumanTask]:
 
 
 def visible_task(user: User | AnonymousUser, task_id: UUID) -> HumanTask | None:
-    return visible_tasks(user).filter(task_id=task_id).first()
+    """A task of my roles in my units, if its subject lets me see it (`SubjectAdapter.may_see`)."""
+    task = visible_tasks(user).filter(task_id=task_id).first()
+    if task is None or not subjects.adapter_for(task.instance.subject_type).may_see(user, task):
+        return None
+    return task
 
 
 def inbox(user: User | AnonymousUser) -> QuerySet[HumanTask]:
@@ -338,11 +344,28 @@ def may_see_identity(user: User | AnonymousUser, petition: Petition) -> bool:
 
 
 def work_urls(task: HumanTask) -> tuple[str, str]:
-    """Where an official does a task and sees its case: petitions here, consultations in their own app."""
-    instance = task.instance
-    if instance.subject_type == "consultation":
-        return (
-            reverse("consultation:manage-task", args=[instance.reference, task.task_id]),
-            reverse("consultation:manage", args=[instance.reference]),
-        )
-    return reverse("cases:task", args=[task.task_id]), reverse("cases:case", args=[instance.petition.pk])
+    """Where an official does a task and sees its case, by its subject's adapter (`workflows.subjects`)."""
+    return subjects.work_urls(task)
+
+
+# The petition's subject adapter (registered in `apps.py`).
+
+
+def task_work_url(task: HumanTask) -> str:
+    return reverse("cases:task", args=[task.task_id])
+
+
+def task_case_url(task: HumanTask) -> str:
+    return reverse("cases:case", args=[task.instance.petition.pk])
+
+
+def may_see_task(user: User | AnonymousUser, task: HumanTask) -> bool:
+    """Every official whose role and unit the task is for (`work_visibility_q`): the sealed identity of a
+    denouncer is hidden inside the pages (`may_see_identity`), not the task."""
+    return True
+
+
+def task_context(task: HumanTask) -> dict[str, Any]:
+    """What a petition's task page shows besides the task and its form."""
+    petition = task.instance.petition
+    return {"petition": petition, "attachments": petition.attachments.all()}

@@ -25,6 +25,7 @@ from organisation.models import Unit
 from organisation.names import official_name
 from workflows import forms as task_forms
 from workflows import services as workflow_services
+from workflows import subjects
 from workflows.clock import very_overdue_working_days
 from workflows.models import HumanTask
 
@@ -143,11 +144,12 @@ def claim(request: HttpRequest, task_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
     task = _visible_task(request, task_id)
-    if task.instance.subject_type == "consultation":
-        return redirect(selectors.work_urls(task)[0])
+    work_url = selectors.work_urls(task)[0]
+    if work_url and work_url != request.path:  # a subject with a task page of its own
+        return redirect(work_url)
     if task.completed_at is not None:
         messages.info(request, _("Bước này đã được xử lý."))
-        return redirect("cases:case", task.instance.petition.pk)
+        return redirect(selectors.work_urls(task)[1])
     fields = workflow_services.task_fields(task)
     errors: dict[str, str] = {}
     values: Any = {}
@@ -169,17 +171,15 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
             return redirect("cases:inbox")
         else:
             messages.success(request, _("Đã hoàn thành: %(title)s") % {"title": task.title})
-            return redirect("cases:case", task.instance.petition.pk)
+            return redirect(selectors.work_urls(task)[1])
     officials = task.unit.memberships.select_related("user").order_by("user__username")
-    petition = task.instance.petition
     return render(
         request,
         "cases/task.html",
         {
             "task": task,
-            "petition": petition,
+            **subjects.adapter_for(task.instance.subject_type).task_context(task),
             "draft": selectors.draft_under_approval(task, [field.name for field in fields]),
-            "attachments": petition.attachments.all(),
             "fields": fields,
             "values": values,
             "errors": errors,

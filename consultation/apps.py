@@ -7,9 +7,19 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Lấy ý kiến dự thảo")
 
     def ready(self) -> None:
-        # Registers the service-task handlers, and the engine's step hook that sets the window's clocks.
+        # Registers the service-task handlers, and the consultation's subject adapter with the engine (its pages,
+        # and the step hook that sets the window's clocks).
         from consultation import handlers, services  # noqa: F401
         from consultation.models import SUBJECT_TYPE
-        from workflows.hooks import register_step_hook
+        from consultation.selectors import task_work_url, work_case_url
+        from workflows import subjects
 
-        register_step_hook(SUBJECT_TYPE, services.schedule_window)
+        subjects.register(
+            SUBJECT_TYPE,
+            subjects.SubjectAdapter(
+                work_url=task_work_url,
+                case_url=work_case_url,
+                step_hooks=(services.schedule_window,),
+                fired_timers_stay_due=False,  # the close timer ends the window: the steps after it are not late
+            ),
+        )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from consultation.models import (
@@ -20,6 +21,7 @@ from consultation.models import (
     normalize_reference,
 )
 from organisation.selectors import work_visibility_q
+from workflows.models import HumanTask
 
 PUBLISHED_COMMENTS = Q(comments__status=CommentStatus.PUBLISHED)
 
@@ -170,3 +172,14 @@ def with_disposition_history(comments: QuerySet[Comment]) -> QuerySet[Comment]:
             queryset=DispositionChange.objects.select_related("changed_by").order_by("changed_at", "pk"),
         )
     )
+
+
+# The consultation's subject adapter (registered in `apps.py`): its tasks are done on its management pages.
+
+
+def task_work_url(task: HumanTask) -> str:
+    return reverse("consultation:manage-task", args=[task.instance.reference, task.task_id])
+
+
+def work_case_url(task: HumanTask) -> str:
+    return reverse("consultation:manage", args=[task.instance.reference])

@@ -11,7 +11,7 @@ engine times them by the rule from the day they start — the legal *minimum*. T
 set (never shorter than that minimum: `check_window`) is what the public was promised, so both clocks are set
 to it: the timer fires at the end of `closes_on`; the task, whose reminder the deadline worker sends
 `remind_before_days` working days before the close, is due the working day after it. `schedule_window` does this
-when the clocks start, as a step hook of the engine (`workflows.hooks`, registered in `apps.py`), so it holds
+when the clocks start, as a step hook of the engine (`workflows.subjects`, registered in `apps.py`), so it holds
 whichever route completed the step (this app's API and pages, the generic task API, a fired timer, any service);
 an extension moves them again (`sync_window_clock`).
 """
@@ -68,7 +68,7 @@ from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate, compute_due
 from organisation.models import Membership, Role, Unit
-from workflows import clock, hooks
+from workflows import clock, subjects
 from workflows import services as workflow_services
 from workflows.models import CaseEvent, Deadline, DeadlineKind, HumanTask, WorkflowInstance
 
@@ -190,7 +190,7 @@ def _window_due(row: Deadline, consultation: Consultation, minimum: DueDate) -> 
     )
 
 
-def schedule_window(step: hooks.Step) -> None:
+def schedule_window(step: subjects.Step) -> None:
     """Step hook: when the window's task and timer start, set their clocks to the published close (see above)."""
     rows = [row for row in step.new_clocks if row.element_id in (WINDOW_TASK, CLOSE_TIMER)]
     if not rows:

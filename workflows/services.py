@@ -22,7 +22,7 @@ from django.utils import timezone
 from core.errors import AppError
 from deadlines import calendar
 from organisation.models import Membership, Role, Unit
-from workflows import clock, engine, forms, hooks, store
+from workflows import clock, engine, forms, store, subjects
 from workflows.handlers import HandlerContext, HandlerError
 from workflows.models import (
     CaseEvent,
@@ -325,7 +325,7 @@ def _save(
 ) -> None:
     """Write the state (conditionally), then what changed in the inbox, the deadlines and the audit trail.
 
-    Every route that moves a case ends here, so the subject's step hooks (`workflows.hooks`) run here, before the
+    Every route that moves a case ends here, so the subject's step hooks (`workflows.subjects`) run here, before the
     writes: a subject cannot be skipped by completing its task through another API. Only differences from `runner.baseline` are written: a save costs what the step changed, in one round trip
     (`workflows.store`).
     """
@@ -333,7 +333,7 @@ def _save(
     ready = runner.ready_tasks()
     live = runner.live(ready)
     new_deadlines = _new_deadlines(instance, runner, ready, live)
-    hooks.run_step_hooks(hooks.Step(instance=instance, new_clocks=new_deadlines, context=context))
+    subjects.run_step_hooks(subjects.Step(instance=instance, new_clocks=new_deadlines, context=context))
     for row in new_deadlines:
         if row.kind == DeadlineKind.TIMER:  # the engine's timer fires when its row says, after any hook moved it
             runner.set_timer_due(row.spiff_task_id, row.due_at.isoformat())

@@ -13,7 +13,7 @@ import time_machine
 
 from deadlines import calendar
 from tests.processes.steps import at, clock_of, do, petition
-from workflows import clock, hooks
+from workflows import clock, subjects
 from workflows.models import CaseEvent, DeadlineKind
 from workflows.services import load
 from workflows.sweep import sweep
@@ -28,7 +28,7 @@ COMPLAINT = {
 def test_a_step_hook_moves_a_new_timer_and_the_engine_fires_it_then(submit, client_for, monkeypatch):
     seen: list[list[str]] = []
 
-    def ten_days_later(step: hooks.Step) -> None:
+    def ten_days_later(step: subjects.Step) -> None:
         seen.append([row.element_id for row in step.new_clocks])
         for row in step.new_clocks:
             if row.kind == DeadlineKind.TIMER:
@@ -40,7 +40,12 @@ def test_a_step_hook_moves_a_new_timer_and_the_engine_fires_it_then(submit, clie
     with time_machine.travel(at("2026-11-02"), tick=False) as traveller:
         code = submit(**COMPLAINT)["tracking_code"]
         case = petition(code)
-        monkeypatch.setitem(hooks._STEP_HOOKS, case.workflow.subject_type, [ten_days_later])
+        adapter = subjects.adapter_for(case.workflow.subject_type)
+        monkeypatch.setitem(
+            subjects._ADAPTERS,
+            case.workflow.subject_type,
+            dataclasses.replace(adapter, step_hooks=(*adapter.step_hooks, ten_days_later)),
+        )
         # given a complex complaint accepted on 4 November: 45 days end on Monday 21 December, moved to 31 December
         traveller.move_to(at("2026-11-04"))
         do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "complex"})

@@ -1,0 +1,108 @@
+"""Subject adapters: what each kind of case (a petition of some type, a consultation…) tells the engine.
+
+The engine owns the generic work — the inbox, a task, its claim and completion, its clocks — and knows no
+subject. Each app that owns a subject registers a `SubjectAdapter` for its `subject_type` values in
+`AppConfig.ready` (on the pattern of the service-task handlers, `workflows.handlers`, and of the search
+projections, `search.projection`); this package never imports it. An adapter says:
+
+- where an official does a task of the subject and sees its case (`work_url`, `case_url`);
+- who may see a task beyond the engine's role-and-unit rule (`may_see`, e.g. a sealed identity);
+- the context a task page shows (`task_context`, a template's extra context);
+- a hook run on every step of its cases (`step_hook`, below);
+- how its timers show as deadlines (`fired_timers_stay_due`).
+
+The step hook: the engine has one save path (`workflows.services._save`): a completed task — from any API, page
+or service —, a fired timer, a moved clock and a migration all end there. Before it writes a step, it calls the
+hook of the case's subject, in the step's transaction, with the clocks the step has just started (scheduled by
+their rule, not yet written). A hook may reschedule those clocks (`clock.schedule`) and record audit events
+(`step.context.record`); they are then written with the step, in its one round trip, and a timer's due moment
+goes into the engine state from the rescheduled row. A hook that raises rolls the step back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from workflows.handlers import HandlerContext
+    from workflows.models import Deadline, HumanTask, WorkflowInstance
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step about to be written."""
+
+    instance: WorkflowInstance
+    new_clocks: list[Deadline]
+    context: HandlerContext
+
+
+StepHook = Callable[[Step], None]
+TaskUrl = Callable[["HumanTask"], str]
+
+
+def _no_url(task: HumanTask) -> str:
+    return ""
+
+
+def _everyone(user: User | AnonymousUser, task: HumanTask) -> bool:
+    return True
+
+
+def _no_context(task: HumanTask) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class SubjectAdapter:
+    """What a subject type tells the engine (see the module)."""
+
+    work_url: TaskUrl = _no_url
+    case_url: TaskUrl = _no_url
+    may_see: Callable[[User | AnonymousUser, HumanTask], bool] = _everyone
+    task_context: Callable[[HumanTask], dict[str, Any]] = _no_context
+    step_hooks: tuple[StepHook, ...] = field(default=())
+    # A timer that fired (its legal period ran out) stays the case's clock until the case is closed, so its
+    # steps show overdue (a petition's resolution period); otherwise a fired timer merely ended a stage (a
+    # consultation's comment window) and the steps after it are not late for it.
+    fired_timers_stay_due: bool = False
+
+
+# What an unregistered subject type gets: no pages, no hook (a test run of a diagram).
+DEFAULT = SubjectAdapter()
+_ADAPTERS: dict[str, SubjectAdapter] = {}
+
+
+def register(subject_types: str | Iterable[str], adapter: SubjectAdapter) -> SubjectAdapter:
+    """Register `adapter` for one or several subject types (the last registration of a type wins)."""
+    for subject_type in [subject_types] if isinstance(subject_types, str) else subject_types:
+        _ADAPTERS[subject_type] = adapter
+    return adapter
+
+
+def adapter_for(subject_type: str) -> SubjectAdapter:
+    return _ADAPTERS.get(subject_type, DEFAULT)
+
+
+def registered() -> dict[str, SubjectAdapter]:
+    return dict(_ADAPTERS)
+
+
+def stay_due_types() -> list[str]:
+    """The subject types whose fired timers stay their cases' clock (`fired_timers_stay_due`)."""
+    return sorted(subject_type for subject_type, adapter in _ADAPTERS.items() if adapter.fired_timers_stay_due)
+
+
+def work_urls(task: HumanTask) -> tuple[str, str]:
+    """Where an official does `task` and sees its case, by its subject's adapter."""
+    adapter = adapter_for(task.instance.subject_type)
+    return adapter.work_url(task), adapter.case_url(task)
+
+
+def run_step_hooks(step: Step) -> None:
+    for hook in adapter_for(step.instance.subject_type).step_hooks:
+        hook(step)
