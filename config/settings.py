@@ -242,6 +242,35 @@ REST_FRAMEWORK = {
         "public_comment": env("PUBLIC_COMMENT_RATE", "30/hour"),
     },
 }
+
+# The API documentation's tags (core/api_schema.py): the first path segment after /api/v1/ → tag; the order of
+# API_TAGS is the order of the documentation.
+API_TAG_BY_PATH = {
+    "petitions": "petitions",
+    "units": "organisation",
+    "inbox": "tasks",
+    "tasks": "tasks",
+    "cases": "cases",
+    "deadlines": "cases",
+    "extension-requests": "cases",
+    "stats": "leaders",
+    "dockets": "consultation",
+    "documents": "consultation",
+    "comments": "consultation",
+    "bpmn": "bpmn",
+    "search": "search",
+}
+API_TAGS = [
+    {"name": "petitions", "description": "Citizens: send a petition, follow it with its tracking code, appeal."},
+    {"name": "organisation", "description": "Units (communes and wards) petitions are sent to."},
+    {"name": "tasks", "description": "Officials: the inbox, claiming and completing the steps of a case."},
+    {"name": "cases", "description": "Officials: cases, their legal clock, extensions of deadlines."},
+    {"name": "leaders", "description": "Unit leaders: on-time figures."},
+    {"name": "consultation", "description": "Drafts open for public comment, comments, moderation, dispositions."},
+    {"name": "bpmn", "description": "Legal staff: process diagrams, review, publication, test runs, migration."},
+    {"name": "search", "description": "Full-text search of published petitions, answers and documents."},
+]
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lắng Nghe API",
     "DESCRIPTION": "Petitions (phản ánh, kiến nghị, khiếu nại, tố cáo) and public consultation.",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
@@ -38,33 +39,6 @@ ERROR_DESCRIPTIONS = {
     429: "Too many requests from this address: wait and try again.",
     503: "A service this needs (the search engine) is unavailable: try again later.",
 }
-
-# First path segment after /api/v1/ → tag. The order of TAGS is the order of the documentation.
-TAG_BY_PATH = {
-    "petitions": "petitions",
-    "units": "organisation",
-    "inbox": "tasks",
-    "tasks": "tasks",
-    "cases": "cases",
-    "deadlines": "cases",
-    "extension-requests": "cases",
-    "stats": "leaders",
-    "dockets": "consultation",
-    "documents": "consultation",
-    "comments": "consultation",
-    "bpmn": "bpmn",
-    "search": "search",
-}
-TAGS = [
-    {"name": "petitions", "description": "Citizens: send a petition, follow it with its tracking code, appeal."},
-    {"name": "organisation", "description": "Units (communes and wards) petitions are sent to."},
-    {"name": "tasks", "description": "Officials: the inbox, claiming and completing the steps of a case."},
-    {"name": "cases", "description": "Officials: cases, their legal clock, extensions of deadlines."},
-    {"name": "leaders", "description": "Unit leaders: on-time figures."},
-    {"name": "consultation", "description": "Drafts open for public comment, comments, moderation, dispositions."},
-    {"name": "bpmn", "description": "Legal staff: process diagrams, review, publication, test runs, migration."},
-    {"name": "search", "description": "Full-text search of published petitions, answers and documents."},
-]
 
 DIAGRAM_PROBLEM = {
     "type": "object",
@@ -111,7 +85,8 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 class AutoSchema(openapi.AutoSchema):
     def get_tags(self) -> list[str]:
         segment = self.path.removeprefix("/api/v1/").split("/")[0]
-        return [TAG_BY_PATH[segment]] if segment in TAG_BY_PATH else super().get_tags()
+        tag_by_path = settings.API_TAG_BY_PATH
+        return [tag_by_path[segment]] if segment in tag_by_path else super().get_tags()
 
     def get_serializer_name(self, serializer: serializers.Serializer, direction: Any) -> str:
         outer, _, inner = type(serializer).__qualname__.rpartition(".")
@@ -157,5 +132,5 @@ class AutoSchema(openapi.AutoSchema):
 
 def describe_tags(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Postprocessing hook: the tags with their descriptions, in the documentation's order."""
-    result["tags"] = TAGS
+    result["tags"] = settings.API_TAGS
     return result

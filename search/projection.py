@@ -7,7 +7,7 @@ A projection is the only code that turns a database object into a `SearchDocumen
   `privacy.redaction.redact` (through the models' `public_text`).
 
 Kinds plug in by defining a `search_projections` module in their app (discovered at start-up, like
-`admin.py`) with a `@register`-ed subclass: the petition projection lives in `search/search_projections.py`;
+`admin.py`) with a `@register`-ed subclass: the petition projection lives in `cases/search_projections.py`;
 the consultation feature adds `consultation/search_projections.py` for draft, article, comment and report.
 """
 

@@ -13,10 +13,10 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.search_projections import PetitionProjection
 from search import outbox, projection
 from search.backends.base import SearchQuery, SearchUnavailable
 from search.models import OutboxEntry
-from search.search_projections import PetitionProjection
 from search.text import sanitize_query
 
 

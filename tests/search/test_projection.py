@@ -9,10 +9,10 @@ import json
 
 import pytest
 
+from cases.search_projections import PetitionProjection
 from privacy.redaction import REDACTED
 from search import outbox
 from search.projection import projection_for, projections
-from search.search_projections import PetitionProjection
 from workflows.models import Deadline
 
 
