@@ -46,7 +46,7 @@ def _names_in_code(path: Path) -> list[str]:
             found.append(node.id)
         elif isinstance(node, ast.Attribute):
             found.append(node.attr)
-        elif isinstance(node, ast.FunctionDef | ast.ClassDef) or isinstance(node, ast.alias):
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef | ast.alias):
             found.append(node.name)
         elif isinstance(node, ast.keyword) and node.arg:
             found.append(node.arg)
