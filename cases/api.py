@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any, cast
-from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -37,7 +36,8 @@ from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.site import absolute_url
 from organisation.models import Unit
 from workflows import services as workflow_services
-from workflows.models import CaseEvent, Deadline, ExtensionRequest, HumanTask, ProcessBinding
+from workflows.api import TaskSerializer
+from workflows.models import CaseEvent, Deadline, ExtensionRequest, ProcessBinding
 
 PHONE_REGEX = r"^\+?[0-9 .\-]{8,20}$"
 
@@ -199,144 +199,6 @@ class UnitListApi(generics.ListAPIView):
             fields = ["code", "name", "kind"]
 
     serializer_class = OutputSerializer
-
-
-class TaskSerializer(serializers.ModelSerializer):
-    reference = serializers.CharField(source="instance.reference")
-    case_title = serializers.CharField(source="instance.title")
-    task_url = serializers.SerializerMethodField()
-    case_url = serializers.SerializerMethodField()
-    lock_version = serializers.IntegerField(source="instance.lock_version")
-    unit = serializers.CharField(source="unit.code")
-    assignee = serializers.CharField(source="assignee.username", default=None)
-    claimed_by = serializers.CharField(source="claimed_by.username", default=None)
-    completed_by = serializers.CharField(source="completed_by.username", default=None)
-    legal_due_at = serializers.SerializerMethodField(
-        help_text="The legal clock the step runs under: the nearer of its own deadline (due_at) and the case's "
-        "legal period (a process timer, e.g. the 30 days to resolve a complaint). The inbox is sorted by it."
-    )
-    working_days_left = serializers.SerializerMethodField(help_text="Working days left until legal_due_at.")
-    badge = serializers.SerializerMethodField(help_text="due_soon, overdue, very_overdue or empty, by legal_due_at")
-
-    def get_task_url(self, task: HumanTask) -> str:
-        return selectors.work_urls(task)[0]
-
-    def get_case_url(self, task: HumanTask) -> str:
-        return selectors.work_urls(task)[1]
-
-    @extend_schema_field(serializers.DateTimeField(allow_null=True))
-    def get_legal_due_at(self, task: HumanTask) -> str | None:
-        due = selectors.legal_due_of(task)
-        return None if due is None else serializers.DateTimeField().to_representation(due)
-
-    def get_working_days_left(self, task: HumanTask) -> int | None:
-        return selectors.clock_of(selectors.legal_due_of(task)).working_days_left
-
-    def get_badge(self, task: HumanTask) -> str:
-        return selectors.clock_of(selectors.legal_due_of(task)).badge
-
-    class Meta:
-        model = HumanTask
-        fields = [
-            "task_id",
-            "element_id",
-            "title",
-            "role",
-            "unit",
-            "reference",
-            "case_title",
-            "task_url",
-            "case_url",
-            "lock_version",
-            "assignee",
-            "claimed_by",
-            "due_at",
-            "legal_due_at",
-            "created_at",
-            "completed_at",
-            "completed_by",
-            "working_days_left",
-            "badge",
-        ]
-
-
-@extend_schema_view(get=extend_schema(summary="Hộp việc: các bước tôi cần xử lý"))
-class InboxApi(generics.ListAPIView):
-    """My tasks: those of my roles in my units (leaders: also the units below), oldest due first."""
-
-    permission_classes = [IsAuthenticated]
-    serializer_class = TaskSerializer
-    filterset_fields = ["role", "element_id"]
-
-    def get_queryset(self) -> Any:
-        return selectors.inbox(self.request.user)
-
-
-def _visible_task(request: Request, task_id: UUID) -> HumanTask:
-    task = selectors.visible_task(request.user, task_id)
-    if task is None:
-        raise Http404
-    return task
-
-
-class FormFieldSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    type = serializers.CharField()
-    required = serializers.BooleanField()  # type: ignore[assignment]  # named like a Field attribute
-    label = serializers.CharField(source="display_label")  # type: ignore[assignment]
-    choices = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class TaskDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses=inline_serializer("TaskDetail", {"task": TaskSerializer(), "form": FormFieldSerializer(many=True)}),
-        summary="Một bước và biểu mẫu của nó",
-    )
-    def get(self, request: Request, task_id: UUID) -> Response:
-        task = _visible_task(request, task_id)
-        fields = workflow_services.task_fields(task)
-        return Response({"task": TaskSerializer(task).data, "form": FormFieldSerializer(fields, many=True).data})
-
-
-class TaskClaimApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=None, responses={200: TaskSerializer, **error_responses(409)}, summary="Nhận xử lý một bước")
-    def post(self, request: Request, task_id: UUID) -> Response:
-        task = workflow_services.claim_task(task=_visible_task(request, task_id), user=_official(request))
-        return Response(TaskSerializer(task).data)
-
-
-class TaskCompleteApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    class InputSerializer(serializers.Serializer):
-        form = serializers.DictField(help_text="The task's form fields, as declared in the BPMN user task.")
-        lock_version = serializers.IntegerField(required=False, help_text="Refuse (409) if the case changed since.")
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={
-            200: inline_serializer(
-                "TaskCompleted", {"reference": serializers.CharField(), "lock_version": serializers.IntegerField()}
-            ),
-            **error_responses(409),
-        },
-        summary="Hoàn thành một bước",
-    )
-    def post(self, request: Request, task_id: UUID) -> Response:
-        task = _visible_task(request, task_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = workflow_services.complete_task(
-            task_id=task.task_id,
-            user=_official(request),
-            data=serializer.validated_data["form"],
-            expected_lock_version=serializer.validated_data.get("lock_version"),
-        )
-        return Response({"reference": instance.reference, "lock_version": instance.lock_version})
 
 
 class EventSerializer(serializers.ModelSerializer):

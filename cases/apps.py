@@ -24,5 +24,6 @@ class CasesConfig(AppConfig):
                 may_see=selectors.may_see_task,
                 task_context=selectors.task_context,
                 fired_timers_stay_due=True,
+                related=("instance__petition",),
             ),
         )

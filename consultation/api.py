@@ -777,7 +777,7 @@ class TaskCompleteApi(ConsultationApiView):
         lock_version = serializers.IntegerField(required=False)
 
         class Meta:
-            ref_name = "DocketTaskCompleteInput"  # cases.api.TaskCompleteApi is TaskCompleteInput
+            ref_name = "DocketTaskCompleteInput"  # workflows.api.TaskCompleteApi is TaskCompleteInput
 
     @extend_schema(
         request=InputSerializer,

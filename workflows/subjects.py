@@ -70,6 +70,8 @@ class SubjectAdapter:
     # steps show overdue (a petition's resolution period); otherwise a fired timer merely ended a stage (a
     # consultation's comment window) and the steps after it are not late for it.
     fired_timers_stay_due: bool = False
+    # Relations of a task the subject's URLs read (`select_related` paths from a task, e.g. the subject's row).
+    related: tuple[str, ...] = ()
 
 
 # What an unregistered subject type gets: no pages, no hook (a test run of a diagram).
@@ -95,6 +97,11 @@ def registered() -> dict[str, SubjectAdapter]:
 def stay_due_types() -> list[str]:
     """The subject types whose fired timers stay their cases' clock (`fired_timers_stay_due`)."""
     return sorted(subject_type for subject_type, adapter in _ADAPTERS.items() if adapter.fired_timers_stay_due)
+
+
+def related_paths() -> list[str]:
+    """What the inbox loads with each task so that every subject's URLs cost no query of their own."""
+    return sorted({path for adapter in _ADAPTERS.values() for path in adapter.related})
 
 
 def work_urls(task: HumanTask) -> tuple[str, str]:

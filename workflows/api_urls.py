@@ -1,0 +1,13 @@
+"""The engine's API (`/api/v1/…`): the same paths and names as when it lived in `cases/`."""
+
+from django.urls import path
+
+from workflows import api
+
+urlpatterns = [
+    path("inbox", api.InboxApi.as_view(), name="api-inbox"),
+    path("tasks/<uuid:task_id>", api.TaskDetailApi.as_view(), name="api-task"),
+    path("tasks/<uuid:task_id>/claim", api.TaskClaimApi.as_view(), name="api-task-claim"),
+    path("tasks/<uuid:task_id>/complete", api.TaskCompleteApi.as_view(), name="api-task-complete"),
+    # The transfer of a case to a competent unit goes here.
+]
