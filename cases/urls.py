@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views
+from workflows import views as work_views
 
 app_name = "cases"
 urlpatterns = [
@@ -8,10 +9,11 @@ urlpatterns = [
     path("submit/", views.submit, name="submit"),
     path("track/", views.track, name="track-lookup"),
     path("track/<str:code>/", views.track, name="track"),
-    path("inbox/", views.inbox, name="inbox"),
+    # Moved to the engine (`work:inbox`, `work:claim`, served first); the old names still reverse to the same paths.
+    path("inbox/", work_views.inbox, name="inbox"),
     path("leaders/", views.leaders, name="leaders"),
     path("tasks/<uuid:task_id>/", views.task_page, name="task"),
-    path("tasks/<uuid:task_id>/claim/", views.claim, name="claim"),
+    path("tasks/<uuid:task_id>/claim/", work_views.claim, name="claim"),
     path("cases/<int:pk>/", views.case_page, name="case"),
     path("cases/<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

@@ -8,26 +8,25 @@ from uuid import UUID
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
 from cases import selectors, services
 from cases.api import PetitionSubmitApi, PublicSubmitThrottle, bound_petition_types, stats_for
 from cases.models import Channel, PetitionType, normalize_tracking_code
-from core.site import absolute_url, safe_next
+from core.site import absolute_url
 from organisation.models import Unit
 from organisation.names import official_name
 from workflows import forms as task_forms
 from workflows import services as workflow_services
 from workflows import subjects
 from workflows.clock import very_overdue_working_days
-from workflows.models import HumanTask
+from workflows.views import visible_task_or_404
 
 # An answer to a refused form never repeats these: the petitioner types them again.
 PERSONAL_FIELDS = ("petitioner_name", "petitioner_phone", "petitioner_email", "address", "latitude", "longitude")
@@ -115,35 +114,9 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox(request.user), 25).get_page(request.GET.get("page"))
-    rows = [(task, selectors.clock_of(selectors.legal_due_of(task)), selectors.work_urls(task)[0]) for task in page]
-    return render(request, "cases/inbox.html", {"page": page, "rows": rows})
-
-
-def _visible_task(request: HttpRequest, task_id: UUID) -> HumanTask:
-    task = selectors.visible_task(request.user, task_id)
-    if task is None:
-        raise Http404(_("Không có bước xử lý này trong hộp việc của bạn."))
-    return task
-
-
-@login_required
-@require_POST
-def claim(request: HttpRequest, task_id: UUID) -> HttpResponse:
-    task = _visible_task(request, task_id)
-    try:
-        workflow_services.claim_task(task=task, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("Bạn đã nhận xử lý: %(title)s") % {"title": task.title})
-    except workflow_services.WorkflowError as error:
-        messages.error(request, str(error))
-    return redirect(safe_next(request, reverse("cases:inbox")))
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = visible_task_or_404(request, task_id)
     work_url = selectors.work_urls(task)[0]
     if work_url and work_url != request.path:  # a subject with a task page of its own
         return redirect(work_url)
@@ -168,7 +141,7 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
             errors = error.errors
         except workflow_services.WorkflowError as error:
             messages.error(request, str(error))
-            return redirect("cases:inbox")
+            return redirect("work:inbox")
         else:
             messages.success(request, _("Đã hoàn thành: %(title)s") % {"title": task.title})
             return redirect(selectors.work_urls(task)[1])

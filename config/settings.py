@@ -173,7 +173,7 @@ AXES_CLIENT_IP_CALLABLE = "core.proxies.client_address"
 AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 AXES_VERBOSE = False
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:inbox"
+LOGIN_REDIRECT_URL = "work:inbox"
 LOGOUT_REDIRECT_URL = "cases:portal"
 
 LANGUAGE_CODE = "vi"

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("bpmn.urls")),
     path("", include("search.urls")),
     path("consultations/", include("consultation.urls")),
+    path("", include("workflows.urls")),
     path("", include("cases.urls")),
 ]

@@ -1,0 +1,49 @@
+"""The engine's pages of the work every subject shares: the inbox and claiming a step (moved from `cases/`).
+
+A row links to the task's page by its subject's adapter (`workflows.subjects`); the task page itself is the
+subject's (a petition's in `cases/`, a consultation's in `consultation/`). A transfer page goes here.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.site import safe_next
+from workflows import selectors
+from workflows import services as workflow_services
+from workflows.models import HumanTask
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox(request.user), 25).get_page(request.GET.get("page"))
+    rows = [(task, selectors.clock_of(selectors.legal_due_of(task)), selectors.work_urls(task)[0]) for task in page]
+    return render(request, "workflows/inbox.html", {"page": page, "rows": rows})
+
+
+def visible_task_or_404(request: HttpRequest, task_id: UUID) -> HumanTask:
+    task = selectors.visible_task(request.user, task_id)
+    if task is None:
+        raise Http404(_("Không có bước xử lý này trong hộp việc của bạn."))
+    return task
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, task_id: UUID) -> HttpResponse:
+    task = visible_task_or_404(request, task_id)
+    try:
+        workflow_services.claim_task(task=task, user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Bạn đã nhận xử lý: %(title)s") % {"title": task.title})
+    except workflow_services.WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect(safe_next(request, reverse("work:inbox")))
