@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import recording, views
 
 app_name = "cases"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("tasks/<uuid:task_id>/claim/", views.claim, name="claim"),
     path("cases/<int:pk>/", views.case_page, name="case"),
     path("cases/<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+]
+
+urlpatterns += [
+    path("record/", recording.record, name="record"),
+    path("record/<str:code>/receipt-<str:paper>.pdf", recording.receipt_download, name="record-receipt"),
 ]
