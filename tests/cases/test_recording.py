@@ -158,3 +158,15 @@ def test_both_receipts_carry_the_code_the_key_and_a_qr_code_of_the_status_page(r
 def test_the_receipt_with_the_key_cannot_be_printed_from_another_session(recorded):
     code = recorded["petition"].tracking_code
     assert logged_in("alice").get(f"/record/{code}/receipt-a5.pdf").status_code == 404
+
+
+def test_the_api_records_the_receipt_time_and_refuses_one_in_the_future(org, processes, client_for):
+    alice = client_for("alice")
+    payload = {**FORM, "publish_consent": True}
+    with time_machine.travel(NOW, tick=False):
+        future = alice.post("/api/v1/cases/record", {**payload, "received_at": "2026-11-12T08:00"}, format="json")
+        assert future.status_code == 400 and "received_at" in str(future.json())
+        assert not Petition.objects.exists()
+        response = alice.post("/api/v1/cases/record", {**payload, "received_at": "2026-11-02T14:30"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert Petition.objects.get().received_at == datetime.datetime(2026, 11, 2, 14, 30, tzinfo=HCM)
