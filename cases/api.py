@@ -34,6 +34,7 @@ from cases.models import PUBLIC_TYPES, Channel, Petition, PetitionType
 from core.api_schema import error_responses
 from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.site import absolute_url
+from deadlines import calendar
 from organisation.models import Unit
 from workflows import services as workflow_services
 from workflows.api import TaskSerializer
@@ -516,6 +517,12 @@ class RecordPetitionApi(APIView):
             queryset=Unit.objects.all(),
             required=False,
             help_text="Receiving unit (default: commune)",
+        )
+        received_at = serializers.DateTimeField(
+            required=False,
+            default_timezone=calendar.LEGAL_TZ,
+            help_text="When the petition was received (default: now); its legal periods count from it. "
+            "Not in the future, at most 90 days ago; without an offset, Vietnam time.",
         )
 
     @extend_schema(request=InputSerializer, responses={201: PetitionSubmitApi.OutputSerializer}, summary="Ghi nhận đơn")

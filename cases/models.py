@@ -53,6 +53,9 @@ class Channel(models.TextChoices):
     SOCIAL = "social", _("Mạng xã hội")
     COUNTER = "counter", _("Bộ phận một cửa (mã QR)")
     RECEPTION = "reception", _("Buổi tiếp công dân")
+    PHONE = "phone", _("Điện thoại")
+    POST = "post", _("Bưu chính")
+    MAILBOX = "mailbox", _("Hòm thư góp ý")
 
 
 class PetitionStatus(models.TextChoices):

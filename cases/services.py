@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -131,6 +132,7 @@ def _create_petition(
     appeal_of: Petition | None = None,
     recorded_by: User | None = None,
     start_data: dict[str, str] | None = None,
+    received_at: datetime | None = None,
 ) -> Receipt:
     """Record a petition handled by `unit` and start its process. Call inside a transaction.
 
@@ -142,6 +144,9 @@ def _create_petition(
     instance = workflow_services.create_instance(
         subject_type=process_subject(petition_type, channel), unit=unit, reference=code, title=title
     )
+    if received_at is not None:  # the legal clocks (`deadline_start=case`) count from the case's start: the receipt
+        instance.created_at = received_at
+        instance.save(update_fields=["created_at"])
     petition = Petition.objects.create(
         tracking_code=code,
         access_key_hash=hash_access_key(access_key),
@@ -159,6 +164,7 @@ def _create_petition(
         publish_consent=publish_consent,
         workflow=instance,
         appeal_of=appeal_of,
+        **({"received_at": received_at} if received_at is not None else {}),
     )
     for upload, mime in attachments:
         Attachment.objects.create(
@@ -235,7 +241,39 @@ def submit_petition(
     )
 
 
-RECORDED_CHANNELS = (Channel.EMAIL, Channel.SOCIAL, Channel.COUNTER, Channel.RECEPTION)
+RECORDED_CHANNELS = (
+    Channel.EMAIL,
+    Channel.SOCIAL,
+    Channel.COUNTER,
+    Channel.RECEPTION,
+    Channel.PHONE,
+    Channel.POST,
+    Channel.MAILBOX,
+)
+# How far back a receipt may be dated: a letter found in a mailbox or a post bag weeks later, not years.
+MAX_RECEIPT_AGE = timedelta(days=90)
+# Clock skew between the officer's device and the server.
+RECEIPT_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check_received_at(received_at: datetime) -> datetime:
+    """When the petition was received, as an aware datetime (a naive one is Vietnam time): not in the future,
+    not more than MAX_RECEIPT_AGE ago. Raises IntakeError."""
+    if timezone.is_naive(received_at):
+        received_at = received_at.replace(tzinfo=calendar.LEGAL_TZ)
+    now = timezone.now()
+    if received_at > now + RECEIPT_CLOCK_SKEW:
+        raise IntakeError(
+            {"received_at": "Thời điểm tiếp nhận không thể ở tương lai / the time of receipt cannot be in the future"}
+        )
+    if received_at < now - MAX_RECEIPT_AGE:
+        raise IntakeError(
+            {
+                "received_at": f"Thời điểm tiếp nhận quá xa (quá {MAX_RECEIPT_AGE.days} ngày) / "
+                f"the time of receipt is more than {MAX_RECEIPT_AGE.days} days ago"
+            }
+        )
+    return received_at
 
 
 @transaction.atomic
@@ -254,13 +292,15 @@ def record_petition(
     unit: Unit | None = None,
     publish_consent: bool = False,
     files: Sequence[UploadedFile] = (),
+    received_at: datetime | None = None,
 ) -> Receipt:
     """An official records a petition that arrived by email, social network, at the counter or at a citizen
     reception session, and starts its process (the reception process for a reflection or recommendation heard
     at a reception session, see `process_subject`).
 
     `commune` is where the matter is; `unit` the unit that received it and handles it (default: the commune),
-    of which `recorded_by` must be a reception officer. Raises IntakeError for input to correct, NotAllowed (403)
+    of which `recorded_by` must be a reception officer. `received_at` is when the petition was received (default:
+    now): its legal periods count from that day, not from the day it is typed in. Raises IntakeError for input to correct, NotAllowed (403)
     for an official who may not record petitions for that unit.
     """
     unit = unit or commune
@@ -280,6 +320,8 @@ def record_petition(
         raise IntakeError({"commune": "Hãy chọn một xã/phường / choose a commune or ward"})
     if not petitioner_name.strip():
         raise IntakeError({"petitioner_name": "Cần họ tên người gửi đơn / the petitioner's name is required"})
+    if received_at is not None:
+        received_at = check_received_at(received_at)
     if not Membership.objects.filter(user=recorded_by, unit=unit, role=Role.RECEPTION_OFFICER).exists():
         raise workflow_services.NotAllowed(
             f"Chỉ cán bộ tiếp nhận của {unit.name} được ghi nhận đơn cho đơn vị này / "
@@ -299,6 +341,7 @@ def record_petition(
         publish_consent=publish_consent,
         files=files,
         recorded_by=recorded_by,
+        received_at=received_at,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import recording, views
 from workflows import views as work_views
 
 app_name = "cases"
@@ -16,4 +16,9 @@ urlpatterns = [
     path("tasks/<uuid:task_id>/claim/", work_views.claim, name="claim"),
     path("cases/<int:pk>/", views.case_page, name="case"),
     path("cases/<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+]
+
+urlpatterns += [
+    path("record/", recording.record, name="record"),
+    path("record/<str:code>/receipt-<str:paper>.pdf", recording.receipt_download, name="record-receipt"),
 ]
