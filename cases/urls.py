@@ -10,6 +10,7 @@ urlpatterns = [
     path("track/<str:code>/", views.track, name="track"),
     path("inbox/", views.inbox, name="inbox"),
     path("leaders/", views.leaders, name="leaders"),
+    path("leaders/cases/", views.leaders_cases, name="leaders-cases"),
     path("tasks/<uuid:task_id>/", views.task_page, name="task"),
     path("tasks/<uuid:task_id>/claim/", views.claim, name="claim"),
     path("cases/<int:pk>/", views.case_page, name="case"),
