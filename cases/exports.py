@@ -11,10 +11,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cells(row: Sequence[Any]) -> list[Any]:
+    """Lazy translations (choice labels) as text: a spreadsheet cell takes plain values only."""
+    return [str(value) if isinstance(value, Promise) else value for value in row]
 
 
 def download(*, filename: str, fmt: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
@@ -22,9 +28,9 @@ def download(*, filename: str, fmt: str, header: Sequence[str], rows: Iterable[S
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
-        sheet.append(list(header))
+        sheet.append(_cells(header))
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(_cells(row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
