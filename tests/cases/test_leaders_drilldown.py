@@ -10,14 +10,21 @@ import re
 from html import unescape
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
-from tests.cases.test_leaders import answer_case, at, clock, step  # noqa: F401 (clock: a fixture)
+from tests.cases.test_leaders import answer_case, at, step
 from workflows.sweep import sweep
 
 PERIOD = "date_from=2026-10-01&date_to=2026-11-30"
 BUCKETS = ("answered_on_time", "answered_late", "open_on_time", "overdue", "very_overdue")
 PERSONAL = ("Nguyễn Văn An", "0912 345 678", "an.nguyen@example.vn", "120 Lê Duẩn")
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(at("2026-11-02"), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
