@@ -46,6 +46,12 @@ def cases(submit, client_for, clock) -> None:
     sweep()
 
 
+def found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text, re.S)
+    assert match is not None, pattern
+    return match.group(1)
+
+
 def drill_links(page: str) -> list[tuple[str, int]]:
     """(url, figure) of every figure link of the leaders' table."""
     return [(unescape(url), int(n)) for url, n in re.findall(r'<a href="([^"]+)" data-figure="cell">(\d+)</a>', page)]
@@ -53,14 +59,14 @@ def drill_links(page: str) -> list[tuple[str, int]]:
 
 def drill_count(client, url: str) -> int:
     page = client.get(url).content.decode()
-    return int(re.search(r'<span id="drill-count">(\d+)</span>', page).group(1))
+    return int(found(r'<span id="drill-count">(\d+)</span>', page))
 
 
 def test_every_figure_links_to_exactly_its_petitions(cases, client_for):
     henry = client_for("henry")
     page = henry.get(f"/leaders/?{PERIOD}").content.decode()
     links = drill_links(page)
-    assert {re.search(r"bucket=(\w+)", url).group(1) for url, _ in links if "bucket=" in url} == set(BUCKETS)
+    assert {found(r"bucket=(\w+)", url) for url, _ in links if "bucket=" in url} == set(BUCKETS)
     for url, figure in links:
         assert drill_count(henry, url) == figure, url
     # The totals line links too, and the five buckets' lists together are the received list.
@@ -93,9 +99,7 @@ def test_a_drill_down_shows_only_the_leaders_units_and_no_contacts(cases, client
 def test_the_charts_data_add_up_to_the_table(cases, client_for):
     henry = client_for("henry")
     page = henry.get(f"/leaders/?{PERIOD}").content.decode()
-    data = json.loads(
-        re.search(r'<script id="leaders-chart-data" type="application/json">(.*?)</script>', page, re.S).group(1)
-    )
+    data = json.loads(found(r'<script id="leaders-chart-data" type="application/json">(.*?)</script>', page))
     assert data["months"] == ["2026-10", "2026-11"]
     table = henry.get(f"/api/v1/stats?{PERIOD}").json()
     for key in ("received", *BUCKETS):
