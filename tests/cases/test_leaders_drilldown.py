@@ -148,3 +148,17 @@ def test_exports_hold_the_figures_of_the_leaders_units_and_no_personal_data(case
 
     henry = rows_of(client_for("henry").get(f"/leaders/cases/?{PERIOD}&export={fmt}"))
     assert len(henry) - 1 == 7  # the province's leader sees both communes
+
+
+def test_the_leaders_page_queries_do_not_grow_with_units_or_months(cases, client_for):
+    """Aggregated in SQL: one grouped query for the table and one for the charts, whatever the units seen."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(username: str) -> int:
+        client = client_for(username)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/leaders/?{PERIOD}").status_code == 200
+        return len(captured.captured_queries)
+
+    assert queries("henry") == queries("carol")  # four units and two months against one unit
