@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -466,9 +467,14 @@ class StatsQuerySerializer(serializers.Serializer):
         return attrs
 
 
-def stats_for(user: Any, params: Any) -> tuple[dict[str, Any], list[selectors.UnitTypeStats]]:
-    """Shared by the API and the leaders' page: validated filters, then the figures of the units I lead."""
-    query = StatsQuerySerializer(data=params)
+class DrillDownQuerySerializer(StatsQuerySerializer):
+    bucket = serializers.ChoiceField(choices=list(selectors.BUCKETS), required=False, help_text="Empty: received.")
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="YYYY-MM of receipt.")
+
+
+def _leader_scope(user: Any, params: Any, serializer_class: type[StatsQuerySerializer]) -> tuple[dict[str, Any], Any]:
+    """Validated filters, and the units they select among those the user leads (and those below)."""
+    query = serializer_class(data=params)
     query.is_valid(raise_exception=True)
     filters = dict(query.validated_data)
     units = selectors.led_units(user)
@@ -479,6 +485,12 @@ def stats_for(user: Any, params: Any) -> tuple[dict[str, Any], list[selectors.Un
         if unit is None:
             raise serializers.ValidationError({"unit": "Không phải đơn vị bạn lãnh đạo / not a unit you lead"})
         units = units.filter(path__startswith=unit.path)
+    return filters, units
+
+
+def stats_for(user: Any, params: Any) -> tuple[dict[str, Any], list[selectors.UnitTypeStats]]:
+    """Shared by the API and the leaders' page: validated filters, then the figures of the units I lead."""
+    filters, units = _leader_scope(user, params, StatsQuerySerializer)
     stats = selectors.unit_stats(
         units=units,
         date_from=filters["date_from"],
@@ -486,6 +498,31 @@ def stats_for(user: Any, params: Any) -> tuple[dict[str, Any], list[selectors.Un
         petition_type=filters.get("petition_type"),
     )
     return filters, stats
+
+
+def monthly_stats_for(user: Any, params: Any) -> list[dict[str, Any]]:
+    """The leaders' charts: the figures by month of receipt, over the same filters as `stats_for`."""
+    filters, units = _leader_scope(user, params, StatsQuerySerializer)
+    return selectors.monthly_stats(
+        units=units,
+        date_from=filters["date_from"],
+        date_to=filters["date_to"],
+        petition_type=filters.get("petition_type"),
+    )
+
+
+def drill_down_for(user: Any, params: Any) -> tuple[dict[str, Any], QuerySet[Petition]]:
+    """The petitions behind one figure of the leaders' page: only of units the user leads (or below)."""
+    filters, units = _leader_scope(user, params, DrillDownQuerySerializer)
+    petitions = selectors.bucket_petitions(
+        units=units,
+        date_from=filters["date_from"],
+        date_to=filters["date_to"],
+        petition_type=filters.get("petition_type"),
+        bucket=filters.get("bucket"),
+        month=filters.get("month"),
+    )
+    return filters, petitions
 
 
 class LeaderStatsApi(APIView):

@@ -27,9 +27,9 @@ from rest_framework import serializers
 from cases import services
 from cases.api import RecordPetitionApi, bound_petition_types
 from cases.models import Channel, Petition
-from config.site import absolute_url
 from consultation import pdf
 from consultation.report import FONT_STACK
+from core.site import absolute_url
 from deadlines import calendar
 from organisation.models import Membership, Role, Unit
 

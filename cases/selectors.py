@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -165,12 +166,12 @@ def very_overdue_before(now: datetime) -> datetime:
     return calendar.start_of_day(day + calendar.ONE_DAY)
 
 
-def unit_stats(
-    *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None = None
-) -> list[UnitTypeStats]:
-    """Per handling unit and petition type, for petitions received in [date_from, date_to]: how many are in
-    each bucket of `UnitTypeStats` at this moment, and the on-time rate."""
-    now = timezone.now()
+def _bucketed(
+    *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None, now: datetime
+) -> tuple[QuerySet[Petition], dict[str, Q]]:
+    """Petitions handled by `units` and received in [date_from, date_to], with what the buckets test, and the
+    condition of each bucket of `UnitTypeStats` at `now` (the figures, the charts and the drill-down share them,
+    so a figure and the list behind it cannot disagree)."""
     clocks = Deadline.objects.filter(instance=OuterRef("workflow"))
     running = Q(closed_at__isnull=True, suspended_since__isnull=True)
     # A fired timer is the case's legal period running out: it stays late until the case is answered.
@@ -182,48 +183,116 @@ def unit_stats(
     )
     if petition_type:
         petitions = petitions.filter(petition_type=petition_type)
-    finished = Q(status__in=[PetitionStatus.ANSWERED, PetitionStatus.REJECTED])
     very_bound = very_overdue_before(now)
+    petitions = petitions.alias(
+        missed=Exists(clocks.filter(closed_at__gt=F("due_at"))),
+        overdue_now=Exists(clocks.filter(running, due_at__lt=now)),
+        very=Exists(clocks.filter(running | expired, due_at__lt=very_bound)),
+    )
+    finished = Q(status__in=[PetitionStatus.ANSWERED, PetitionStatus.REJECTED])
     very = Q(very=True)
     late = Q(missed=True) | Q(overdue_now=True)
+    conditions = {
+        "answered_on_time": finished & Q(missed=False),
+        "answered_late": finished & Q(missed=True),
+        "open_on_time": ~finished & ~late & ~very,
+        "overdue": ~finished & late & ~very,
+        "very_overdue": ~finished & very,
+    }
+    return petitions, conditions
+
+
+def _figures(row: dict[str, Any]) -> dict[str, Any]:
+    """The derived figures of one grouped row of bucket counts."""
+    buckets = {key: row[key] for key in BUCKETS}
+    return {
+        "received": row["received"],
+        "open": buckets["open_on_time"] + buckets["overdue"] + buckets["very_overdue"],
+        "answered": buckets["answered_on_time"] + buckets["answered_late"],
+        **buckets,
+        "on_time_rate": on_time_rate(
+            answered_on_time=buckets["answered_on_time"],
+            answered_late=buckets["answered_late"],
+            overdue=buckets["overdue"],
+            very_overdue=buckets["very_overdue"],
+        ),
+    }
+
+
+def unit_stats(
+    *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None = None
+) -> list[UnitTypeStats]:
+    """Per handling unit and petition type, for petitions received in [date_from, date_to]: how many are in
+    each bucket of `UnitTypeStats` at this moment, and the on-time rate."""
+    petitions, conditions = _bucketed(
+        units=units, date_from=date_from, date_to=date_to, petition_type=petition_type, now=timezone.now()
+    )
     rows = (
-        petitions.alias(
-            missed=Exists(clocks.filter(closed_at__gt=F("due_at"))),
-            overdue_now=Exists(clocks.filter(running, due_at__lt=now)),
-            very=Exists(clocks.filter(running | expired, due_at__lt=very_bound)),
-        )
-        .values("workflow__unit__code", "workflow__unit__name", "petition_type")
-        .annotate(
-            received=Count("pk"),
-            answered_on_time=Count("pk", filter=finished & Q(missed=False)),
-            answered_late=Count("pk", filter=finished & Q(missed=True)),
-            open_on_time=Count("pk", filter=~finished & ~late & ~very),
-            overdue=Count("pk", filter=~finished & late & ~very),
-            very_overdue=Count("pk", filter=~finished & very),
-        )
+        petitions.values("workflow__unit__code", "workflow__unit__name", "petition_type")
+        .annotate(received=Count("pk"), **{key: Count("pk", filter=q) for key, q in conditions.items()})
         .order_by("workflow__unit__code", "petition_type")
     )
-    stats = []
-    for row in rows:
-        buckets = {key: row[key] for key in BUCKETS}
-        stats.append(
-            UnitTypeStats(
-                unit=row["workflow__unit__code"],
-                unit_name=row["workflow__unit__name"],
-                petition_type=row["petition_type"],
-                received=row["received"],
-                open=buckets["open_on_time"] + buckets["overdue"] + buckets["very_overdue"],
-                answered=buckets["answered_on_time"] + buckets["answered_late"],
-                **buckets,
-                on_time_rate=on_time_rate(
-                    answered_on_time=buckets["answered_on_time"],
-                    answered_late=buckets["answered_late"],
-                    overdue=buckets["overdue"],
-                    very_overdue=buckets["very_overdue"],
-                ),
-            )
+    return [
+        UnitTypeStats(
+            unit=row["workflow__unit__code"],
+            unit_name=row["workflow__unit__name"],
+            petition_type=row["petition_type"],
+            **_figures(row),
         )
-    return stats
+        for row in rows
+    ]
+
+
+def monthly_stats(
+    *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None = None
+) -> list[dict[str, Any]]:
+    """The figures of `unit_stats` split by the month of receipt (local time): one grouped query, the data of
+    the leaders' charts. Each row: month ("2026-11"), unit, unit_name, petition_type and the figures."""
+    petitions, conditions = _bucketed(
+        units=units, date_from=date_from, date_to=date_to, petition_type=petition_type, now=timezone.now()
+    )
+    rows = (
+        petitions.annotate(month=TruncMonth("received_at", tzinfo=calendar.LEGAL_TZ))
+        .values("month", "workflow__unit__code", "workflow__unit__name", "petition_type")
+        .annotate(received=Count("pk"), **{key: Count("pk", filter=q) for key, q in conditions.items()})
+        .order_by("month", "workflow__unit__code", "petition_type")
+    )
+    return [
+        {
+            "month": row["month"].strftime("%Y-%m"),
+            "unit": row["workflow__unit__code"],
+            "unit_name": row["workflow__unit__name"],
+            "petition_type": row["petition_type"],
+            **_figures(row),
+        }
+        for row in rows
+    ]
+
+
+def bucket_petitions(
+    *,
+    units: QuerySet[Unit],
+    date_from: date,
+    date_to: date,
+    petition_type: str | None = None,
+    bucket: str | None = None,
+    month: str | None = None,
+) -> QuerySet[Petition]:
+    """The petitions behind one figure: those of `units` received in the period (and `month`, "YYYY-MM"),
+    of the type, in the bucket (None: every bucket, the "received" figure), oldest received first."""
+    petitions, conditions = _bucketed(
+        units=units, date_from=date_from, date_to=date_to, petition_type=petition_type, now=timezone.now()
+    )
+    if bucket:
+        petitions = petitions.filter(conditions[bucket])
+    if month:
+        year, number = (int(part) for part in month.split("-"))
+        first = date(year, number, 1)
+        after = date(year + number // 12, number % 12 + 1, 1)
+        petitions = petitions.filter(
+            received_at__gte=calendar.start_of_day(first), received_at__lt=calendar.start_of_day(after)
+        )
+    return petitions.select_related("workflow__unit").order_by("received_at", "pk")
 
 
 APPROVAL_FIELD = "approval"  # a step with this form field approves or returns what the step before drafted

@@ -12,6 +12,7 @@ urlpatterns = [
     # Moved to the engine (`work:inbox`, `work:claim`, served first); the old names still reverse to the same paths.
     path("inbox/", work_views.inbox, name="inbox"),
     path("leaders/", views.leaders, name="leaders"),
+    path("leaders/cases/", views.leaders_cases, name="leaders-cases"),
     path("tasks/<uuid:task_id>/", views.task_page, name="task"),
     path("tasks/<uuid:task_id>/claim/", work_views.claim, name="claim"),
     path("cases/<int:pk>/", views.case_page, name="case"),

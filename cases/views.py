@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
-from cases import selectors, services
-from cases.api import PetitionSubmitApi, PublicSubmitThrottle, bound_petition_types, stats_for
+from cases import exports, selectors, services
+from cases.api import (
+    PetitionSubmitApi,
+    PublicSubmitThrottle,
+    bound_petition_types,
+    drill_down_for,
+    monthly_stats_for,
+    stats_for,
+)
 from cases.models import Channel, PetitionType, normalize_tracking_code
 from core.site import absolute_url
 from organisation.models import Unit
@@ -189,15 +199,63 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     )
 
 
+FIGURES = ("received", *selectors.BUCKETS)
+
+
+def _figure_labels() -> dict[str, str]:
+    return {
+        "received": _("Tiếp nhận"),
+        "answered_on_time": _("Đã trả lời đúng hạn"),
+        "answered_late": _("Đã trả lời trễ hạn"),
+        "open_on_time": _("Đang xử lý, trong hạn"),
+        "overdue": _("Đang xử lý, quá hạn"),
+        "very_overdue": _("Đang xử lý, quá hạn nhiều"),
+    }
+
+
+def _drill_url(filters: dict[str, Any], **extra: str) -> str:
+    """The drill-down list of one figure: the page's period and type, narrowed by `extra`."""
+    params = {
+        "date_from": filters["date_from"].isoformat(),
+        "date_to": filters["date_to"].isoformat(),
+        "unit": filters.get("unit") or "",
+        "petition_type": filters.get("petition_type") or "",
+    }
+    params.update(extra)
+    return reverse("cases:leaders-cases") + "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def _bucket(key: str) -> dict[str, str]:
+    return {} if key == "received" else {"bucket": key}
+
+
+def _percent(rate: float | None) -> int | None:
+    return None if rate is None else round(rate * 100)
+
+
 @login_required
 def leaders(request: HttpRequest) -> HttpResponse:
-    """Leaders' view: on-time figures per unit and petition type over a period."""
+    """Leaders' view: on-time figures per unit and petition type over a period; each figure links to the
+    petitions behind it; the table downloads as CSV or XLSX; the charts draw from the same figures by month."""
     try:
         filters, stats = stats_for(request.user, request.GET)
+        months = monthly_stats_for(request.user, request.GET)
     except ValidationError as error:
         return render(
             request, "cases/leaders.html", {"errors": error.detail, "stats": [], "filters": request.GET}, status=400
         )
+    types = dict(PetitionType.choices)
+    labels = _figure_labels()
+    fmt = request.GET.get("export")
+    if fmt in exports.FORMATS:
+        header = [_("Mã đơn vị"), _("Đơn vị"), _("Loại đơn"), *labels.values(), _("Tỉ lệ đúng hạn (%)")]
+        rows = [
+            [row.unit, row.unit_name, types.get(row.petition_type, row.petition_type)]
+            + [getattr(row, key) for key in FIGURES]
+            + [_percent(row.on_time_rate)]
+            for row in stats
+        ]
+        return exports.download(filename="so-lieu", fmt=fmt, header=header, rows=rows)
     totals = {
         key: sum(getattr(row, key) for row in stats) for key in ("received", "open", "answered", *selectors.BUCKETS)
     }
@@ -207,17 +265,87 @@ def leaders(request: HttpRequest) -> HttpResponse:
         overdue=totals["overdue"],
         very_overdue=totals["very_overdue"],
     )
-    percent = None if rate is None else round(rate * 100)
+    table = [
+        {
+            "row": row,
+            "type_label": types.get(row.petition_type, row.petition_type),
+            "cells": [
+                (
+                    getattr(row, key),
+                    _drill_url(filters, unit=row.unit, petition_type=row.petition_type, **_bucket(key)),
+                )
+                for key in FIGURES
+            ],
+        }
+        for row in stats
+    ]
+    total_links = [(labels[key], totals[key], _drill_url(filters, **_bucket(key))) for key in FIGURES]
+    chart = {
+        "months": sorted({row["month"] for row in months}),
+        "rows": [{**row, "type_label": types.get(row["petition_type"], row["petition_type"])} for row in months],
+        "labels": {"rate": _("Tỉ lệ đúng hạn (%)"), "volume": _("Số đơn tiếp nhận")},
+    }
+    export_query = urlencode(
+        {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in filters.items() if value}
+    )
     return render(
         request,
         "cases/leaders.html",
         {
             "stats": stats,
+            "table": table,
             "totals": totals,
-            "rate": percent,
+            "total_links": total_links,
+            "rate": _percent(rate),
+            "months": months,
+            "chart": chart,
+            "export_query": export_query,
             "very_overdue_days": very_overdue_working_days(),
             "filters": filters,
-            "types": dict(PetitionType.choices),
+            "types": types,
             "units": selectors.led_units(request.user),
+        },
+    )
+
+
+@login_required
+def leaders_cases(request: HttpRequest) -> HttpResponse:
+    """The petitions behind one figure of the leaders' page (unit, type, bucket, period, month), paginated, with
+    a CSV / XLSX download; no petitioner's contact in either."""
+    try:
+        filters, petitions = drill_down_for(request.user, request.GET)
+    except ValidationError as error:
+        return render(request, "cases/leaders_cases.html", {"errors": error.detail, "page": None}, status=400)
+    types = dict(PetitionType.choices)
+    fmt = request.GET.get("export")
+    if fmt in exports.FORMATS:
+        header = [_("Mã tra cứu"), _("Tiêu đề"), _("Loại đơn"), _("Đơn vị"), _("Tiếp nhận lúc"), _("Trạng thái")]
+        rows = (
+            [
+                petition.tracking_code,
+                petition.title,
+                types.get(petition.petition_type, petition.petition_type),
+                petition.workflow.unit.name,
+                timezone.localtime(petition.received_at).strftime("%Y-%m-%d %H:%M"),
+                petition.get_status_display(),
+            ]
+            for petition in petitions.iterator(chunk_size=2000)
+        )
+        return exports.download(filename="danh-sach-don", fmt=fmt, header=header, rows=rows)
+    page = Paginator(petitions, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    kept = {key: value for key, value in query.items() if key in ("date_from", "date_to", "unit", "petition_type")}
+    return render(
+        request,
+        "cases/leaders_cases.html",
+        {
+            "page": page,
+            "filters": filters,
+            "figure": _figure_labels()[filters.get("bucket") or "received"],
+            "types": types,
+            "query": query.urlencode(),
+            "back": reverse("cases:leaders") + "?" + urlencode(kept),
         },
     )

@@ -24,6 +24,7 @@ const bpmnOptions = {
 /** Each bundle: `entry` (relative to the repo root) -> `out` (relative to static/dist/). */
 const bundles = [
   { entry: "frontend/main.js", out: "app.js" },
+  { entry: "frontend/leaders-charts.js", out: "leaders-charts.js" },
   { entry: "frontend/bpmn/modeler.js", out: "bpmn-modeler.js", options: bpmnOptions },
   { entry: "frontend/bpmn/viewer.js", out: "bpmn-viewer.js", options: bpmnOptions },
 ];

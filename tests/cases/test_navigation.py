@@ -1,0 +1,54 @@
+"""The header takes each role to its own pages, and names the official family name first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from organisation.models import Membership, Role
+from tests.conftest import make_official
+
+LINK = re.compile(r'<a href="([^"]+)" data-nav="([a-z]+)">')
+
+
+def header_links(client) -> dict[str, str]:
+    html = client.get("/").content.decode()
+    return {key: url for url, key in LINK.findall(html)}
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("alice", {"inbox", "record"}),  # reception officer
+        ("bob", {"inbox", "consultations"}),  # handling officer of a drafting unit
+        ("carol", {"inbox", "leaders", "consultations"}),  # unit leader
+    ],
+)
+def test_each_role_sees_exactly_its_links(client_for, username, expected):
+    assert set(header_links(client_for(username))) == expected
+
+
+def test_legal_staff_reach_the_modeler_and_staff_also_the_legal_periods(client_for, org):
+    make_official("lan", org.province, Role.LEGAL_STAFF)
+    links = header_links(client_for("lan"))
+    assert links == {"inbox": "/inbox/", "modeler": "/modeler/"}
+
+    get_user_model().objects.filter(username="lan").update(is_staff=True)
+    links = header_links(client_for("lan"))
+    assert set(links) == {"inbox", "modeler", "deadlines"}
+    assert links["deadlines"] == "/admin/deadlines/deadlinerule/"
+
+
+def test_citizens_and_users_without_a_unit_get_no_work_links(public, client_for, org):
+    assert header_links(public) == {}
+    Membership.objects.filter(user__username="bob").delete()
+    assert header_links(client_for("bob")) == {}
+
+
+def test_the_header_names_the_official_family_name_first(client_for, org):
+    get_user_model().objects.filter(username="carol").update(first_name="Lan", last_name="Nguyễn Thị")
+    html = client_for("carol").get("/").content.decode()
+    assert "(Nguyễn Thị Lan)" in html
+    assert "(carol)" not in html
