@@ -94,10 +94,12 @@ def compute(row: Deadline, *, extensions: int | None = None) -> DueDate:
     )
 
 
-def start_date_for(properties: dict[str, str], *, case_received: datetime.datetime) -> datetime.date:
+def start_date_for(
+    properties: dict[str, str], *, case_received: datetime.datetime, step_started: datetime.datetime | None = None
+) -> datetime.date:
     if properties.get(START_PROPERTY) == "case":
         return calendar.local_date(case_received)
-    return calendar.today()
+    return calendar.local_date(step_started) if step_started else calendar.today()
 
 
 def new_row(
@@ -110,7 +112,13 @@ def new_row(
         title=title,
         kind=kind,
         rule_code=properties[RULE_PROPERTY],
-        start_date=start_date_for(properties, case_received=instance.created_at),
+        # The steps a case opens with start when the case was received (a petition recorded days after it came in
+        # at the counter or by post), not when it was typed in; later steps start when they start.
+        start_date=start_date_for(
+            properties,
+            case_received=instance.created_at,
+            step_started=instance.created_at if instance.lock_version == 0 else None,
+        ),
         remind_before_days=remind_before_of(properties),
         escalate_to=properties.get(ESCALATE_PROPERTY) or EscalationTarget.UNIT_LEADER,
     )

@@ -170,3 +170,15 @@ def test_the_api_records_the_receipt_time_and_refuses_one_in_the_future(org, pro
         response = alice.post("/api/v1/cases/record", {**payload, "received_at": "2026-11-02T14:30"}, format="json")
     assert response.status_code == 201, response.json()
     assert Petition.objects.get().received_at == datetime.datetime(2026, 11, 2, 14, 30, tzinfo=HCM)
+
+
+def test_the_first_step_of_a_petition_recorded_late_counts_from_its_receipt(org, processes):
+    alice = logged_in("alice")
+    reflection = {**FORM, "petition_type": "reflection", "title": "Đèn đường hỏng", "content": "Đèn hỏng một tuần."}
+    with time_machine.travel(NOW, tick=False):
+        assert alice.post("/record/", reflection).status_code == 200
+    petition = Petition.objects.get()
+    classify = Deadline.objects.get(instance=petition.workflow, element_id="classify")
+    # Received on Monday 2 November, typed in on 10 November: the reception officer's days ran from the receipt.
+    assert classify.start_date == datetime.date(2026, 11, 2)
+    assert classify.due_at == compute_due(rule_code=classify.rule_code, start=datetime.date(2026, 11, 2)).due_at
