@@ -16,6 +16,7 @@ from cases.models import Petition, PetitionStatus, normalize_tracking_code
 from deadlines import calendar
 from organisation.models import Role, Unit
 from organisation.selectors import memberships_of, work_visibility_q
+from workflows import textdiff
 from workflows.clock import very_overdue_working_days
 from workflows.models import CaseEvent, Deadline, DeadlineKind, HumanTask
 from workflows.selectors import (  # noqa: F401 - moved to the engine; the petition pages still read them from here
@@ -341,6 +342,18 @@ def may_see_identity(user: User | AnonymousUser, petition: Petition) -> bool:
     )
 
 
+def may_see_contact(user: User | AnonymousUser, petition: Petition) -> bool:
+    """Whether a task page shows the petitioner's name and contact: to those who handle or decide the case (the
+    unit's handling officers and leaders; a denouncer's only to its handling lane, `may_see_identity`). The
+    reception officer classifies the petition on its content alone."""
+    if not may_see_identity(user, petition):
+        return False
+    return any(
+        membership.unit_id == petition.workflow.unit_id and membership.role != Role.RECEPTION_OFFICER
+        for membership in memberships_of(user)
+    )
+
+
 # The petition's subject adapter (registered in `apps.py`).
 
 
@@ -358,7 +371,47 @@ def may_see_task(user: User | AnonymousUser, task: HumanTask) -> bool:
     return True
 
 
+def attachment_preview(content_type: str) -> str:
+    """How a task page previews an attachment: an image inline, a PDF embedded, anything else as a link."""
+    if content_type.startswith("image/"):
+        return "image"
+    return "pdf" if content_type == "application/pdf" else ""
+
+
+def draft_diff(instance_id: int) -> list[textdiff.Segment]:
+    """What changed since the draft the approver returned: the last two drafts of the case's answer, word by word
+    (empty when the answer was drafted once)."""
+    drafts = list(
+        CaseEvent.objects.filter(instance_id=instance_id, kind="task_completed", data__has_key=DRAFT_FIELD)
+        .order_by("-created_at", "-pk")
+        .values_list("data", flat=True)[:2]
+    )
+    if len(drafts) < 2:
+        return []
+    new, old = (str(data.get(DRAFT_FIELD) or "") for data in drafts)
+    return textdiff.word_diff(old, new)
+
+
+def history_of(instance_id: int) -> list[CaseEvent]:
+    """The case's audit trail, oldest first: completed steps with their form values, transfers, clock changes."""
+    return list(CaseEvent.objects.filter(instance_id=instance_id).select_related("actor").order_by("created_at", "pk"))
+
+
 def task_context(task: HumanTask) -> dict[str, Any]:
-    """What a petition's task page shows besides the task and its form."""
+    """What a petition's task page shows besides the task and its form: the petition and its attachments, the
+    earlier decisions, the linked cases, every deadline with its explanation, what changed in a redrafted answer."""
     petition = task.instance.petition
-    return {"petition": petition, "attachments": petition.attachments.all()}
+    attachments = [(item, attachment_preview(item.content_type)) for item in petition.attachments.all()]
+    return {
+        "petition": petition,
+        "attachments": attachments,
+        "history": history_of(task.instance_id),
+        "deadlines": list(
+            task.instance.deadlines.prefetch_related("extension_requests__requested_by").order_by("due_at", "pk")
+        ),
+        "linked_cases": {
+            "appeal_of": petition.appeal_of,
+            "appeals": list(petition.appeals.all()),
+        },
+        "draft_diff": draft_diff(task.instance_id),
+    }

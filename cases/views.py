@@ -21,7 +21,9 @@ from rest_framework.exceptions import ValidationError
 
 from cases import exports, selectors, services
 from cases.api import (
+    ExtensionDecisionApi,
     PetitionSubmitApi,
+    ReasonSerializer,
     PublicSubmitThrottle,
     bound_petition_types,
     drill_down_for,
@@ -36,6 +38,8 @@ from workflows import forms as task_forms
 from workflows import services as workflow_services
 from workflows import subjects
 from workflows.clock import very_overdue_working_days
+from workflows.api import TaskTransferApi
+from workflows.models import ExtensionRequest, HumanTask
 from workflows.views import visible_task_or_404
 
 # An answer to a refused form never repeats these: the petitioner types them again.
@@ -123,53 +127,153 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
     return render(request, "cases/track.html", {"status": selectors.public_status(petition)})
 
 
+class _PageError(Exception):
+    """A refused action of the task page: the message goes next to `field`, the page answers `status`."""
+
+    def __init__(self, field: str, message: str, status: int) -> None:
+        super().__init__(message)
+        self.field, self.status = field, status
+
+
+# The field next to which each action of the task page shows its error.
+ACTION_FIELDS = {
+    "complete": "form",
+    "suspend": "clock_reason",
+    "resume": "clock_reason",
+    "request_extension": "extension_reason",
+    "decide_extension": "extension_note",
+    "transfer": "transfer_unit",
+}
+
+
+def _serializer_errors(errors: Any, field_by_name: dict[str, str]) -> dict[str, str]:
+    return {field_by_name.get(name, name): " ".join(str(e) for e in reasons) for name, reasons in errors.items()}
+
+
+def _task_action(request: HttpRequest, task: HumanTask, action: str) -> str:
+    """Do one action of the task page with the same services (and input rules) as the API; the success message.
+    Raises task_forms.FormErrors, _PageError or a WorkflowError."""
+    user: Any = request.user
+    post = request.POST
+    if task.completed_at is not None:
+        raise workflow_services.Conflict(
+            _("Bước này vừa được cán bộ khác xử lý xong; những gì bạn nhập vẫn còn dưới đây, hãy tải lại trang.")
+        )
+    if action == "complete":
+        fields = workflow_services.task_fields(task)
+        submitted = {f.name: post.get(f.name) for f in fields if f.name in post or f.type == "bool"}
+        workflow_services.complete_task(
+            task_id=task.task_id,
+            user=user,
+            data=submitted,
+            strict=False,
+            expected_lock_version=int(post.get("lock_version") or task.instance.lock_version),
+        )
+        return _("Đã hoàn thành: %(title)s") % {"title": task.title}
+    if action in ("suspend", "resume"):
+        reason = ReasonSerializer(data={"reason": post.get("clock_reason", "")})
+        if not reason.is_valid():
+            raise task_forms.FormErrors(_serializer_errors(reason.errors, {"reason": "clock_reason"}))
+        change = workflow_services.suspend_case if action == "suspend" else workflow_services.resume_case
+        change(instance=task.instance, user=user, reason=reason.validated_data["reason"])
+        return _("Đã tạm dừng tính thời hạn.") if action == "suspend" else _("Đã tiếp tục tính thời hạn.")
+    if action == "request_extension":
+        deadline = get_object_or_404(task.instance.deadlines, pk=post.get("deadline") or 0)
+        reason = ReasonSerializer(data={"reason": post.get("extension_reason", "")})
+        if not reason.is_valid():
+            raise task_forms.FormErrors(_serializer_errors(reason.errors, {"reason": "extension_reason"}))
+        workflow_services.request_extension(deadline=deadline, user=user, reason=reason.validated_data["reason"])
+        return _("Đã gửi đề nghị gia hạn.")
+    if action == "decide_extension":
+        extension = get_object_or_404(
+            ExtensionRequest.objects.filter(deadline__instance=task.instance), pk=post.get("extension") or 0
+        )
+        decision = ExtensionDecisionApi.InputSerializer(
+            data={"approve": post.get("approve", ""), "note": post.get("extension_note", "")}
+        )
+        if not decision.is_valid():
+            raise task_forms.FormErrors(_serializer_errors(decision.errors, {"approve": "extension_note", "note": "extension_note"}))
+        workflow_services.decide_extension(extension=extension, user=user, **decision.validated_data)
+        return _("Đã duyệt gia hạn.") if decision.validated_data["approve"] else _("Đã từ chối gia hạn.")
+    if action == "transfer":
+        transfer = TaskTransferApi.InputSerializer(
+            data={
+                "unit": post.get("transfer_unit", ""),
+                "reason": post.get("transfer_reason", ""),
+                "lock_version": post.get("lock_version") or task.instance.lock_version,
+            }
+        )
+        if not transfer.is_valid():
+            raise task_forms.FormErrors(
+                _serializer_errors(transfer.errors, {"unit": "transfer_unit", "reason": "transfer_reason", "lock_version": "transfer_unit"})
+            )
+        data = transfer.validated_data
+        workflow_services.transfer_case(
+            instance=task.instance,
+            user=user,
+            unit=data["unit"],
+            reason=data["reason"],
+            expected_lock_version=data["lock_version"],
+        )
+        return _("Đã chuyển hồ sơ đến %(unit)s.") % {"unit": data["unit"].name}
+    raise _PageError("form", _("Thao tác không hợp lệ."), 400)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
+    """Everything an official needs to decide a petition's step, and every action on it (the form, the clock,
+    extensions, a transfer). A refused action re-renders the page with what was typed and the error next to the
+    field: 400 (input), 403 (role), 409 (someone else acted first)."""
     task = visible_task_or_404(request, task_id)
     work_url = selectors.work_urls(task)[0]
     if work_url and work_url != request.path:  # a subject with a task page of its own
         return redirect(work_url)
-    if task.completed_at is not None:
+    if task.completed_at is not None and request.method == "GET":
         messages.info(request, _("Bước này đã được xử lý."))
         return redirect(selectors.work_urls(task)[1])
-    fields = workflow_services.task_fields(task)
     errors: dict[str, str] = {}
     values: Any = {}
+    status = 200
     if request.method == "POST":
         values = request.POST
-        submitted = {f.name: request.POST.get(f.name) for f in fields if f.name in request.POST or f.type == "bool"}
+        action = request.POST.get("action", "complete")
         try:
-            workflow_services.complete_task(
-                task_id=task.task_id,
-                user=request.user,  # type: ignore[arg-type]
-                data=submitted,
-                strict=False,
-                expected_lock_version=int(request.POST.get("lock_version", task.instance.lock_version)),
-            )
+            done = _task_action(request, task, action)
         except task_forms.FormErrors as error:
-            errors = error.errors
+            errors, status = dict(error.errors), 400
+        except _PageError as error:
+            errors, status = {error.field: str(error)}, error.status
         except workflow_services.WorkflowError as error:
-            messages.error(request, str(error))
-            return redirect("work:inbox")
+            errors, status = {ACTION_FIELDS.get(action, "form"): str(error)}, error.status
         else:
-            messages.success(request, _("Đã hoàn thành: %(title)s") % {"title": task.title})
-            return redirect(selectors.work_urls(task)[1])
+            messages.success(request, done)
+            if action in ("complete", "transfer"):
+                return redirect(selectors.work_urls(task)[1])
+            return redirect(request.path)
+    fields = workflow_services.task_fields(task)
     officials = task.unit.memberships.select_related("user").order_by("user__username")
+    petition = task.instance.petition
+    leads = workflow_services.leads(request.user, task.instance.unit)  # type: ignore[arg-type]
     return render(
         request,
         "cases/task.html",
         {
             "task": task,
             **subjects.adapter_for(task.instance.subject_type).task_context(task),
+            "identity_visible": selectors.may_see_contact(request.user, petition),
+            "identity_sealed": petition.identity_sealed,
             "draft": selectors.draft_under_approval(task, [field.name for field in fields]),
             "fields": fields,
+            "form_rows": [(f, values.get(f.name, ""), errors.get(f.name, "")) for f in fields],
             "values": values,
             "errors": errors,
+            "leads": leads,
+            "transfer_units": workflow_services.competent_units(task.instance) if leads else [],
             "officials": sorted({m.user.username: m.user for m in officials}.values(), key=official_name),
             "units": Unit.objects.exclude(pk=task.unit_id).order_by("path"),
         },
-        status=400 if errors else 200,
+        status=status,
     )
 
 
@@ -194,8 +298,10 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     """Attachments are served only to officials who may see the case, never from a public media URL."""
     petition = get_object_or_404(selectors.visible_petitions(request.user), pk=pk)
     item = get_object_or_404(petition.attachments, pk=attachment_id)
+    # The task page previews images and PDFs (`?inline=1`); anything else is always a download.
+    inline = request.GET.get("inline") == "1" and bool(selectors.attachment_preview(item.content_type))
     return FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+        item.file.open("rb"), as_attachment=not inline, filename=item.original_name, content_type=item.content_type
     )
 
 

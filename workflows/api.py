@@ -2,7 +2,7 @@
 
 Moved from `cases/` so that the engine owns the generic work: a task links to its subject's pages through the
 subject's adapter (`workflows.subjects`). The case clock (suspend, resume, extensions) is still the petition's
-(`cases/api.py`); a transfer API, when it comes, goes here next to them (`workflows/api_urls.py`).
+(`cases/api.py`); the transfer of a case to a competent unit is the engine's (`TaskTransferApi`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_schema import error_responses
+from organisation.models import Unit
 from workflows import selectors
 from workflows import services as workflow_services
 from workflows.models import HumanTask
@@ -166,3 +167,45 @@ class TaskCompleteApi(APIView):
             expected_lock_version=serializer.validated_data.get("lock_version"),
         )
         return Response({"reference": instance.reference, "lock_version": instance.lock_version})
+
+
+class TaskTransferApi(APIView):
+    """Transfer the task's case to a competent unit (chuyển đơn): its open steps move with it. Leaders only."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        unit = serializers.SlugRelatedField(
+            slug_field="code", queryset=Unit.objects.all(), help_text="Code of the unit to receive the case."
+        )
+        reason = serializers.CharField(min_length=5, max_length=2000)
+        lock_version = serializers.IntegerField(required=False, help_text="Refuse (409) if the case changed since.")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: inline_serializer(
+                "TaskTransferred",
+                {
+                    "reference": serializers.CharField(),
+                    "unit": serializers.CharField(),
+                    "lock_version": serializers.IntegerField(),
+                },
+            ),
+            **error_responses(409),
+        },
+        summary="Chuyển hồ sơ đến đơn vị có thẩm quyền",
+    )
+    def post(self, request: Request, task_id: UUID) -> Response:
+        task = _visible_task(request, task_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        instance = workflow_services.transfer_case(
+            instance=task.instance,
+            user=_official(request),
+            unit=data["unit"],
+            reason=data["reason"],
+            expected_lock_version=data.get("lock_version"),
+        )
+        return Response({"reference": instance.reference, "unit": instance.unit.code, "lock_version": instance.lock_version})

@@ -9,5 +9,5 @@ urlpatterns = [
     path("tasks/<uuid:task_id>", api.TaskDetailApi.as_view(), name="api-task"),
     path("tasks/<uuid:task_id>/claim", api.TaskClaimApi.as_view(), name="api-task-claim"),
     path("tasks/<uuid:task_id>/complete", api.TaskCompleteApi.as_view(), name="api-task-complete"),
-    # The transfer of a case to a competent unit goes here.
+    path("tasks/<uuid:task_id>/transfer", api.TaskTransferApi.as_view(), name="api-task-transfer"),
 ]

@@ -16,8 +16,9 @@ from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import DatabaseError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import AppError
 from deadlines import calendar
@@ -174,6 +175,11 @@ def _memberships(user: User) -> list[tuple[int, str, str]]:
 def _leads(user: User, unit: Unit) -> bool:
     """A leader of this unit or of a unit above it."""
     return any(role == Role.UNIT_LEADER and unit.path.startswith(path) for _, role, path in _memberships(user))
+
+
+def leads(user: User, unit: Unit) -> bool:
+    """Whether `user` leads `unit` or a unit above it (who may suspend, resume, decide extensions, transfer)."""
+    return user.is_authenticated and _leads(user, unit)
 
 
 def check_can_act(task: HumanTask, user: User) -> None:
@@ -576,3 +582,49 @@ def decide_extension(*, extension: ExtensionRequest, user: User, approve: bool, 
         public_text=f"Thời hạn giải quyết được gia hạn đến ngày {due.due_date:%d/%m/%Y}. {due.explanation}",
     )
     return extension
+
+
+class NotCompetent(WorkflowError):
+    """A transfer to a unit that may not receive the case (`SubjectAdapter.may_receive`)."""
+
+    code = "not_competent"
+    status = 400
+
+
+def competent_units(instance: WorkflowInstance) -> list[Unit]:
+    """The units a case may be transferred to: every other unit its subject's adapter says may receive it."""
+    may_receive = subjects.adapter_for(instance.subject_type).may_receive
+    return [unit for unit in Unit.objects.exclude(pk=instance.unit_id).order_by("path") if may_receive(instance, unit)]
+
+
+@transaction.atomic
+def transfer_case(
+    *, instance: WorkflowInstance, user: User, unit: Unit, reason: str, expected_lock_version: int | None = None
+) -> WorkflowInstance:
+    """Move a case to a competent unit (chuyển đơn): its open steps go with it, unclaimed and unassigned, for the
+    new unit's officials; the audit trail and the petitioner-facing history say to whom. Leaders of the unit."""
+    _check_leads(user, instance)
+    if instance.completed_at is not None:
+        raise Conflict(gettext("Hồ sơ đã kết thúc, không thể chuyển."))
+    if unit.pk == instance.unit_id or not subjects.adapter_for(instance.subject_type).may_receive(instance, unit):
+        raise NotCompetent(gettext("«%(unit)s» không có thẩm quyền tiếp nhận hồ sơ này.") % {"unit": unit.name})
+    expected = instance.lock_version if expected_lock_version is None else expected_lock_version
+    previous = instance.unit
+    moved = WorkflowInstance.objects.filter(pk=instance.pk, lock_version=expected).update(
+        unit=unit, lock_version=F("lock_version") + 1
+    )
+    if not moved:
+        raise Conflict(gettext("Hồ sơ vừa được người khác cập nhật; hãy tải lại trang."))
+    HumanTask.objects.open().filter(instance=instance).update(
+        unit=unit, assignee=None, claimed_by=None, claimed_at=None
+    )
+    CaseEvent.objects.create(
+        instance=instance,
+        kind="transferred",
+        actor=user,
+        summary=f"Chuyển hồ sơ từ {previous.name} đến {unit.name}. Lý do: {reason}",
+        public_text=f"Hồ sơ được chuyển đến {unit.name} để giải quyết theo thẩm quyền.",
+        data={"from": previous.code, "to": unit.code, "reason": reason},
+    )
+    instance.refresh_from_db()
+    return instance

@@ -8,6 +8,7 @@ projections, `search.projection`); this package never imports it. An adapter say
 - where an official does a task of the subject and sees its case (`work_url`, `case_url`);
 - who may see a task beyond the engine's role-and-unit rule (`may_see`, e.g. a sealed identity);
 - the context a task page shows (`task_context`, a template's extra context);
+- which units may receive one of its cases by a transfer (`may_receive`);
 - a hook run on every step of its cases (`step_hook`, below);
 - how its timers show as deadlines (`fired_timers_stay_due`).
 
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
+    from organisation.models import Unit
     from workflows.handlers import HandlerContext
     from workflows.models import Deadline, HumanTask, WorkflowInstance
 
@@ -57,6 +59,15 @@ def _no_context(task: HumanTask) -> dict[str, Any]:
     return {}
 
 
+def _staffed_for_open_steps(instance: WorkflowInstance, unit: Unit) -> bool:
+    """A unit may receive a case when it has officials of every role its open steps need."""
+    from organisation.models import Membership
+
+    roles = set(instance.tasks.open().values_list("role", flat=True))
+    staffed = set(Membership.objects.filter(unit=unit, role__in=roles).values_list("role", flat=True))
+    return roles <= staffed
+
+
 @dataclass(frozen=True)
 class SubjectAdapter:
     """What a subject type tells the engine (see the module)."""
@@ -65,6 +76,8 @@ class SubjectAdapter:
     case_url: TaskUrl = _no_url
     may_see: Callable[[User | AnonymousUser, HumanTask], bool] = _everyone
     task_context: Callable[[HumanTask], dict[str, Any]] = _no_context
+    # Which units are competent to receive a case of the subject by a transfer (`services.transfer_case`).
+    may_receive: Callable[[WorkflowInstance, Unit], bool] = _staffed_for_open_steps
     step_hooks: tuple[StepHook, ...] = field(default=())
     # A timer that fired (its legal period ran out) stays the case's clock until the case is closed, so its
     # steps show overdue (a petition's resolution period); otherwise a fired timer merely ended a stage (a
