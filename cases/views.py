@@ -23,8 +23,8 @@ from cases import exports, selectors, services
 from cases.api import (
     ExtensionDecisionApi,
     PetitionSubmitApi,
-    ReasonSerializer,
     PublicSubmitThrottle,
+    ReasonSerializer,
     bound_petition_types,
     drill_down_for,
     monthly_stats_for,
@@ -37,8 +37,8 @@ from organisation.names import official_name
 from workflows import forms as task_forms
 from workflows import services as workflow_services
 from workflows import subjects
-from workflows.clock import very_overdue_working_days
 from workflows.api import TaskTransferApi
+from workflows.clock import very_overdue_working_days
 from workflows.models import ExtensionRequest, HumanTask
 from workflows.views import visible_task_or_404
 
@@ -192,7 +192,9 @@ def _task_action(request: HttpRequest, task: HumanTask, action: str) -> str:
             data={"approve": post.get("approve", ""), "note": post.get("extension_note", "")}
         )
         if not decision.is_valid():
-            raise task_forms.FormErrors(_serializer_errors(decision.errors, {"approve": "extension_note", "note": "extension_note"}))
+            raise task_forms.FormErrors(
+                _serializer_errors(decision.errors, {"approve": "extension_note", "note": "extension_note"})
+            )
         workflow_services.decide_extension(extension=extension, user=user, **decision.validated_data)
         return _("Đã duyệt gia hạn.") if decision.validated_data["approve"] else _("Đã từ chối gia hạn.")
     if action == "transfer":
@@ -205,7 +207,10 @@ def _task_action(request: HttpRequest, task: HumanTask, action: str) -> str:
         )
         if not transfer.is_valid():
             raise task_forms.FormErrors(
-                _serializer_errors(transfer.errors, {"unit": "transfer_unit", "reason": "transfer_reason", "lock_version": "transfer_unit"})
+                _serializer_errors(
+                    transfer.errors,
+                    {"unit": "transfer_unit", "reason": "transfer_reason", "lock_version": "transfer_unit"},
+                )
             )
         data = transfer.validated_data
         workflow_services.transfer_case(
@@ -246,6 +251,8 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
             errors, status = {error.field: str(error)}, error.status
         except workflow_services.WorkflowError as error:
             errors, status = {ACTION_FIELDS.get(action, "form"): str(error)}, error.status
+            if isinstance(error, workflow_services.NotAllowed):
+                errors["form"] = str(error)  # a leader's form the official does not see: say it at the top
         else:
             messages.success(request, done)
             if action in ("complete", "transfer"):

@@ -208,4 +208,6 @@ class TaskTransferApi(APIView):
             reason=data["reason"],
             expected_lock_version=data.get("lock_version"),
         )
-        return Response({"reference": instance.reference, "unit": instance.unit.code, "lock_version": instance.lock_version})
+        return Response(
+            {"reference": instance.reference, "unit": instance.unit.code, "lock_version": instance.lock_version}
+        )
