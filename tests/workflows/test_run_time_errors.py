@@ -83,8 +83,10 @@ def test_the_task_page_shows_the_failure_and_the_step_stays_open(
 
     page = client.post(f"/tasks/{task.task_id}/", {"decision": "accept"}, follow=True)
 
-    assert page.status_code == 200
+    # The task page answers 409 with the failure at the top and what the official chose kept (issue 13, item 3).
+    assert page.status_code == 409
     assert "classified" in page.content.decode()
+    assert '<option value="accept" selected>' in page.content.decode()
     assert classify_task(instance).pk == task.pk  # still open: it waits for a fixed version and a migration
     assert CaseEvent.objects.filter(instance=instance, kind="step_failed").count() == 1
 
