@@ -1,7 +1,8 @@
 """The engine's pages of the work every subject shares: the inbox and claiming a step (moved from `cases/`).
 
 A row links to the task's page by its subject's adapter (`workflows.subjects`); the task page itself is the
-subject's (a petition's in `cases/`, a consultation's in `consultation/`). A transfer page goes here.
+subject's (a petition's in `cases/`, a consultation's in `consultation/`). A transfer is an action of
+the subject's task page, done by the engine's `services.transfer_case`.
 """
 
 from __future__ import annotations
