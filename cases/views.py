@@ -135,7 +135,7 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
         return redirect(selectors.work_urls(task)[1])
     fields = workflow_services.task_fields(task)
     errors: dict[str, str] = {}
-    values: Any = {}
+    values: Any = selectors.answer_prefill(task, user=request.user, template_id=request.GET.get("template"))
     if request.method == "POST":
         values = request.POST
         submitted = {f.name: request.POST.get(f.name) for f in fields if f.name in request.POST or f.type == "bool"}
