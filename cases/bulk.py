@@ -95,6 +95,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
         else:
             outcomes = services.bulk_approve(user=user, items=items)
     tasks = list(_tasks(user, step, unit, petition_type))
+    # What the leader approves: each petition's drafted answer, shown in its row.
+    drafts = (
+        {task.pk: selectors.draft_under_approval(task, ["approval"]) for task in tasks} if step == "approve" else {}
+    )
+    rows = [(task, drafts.get(task.pk)) for task in tasks]
     unit_ids = {task.unit_id for task in tasks}
     types = {task.instance.petition.petition_type for task in tasks}
     officials: list[User] = []
@@ -118,6 +123,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
             "units": Unit.objects.filter(pk__in=selectors.inbox(user).values("unit_id")).order_by("name"),
             "types": PetitionType.choices,
             "tasks": tasks,
+            "rows": rows,
             "officials": officials,
             "templates": templates,
             "outcomes": outcomes,

@@ -180,9 +180,13 @@ def test_bulk_answer_with_one_template_then_one_approval(submit, client_for, org
 
     approvals = list(HumanTask.objects.open().filter(element_id="approve"))
     assert len(approvals) == 2
+    carol = page_client("carol")
+    page = carol.get("/inbox/bulk/?step=approve").content.decode()
+    for code, name in codes.items():  # the leader reads each petition's own drafted text before approving
+        assert f"Kính gửi Ông/Bà {name}, đơn {code} đã xử lý." in page
     bob_try = bulk_post(bob, "approve", approvals)  # not a leader: refused per task, by the same check as the API
     assert len(bob_try.context["failed"]) == 2 and not bob_try.context["done"]
-    response = bulk_post(page_client("carol"), "approve", approvals)
+    response = bulk_post(carol, "approve", approvals)
     assert {o.reference for o in response.context["done"]} == set(codes)
     for code, name in codes.items():
         petition = Petition.objects.get(tracking_code=code)
