@@ -105,7 +105,7 @@ def test_the_picker_lists_only_the_units_and_types_templates_and_prefills_withou
 
     request = RequestFactory().get("/")
     request.user = org.bob
-    picker = render_to_string("cases/_answer_template_picker.picker", {"task": task}, request=request)
+    picker = render_to_string("cases/_answer_template_picker.html", {"task": task}, request=request)
     assert "Mẫu phường" in picker and "Mẫu chung" in picker
     assert "Mẫu sở" not in picker and "Mẫu khiếu nại" not in picker and "Mẫu cũ" not in picker
     assert f'data-text="Kính gửi Ông/Bà Trần Thị Bình: {code}"' in picker
