@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from cases import services
-from cases.models import Attachment, Petition
+from cases.models import AnswerTemplate, Attachment, Petition
 
 
 class AttachmentInline(admin.TabularInline):
@@ -53,3 +53,12 @@ class PetitionAdmin(admin.ModelAdmin):
         user = request.user
         assert isinstance(user, User)  # the admin site requires a signed-in staff user
         services.save_admin_edit(petition=obj, user=user, changed_fields=form.changed_data if change else [])
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    """Model answers per unit and petition type; a body with an unknown placeholder is refused (`clean`)."""
+
+    list_display = ["title", "unit", "petition_type", "active"]
+    list_filter = ["petition_type", "active", "unit"]
+    search_fields = ["title", "body"]

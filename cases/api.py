@@ -606,3 +606,26 @@ def _receipt(request: Request, receipt: services.Receipt) -> Any:
     return PetitionSubmitApi.OutputSerializer(
         {"tracking_code": code, "access_key": receipt.access_key, "status_url": url}
     ).data
+
+
+class AnswerTemplateOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="template.pk")
+    title = serializers.CharField(source="template.title")
+    unit = serializers.CharField(source="template.unit.code", default=None)
+    petition_type = serializers.CharField(source="template.petition_type")
+    text = serializers.CharField(help_text="The body with the placeholders filled for this task's petition.")
+
+
+@extend_schema_view(get=extend_schema(summary="Mẫu trả lời dùng được cho một bước, đã điền cho đơn của bước"))
+class TaskAnswerTemplatesApi(APIView):
+    """The answer templates of the task's unit (or every unit) and petition type, rendered for its petition."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: AnswerTemplateOutputSerializer(many=True), **error_responses(404)})
+    def get(self, request: Request, task_id: Any) -> Response:
+        task = selectors.visible_task(request.user, task_id)
+        if task is None:
+            raise Http404
+        items = selectors.rendered_answer_templates(task, user=request.user)
+        return Response(AnswerTemplateOutputSerializer(items, many=True).data)

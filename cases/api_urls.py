@@ -6,6 +6,9 @@ urlpatterns = [
     path("petitions", api.PetitionSubmitApi.as_view(), name="api-petition-submit"),
     path("petitions/<str:code>", api.PetitionStatusApi.as_view(), name="api-petition-status"),
     path("petitions/<str:code>/appeal", api.AppealApi.as_view(), name="api-petition-appeal"),
+    path(
+        "tasks/<uuid:task_id>/answer-templates", api.TaskAnswerTemplatesApi.as_view(), name="api-task-answer-templates"
+    ),
     path("units", api.UnitListApi.as_view(), name="api-units"),
     path("stats", api.LeaderStatsApi.as_view(), name="api-stats"),
     path("cases", api.CaseListApi.as_view(), name="api-cases"),

@@ -12,10 +12,12 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.answer_templates import unknown_placeholders
 from organisation.models import Unit
 from privacy.redaction import redact
 from workflows.models import WorkflowInstance
@@ -176,3 +178,45 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class AnswerTemplate(models.Model):
+    """A model answer of a unit (or of every unit) for one petition type, with placeholders
+    (`cases.answer_templates`) filled from each petition it answers."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị"),
+        help_text=_("Để trống: dùng cho mọi đơn vị."),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="answer_templates",
+    )
+    petition_type = models.CharField(_("loại đơn"), max_length=32, choices=PetitionType.choices)
+    title = models.CharField(_("tên mẫu"), max_length=200)
+    body = models.TextField(
+        _("nội dung"),
+        help_text=_(
+            "Có thể dùng: {xung_ho}, {ho_ten}, {ma_don}, {tieu_de}, {ngay_nhan}, {ngay_hom_nay}, {han_xu_ly}, {don_vi}."
+        ),
+    )
+    active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("mẫu trả lời")
+        verbose_name_plural = _("mẫu trả lời")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        unknown = unknown_placeholders(self.body)
+        if unknown:
+            raise ValidationError(
+                {
+                    "body": _("Mẫu có chỗ điền không hợp lệ: %(names)s")
+                    % {"names": ", ".join("{" + name + "}" for name in unknown)}
+                }
+            )

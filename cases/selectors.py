@@ -12,7 +12,8 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.models import Petition, PetitionStatus, normalize_tracking_code
+from cases import answer_templates
+from cases.models import AnswerTemplate, Petition, PetitionStatus, normalize_tracking_code
 from deadlines import calendar
 from organisation.models import Role, Unit
 from organisation.selectors import memberships_of, work_visibility_q
@@ -415,3 +416,71 @@ def task_context(task: HumanTask) -> dict[str, Any]:
         },
         "draft_diff": draft_diff(task.instance_id),
     }
+
+
+# Answer templates (`cases.answer_templates`): which a task may use, and their text for one petition.
+
+
+def answer_templates_for(task: HumanTask) -> QuerySet[AnswerTemplate]:
+    """The active templates for the task's petition type, of the task's unit or of every unit."""
+    petition = getattr(task.instance, "petition", None)
+    if petition is None:
+        return AnswerTemplate.objects.none()
+    return AnswerTemplate.objects.filter(
+        Q(unit__isnull=True) | Q(unit_id=task.unit_id), active=True, petition_type=petition.petition_type
+    )
+
+
+def render_answer_template(
+    template: AnswerTemplate, petition: Petition, *, user: User | AnonymousUser, task: HumanTask | None = None
+) -> str:
+    """The template's body with the placeholders filled from this petition (and the step's due date). Where the
+    reader may not see a denouncer's identity, the form of address is "Ông/Bà" without a name."""
+    name = petition.petitioner_name if may_see_identity(user, petition) else ""
+    due = legal_due_of(task) if task is not None else None
+    if due is None:
+        due = (
+            Deadline.objects.filter(instance_id=petition.workflow_id, closed_at__isnull=True)
+            .order_by("due_at")
+            .values_list("due_at", flat=True)
+            .first()
+        )
+    values = {
+        "xung_ho": f"Ông/Bà {name}".strip(),
+        "ho_ten": name,
+        "ma_don": petition.tracking_code,
+        "tieu_de": petition.title,
+        "ngay_nhan": answer_templates.format_date(petition.received_at),
+        "ngay_hom_nay": answer_templates.format_date(timezone.localdate()),
+        "han_xu_ly": answer_templates.format_date(due),
+        "don_vi": petition.workflow.unit.name,
+    }
+    return answer_templates.fill(template.body, values)
+
+
+@dataclass(frozen=True)
+class RenderedTemplate:
+    template: AnswerTemplate
+    text: str
+
+
+def rendered_answer_templates(task: HumanTask, *, user: User | AnonymousUser) -> list[RenderedTemplate]:
+    """Each template the task may use, with its text for the task's petition (the picker's data)."""
+    petition = getattr(task.instance, "petition", None)
+    if petition is None:
+        return []
+    return [
+        RenderedTemplate(template, render_answer_template(template, petition, user=user, task=task))
+        for template in answer_templates_for(task)
+    ]
+
+
+def answer_prefill(task: HumanTask, *, user: User | AnonymousUser, template_id: str | None) -> dict[str, str]:
+    """The task form's values pre-filled from `?template=<id>` (the picker without JavaScript): the answer, if the
+    task asks for one and the template is one it may use; nothing otherwise."""
+    if not template_id or not template_id.isdigit():
+        return {}
+    template = answer_templates_for(task).filter(pk=int(template_id)).first()
+    if template is None:
+        return {}
+    return {"answer": render_answer_template(template, task.instance.petition, user=user, task=task)}

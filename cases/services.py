@@ -10,21 +10,27 @@ offers only bound petition types, can never start them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from cases import selectors
 from cases.models import (
     APPEAL_SUBJECT,
     PUBLIC_TYPES,
     RECEPTION_SUBJECT,
+    AnswerTemplate,
     Attachment,
     Channel,
     Petition,
@@ -39,9 +45,12 @@ from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate, compute_due
 from organisation.models import Membership, Role, Unit
+from organisation.names import official_name
 from search.outbox import enqueue
+from workflows import forms as task_forms
+from workflows import selectors as workflow_selectors
 from workflows import services as workflow_services
-from workflows.models import CaseEvent
+from workflows.models import CaseEvent, HumanTask
 
 logger = logging.getLogger(__name__)
 
@@ -464,3 +473,123 @@ def save_admin_edit(*, petition: Petition, user: User, changed_fields: Sequence[
     )
     if petition.published_at is not None:
         enqueue("petition", petition.pk)  # as the handlers do when a public petition changes
+
+
+# Answer templates and bulk actions on several petitions' steps.
+
+
+class TemplateError(AppError, ValueError):
+    code = "invalid_template"
+
+    def __init__(self, message: str, errors: dict[str, str]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+@transaction.atomic
+def save_answer_template(
+    *,
+    title: str,
+    body: str,
+    petition_type: str,
+    unit: Unit | None = None,
+    active: bool = True,
+    template: AnswerTemplate | None = None,
+) -> AnswerTemplate:
+    """Create (or update `template`) an answer template. A body with an unknown placeholder is refused, naming it."""
+    template = template or AnswerTemplate()
+    template.title, template.body, template.petition_type = title, body, petition_type
+    template.unit, template.active = unit, active
+    try:
+        template.full_clean()
+    except ValidationError as error:
+        errors = {field: " ".join(reasons) for field, reasons in error.message_dict.items()}
+        raise TemplateError(" ".join(errors.values()), errors) from None
+    template.save()
+    return template
+
+
+# The petition steps the bulk page acts on (the element ids of the petition processes) and the form each sends.
+BULK_STEPS = ("assign", "draft_answer", "approve")
+
+
+@dataclass(frozen=True)
+class BulkItem:
+    """One selected task and the case's `lock_version` the official saw when choosing it."""
+
+    task_id: UUID
+    lock_version: int | None = None
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    task_id: UUID
+    reference: str  # the petition's tracking code, to report by name
+    done: bool
+    reason: str = ""
+
+
+def _bulk(
+    *, user: User, items: Sequence[BulkItem], step: str, form_for: Callable[[HumanTask, Petition], dict[str, Any]]
+) -> list[BulkOutcome]:
+    """Complete each task through the engine's `complete_task` (the single-task API's service: the same
+    permission check and optimistic lock), each in its own transaction. Not all-or-nothing: a task that fails
+    (taken meanwhile, changed, not allowed) is reported with its reason while the others are done."""
+    outcomes: list[BulkOutcome] = []
+    for item in items:
+        task = workflow_selectors.visible_task(user, item.task_id)
+        if task is None or task.completed_at is not None or task.element_id != step:
+            reference = task.instance.reference if task is not None else str(item.task_id)
+            outcomes.append(BulkOutcome(item.task_id, reference, False, gettext("Không còn là bước này để xử lý.")))
+            continue
+        reference = task.instance.reference
+        try:
+            petition = task.instance.petition
+            workflow_services.complete_task(
+                task_id=task.task_id,
+                user=user,
+                data=form_for(task, petition),
+                expected_lock_version=item.lock_version,
+            )
+        except (workflow_services.WorkflowError, TemplateError, Petition.DoesNotExist) as error:
+            outcomes.append(BulkOutcome(task.task_id, reference, False, str(error)))
+        except task_forms.FormErrors as error:
+            reason = "; ".join(f"{name}: {text}" for name, text in error.errors.items())
+            outcomes.append(BulkOutcome(task.task_id, reference, False, reason))
+        else:
+            outcomes.append(BulkOutcome(task.task_id, reference, True))
+    return outcomes
+
+
+def bulk_assign(*, user: User, items: Sequence[BulkItem], official: User) -> list[BulkOutcome]:
+    """Assign several petitions to one handling officer; each task's unit must have them as a handling officer."""
+
+    def form(task: HumanTask, petition: Petition) -> dict[str, Any]:
+        if not Membership.objects.filter(user=official, unit_id=task.unit_id, role=Role.HANDLING_OFFICER).exists():
+            raise TemplateError(
+                gettext("%(official)s không phải cán bộ xử lý của %(unit)s.")
+                % {"official": official_name(official), "unit": task.unit.name},
+                {"official": official.username},
+            )
+        return {"handler": official.username}
+
+    return _bulk(user=user, items=items, step="assign", form_for=form)
+
+
+def bulk_answer(*, user: User, items: Sequence[BulkItem], template: AnswerTemplate) -> list[BulkOutcome]:
+    """Answer several similar petitions with one template, each with the text rendered for itself."""
+
+    def form(task: HumanTask, petition: Petition) -> dict[str, Any]:
+        if not selectors.answer_templates_for(task).filter(pk=template.pk).exists():
+            raise TemplateError(
+                gettext("Mẫu «%(title)s» không dùng được cho đơn này.") % {"title": template.title},
+                {"template": str(template.pk)},
+            )
+        return {"answer": selectors.render_answer_template(template, petition, user=user, task=task)}
+
+    return _bulk(user=user, items=items, step="draft_answer", form_for=form)
+
+
+def bulk_approve(*, user: User, items: Sequence[BulkItem]) -> list[BulkOutcome]:
+    """A leader approves several drafted answers in one action."""
+    return _bulk(user=user, items=items, step="approve", form_for=lambda task, petition: {"approval": "approve"})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import recording, views
+from cases import bulk, recording, views
 from workflows import views as work_views
 
 app_name = "cases"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("track/<str:code>/", views.track, name="track"),
     # Moved to the engine (`work:inbox`, `work:claim`, served first); the old names still reverse to the same paths.
     path("inbox/", work_views.inbox, name="inbox"),
+    path("inbox/bulk/", bulk.bulk, name="bulk"),
     path("leaders/", views.leaders, name="leaders"),
     path("leaders/cases/", views.leaders_cases, name="leaders-cases"),
     path("tasks/<uuid:task_id>/", views.task_page, name="task"),

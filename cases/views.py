@@ -238,7 +238,7 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
         messages.info(request, _("Bước này đã được xử lý."))
         return redirect(selectors.work_urls(task)[1])
     errors: dict[str, str] = {}
-    values: Any = {}
+    values: Any = selectors.answer_prefill(task, user=request.user, template_id=request.GET.get("template"))
     status = 200
     if request.method == "POST":
         values = request.POST

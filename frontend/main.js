@@ -14,3 +14,16 @@ document.addEventListener("change", (event) => {
     target.form.submit();
   }
 });
+
+// Answer templates (cases/_answer_template_picker.html): a link fills the form's answer with the template's text
+// rendered for this petition (data-text); without JavaScript the link reloads the page with ?template=<id>.
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest("a[data-answer-template]") : null;
+  if (!link) return;
+  const form = link.closest("form") || document;
+  const textarea = form.querySelector(`textarea[name="${link.dataset.target || "answer"}"]`);
+  if (!(textarea instanceof HTMLTextAreaElement)) return;
+  event.preventDefault();
+  textarea.value = link.dataset.text || "";
+  textarea.focus();
+});
