@@ -55,7 +55,7 @@ class IntakeError(AppError, ValueError):
 
     @property
     def detail(self) -> str:
-        return INVALID_DETAIL
+        return str(INVALID_DETAIL)
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))

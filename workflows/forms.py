@@ -40,7 +40,7 @@ class FormErrors(AppError, ValueError):
 
     @property
     def detail(self) -> str:
-        return INVALID_DETAIL
+        return str(INVALID_DETAIL)
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{name}: {reason}" for name, reason in errors.items()))

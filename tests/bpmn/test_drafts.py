@@ -203,3 +203,37 @@ def test_an_expression_that_would_fail_at_run_time_is_an_error_on_its_element_in
     }
     checked = login("tam").post("/api/v1/bpmn/expressions/check", {"expression": "min()"}, format="json")
     assert checked.json()["ok"] is False and "«min»" in checked.json()["error"]
+
+
+def test_validation_errors_and_conflicts_come_back_in_english_on_their_elements(
+    draft: ProcessDraft, login: Callable[[str], APIClient]
+) -> None:
+    original_sha = draft.sha256
+    xml = REFLECTION.replace('<spiffworkflow:property name="public_status" value="Đang phân công cán bộ xử lý" />', "")
+    client = login("lan")
+
+    saved = client.put(
+        f"/api/v1/bpmn/drafts/{draft.pk}/xml",
+        {"xml": xml, "base_sha256": original_sha},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert saved.status_code == 200
+    assert errors_of(saved)["assign"] == "Missing property «public_status» (the status citizens see)"
+
+    stale = login("minh").put(
+        f"/api/v1/bpmn/drafts/{draft.pk}/xml",
+        {"xml": REFLECTION, "base_sha256": original_sha},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert stale.status_code == 409
+    assert stale.json()["detail"].startswith("Someone else (lan) has just saved this draft; yours was not saved")
+
+    malformed = client.put(
+        f"/api/v1/bpmn/drafts/{draft.pk}/xml",
+        {"xml": "<bpmn:definitions><bpmn:process", "base_sha256": saved.json()["sha256"]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert malformed.status_code == 400 and malformed.json()["errors"][0]["reason"].startswith("Malformed XML: ")

@@ -127,6 +127,13 @@ def test_the_conclusion_deadline_stops_while_suspended_and_is_extended_at_most_t
         third = bob.post(f"/api/v1/deadlines/{resolve.pk}/extension-requests", {"reason": "Xin thêm lần nữa"})
         assert third.status_code == 400
         assert "tối đa 2 lần" in third.json()["detail"]
+        third = bob.post(
+            f"/api/v1/deadlines/{resolve.pk}/extension-requests",
+            {"reason": "Xin thêm lần nữa"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert third.status_code == 400
+        assert "at most 2 extensions" in third.json()["detail"] and "tối đa" not in third.json()["detail"]
 
         # and when even the extended time runs out, the leader is told
         clock.move_to(at("2026-06-09", 0, 10))

@@ -119,6 +119,10 @@ def test_stop_the_clock_moves_the_due_date_by_the_suspended_working_days(submit,
     assert any("Tạm dừng tính thời hạn giải quyết từ ngày 03/11/2026" in h["text"] for h in status["history"])
     again = carol.post(f"/api/v1/cases/{case_id}/suspend", {"reason": "lần nữa thôi"})
     assert again.status_code == 409
+    assert again.json()["detail"] == "Hồ sơ đang tạm dừng tính thời hạn"
+    again = carol.post(f"/api/v1/cases/{case_id}/suspend", {"reason": "lần nữa thôi"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 409
+    assert again.json() == {"code": "conflict", "detail": "The case's time limit is already suspended"}
 
     clock.move_to(at("2026-11-05"))
     assert sweep().acted == 0  # no reminder while the clock is stopped
@@ -135,6 +139,10 @@ def test_stop_the_clock_moves_the_due_date_by_the_suspended_working_days(submit,
 
     body = carol.post(f"/api/v1/cases/{case_id}/resume", {"reason": "không có gì để tiếp tục"}).json()
     assert "Hồ sơ không bị tạm dừng" in body["detail"]
+    body = carol.post(
+        f"/api/v1/cases/{case_id}/resume", {"reason": "không có gì để tiếp tục"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert body["detail"] == "The case is not suspended, so it cannot be resumed"
 
 
 def test_an_extension_is_asked_for_approved_by_a_leader_and_capped_by_the_rule(submit, public, clock, client_for):
