@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -356,7 +357,7 @@ def resolve_ref(process_key: str, ref: str) -> tuple[str, str]:
     if ref[:1] == "d" and ref[1:].isdigit():
         draft = get_object_or_404(ProcessDraft, process_key=process_key, pk=int(ref[1:]))
         return f"dự thảo #{draft.pk}", draft.xml
-    raise WorkflowError(f"Không hiểu «{ref}»: dùng v<số> hoặc d<số> / use v<number> or d<number>")
+    raise WorkflowError(gettext("Không hiểu «%(ref)s»: dùng v<số> hoặc d<số>") % {"ref": ref})
 
 
 def diff_json(result: diff.ProcessDiff) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from organisation.models import Membership, Role
@@ -27,7 +28,7 @@ def is_official(user: Any) -> bool:
 
 
 class IsOfficial(BasePermission):
-    message = "Chỉ cán bộ được xem / officials only"
+    message = gettext_lazy("Chỉ cán bộ được xem")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return is_official(request.user)
@@ -36,7 +37,7 @@ class IsOfficial(BasePermission):
 class IsLegalStaffOrReadOnly(BasePermission):
     """Officials read; only legal staff write."""
 
-    message = "Chỉ cán bộ pháp chế được sửa và ban hành quy trình / only legal staff edit processes"
+    message = gettext_lazy("Chỉ cán bộ pháp chế được sửa và ban hành quy trình")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         if request.method in ("GET", "HEAD", "OPTIONS"):
@@ -47,7 +48,7 @@ class IsLegalStaffOrReadOnly(BasePermission):
 class IsLegalStaff(BasePermission):
     """Legal staff only, reads included: the migration report lists running cases of every unit."""
 
-    message = "Chỉ cán bộ pháp chế được xem và chuyển hồ sơ giữa các phiên bản / legal staff only"
+    message = gettext_lazy("Chỉ cán bộ pháp chế được xem và chuyển hồ sơ giữa các phiên bản")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return is_legal_staff(request.user)

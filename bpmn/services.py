@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bpmn.models import AuditAction, DraftStatus, ProcessAuditEntry, ProcessDraft, sha256_of
 from bpmn.permissions import is_legal_staff
@@ -35,7 +36,9 @@ class DraftInvalid(WorkflowError):
     status = 400
 
     def __init__(self, errors: list[BpmnError], detail: str = "") -> None:
-        super().__init__(detail or "Quy trình chưa hợp lệ / the process is not valid: " + "; ".join(map(str, errors)))
+        super().__init__(
+            detail or gettext("Quy trình chưa hợp lệ: %(errors)s") % {"errors": "; ".join(map(str, errors))}
+        )
         self.errors = errors
 
     def errors_json(self) -> list[dict[str, Any]]:
@@ -52,7 +55,7 @@ class StaleDraft(Conflict):
 
 def check_legal_staff(user: User) -> None:
     if not is_legal_staff(user):
-        raise NotAllowed("Chỉ cán bộ pháp chế được sửa và ban hành quy trình / only legal staff edit processes")
+        raise NotAllowed(gettext("Chỉ cán bộ pháp chế được sửa và ban hành quy trình"))
 
 
 def _audit(
@@ -79,7 +82,8 @@ def check_draft_xml(xml: str, process_key: str) -> tuple[ValidatedProcess | None
     if validated.process_id != process_key:
         error = BpmnError(
             validated.process_id,
-            f"Mã quy trình phải là «{process_key}» (đang là «{validated.process_id}») / the process id must stay {process_key}",
+            gettext("Mã quy trình phải là «%(process_key)s» (đang là «%(process_id)s»)")
+            % {"process_key": process_key, "process_id": validated.process_id},
         )
         return None, [error]
     return validated, []
@@ -125,9 +129,12 @@ def create_draft(
         xml, process_key, name = based_on.bpmn_xml, based_on.process_key, based_on.name
     else:
         if not process_key.isidentifier() or process_key.lower() in ("start", "end"):
-            raise WorkflowError("Mã quy trình phải là một định danh (chữ, số, _) / the key must be an identifier")
+            raise WorkflowError(gettext("Mã quy trình phải là một định danh (chữ, số, _)"))
         if ProcessVersion.objects.filter(process_key=process_key).exists():
-            raise Conflict(f"Đã có quy trình «{process_key}»: hãy tạo dự thảo từ một phiên bản / key exists")
+            raise Conflict(
+                gettext("Đã có quy trình «%(process_key)s»: hãy tạo dự thảo từ một phiên bản")
+                % {"process_key": process_key}
+            )
         name = name.strip() or process_key
         xml = SKELETON.format(
             key=process_key, name=name.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
@@ -174,16 +181,18 @@ def save_draft(*, draft: ProcessDraft, xml: str, base_sha256: str, user: User, a
         if not updated:
             current = ProcessDraft.objects.filter(pk=draft.pk).first()
             if current is None:
-                raise Conflict("Bản dự thảo không còn / the draft no longer exists")
+                raise Conflict(gettext("Bản dự thảo không còn"))
             if current.status != DraftStatus.DRAFT:
                 raise Conflict(
-                    f"Bản dự thảo đang ở trạng thái «{current.get_status_display()}», không sửa được / "
-                    "the draft is no longer editable"
+                    gettext("Bản dự thảo đang ở trạng thái «%(value)s», không sửa được")
+                    % {"value": current.get_status_display()}
                 )
             last = current.last_saved_by.username if current.last_saved_by else current.author.username
             raise StaleDraft(
-                f"Người khác ({last}) vừa lưu bản dự thảo này; bản của bạn chưa được lưu — hãy tải lại và sửa tiếp / "
-                "someone else saved this draft"
+                gettext(
+                    "Người khác (%(last)s) vừa lưu bản dự thảo này; bản của bạn chưa được lưu — hãy tải lại và sửa tiếp"
+                )
+                % {"last": last}
             )
         draft.refresh_from_db()
         _audit(
@@ -212,7 +221,9 @@ def submit_draft(*, draft: ProcessDraft, user: User) -> ProcessDraft:
     check_legal_staff(user)
     draft = _locked(draft)
     if draft.status != DraftStatus.DRAFT:
-        raise Conflict(f"Bản dự thảo đang «{draft.get_status_display()}» / the draft is {draft.status}")
+        raise Conflict(
+            gettext("Bản dự thảo đang «%(value)s»") % {"value": draft.get_status_display(), "status": draft.status}
+        )
     _require_valid(draft)
     draft.status, draft.submitted_at = DraftStatus.SUBMITTED, timezone.now()
     draft.save(update_fields=["status", "submitted_at"])
@@ -230,11 +241,13 @@ def approve_draft(*, draft: ProcessDraft, user: User, note: str) -> ProcessDraft
     check_legal_staff(user)
     draft = _locked(draft)
     if draft.status != DraftStatus.SUBMITTED:
-        raise Conflict(f"Chỉ duyệt được bản đã gửi duyệt (đang «{draft.get_status_display()}») / not submitted")
+        raise Conflict(
+            gettext("Chỉ duyệt được bản đã gửi duyệt (đang «%(value)s»)") % {"value": draft.get_status_display()}
+        )
     if _has_edited(draft, user):
-        raise NotAllowed("Người soạn hoặc sửa bản dự thảo không được tự duyệt / the author cannot approve")
+        raise NotAllowed(gettext("Người soạn hoặc sửa bản dự thảo không được tự duyệt"))
     if not note.strip():
-        raise WorkflowError("Cần ghi ý kiến duyệt / an approval needs a note")
+        raise WorkflowError(gettext("Cần ghi ý kiến duyệt"))
     _require_valid(draft)
     draft.status, draft.reviewer, draft.review_note = DraftStatus.APPROVED, user, note.strip()
     draft.approved_at = timezone.now()
@@ -249,9 +262,9 @@ def return_draft(*, draft: ProcessDraft, user: User, note: str) -> ProcessDraft:
     check_legal_staff(user)
     draft = _locked(draft)
     if draft.status not in (DraftStatus.SUBMITTED, DraftStatus.APPROVED):
-        raise Conflict(f"Bản dự thảo đang «{draft.get_status_display()}» / cannot be returned")
+        raise Conflict(gettext("Bản dự thảo đang «%(value)s»") % {"value": draft.get_status_display()})
     if draft.author_id != user.pk and not note.strip():
-        raise WorkflowError("Cần ghi lý do trả lại / returning needs a note")
+        raise WorkflowError(gettext("Cần ghi lý do trả lại"))
     draft.status, draft.reviewer, draft.approved_at = DraftStatus.DRAFT, None, None
     draft.save(update_fields=["status", "reviewer", "approved_at"])
     _audit(process_key=draft.process_key, action=AuditAction.RETURNED, actor=user, draft=draft, note=note.strip())
@@ -261,8 +274,8 @@ def return_draft(*, draft: ProcessDraft, user: User, note: str) -> ProcessDraft:
 def _check_effective_from(effective_from: datetime.date) -> None:
     if effective_from < calendar.today():
         raise WorkflowError(
-            "Ngày có hiệu lực không được trước hôm nay / the effective date cannot be in the past "
-            f"({effective_from:%d/%m/%Y})"
+            gettext("Ngày có hiệu lực không được trước hôm nay (%(effective_from)s)")
+            % {"effective_from": format(effective_from, "%d/%m/%Y")}
         )
 
 
@@ -270,8 +283,7 @@ def _check_not_current(process_key: str, sha256: str) -> None:
     newest = ProcessVersion.objects.filter(process_key=process_key).order_by("-number").first()
     if newest is not None and newest.sha256 == sha256:
         raise Conflict(
-            f"Nội dung này đã được ban hành là phiên bản {newest.number} / this content is already version "
-            f"{newest.number}"
+            gettext("Nội dung này đã được ban hành là phiên bản %(newest_number)s") % {"newest_number": newest.number}
         )
 
 
@@ -283,9 +295,11 @@ def publish_draft(*, draft: ProcessDraft, user: User, effective_from: datetime.d
     draft = _locked(draft)
     if draft.status == DraftStatus.PUBLISHED:
         number = draft.published_version.number if draft.published_version else "?"
-        raise Conflict(f"Bản dự thảo đã được ban hành (phiên bản {number}) / already published")
+        raise Conflict(gettext("Bản dự thảo đã được ban hành (phiên bản %(number)s)") % {"number": number})
     if draft.status != DraftStatus.APPROVED:
-        raise Conflict(f"Chỉ ban hành bản đã được duyệt (đang «{draft.get_status_display()}») / not approved")
+        raise Conflict(
+            gettext("Chỉ ban hành bản đã được duyệt (đang «%(value)s»)") % {"value": draft.get_status_display()}
+        )
     validated = _require_valid(draft)
     _check_not_current(draft.process_key, validated.sha256)
     version = publish_process(
@@ -313,7 +327,7 @@ def rollback_to(*, version: ProcessVersion, user: User, effective_from: datetime
     check_legal_staff(user)
     _check_effective_from(effective_from)
     if not note.strip():
-        raise WorkflowError("Cần ghi lý do ban hành lại / a rollback needs a note")
+        raise WorkflowError(gettext("Cần ghi lý do ban hành lại"))
     try:
         validated = validate(version.bpmn_xml)
     except BpmnInvalid as invalid:
@@ -374,7 +388,7 @@ def migrate_cases(*, target: ProcessVersion, user: User, instance_ids: list[int]
     check_legal_staff(user)
     newest = ProcessVersion.objects.filter(process_key=target.process_key).aggregate(n=Max("number"))["n"]
     if newest != target.number:
-        raise WorkflowError(f"Chỉ chuyển hồ sơ sang phiên bản mới nhất ({newest}) / only to the newest version")
+        raise WorkflowError(gettext("Chỉ chuyển hồ sơ sang phiên bản mới nhất (%(newest)s)") % {"newest": newest})
     wanted = set(instance_ids)
     outcomes: list[MigrationOutcome] = []
     for instance in running_cases_to_move(target):

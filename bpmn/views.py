@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bpmn import selectors, services
+from bpmn import frontend_messages, selectors, services
 from bpmn.models import DraftStatus, ProcessDraft
 from bpmn.permissions import is_legal_staff, is_official
 from deadlines import calendar
@@ -113,6 +113,7 @@ def draft_page(request: HttpRequest, pk: int) -> HttpResponse:
         "options": selectors.editor_options(),
         "mode": "edit" if can_edit and draft.is_editable else "view",
         "autosave_seconds": 20,
+        "messages": frontend_messages.catalogue(),
     }
     return render(
         request,

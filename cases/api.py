@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -92,15 +93,13 @@ class PetitionSubmitApi(APIView):
 
         def validate_petition_type(self, value: str) -> str:
             if value not in dict(bound_petition_types()):
-                raise serializers.ValidationError(
-                    "Loại đơn này chưa được tiếp nhận trực tuyến / not accepted online yet"
-                )
+                raise serializers.ValidationError(gettext("Loại đơn này chưa được tiếp nhận trực tuyến"))
             return value
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if not attrs.get("petitioner_phone") and not attrs.get("petitioner_email"):
                 raise serializers.ValidationError(
-                    {"petitioner_phone": "Cần số điện thoại hoặc thư điện tử để nhận trả lời / phone or email needed"}
+                    {"petitioner_phone": gettext("Cần số điện thoại hoặc thư điện tử để nhận trả lời")}
                 )
             return attrs
 
@@ -463,7 +462,7 @@ class StatsQuerySerializer(serializers.Serializer):
         attrs.setdefault("date_to", today)
         attrs.setdefault("date_from", attrs["date_to"] - datetime.timedelta(days=89))
         if attrs["date_from"] > attrs["date_to"]:
-            raise serializers.ValidationError({"date_from": "Phải trước date_to / must not be after date_to"})
+            raise serializers.ValidationError({"date_from": gettext("Phải trước date_to")})
         return attrs
 
 
@@ -479,11 +478,11 @@ def _leader_scope(user: Any, params: Any, serializer_class: type[StatsQuerySeria
     filters = dict(query.validated_data)
     units = selectors.led_units(user)
     if not units.exists():
-        raise PermissionDenied("Chỉ lãnh đạo đơn vị xem được số liệu / leaders only")
+        raise PermissionDenied(gettext("Chỉ lãnh đạo đơn vị xem được số liệu"))
     if filters.get("unit"):
         unit = units.filter(code=filters["unit"]).first()
         if unit is None:
-            raise serializers.ValidationError({"unit": "Không phải đơn vị bạn lãnh đạo / not a unit you lead"})
+            raise serializers.ValidationError({"unit": gettext("Không phải đơn vị bạn lãnh đạo")})
         units = units.filter(path__startswith=unit.path)
     return filters, units
 

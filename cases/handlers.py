@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases.models import Petition, PetitionStatus, PetitionType
 from deadlines import calendar
@@ -71,9 +72,9 @@ def accept_case(context: HandlerContext) -> None:
 def transfer_case(context: HandlerContext, unit: str) -> None:
     target = Unit.objects.filter(code=unit).first()
     if target is None:
-        raise HandlerError(f"Không có đơn vị «{unit}» / no such unit")
+        raise HandlerError(gettext("Không có đơn vị «%(unit)s»") % {"unit": unit})
     if target.pk == context.instance.unit_id:
-        raise HandlerError("Đơn đã ở đơn vị này, hãy chọn đơn vị khác / the petition is already at this unit")
+        raise HandlerError(gettext("Đơn đã ở đơn vị này, hãy chọn đơn vị khác"))
     source = context.instance.unit
     context.instance.unit = target
     context.record(
@@ -100,7 +101,7 @@ def reject_petition(context: HandlerContext, reason: str) -> None:
 def send_answer(context: HandlerContext) -> None:
     answer = str(context.data.get("answer") or "").strip()
     if not answer:
-        raise HandlerError("Chưa có nội dung trả lời / there is no answer to send")
+        raise HandlerError(gettext("Chưa có nội dung trả lời"))
     petition = _petition(context)
     petition.status = PetitionStatus.ANSWERED
     petition.answer = answer
@@ -115,7 +116,7 @@ def send_answer(context: HandlerContext) -> None:
 def publish_answer(context: HandlerContext) -> None:
     petition = _petition(context)
     if not petition.publish_consent:
-        raise HandlerError("Người gửi không đồng ý công khai / the petitioner did not consent to publication")
+        raise HandlerError(gettext("Người gửi không đồng ý công khai"))
     _publish(petition)
     context.record("published", "Công khai trả lời", public_text="Trả lời đã được công khai")
 
@@ -150,8 +151,9 @@ def check_sealed(petition: Petition, *texts: str) -> None:
         flat = " ".join(text.split()).casefold()
         if (pattern and pattern.search(flat)) or (len(phone) >= 6 and phone in _digits(text)):
             raise HandlerError(
-                "Nội dung làm lộ danh tính người tố cáo (họ tên, điện thoại hoặc thư điện tử); hãy bỏ đi trước khi gửi "
-                "hoặc công khai / the text reveals who the denouncer is; remove it before it is sent or published"
+                gettext(
+                    "Nội dung làm lộ danh tính người tố cáo (họ tên, điện thoại hoặc thư điện tử); hãy bỏ đi trước khi gửi hoặc công khai"
+                )
             )
 
 
@@ -187,7 +189,7 @@ def _finish(petition: Petition, context: HandlerContext, *, status: str, answer:
 def _text(context: HandlerContext, name: str, what: str) -> str:
     value = str(context.data.get(name) or "").strip()
     if not value:
-        raise HandlerError(f"Chưa có {what} / {name} is empty")
+        raise HandlerError(gettext("Chưa có %(what)s") % {"what": what, "name": name})
     return value
 
 
@@ -212,7 +214,7 @@ def notify_acceptance(context: HandlerContext) -> None:
 def notify_refusal(context: HandlerContext, reason: str) -> None:
     reason = str(reason or "").strip()
     if not reason:
-        raise HandlerError("Phải nêu lý do không thụ lý / a reason is required")
+        raise HandlerError(gettext("Phải nêu lý do không thụ lý"))
     petition = _petition(context)
     check_sealed(petition, reason)
     _finish(petition, context, status=PetitionStatus.REJECTED, answer=reason)
@@ -223,7 +225,7 @@ def notify_refusal(context: HandlerContext, reason: str) -> None:
 
 @register_handler("send_decision", "Gửi quyết định giải quyết khiếu nại cho người khiếu nại")
 def send_decision(context: HandlerContext) -> None:
-    decision = _text(context, "decision", "nội dung quyết định giải quyết khiếu nại")
+    decision = _text(context, "decision", gettext("nội dung quyết định giải quyết khiếu nại"))
     outcome = str(context.data.get("outcome") or "")
     petition = _petition(context)
     _finish(petition, context, status=PetitionStatus.ANSWERED, answer=decision)
@@ -243,7 +245,7 @@ def send_decision(context: HandlerContext) -> None:
 def publish_decision(context: HandlerContext) -> None:
     petition = _petition(context)
     if petition.status != PetitionStatus.ANSWERED:
-        raise HandlerError("Chưa có quyết định để công khai / there is no decision to publish")
+        raise HandlerError(gettext("Chưa có quyết định để công khai"))
     _publish(petition)
     label = _instance_label(petition)
     context.record(
@@ -273,7 +275,7 @@ def notify_denouncer(context: HandlerContext) -> None:
 
 @register_handler("send_conclusion", "Gửi kết luận nội dung tố cáo cho người tố cáo")
 def send_conclusion(context: HandlerContext) -> None:
-    conclusion = _text(context, "conclusion", "nội dung kết luận")
+    conclusion = _text(context, "conclusion", gettext("nội dung kết luận"))
     outcome = str(context.data.get("outcome") or "")
     petition = _petition(context)
     check_sealed(petition, conclusion)
@@ -293,7 +295,7 @@ def send_conclusion(context: HandlerContext) -> None:
 def publish_conclusion(context: HandlerContext) -> None:
     petition = _petition(context)
     if petition.status != PetitionStatus.ANSWERED:
-        raise HandlerError("Chưa có kết luận để công khai / there is no conclusion to publish")
+        raise HandlerError(gettext("Chưa có kết luận để công khai"))
     check_sealed(petition, petition.answer)
     _publish(petition)
     context.record(

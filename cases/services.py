@@ -63,7 +63,7 @@ class IntakeError(AppError, ValueError):
 
     @property
     def detail(self) -> str:
-        return INVALID_DETAIL
+        return str(INVALID_DETAIL)
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
@@ -80,7 +80,10 @@ def check_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile,
     """Type by content (not by name or the browser's claim) and size; returns (file, content type) pairs."""
     if len(files) > settings.UPLOAD_MAX_FILES:
         raise IntakeError(
-            {"attachments": f"Tối đa {settings.UPLOAD_MAX_FILES} tệp / at most {settings.UPLOAD_MAX_FILES} files"}
+            {
+                "attachments": gettext("Tối đa %(upload_max_files)s tệp")
+                % {"upload_max_files": settings.UPLOAD_MAX_FILES}
+            }
         )
     allowed_label = ", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values()))
     try:
@@ -224,14 +227,9 @@ def submit_petition(
     Returns the petition and its access key (shown once to the citizen; only its hash is stored).
     """
     if not commune.is_commune:
-        raise IntakeError({"commune": "Hãy chọn một xã/phường / choose a commune or ward"})
+        raise IntakeError({"commune": gettext("Hãy chọn một xã/phường")})
     if petition_type not in PUBLIC_TYPES:
-        raise IntakeError(
-            {
-                "petition_type": "Khiếu nại lần hai chỉ gửi được từ quyết định giải quyết lần đầu / "
-                "a second-instance complaint can only be filed as an appeal of a first-instance decision"
-            }
-        )
+        raise IntakeError({"petition_type": gettext("Khiếu nại lần hai chỉ gửi được từ quyết định giải quyết lần đầu")})
     return _create_petition(
         petition_type=petition_type,
         channel=channel,
@@ -272,14 +270,12 @@ def check_received_at(received_at: datetime) -> datetime:
         received_at = received_at.replace(tzinfo=calendar.LEGAL_TZ)
     now = timezone.now()
     if received_at > now + RECEIPT_CLOCK_SKEW:
-        raise IntakeError(
-            {"received_at": "Thời điểm tiếp nhận không thể ở tương lai / the time of receipt cannot be in the future"}
-        )
+        raise IntakeError({"received_at": gettext("Thời điểm tiếp nhận không thể ở tương lai")})
     if received_at < now - MAX_RECEIPT_AGE:
         raise IntakeError(
             {
-                "received_at": f"Thời điểm tiếp nhận quá xa (quá {MAX_RECEIPT_AGE.days} ngày) / "
-                f"the time of receipt is more than {MAX_RECEIPT_AGE.days} days ago"
+                "received_at": gettext("Thời điểm tiếp nhận quá xa (quá %(max_receipt_age_days)s ngày)")
+                % {"max_receipt_age_days": MAX_RECEIPT_AGE.days}
             }
         )
     return received_at
@@ -315,26 +311,25 @@ def record_petition(
     unit = unit or commune
     if channel not in RECORDED_CHANNELS:
         allowed = ", ".join(RECORDED_CHANNELS)
-        raise IntakeError(
-            {"channel": f"Cán bộ chỉ ghi nhận đơn nhận qua: {allowed} / officials record petitions from: {allowed}"}
-        )
+        raise IntakeError({"channel": gettext("Cán bộ chỉ ghi nhận đơn nhận qua: %(allowed)s") % {"allowed": allowed}})
     if petition_type not in PUBLIC_TYPES:
         raise IntakeError(
             {
-                "petition_type": "Khiếu nại lần hai chỉ ghi nhận được từ quyết định giải quyết lần đầu (appeal_petition) / "
-                "a second-instance complaint is recorded as an appeal of a first-instance decision"
+                "petition_type": gettext(
+                    "Khiếu nại lần hai chỉ ghi nhận được từ quyết định giải quyết lần đầu (appeal_petition)"
+                )
             }
         )
     if not commune.is_commune:
-        raise IntakeError({"commune": "Hãy chọn một xã/phường / choose a commune or ward"})
+        raise IntakeError({"commune": gettext("Hãy chọn một xã/phường")})
     if not petitioner_name.strip():
-        raise IntakeError({"petitioner_name": "Cần họ tên người gửi đơn / the petitioner's name is required"})
+        raise IntakeError({"petitioner_name": gettext("Cần họ tên người gửi đơn")})
     if received_at is not None:
         received_at = check_received_at(received_at)
     if not Membership.objects.filter(user=recorded_by, unit=unit, role=Role.RECEPTION_OFFICER).exists():
         raise workflow_services.NotAllowed(
-            f"Chỉ cán bộ tiếp nhận của {unit.name} được ghi nhận đơn cho đơn vị này / "
-            f"only a reception officer of {unit.code} may record petitions for it"
+            gettext("Chỉ cán bộ tiếp nhận của %(unit_name)s được ghi nhận đơn cho đơn vị này")
+            % {"unit_name": unit.name, "code": unit.code}
         )
     return _create_petition(
         petition_type=petition_type,
@@ -388,20 +383,13 @@ def appeal_petition(
         .get(pk=first.pk)
     )
     if first.petition_type != PetitionType.COMPLAINT:
-        raise IntakeError(
-            {
-                "first": "Chỉ khiếu nại lần đầu mới được khiếu nại lần hai / only a first-instance complaint can be appealed"
-            }
-        )
+        raise IntakeError({"first": gettext("Chỉ khiếu nại lần đầu mới được khiếu nại lần hai")})
     if first.status != PetitionStatus.ANSWERED or first.answered_at is None:
         raise IntakeError(
-            {
-                "first": "Khiếu nại lần đầu chưa có quyết định giải quyết nên chưa thể khiếu nại lần hai / "
-                "the first-instance complaint has no decision yet, so it cannot be appealed"
-            }
+            {"first": gettext("Khiếu nại lần đầu chưa có quyết định giải quyết nên chưa thể khiếu nại lần hai")}
         )
     if first.appeals.exists():
-        raise IntakeError({"first": "Quyết định này đã bị khiếu nại lần hai / this decision has already been appealed"})
+        raise IntakeError({"first": gettext("Quyết định này đã bị khiếu nại lần hai")})
     try:
         window = appeal_deadline(first)
     except DeadlineError as error:
@@ -409,9 +397,14 @@ def appeal_petition(
     if timezone.now() > window.due_at:
         raise IntakeError(
             {
-                "first": f"Đã quá thời hạn khiếu nại lần hai: {window.rule.days} ngày kể từ ngày nhận quyết định, "
-                f"hết ngày {window.due_date:%d/%m/%Y} / the {window.rule.days}-day time limit for a second complaint "
-                f"ended on {window.due_date.isoformat()}"
+                "first": gettext(
+                    "Đã quá thời hạn khiếu nại lần hai: %(days)s ngày kể từ ngày nhận quyết định, hết ngày %(due_date)s"
+                )
+                % {
+                    "days": window.rule.days,
+                    "due_date": format(window.due_date, "%d/%m/%Y"),
+                    "value": window.due_date.isoformat(),
+                }
             }
         )
     decided_by = first.answered_by or first.workflow.unit
@@ -419,12 +412,12 @@ def appeal_petition(
     if above is None:
         raise IntakeError(
             {
-                "first": f"{decided_by.name} không có cơ quan cấp trên để giải quyết lần hai / "
-                "there is no unit above the one that decided"
+                "first": gettext("%(decided_by_name)s không có cơ quan cấp trên để giải quyết lần hai")
+                % {"decided_by_name": decided_by.name}
             }
         )
     if len(content.strip()) < 10:
-        raise IntakeError({"content": "Hãy nêu rõ nội dung khiếu nại lần hai / describe the second complaint"})
+        raise IntakeError({"content": gettext("Hãy nêu rõ nội dung khiếu nại lần hai")})
     receipt = _create_petition(
         petition_type=PetitionType.COMPLAINT_SECOND,
         channel=channel,

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -89,7 +90,7 @@ class ConsultationApiView(APIView):
                 {
                     "code": "invalid_draft",
                     "detail": str(exc),
-                    "errors": {"draft": f"{exc.reason_vi} / {exc.reason_en}"},
+                    "errors": {"draft": exc.reason},
                     "line": exc.line,
                 },
                 status=status.HTTP_400_BAD_REQUEST,
@@ -350,11 +351,11 @@ def _draft_input(data: dict[str, Any]) -> tuple[str | bytes, str]:
     upload = data.get("draft_file")
     if upload is not None:
         if upload.size and upload.size > 2 * 1024 * 1024:
-            raise InvalidInput({"draft_file": "Tệp lớn hơn 2 MB / larger than 2 MB"})
+            raise InvalidInput({"draft_file": gettext("Tệp lớn hơn 2 MB")})
         return upload.read(), upload.name or ""
     text = data.get("draft_text") or ""
     if not text.strip():
-        raise InvalidInput({"draft_text": "Dán nội dung dự thảo hoặc tải lên tệp văn bản / paste or upload the draft"})
+        raise InvalidInput({"draft_text": gettext("Dán nội dung dự thảo hoặc tải lên tệp văn bản")})
     return text, ""
 
 
@@ -598,13 +599,13 @@ class CommentListApi(ConsultationApiView, generics.ListAPIView):
         data = serializer.validated_data
         consultation = selectors.public_consultation(data["docket_id"])
         if consultation is None:  # a field of the body, not the URL: 400 naming it, like article_id
-            raise InvalidInput({"docket_id": "Không có dự thảo đang lấy ý kiến này / no such consultation"})
+            raise InvalidInput({"docket_id": gettext("Không có dự thảo đang lấy ý kiến này")})
         article = Article.objects.filter(pk=data["article_id"]).first() if data.get("article_id") else None
         clause = Clause.objects.filter(pk=data["clause_id"]).first() if data.get("clause_id") else None
         if data.get("article_id") and article is None:
-            raise InvalidInput({"article_id": "Không có điều này / no such article"})
+            raise InvalidInput({"article_id": gettext("Không có điều này")})
         if data.get("clause_id") and clause is None:
-            raise InvalidInput({"clause_id": "Không có khoản này / no such clause"})
+            raise InvalidInput({"clause_id": gettext("Không có khoản này")})
         receipt = services.submit_comment(
             consultation=consultation,
             article=article,

@@ -7,6 +7,7 @@ DispositionsIncomplete) rolls the whole step back and the official sees why.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from consultation import report_renders, services
 from consultation.errors import ConsultationError
@@ -48,8 +49,8 @@ def close_consultation(context: HandlerContext) -> None:
     now = timezone.now()
     if now <= consultation.closes_at:
         raise HandlerError(
-            f"Chưa hết thời gian lấy ý kiến (đến hết ngày {consultation.closes_on:%d/%m/%Y}); hệ thống tự đóng khi "
-            "hết hạn / the window is still open"
+            gettext("Chưa hết thời gian lấy ý kiến (đến hết ngày %(closes_on)s); hệ thống tự đóng khi hết hạn")
+            % {"closes_on": format(consultation.closes_on, "%d/%m/%Y")}
         )
     consultation.stage, consultation.closed_at = Stage.CLOSED, now
     consultation.save(update_fields=["stage", "closed_at"])
@@ -86,7 +87,7 @@ def approve_report(context: HandlerContext) -> None:
 def publish_report(context: HandlerContext) -> None:
     consultation = _consultation(context)
     if consultation.report_approved_at is None:
-        raise HandlerError("Báo cáo chưa được duyệt / the report is not approved")
+        raise HandlerError(gettext("Báo cáo chưa được duyệt"))
     consultation.stage, consultation.report_published_at = Stage.REPORT_PUBLISHED, timezone.now()
     consultation.save(update_fields=["stage", "report_published_at"])
     report_renders.request_render(consultation)  # the PDF is rendered by the worker, not by the first reader

@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language, gettext
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ARTICLES = 2000
 
@@ -41,8 +43,13 @@ class DraftParseError(ValueError):
         self.reason_en = reason_en
         super().__init__(str(self))
 
+    @property
+    def reason(self) -> str:
+        """The reason in the active language (the request's; Vietnamese by default)."""
+        return self.reason_en if (get_language() or "vi").startswith("en") else self.reason_vi
+
     def __str__(self) -> str:
-        return f"Dòng {self.line}: {self.reason_vi} / line {self.line}: {self.reason_en}"
+        return gettext("Dòng %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
 @dataclass

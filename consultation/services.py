@@ -32,6 +32,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from consultation import moderation, parsing, versions
 from consultation.errors import (
@@ -98,10 +99,11 @@ def file_max_bytes() -> int:
 def check_official(user: Any, unit: Unit, roles: Sequence[str], *, what: str) -> User:
     """The user holds one of `roles` in `unit` itself; returns the user (typed) or raises NotAllowed (403)."""
     if not getattr(user, "is_authenticated", False):
-        raise NotAllowed("Cần đăng nhập / sign in first")
+        raise NotAllowed(gettext("Cần đăng nhập"))
     if not Membership.objects.filter(user_id=user.pk, unit_id=unit.pk, role__in=roles).exists():
         raise NotAllowed(
-            f"Chỉ cán bộ của {unit.name} (đơn vị chủ trì soạn thảo) được {what} / only the drafting unit may"
+            gettext("Chỉ cán bộ của %(unit_name)s (đơn vị chủ trì soạn thảo) được %(what)s")
+            % {"unit_name": unit.name, "what": what}
         )
     return user
 
@@ -118,16 +120,16 @@ def may_see_commenters(user: Any, consultation: Consultation) -> bool:
 def check_may_see_commenters(user: Any, consultation: Consultation) -> None:
     if not may_see_commenters(user, consultation):
         raise NotAllowed(
-            f"Chỉ cán bộ tiếp nhận, xử lý và lãnh đạo của {consultation.unit.name} (đơn vị chủ trì soạn thảo) được xem "
-            "góp ý kèm thông tin người góp ý / only the drafting unit's moderators see commenters' contacts"
+            gettext(
+                "Chỉ cán bộ tiếp nhận, xử lý và lãnh đạo của %(name)s (đơn vị chủ trì soạn thảo) được xem góp ý kèm thông tin người góp ý"
+            )
+            % {"name": consultation.unit.name}
         )
 
 
 def check_report_open(consultation: Consultation) -> None:
     if consultation.report_approved_at is not None:
-        raise WrongStage(
-            "Báo cáo tiếp thu, giải trình đã được duyệt; không thay đổi được nữa / the report is already approved"
-        )
+        raise WrongStage(gettext("Báo cáo tiếp thu, giải trình đã được duyệt; không thay đổi được nữa"))
 
 
 # ---- the window --------------------------------------------------------------------------------------------
@@ -144,17 +146,26 @@ def legal_minimum(opens_on: datetime.date) -> DueDate:
 def check_window(*, opens_on: datetime.date, closes_on: datetime.date) -> DueDate:
     """A window no shorter than the legal minimum; raises WindowTooShort citing the rule. Returns the minimum."""
     if closes_on < opens_on:
-        raise InvalidInput({"closes_on": "Ngày kết thúc trước ngày bắt đầu / the window ends before it opens"})
+        raise InvalidInput({"closes_on": gettext("Ngày kết thúc trước ngày bắt đầu")})
     minimum = legal_minimum(opens_on)
     if closes_on < minimum.due_date:
         rule = minimum.rule
         days = (closes_on - opens_on).days
         raise WindowTooShort(
-            f"Thời gian lấy ý kiến từ {opens_on:%d/%m/%Y} đến {closes_on:%d/%m/%Y} ({days} ngày) ngắn hơn mức tối "
-            f"thiểu {rule.days} ngày theo {rule.citation} (quy tắc {rule.code}, phiên bản có hiệu lực từ "
-            f"{rule.effective_from:%d/%m/%Y}): phải kéo dài ít nhất đến hết ngày {minimum.due_date:%d/%m/%Y} / "
-            f"the window of {days} days is shorter than the legal minimum of {rule.days} days ({rule.code}); "
-            f"it must last until at least {minimum.due_date.isoformat()}"
+            gettext(
+                "Thời gian lấy ý kiến từ %(opens_on)s đến %(closes_on)s (%(days)s ngày) ngắn hơn mức tối thiểu %(rule_days)s ngày theo %(citation)s (quy tắc %(code)s, phiên bản có hiệu lực từ %(effective_from)s): phải kéo dài ít nhất đến hết ngày %(due_date)s"
+            )
+            % {
+                "opens_on": format(opens_on, "%d/%m/%Y"),
+                "closes_on": format(closes_on, "%d/%m/%Y"),
+                "days": days,
+                "rule_days": rule.days,
+                "citation": rule.citation,
+                "code": rule.code,
+                "effective_from": format(rule.effective_from, "%d/%m/%Y"),
+                "due_date": format(minimum.due_date, "%d/%m/%Y"),
+                "value": minimum.due_date.isoformat(),
+            }
         )
     return minimum
 
@@ -313,11 +324,11 @@ def create_consultation(
 
     Raises NotAllowed, InvalidInput, WindowTooShort or DraftParseError; nothing is stored then.
     """
-    official = check_official(user, unit, DRAFTING_ROLES, what="tạo lấy ý kiến dự thảo")
+    official = check_official(user, unit, DRAFTING_ROLES, what=gettext("tạo lấy ý kiến dự thảo"))
     if kind not in DraftKind.values:
-        raise InvalidInput({"kind": "Loại dự thảo không hợp lệ / unknown draft kind"})
+        raise InvalidInput({"kind": gettext("Loại dự thảo không hợp lệ")})
     if not title.strip():
-        raise InvalidInput({"title": "Cần tên dự thảo / a title is required"})
+        raise InvalidInput({"title": gettext("Cần tên dự thảo")})
     check_window(opens_on=opens_on, closes_on=closes_on)
     source, parsed = parse_draft(draft)
     instance = workflow_services.create_instance(
@@ -355,9 +366,9 @@ def update_schedule(
 ) -> Consultation:
     """Change the window's dates before the draft is published (after that, only an extension)."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    check_official(user, consultation.unit, DRAFTING_ROLES, what="sửa thời gian lấy ý kiến")
+    check_official(user, consultation.unit, DRAFTING_ROLES, what=gettext("sửa thời gian lấy ý kiến"))
     if consultation.stage != Stage.DRAFTING:
-        raise WrongStage("Dự thảo đã công bố: chỉ có thể gia hạn / already published: extend the window instead")
+        raise WrongStage(gettext("Dự thảo đã công bố: chỉ có thể gia hạn"))
     check_window(opens_on=opens_on, closes_on=closes_on)
     consultation.opens_on, consultation.closes_on = opens_on, closes_on
     consultation.save(update_fields=["opens_on", "closes_on"])
@@ -370,7 +381,7 @@ def add_version(
 ) -> DraftVersion:
     """A new version of the draft. Each comment follows its article to the new version (flagged if none fits)."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    official = check_official(user, consultation.unit, DRAFTING_ROLES, what="cập nhật dự thảo")
+    official = check_official(user, consultation.unit, DRAFTING_ROLES, what=gettext("cập nhật dự thảo"))
     check_report_open(consultation)
     source, parsed = parse_draft(draft)
     previous = consultation.current_version
@@ -408,7 +419,7 @@ def add_version(
 @transaction.atomic
 def attach_file(*, consultation: Consultation, user: Any, upload: UploadedFile) -> DraftFile:
     """An original of the draft (PDF or DOCX), typed by its content, within the size limit."""
-    official = check_official(user, consultation.unit, DRAFTING_ROLES, what="đính kèm bản gốc dự thảo")
+    official = check_official(user, consultation.unit, DRAFTING_ROLES, what=gettext("đính kèm bản gốc dự thảo"))
     check_report_open(consultation)
     try:
         mime = check_upload(upload, allowed=ALLOWED_FILE_TYPES, max_bytes=file_max_bytes(), allowed_label="PDF, DOCX")
@@ -429,21 +440,19 @@ def attach_file(*, consultation: Consultation, user: Any, upload: UploadedFile) 
 def extend_window(*, consultation: Consultation, user: Any, closes_on: datetime.date, reason: str) -> Consultation:
     """Extend an open (or upcoming) window to a later close; the engine's clocks move with it."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    official = check_official(user, consultation.unit, DRAFTING_ROLES, what="gia hạn lấy ý kiến")
+    official = check_official(user, consultation.unit, DRAFTING_ROLES, what=gettext("gia hạn lấy ý kiến"))
     status = consultation.window_status()
     if status not in (WindowStatus.OPEN, WindowStatus.UPCOMING):
-        raise WrongStage(
-            "Chỉ gia hạn được khi đang hoặc sắp lấy ý kiến / only an open or upcoming window can be extended"
-        )
+        raise WrongStage(gettext("Chỉ gia hạn được khi đang hoặc sắp lấy ý kiến"))
     if closes_on <= consultation.closes_on:
         raise InvalidInput(
             {
-                "closes_on": f"Ngày gia hạn phải sau ngày kết thúc hiện tại {consultation.closes_on:%d/%m/%Y} / "
-                "must be after the current close"
+                "closes_on": gettext("Ngày gia hạn phải sau ngày kết thúc hiện tại %(closes_on)s")
+                % {"closes_on": format(consultation.closes_on, "%d/%m/%Y")}
             }
         )
     if len(reason.strip()) < 5:
-        raise InvalidInput({"reason": "Cần nêu lý do gia hạn / give the reason"})
+        raise InvalidInput({"reason": gettext("Cần nêu lý do gia hạn")})
     previous = consultation.closes_on
     consultation.closes_on = closes_on
     consultation.save(update_fields=["closes_on"])
@@ -481,21 +490,23 @@ def check_comment_input(
     errors: dict[str, str] = {}
     stripped = text.strip()
     if len(stripped) < MIN_COMMENT_CHARS:
-        errors["text"] = f"Góp ý trống hoặc quá ngắn (ít nhất {MIN_COMMENT_CHARS} ký tự) / empty or too short"
+        errors["text"] = gettext("Góp ý trống hoặc quá ngắn (ít nhất %(min_comment_chars)s ký tự)") % {
+            "min_comment_chars": MIN_COMMENT_CHARS
+        }
     elif len(stripped) > MAX_COMMENT_CHARS:
-        errors["text"] = f"Góp ý dài quá {MAX_COMMENT_CHARS} ký tự / longer than {MAX_COMMENT_CHARS} characters"
+        errors["text"] = gettext("Góp ý dài quá %(max_comment_chars)s ký tự") % {"max_comment_chars": MAX_COMMENT_CHARS}
     if commenter_kind not in CommenterKind.values:
-        errors["commenter_kind"] = "Loại người góp ý không hợp lệ / unknown kind of commenter"
+        errors["commenter_kind"] = gettext("Loại người góp ý không hợp lệ")
     elif commenter_kind in ORGANISATION_KINDS and not organisation_name.strip():
-        errors["organisation_name"] = "Cần tên cơ quan, tổ chức, doanh nghiệp / the organisation's name is required"
+        errors["organisation_name"] = gettext("Cần tên cơ quan, tổ chức, doanh nghiệp")
     if not author_name.strip():
-        errors["author_name"] = "Cần họ tên (được giữ kín) / your name is required (kept private)"
+        errors["author_name"] = gettext("Cần họ tên (được giữ kín)")
     if not email.strip() and not phone.strip():
-        errors["email"] = "Cần thư điện tử hoặc số điện thoại (được giữ kín) / an email or phone (kept private)"
+        errors["email"] = gettext("Cần thư điện tử hoặc số điện thoại (được giữ kín)")
     if article is not None and (version is None or article.version_id != version.pk):
-        errors["article"] = "Điều này không thuộc phiên bản hiện hành của dự thảo này / not an article of this draft"
+        errors["article"] = gettext("Điều này không thuộc phiên bản hiện hành của dự thảo này")
     if clause is not None and (article is None or clause.article_id != article.pk):
-        errors["clause"] = "Khoản này không thuộc điều đã chọn / the clause is not in that article"
+        errors["clause"] = gettext("Khoản này không thuộc điều đã chọn")
     if errors:
         raise InvalidInput(errors)
 
@@ -523,12 +534,12 @@ def submit_comment(
     if status != WindowStatus.OPEN:
         if status == WindowStatus.UPCOMING:
             raise WindowClosed(
-                f"Chưa đến thời gian lấy ý kiến (bắt đầu ngày {consultation.opens_on:%d/%m/%Y}) / the window opens "
-                f"on {consultation.opens_on.isoformat()}"
+                gettext("Chưa đến thời gian lấy ý kiến (bắt đầu ngày %(opens_on)s)")
+                % {"opens_on": format(consultation.opens_on, "%d/%m/%Y"), "value": consultation.opens_on.isoformat()}
             )
         raise WindowClosed(
-            f"Đã hết thời gian lấy ý kiến (kết thúc hết ngày {consultation.closes_on:%d/%m/%Y}) / the window closed "
-            f"on {consultation.closes_on.isoformat()}"
+            gettext("Đã hết thời gian lấy ý kiến (kết thúc hết ngày %(closes_on)s)")
+            % {"closes_on": format(consultation.closes_on, "%d/%m/%Y"), "value": consultation.closes_on.isoformat()}
         )
     version = consultation.current_version
     check_comment_input(
@@ -613,12 +624,12 @@ def moderate_comment(*, comment: Comment, user: Any, publish: bool, reason: str 
     """
     comment = Comment.objects.select_for_update().select_related("consultation__unit").get(pk=comment.pk)
     consultation = comment.consultation
-    official = check_official(user, consultation.unit, MODERATING_ROLES, what="kiểm duyệt góp ý")
+    official = check_official(user, consultation.unit, MODERATING_ROLES, what=gettext("kiểm duyệt góp ý"))
     check_report_open(consultation)
     now = timezone.now()
     if publish:
         if comment.status == CommentStatus.PUBLISHED:
-            raise WrongStage("Góp ý đã được đăng / the comment is already published")
+            raise WrongStage(gettext("Góp ý đã được đăng"))
         comment.status, comment.published_at = CommentStatus.PUBLISHED, now
         comment.rejection_reason, comment.moderation_note = "", note.strip()
     else:
@@ -627,7 +638,7 @@ def moderate_comment(*, comment: Comment, user: Any, publish: bool, reason: str 
                 {"reason": "Cần lý do không đăng: " + ", ".join(RejectionReason.values) + " / a reason is required"}
             )
         if comment.status == CommentStatus.REJECTED:
-            raise WrongStage("Góp ý đã bị từ chối / the comment is already rejected")
+            raise WrongStage(gettext("Góp ý đã bị từ chối"))
         comment.status, comment.rejection_reason, comment.moderation_note = CommentStatus.REJECTED, reason, note.strip()
         comment.published_at = None
         before = {comment.pk: (comment.disposition, comment.explanation)}
@@ -668,9 +679,11 @@ def _check_disposition(disposition: str, explanation: str) -> str:
         errors["disposition"] = "Phải là một trong: " + ", ".join(Disposition.values) + " / unknown disposition"
     explanation = explanation.strip()
     if not explanation:
-        errors["explanation"] = "Cần giải trình / an explanation is required"
+        errors["explanation"] = gettext("Cần giải trình")
     elif len(explanation) > MAX_EXPLANATION_CHARS:
-        errors["explanation"] = f"Dài quá {MAX_EXPLANATION_CHARS} ký tự / too long"
+        errors["explanation"] = gettext("Dài quá %(max_explanation_chars)s ký tự") % {
+            "max_explanation_chars": MAX_EXPLANATION_CHARS
+        }
     if errors:
         raise InvalidInput(errors)
     return explanation
@@ -680,13 +693,15 @@ def _check_disposition(disposition: str, explanation: str) -> str:
 def dispose_comment(*, comment: Comment, user: Any, disposition: str, explanation: str) -> Comment:
     """The drafting team's answer to one published comment (tiếp thu, giải trình)."""
     comment = Comment.objects.select_for_update().select_related("consultation__unit").get(pk=comment.pk)
-    official = check_official(user, comment.consultation.unit, DRAFTING_ROLES, what="tiếp thu, giải trình góp ý")
+    official = check_official(
+        user, comment.consultation.unit, DRAFTING_ROLES, what=gettext("tiếp thu, giải trình góp ý")
+    )
     check_report_open(comment.consultation)
     explanation = _check_disposition(disposition, explanation)
     if comment.status != CommentStatus.PUBLISHED:
         raise WrongStage(
-            f"Góp ý {comment.comment_id} chưa được đăng (đang {comment.get_status_display().lower()}): chỉ tiếp thu, "
-            "giải trình góp ý đã đăng / only published comments are disposed"
+            gettext("Góp ý %(comment_id)s chưa được đăng (đang %(value)s): chỉ tiếp thu, giải trình góp ý đã đăng")
+            % {"comment_id": comment.comment_id, "value": comment.get_status_display().lower()}
         )
     before = {comment.pk: (comment.disposition, comment.explanation)}
     comment.disposition, comment.explanation = disposition, explanation
@@ -711,30 +726,32 @@ def dispose_comments(
     All or nothing: an unknown or unpublished comment among them refuses the whole request.
     """
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    official = check_official(user, consultation.unit, DRAFTING_ROLES, what="tiếp thu, giải trình góp ý")
+    official = check_official(user, consultation.unit, DRAFTING_ROLES, what=gettext("tiếp thu, giải trình góp ý"))
     check_report_open(consultation)
     explanation = _check_disposition(disposition, explanation)
     comments = Comment.objects.select_for_update().filter(consultation=consultation)
     if same_as is not None:
         model = comments.filter(number=same_as).first()
         if model is None:
-            raise InvalidInput({"same_as": f"Không có góp ý số {same_as} / no such comment"})
+            raise InvalidInput({"same_as": gettext("Không có góp ý số %(same_as)s") % {"same_as": same_as}})
         chosen = list(comments.filter(text_fingerprint=model.text_fingerprint, status=CommentStatus.PUBLISHED))
         if not chosen:
-            raise WrongStage(f"Góp ý {model.comment_id} chưa được đăng / the comment is not published")
+            raise WrongStage(gettext("Góp ý %(comment_id)s chưa được đăng") % {"comment_id": model.comment_id})
     else:
         wanted = sorted(set(numbers))
         if not wanted:
-            raise InvalidInput({"numbers": "Chọn ít nhất một góp ý / choose at least one comment"})
+            raise InvalidInput({"numbers": gettext("Chọn ít nhất một góp ý")})
         chosen = list(comments.filter(number__in=wanted))
         missing = sorted(set(wanted) - {comment.number for comment in chosen})
         if missing:
-            raise InvalidInput({"numbers": f"Không có góp ý số {', '.join(map(str, missing))} / no such comments"})
+            raise InvalidInput(
+                {"numbers": gettext("Không có góp ý số %(items)s") % {"items": ", ".join(map(str, missing))}}
+            )
         unpublished = [comment.comment_id for comment in chosen if comment.status != CommentStatus.PUBLISHED]
         if unpublished:
             raise WrongStage(
-                f"Chưa được đăng: {', '.join(unpublished)}; chỉ tiếp thu, giải trình góp ý đã đăng / "
-                "only published comments are disposed"
+                gettext("Chưa được đăng: %(items)s; chỉ tiếp thu, giải trình góp ý đã đăng")
+                % {"items": ", ".join(unpublished)}
             )
     now = timezone.now()
     before = {comment.pk: (comment.disposition, comment.explanation) for comment in chosen}
@@ -786,7 +803,7 @@ def check_dispositions_complete(consultation: Consultation) -> None:
 def consultation_task(consultation: Consultation, task_id: uuid.UUID) -> HumanTask:
     task = HumanTask.objects.filter(task_id=task_id, instance_id=consultation.workflow_id).first()
     if task is None:
-        raise InvalidInput({"task": "Bước này không thuộc lấy ý kiến này / not a step of this consultation"})
+        raise InvalidInput({"task": gettext("Bước này không thuộc lấy ý kiến này")})
     return task
 
 

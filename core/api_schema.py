@@ -69,7 +69,9 @@ class ApiErrorSerializer(serializers.Serializer):
     """Every error of the API (core/errors.py)."""
 
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. invalid, not_found, conflict.")
-    detail = serializers.CharField(help_text="What went wrong, in Vietnamese / English.")
+    detail = serializers.CharField(
+        help_text="What went wrong, in the request's language (Accept-Language or the language cookie)."
+    )
     errors = ErrorDetailsField(required=False)  # type: ignore[assignment]  # named like Serializer.errors
     line = serializers.IntegerField(required=False, allow_null=True, help_text="A draft that cannot be read: its line.")
 

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-INVALID_DETAIL = "Dữ liệu không hợp lệ / invalid input"
+INVALID_DETAIL = gettext_lazy("Dữ liệu không hợp lệ")
 
 
 class AppError(Exception):

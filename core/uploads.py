@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 import filetype
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 
 
 class UploadRefused(ValueError):
@@ -17,10 +18,13 @@ def check_upload(upload: UploadedFile, *, allowed: Collection[str], max_bytes: i
     name = upload.name or "?"
     if upload.size is None or upload.size > max_bytes:
         limit = max_bytes // (1024 * 1024)
-        raise UploadRefused(f"«{name}» lớn hơn {limit} MB / larger than {limit} MB")
+        raise UploadRefused(gettext("«%(name)s» lớn hơn %(limit)s MB") % {"name": name, "limit": limit})
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
     if kind is None or kind.mime not in allowed:
-        raise UploadRefused(f"«{name}» không phải tệp được phép ({allowed_label}) / file type not allowed")
+        raise UploadRefused(
+            gettext("«%(name)s» không phải tệp được phép (%(allowed_label)s)")
+            % {"name": name, "allowed_label": allowed_label}
+        )
     return str(kind.mime)

@@ -1,12 +1,14 @@
 """Errors of the deadline engine, each with the message in Vietnamese and in English.
 
-`str(error)` gives both ("… / …"), so a log line, a `CommandError` or an API response is readable by the
-legal officer and by a developer; `error.message(lang)` picks one.
+`str(error)` gives the message in the active language (the request's, via LocaleMiddleware; Vietnamese by
+default); `error.message(lang)` picks one explicitly.
 """
 
 from __future__ import annotations
 
 import datetime
+
+from django.utils.translation import get_language
 
 from core.errors import AppError
 
@@ -23,7 +25,7 @@ class DeadlineError(AppError, ValueError):
         self.message_en = message_en
 
     def __str__(self) -> str:
-        return f"{self.message_vi} / {self.message_en}"
+        return self.message(get_language() or "vi")
 
     def message(self, lang: str = "vi") -> str:
         return self.message_en if lang.startswith("en") else self.message_vi

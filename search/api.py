@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
@@ -27,7 +28,7 @@ from search.projection import value_labels
 from search.text import clean, sanitize_query
 
 DEFAULT_PAGE_SIZE = 20
-INVALID_CHOICE = "«{input}» không phải giá trị hợp lệ / not a valid choice"
+INVALID_CHOICE = gettext_lazy("«{input}» không phải giá trị hợp lệ")
 
 
 class SearchTextField(serializers.CharField):
@@ -83,12 +84,12 @@ class SearchParams(serializers.Serializer):
 
     def validate_unit(self, value: str) -> str:
         if value and not Unit.objects.filter(code=value).exists():
-            raise ValidationError(f"Không có đơn vị «{value}» / no such unit")
+            raise ValidationError(gettext("Không có đơn vị «%(value)s»") % {"value": value})
         return value
 
     def validate_commune(self, value: str) -> str:
         if value and not Unit.objects.filter(code=value, is_commune=True).exists():
-            raise ValidationError(f"Không có xã/phường «{value}» / no such commune")
+            raise ValidationError(gettext("Không có xã/phường «%(value)s»") % {"value": value})
         return value
 
     def validate_page_size(self, value: int) -> int:
@@ -96,14 +97,14 @@ class SearchParams(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
-            raise ValidationError({"date_to": "Đến ngày phải sau từ ngày / date_to is before date_from"})
+            raise ValidationError({"date_to": gettext("Đến ngày phải sau từ ngày")})
         return attrs
 
 
 class SearchUnavailableError(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "search_unavailable"
-    default_detail = "Tra cứu tạm thời gián đoạn, vui lòng thử lại sau / search is temporarily unavailable"
+    default_detail = gettext_lazy("Tra cứu tạm thời gián đoạn, vui lòng thử lại sau")
 
 
 def query_from(params: Mapping[str, Any]) -> SearchQuery:

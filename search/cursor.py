@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from django.core import signing
+from django.utils.translation import gettext
 
 from search.backends.base import BadCursor, SearchQuery
 from search.text import parse_query
@@ -37,17 +38,17 @@ def decode_cursor(query: SearchQuery, *, types: tuple[type, ...]) -> Key:
     """The key in `query.cursor`, checked: made by us, for this query, with values of the given types."""
     token = query.cursor
     if len(token) > MAX_CURSOR_CHARS:
-        raise BadCursor("Con trỏ trang quá dài / the cursor is too long")
+        raise BadCursor(gettext("Con trỏ trang quá dài"))
     try:
         payload = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError, UnicodeError):
-        raise BadCursor("Con trỏ trang không hợp lệ / the cursor is not one this service made") from None
+        raise BadCursor(gettext("Con trỏ trang không hợp lệ")) from None
     if not isinstance(payload, dict) or payload.get("q") != _digest(query):
-        raise BadCursor("Con trỏ trang thuộc một truy vấn khác / the cursor belongs to another query") from None
+        raise BadCursor(gettext("Con trỏ trang thuộc một truy vấn khác")) from None
     key = payload.get("k")
     if not isinstance(key, list) or len(key) != len(types):
-        raise BadCursor("Con trỏ trang không hợp lệ / the cursor is malformed")
+        raise BadCursor(gettext("Con trỏ trang không hợp lệ"))
     for value, expected in zip(key, types, strict=True):
         if not isinstance(value, expected) or isinstance(value, bool):
-            raise BadCursor("Con trỏ trang không hợp lệ / the cursor is malformed")
+            raise BadCursor(gettext("Con trỏ trang không hợp lệ"))
     return key

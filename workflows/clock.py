@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from deadlines import calendar
 from deadlines.errors import DeadlineError
@@ -40,26 +41,26 @@ REMINDER_HOUR = datetime.time(8, 0)
 def check_rule_code(code: str) -> None:
     """Validation of `deadline_rule` when a process is loaded: the code must name a rule."""
     if not rule_versions(code):
-        raise ValueError(f"không có quy tắc thời hạn «{code}» / no deadline rule {code!r}")
+        raise ValueError(gettext("không có quy tắc thời hạn «%(code)s»") % {"code": code})
 
 
 def check_start(value: str) -> None:
     if value not in ("task", "case"):
-        raise ValueError("phải là «task» hoặc «case» / must be task or case")
+        raise ValueError(gettext("phải là «task» hoặc «case»"))
 
 
 def check_remind_before(value: str) -> None:
     if not (value.isascii() and value.isdigit() and int(value) <= MAX_REMIND_BEFORE):
         raise ValueError(
-            f"phải là số ngày làm việc từ 0 đến {MAX_REMIND_BEFORE} / "
-            f"must be a whole number of working days from 0 to {MAX_REMIND_BEFORE}"
+            gettext("phải là số ngày làm việc từ 0 đến %(max_remind_before)s")
+            % {"max_remind_before": MAX_REMIND_BEFORE}
         )
 
 
 def check_escalate_to(value: str) -> None:
     if value not in EscalationTarget.values:
         choices = ", ".join(EscalationTarget.values)
-        raise ValueError(f"phải là một trong {choices} / must be one of {choices}")
+        raise ValueError(gettext("phải là một trong %(choices)s") % {"choices": choices})
 
 
 def remind_before_of(properties: dict[str, str]) -> int | None:

@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import DatabaseError
+from django.utils.translation import gettext
 from lxml import etree
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
@@ -64,7 +65,8 @@ class SafeScriptEngine(PythonScriptEngine):
             return expressions.evaluate(expression, data)
         except expressions.ExpressionError as error:
             raise StepError(
-                task.task_spec.bpmn_id, f"biểu thức «{expression.strip()}» / expression failed: {error}"
+                task.task_spec.bpmn_id,
+                gettext("biểu thức «%(value)s» lỗi: %(error)s") % {"value": expression.strip(), "error": error},
             ) from None
 
     def execute(self, task: Any, script: str, external_context: dict[str, Any] | None = None) -> Any:
@@ -100,7 +102,8 @@ class SafeScriptEngine(PythonScriptEngine):
             )
             raise StepError(
                 task.task_spec.bpmn_id,
-                f"xử lý tự động «{operation_name}» gặp lỗi / handler failed: {type(error).__name__}",
+                gettext("xử lý tự động «%(operation_name)s» gặp lỗi: %(name)s")
+                % {"operation_name": operation_name, "name": type(error).__name__},
             ) from error
         return json.dumps(result)
 

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext
+
 MAX_EXPRESSION_LENGTH = 1000
 
 _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
@@ -100,27 +102,28 @@ class ExpressionError(ValueError):
 def check_expression(expression: str) -> ast.Expression:
     """Parse and whitelist-check one expression; raise ExpressionError with the reason."""
     if not isinstance(expression, str) or not expression.strip():
-        raise ExpressionError("Biểu thức trống / empty expression")
+        raise ExpressionError(gettext("Biểu thức trống"))
     if len(expression) > MAX_EXPRESSION_LENGTH:
-        raise ExpressionError(f"Biểu thức dài quá {MAX_EXPRESSION_LENGTH} ký tự / expression too long")
+        raise ExpressionError(
+            gettext("Biểu thức dài quá %(max_expression_length)s ký tự")
+            % {"max_expression_length": MAX_EXPRESSION_LENGTH}
+        )
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(f"Biểu thức sai cú pháp / syntax error: {error.msg}") from None
+        raise ExpressionError(gettext("Biểu thức sai cú pháp: %(msg)s") % {"msg": error.msg}) from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
-            raise ExpressionError(
-                f"Không được dùng «{type(node).__name__}» trong biểu thức / not allowed: {type(node).__name__}"
-            )
+            raise ExpressionError(gettext("Không được dùng «%(name)s» trong biểu thức") % {"name": type(node).__name__})
         if isinstance(node, ast.Name) and node.id.startswith("_"):
-            raise ExpressionError(f"Tên «{node.id}» không được phép / name not allowed: {node.id}")
+            raise ExpressionError(gettext("Tên «%(id)s» không được phép") % {"id": node.id})
         if isinstance(node, ast.Call) and (not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS):
             name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-            raise ExpressionError(f"Hàm «{name}» không có trong danh sách cho phép / function not allowed: {name}")
+            raise ExpressionError(gettext("Hàm «%(name)s» không có trong danh sách cho phép") % {"name": name})
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant):
-            raise ExpressionError("Chỉ số phải là hằng số / subscripts must be constants")
+            raise ExpressionError(gettext("Chỉ số phải là hằng số"))
         if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
-            raise ExpressionError("Không dùng bytes / bytes literals are not allowed")
+            raise ExpressionError(gettext("Không dùng bytes"))
         if isinstance(node, ast.Constant):
             _check_literal(node.value)
         if isinstance(node, ast.Call):
@@ -131,11 +134,14 @@ def check_expression(expression: str) -> ast.Expression:
 
 def _check_literal(value: Any) -> None:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ExpressionError(f"Số «{value}» quá lớn / number too large: {value}")
+        raise ExpressionError(gettext("Số «%(value)s» quá lớn") % {"value": value})
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_CONSTANT_MAGNITUDE:
-        raise ExpressionError(f"Số quá lớn (tối đa {MAX_CONSTANT_MAGNITUDE}) / number too large")
+        raise ExpressionError(
+            gettext("Số quá lớn (tối đa %(max_constant_magnitude)s)")
+            % {"max_constant_magnitude": MAX_CONSTANT_MAGNITUDE}
+        )
     if isinstance(value, str) and len(value) > MAX_CONSTANT_LENGTH:
-        raise ExpressionError("Chuỗi quá dài / string too long")
+        raise ExpressionError(gettext("Chuỗi quá dài"))
 
 
 def _check_arity(call: ast.Call) -> None:
@@ -146,17 +152,20 @@ def _check_arity(call: ast.Call) -> None:
     if arity is not None:
         fewest, most = arity
         if call.keywords:
-            raise ExpressionError(f"Hàm «{name}» không nhận tham số có tên / {name}() takes no keyword arguments")
+            raise ExpressionError(gettext("Hàm «%(name)s» không nhận tham số có tên") % {"name": name})
         if count < fewest or (most is not None and count > most):
             wanted = f"{fewest}" if fewest == most else f"{fewest}–{most}" if most is not None else f"≥ {fewest}"
             raise ExpressionError(
-                f"Hàm «{name}» cần {wanted} tham số, có {count} / {name}() takes {wanted} arguments, got {count}"
+                gettext("Hàm «%(name)s» cần %(wanted)s tham số, có %(count)s")
+                % {"name": name, "wanted": wanted, "count": count}
             )
         return
     try:
         inspect.signature(FUNCTIONS[name]).bind(*call.args, **{k.arg or "": k.value for k in call.keywords})
     except TypeError as error:
-        raise ExpressionError(f"Gọi hàm «{name}» sai tham số / wrong arguments for {name}(): {error}") from None
+        raise ExpressionError(
+            gettext("Gọi hàm «%(name)s» sai tham số: %(error)s") % {"name": name, "error": error}
+        ) from None
 
 
 def _is_constant(node: ast.AST) -> bool:
@@ -181,7 +190,7 @@ def _check_constants(node: ast.AST) -> None:
         return
     divides = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div | ast.FloorDiv)
     if divides and _is_constant(node.right) and _evaluate_constant(node.right) == 0:  # type: ignore[attr-defined]
-        raise ExpressionError(f"Chia cho 0 trong «{ast.unparse(node)}» / division by zero")
+        raise ExpressionError(gettext("Chia cho 0 trong «%(value)s»") % {"value": ast.unparse(node)})
     for child in ast.iter_child_nodes(node):
         _check_constants(child)
 
@@ -194,7 +203,8 @@ def _evaluate_constant(node: ast.AST) -> Any:
         value = eval(code, {"__builtins__": {}}, {name: FUNCTIONS[name] for name in PURE_FUNCTIONS})  # noqa: S307
     except Exception as error:  # any failure of a constant part is the diagram's error, reported as such
         raise ExpressionError(
-            f"«{ast.unparse(node)}» luôn lỗi khi chạy / always fails at run time: {type(error).__name__}: {error}"
+            gettext("«%(value)s» luôn lỗi khi chạy: %(name)s: %(error)s")
+            % {"value": ast.unparse(node), "name": type(error).__name__, "error": error}
         ) from None
     if isinstance(value, int | float | str):
         _check_literal(value)
@@ -214,8 +224,10 @@ def evaluate(expression: str, data: Mapping[str, Any]) -> Any:
     try:
         return eval(code, {"__builtins__": {}}, names)  # noqa: S307 - whitelisted above, no builtins
     except NameError as error:
-        raise ExpressionError(f"Thiếu dữ liệu / missing data: {error}") from None
+        raise ExpressionError(gettext("Thiếu dữ liệu: %(error)s") % {"error": error}) from None
     except ValueError as error:  # its text may quote the case's data (`invalid literal for int(): '…'`)
-        raise ExpressionError(f"Không tính được biểu thức / cannot evaluate: {type(error).__name__}") from None
+        raise ExpressionError(gettext("Không tính được biểu thức: %(name)s") % {"name": type(error).__name__}) from None
     except Exception as error:  # whatever a whitelisted expression raises is the diagram's error
-        raise ExpressionError(f"Không tính được biểu thức / cannot evaluate: {type(error).__name__}: {error}") from None
+        raise ExpressionError(
+            gettext("Không tính được biểu thức: %(name)s: %(error)s") % {"name": type(error).__name__, "error": error}
+        ) from None

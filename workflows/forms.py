@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from core.errors import INVALID_DETAIL, AppError
 from organisation.models import Membership, Unit
 
@@ -38,7 +40,7 @@ class FormErrors(AppError, ValueError):
 
     @property
     def detail(self) -> str:
-        return INVALID_DETAIL
+        return str(INVALID_DETAIL)
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{name}: {reason}" for name, reason in errors.items()))
@@ -63,13 +65,16 @@ class FormField:
 def parse_field(name: str, spec: str) -> FormField:
     parts = [part.strip() for part in spec.split(";") if part.strip()]
     if not name.isidentifier() or name.startswith("_"):
-        raise FormSpecError(f"Tên trường «{name}» không hợp lệ / invalid field name")
+        raise FormSpecError(gettext("Tên trường «%(name)s» không hợp lệ") % {"name": name})
     if not parts:
-        raise FormSpecError(f"Trường «{name}» thiếu kiểu / field has no type")
+        raise FormSpecError(gettext("Trường «%(name)s» thiếu kiểu") % {"name": name})
     type_spec, options = parts[0], parts[1:]
     type_name, _, choice_spec = type_spec.partition(":")
     if type_name not in TYPES:
-        raise FormSpecError(f"Trường «{name}»: kiểu «{type_name}» không hỗ trợ / unknown type (use {', '.join(TYPES)})")
+        raise FormSpecError(
+            gettext("Trường «%(name)s»: kiểu «%(type_name)s» không hỗ trợ (dùng %(items)s)")
+            % {"name": name, "type_name": type_name, "items": ", ".join(TYPES)}
+        )
     choices: list[tuple[str, str]] = []
     if type_name == "choice":
         for item in choice_spec.split("|"):
@@ -77,7 +82,7 @@ def parse_field(name: str, spec: str) -> FormField:
             if value.strip():
                 choices.append((value.strip(), label.strip() or value.strip()))
         if not choices:
-            raise FormSpecError(f"Trường «{name}»: danh sách lựa chọn trống / choice without options")
+            raise FormSpecError(gettext("Trường «%(name)s»: danh sách lựa chọn trống") % {"name": name})
     required, label, required_if = False, "", None
     for option in options:
         key, _, value = option.partition("=")
@@ -89,10 +94,14 @@ def parse_field(name: str, spec: str) -> FormField:
         elif key == "required_if":
             other, _, expected = value.partition("=")
             if not other.strip() or not expected.strip():
-                raise FormSpecError(f"Trường «{name}»: required_if phải có dạng trường=giá_trị / use field=value")
+                raise FormSpecError(
+                    gettext("Trường «%(name)s»: required_if phải có dạng trường=giá_trị") % {"name": name}
+                )
             required_if = (other.strip(), expected.strip())
         else:
-            raise FormSpecError(f"Trường «{name}»: tuỳ chọn «{key}» không hỗ trợ / unknown option")
+            raise FormSpecError(
+                gettext("Trường «%(name)s»: tuỳ chọn «%(key)s» không hỗ trợ") % {"name": name, "key": key}
+            )
     return FormField(name, type_name, required, label, tuple(choices), required_if)
 
 
@@ -118,48 +127,50 @@ def _convert(form_field: FormField, value: Any, *, strict: bool, unit: Unit | No
     kind = form_field.type
     if kind in ("text", "string"):
         if not isinstance(value, str):
-            raise ValueError("phải là chuỗi ký tự / must be a string")
+            raise ValueError(gettext("phải là chuỗi ký tự"))
         value = value.strip()
         limit = MAX_TEXT if kind == "text" else MAX_STRING
         if len(value) > limit:
-            raise ValueError(f"dài quá {limit} ký tự / longer than {limit} characters")
+            raise ValueError(gettext("dài quá %(limit)s ký tự") % {"limit": limit})
         return value
     if kind == "bool":
         if isinstance(value, bool):
             return value
         if not strict and isinstance(value, str) and value.lower() in ("on", "true", "1", "false", "0", "off"):
             return value.lower() in ("on", "true", "1")
-        raise ValueError("phải là true/false / must be a boolean")
+        raise ValueError(gettext("phải là true/false"))
     if kind == "int":
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         if not strict and isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return int(value)
-        raise ValueError("phải là số nguyên / must be an integer")
+        raise ValueError(gettext("phải là số nguyên"))
     if kind == "date":
         if not isinstance(value, str):
-            raise ValueError("phải là ngày dạng YYYY-MM-DD / must be a date YYYY-MM-DD")
+            raise ValueError(gettext("phải là ngày dạng YYYY-MM-DD"))
         try:
             return datetime.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
-            raise ValueError("phải là ngày dạng YYYY-MM-DD / must be a date YYYY-MM-DD") from None
+            raise ValueError(gettext("phải là ngày dạng YYYY-MM-DD")) from None
     if kind == "choice":
         allowed = [choice for choice, _label in form_field.choices]
         if value not in allowed:
-            raise ValueError(f"phải là một trong {', '.join(allowed)} / must be one of {', '.join(allowed)}")
+            raise ValueError(gettext("phải là một trong %(items)s") % {"items": ", ".join(allowed)})
         return value
     if kind == "unit":
         if not isinstance(value, str) or not Unit.objects.filter(code=value).exists():
-            raise ValueError("không có đơn vị với mã này / no unit with this code")
+            raise ValueError(gettext("không có đơn vị với mã này"))
         return value
     if kind == "official":
         members = Membership.objects.filter(user__username=value, user__is_active=True)
         if unit is not None:
             members = members.filter(unit=unit)
         if not isinstance(value, str) or not members.exists():
-            raise ValueError("không phải cán bộ của đơn vị / not an official of this unit")
+            raise ValueError(gettext("không phải cán bộ của đơn vị"))
         return value
-    raise ValueError(f"kiểu không hỗ trợ / unsupported type {kind}")  # pragma: no cover - parse_field rejects it
+    raise ValueError(
+        gettext("kiểu không hỗ trợ: %(kind)s") % {"kind": kind}
+    )  # pragma: no cover - parse_field rejects it
 
 
 def clean(
@@ -171,7 +182,7 @@ def clean(
     """
     by_name = {f.name: f for f in fields}
     errors: dict[str, str] = {
-        name: "trường không có trong biểu mẫu của bước này / unknown field" for name in submitted if name not in by_name
+        name: gettext("trường không có trong biểu mẫu của bước này") for name in submitted if name not in by_name
     }
     cleaned: dict[str, Any] = {}
     for form_field in fields:
@@ -181,7 +192,7 @@ def clean(
         )
         if _is_blank(value) or (form_field.type == "bool" and value is None):
             if required:
-                errors[form_field.name] = "bắt buộc / required"
+                errors[form_field.name] = gettext("bắt buộc")
             elif form_field.type == "bool":
                 cleaned[form_field.name] = False
             else:

@@ -19,6 +19,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
@@ -123,20 +124,20 @@ def plan_instance(instance: WorkflowInstance, target: ProcessVersion) -> CasePla
     """Dry run: can this case move to `target`, and what changes for it? Reads only."""
     plan = CasePlan(instance.pk, instance.process_version.number, target.number, can_move=False)
     if instance.status != InstanceStatus.RUNNING:
-        plan.reasons.append("Hồ sơ đã kết thúc / the case has ended")
+        plan.reasons.append(gettext("Hồ sơ đã kết thúc"))
         return plan
     if instance.process_version.process_key != target.process_key:
-        plan.reasons.append("Phiên bản đích thuộc quy trình khác / the target is another process")
+        plan.reasons.append(gettext("Phiên bản đích thuộc quy trình khác"))
         return plan
     if instance.process_version_id == target.pk:
-        plan.reasons.append("Hồ sơ đã ở phiên bản này / the case is already on this version")
+        plan.reasons.append(gettext("Hồ sơ đã ở phiên bản này"))
         return plan
     old_specs = services.specs_for(instance.process_version_id)
     new_specs = services.specs_for(target.pk)
     # A context lets the timers re-evaluate on the new spec; its events are never saved by a dry run.
     runner = _load(old_specs, instance.state, HandlerContext(instance=instance, data={}, actor=None))
     if runner.workflow.subprocesses:
-        plan.reasons.append("Hồ sơ đang chạy quy trình con: chưa hỗ trợ chuyển / cases in a sub-process cannot move")
+        plan.reasons.append(gettext("Hồ sơ đang chạy quy trình con: chưa hỗ trợ chuyển"))
         return plan
     before = _fingerprint(runner.workflow)
     old_properties = {t.id: engine._properties(t.task_spec) for t in _waiting(runner.workflow)}
@@ -144,11 +145,13 @@ def plan_instance(instance: WorkflowInstance, target: ProcessVersion) -> CasePla
     for step in plan.steps:
         if step.outcome == "removed":
             plan.reasons.append(
-                f"Bước «{step.title}» ({step.element_id}) không còn trong phiên bản {target.number} / step removed"
+                gettext("Bước «%(step_title)s» (%(element_id)s) không còn trong phiên bản %(target_number)s")
+                % {"step_title": step.title, "element_id": step.element_id, "target_number": target.number}
             )
         elif step.outcome == "type_changed":
             plan.reasons.append(
-                f"Bước «{step.title}» ({step.element_id}) đổi loại trong phiên bản {target.number} / step changed type"
+                gettext("Bước «%(step_title)s» (%(element_id)s) đổi loại trong phiên bản %(target_number)s")
+                % {"step_title": step.title, "element_id": step.element_id, "target_number": target.number}
             )
     if plan.reasons:
         return plan
@@ -156,14 +159,12 @@ def plan_instance(instance: WorkflowInstance, target: ProcessVersion) -> CasePla
     renamed = {s.element_id: s.new_element_id for s in plan.steps}
     if sorted((renamed.get(name) or name, state) for name, state in before) != after:
         where = ", ".join(name for name, _ in after) or "—"
-        plan.reasons.append(
-            f"Trên phiên bản mới hồ sơ sẽ chờ ở bước khác ({where}) / the case would wait at other steps: not faithful"
-        )
+        plan.reasons.append(gettext("Trên phiên bản mới hồ sơ sẽ chờ ở bước khác (%(where)s)") % {"where": where})
         return plan
     try:
         plan.deadlines = _deadline_changes(instance, runner, old_properties)
     except DeadlineError as error:
-        plan.reasons.append(f"Không tính lại được thời hạn / cannot recompute a deadline: {error}")
+        plan.reasons.append(gettext("Không tính lại được thời hạn: %(error)s") % {"error": error})
         return plan
     plan.can_move = True
     return plan

@@ -120,9 +120,7 @@ def version_for(subject_type: str, on: datetime.date | None = None) -> ProcessVe
     binding = ProcessBinding.objects.filter(subject_type=subject_type).first()
     version = ProcessVersion.objects.in_force(binding.process_key, on) if binding else None
     if version is None:
-        raise NoProcess(
-            f"Chưa có quy trình xử lý cho loại «{subject_type}» / no published process for {subject_type!r}"
-        )
+        raise NoProcess(gettext("Chưa có quy trình xử lý cho loại «%(subject_type)s»") % {"subject_type": subject_type})
     return version
 
 
@@ -190,11 +188,11 @@ def check_can_act(task: HumanTask, user: User) -> None:
     holds_role = (task.unit_id, task.role) in {(unit_id, role) for unit_id, role, _ in _memberships(user)}
     leads = _leads(user, task.unit)
     if not holds_role and not (task.role == Role.UNIT_LEADER and leads):
-        raise NotAllowed("Bạn không có vai trò xử lý bước này / you do not hold the role for this step")
+        raise NotAllowed(gettext("Bạn không có vai trò xử lý bước này"))
     if task.assignee_id and task.assignee_id != user.pk and not leads:
-        raise NotAllowed("Bước này đã giao cho cán bộ khác / this step is assigned to another official")
+        raise NotAllowed(gettext("Bước này đã giao cho cán bộ khác"))
     if task.claimed_by_id and task.claimed_by_id != user.pk:
-        raise Conflict("Bước này đã có cán bộ khác nhận xử lý / another official has claimed this step")
+        raise Conflict(gettext("Bước này đã có cán bộ khác nhận xử lý"))
 
 
 def claim_task(*, task: HumanTask, user: User) -> HumanTask:
@@ -210,7 +208,7 @@ def claim_task(*, task: HumanTask, user: User) -> HumanTask:
             task.refresh_from_db()
             if task.claimed_by_id == user.pk:
                 return task
-            raise Conflict("Bước này đã có cán bộ khác nhận xử lý / another official has claimed this step")
+            raise Conflict(gettext("Bước này đã có cán bộ khác nhận xử lý"))
         CaseEvent.objects.create(
             instance=task.instance,
             kind="claimed",
@@ -274,18 +272,18 @@ def _complete_task(
     with transaction.atomic():
         task = store.task_with_case(task_id)
         if task is None:
-            raise Conflict("Bước này không còn tồn tại / this step no longer exists")
+            raise Conflict(gettext("Bước này không còn tồn tại"))
         if task.completed_at is not None:
-            raise Conflict("Bước này đã được xử lý / this step is already done")
+            raise Conflict(gettext("Bước này đã được xử lý"))
         check_can_act(task, user)
         instance = task.instance
         if expected_lock_version is not None and expected_lock_version != instance.lock_version:
-            raise Conflict("Hồ sơ đã thay đổi, hãy tải lại / the case changed, reload it")
+            raise Conflict(gettext("Hồ sơ đã thay đổi, hãy tải lại"))
         cleaned = forms.clean(task_fields(task), data, strict=strict, unit=instance.unit)
         runner, context = load(instance, actor=user)
         ready = runner.ready_task(task_id)
         if ready is None:
-            raise Conflict("Bước này đã được xử lý / this step is already done")
+            raise Conflict(gettext("Bước này đã được xử lý"))
         context.element_id = ready.element_id
         context.record(
             "task_completed",
@@ -314,8 +312,10 @@ def _act(step: Callable[[], T]) -> T:
         raise
     except engine.StepError as error:
         raise StepFailed(
-            f"Bước «{error.element_id}» của quy trình không chạy được ({error.reason}); hồ sơ giữ nguyên, cần sửa "
-            f"quy trình / step {error.element_id} of the process failed; the case is unchanged",
+            gettext(
+                "Bước «%(element_id)s» của quy trình không chạy được (%(reason)s); hồ sơ giữ nguyên, cần sửa quy trình"
+            )
+            % {"element_id": error.element_id, "reason": error.reason},
             element_id=error.element_id,
             reason=error.reason,
         ) from error
@@ -361,7 +361,7 @@ def _save(
         new_rows=[new_tasks, new_deadlines, context.events],
     )
     if not saved:
-        raise Conflict("Hồ sơ vừa được người khác cập nhật / someone else saved this case first")
+        raise Conflict(gettext("Hồ sơ vừa được người khác cập nhật"))
     instance.lock_version = expected_lock_version + 1
     context.events.clear()
     runner.baseline = live
@@ -444,9 +444,7 @@ def _open_deadlines(instance: WorkflowInstance) -> list[Deadline]:
 
 def _check_leads(user: User, instance: WorkflowInstance) -> None:
     if not _leads(user, instance.unit):
-        raise NotAllowed(
-            "Chỉ lãnh đạo đơn vị xử lý được quyết định việc này / only a leader of the unit may decide this"
-        )
+        raise NotAllowed(gettext("Chỉ lãnh đạo đơn vị xử lý được quyết định việc này"))
 
 
 def change_clocks(
@@ -474,9 +472,9 @@ def suspend_case(*, instance: WorkflowInstance, user: User, reason: str) -> Work
     _check_leads(user, instance)
     rows = _open_deadlines(instance)
     if any(row.suspended_since for row in rows):
-        raise Conflict("Hồ sơ đang tạm dừng tính thời hạn / the case is already suspended")
+        raise Conflict(gettext("Hồ sơ đang tạm dừng tính thời hạn"))
     if not rows:
-        raise WorkflowError("Hồ sơ không có thời hạn nào đang chạy / the case has no running deadline")
+        raise WorkflowError(gettext("Hồ sơ không có thời hạn nào đang chạy"))
     today = calendar.today()
     for row in rows:
         row.suspended_since = today
@@ -498,7 +496,7 @@ def resume_case(*, instance: WorkflowInstance, user: User, reason: str) -> Workf
     _check_leads(user, instance)
     rows = [row for row in _open_deadlines(instance) if row.suspended_since]
     if not rows:
-        raise WorkflowError("Hồ sơ không bị tạm dừng nên không thể tiếp tục / there is no suspension to resume")
+        raise WorkflowError(gettext("Hồ sơ không bị tạm dừng nên không thể tiếp tục"))
     today = calendar.today()
     for row in rows:
         assert row.suspended_since is not None
@@ -523,15 +521,15 @@ def resume_case(*, instance: WorkflowInstance, user: User, reason: str) -> Workf
 def request_extension(*, deadline: Deadline, user: User, reason: str) -> ExtensionRequest:
     """An official of the case's unit asks for one more extension, within the rule's limit."""
     if not Membership.objects.filter(user_id=user.pk, unit_id=deadline.instance.unit_id).exists():
-        raise NotAllowed("Chỉ cán bộ của đơn vị xử lý được đề nghị gia hạn / only the handling unit may ask")
+        raise NotAllowed(gettext("Chỉ cán bộ của đơn vị xử lý được đề nghị gia hạn"))
     if deadline.closed_at is not None:
-        raise Conflict("Bước này đã xong / this step is finished")
+        raise Conflict(gettext("Bước này đã xong"))
     try:
         clock.compute(deadline, extensions=deadline.extensions + 1)
     except clock.DeadlineError as error:
         raise WorkflowError(str(error)) from None
     if deadline.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
-        raise Conflict("Đã có một đề nghị gia hạn đang chờ duyệt / an extension request is already pending")
+        raise Conflict(gettext("Đã có một đề nghị gia hạn đang chờ duyệt"))
     extension = ExtensionRequest.objects.create(deadline=deadline, requested_by=user, reason=reason)
     CaseEvent.objects.create(
         instance=deadline.instance,
@@ -552,9 +550,9 @@ def decide_extension(*, extension: ExtensionRequest, user: User, approve: bool, 
     deadline = extension.deadline
     _check_leads(user, deadline.instance)
     if extension.status != ExtensionStatus.PENDING:
-        raise Conflict("Đề nghị này đã được quyết định / this request was already decided")
+        raise Conflict(gettext("Đề nghị này đã được quyết định"))
     if approve and extension.requested_by_id == user.pk:
-        raise NotAllowed("Người đề nghị không tự duyệt gia hạn / you cannot approve your own request")
+        raise NotAllowed(gettext("Người đề nghị không tự duyệt gia hạn"))
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     extension.decided_by, extension.decided_at, extension.decision_note = user, timezone.now(), note
     extension.save()

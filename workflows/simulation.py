@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from django.utils.translation import gettext
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from deadlines import calendar
@@ -158,7 +159,9 @@ class _Run:
         self.runner = engine.Runner(workflow, fresh=True)
 
     def begin(self) -> None:
-        self.note("started", "", f"Bắt đầu hồ sơ thử ngày {self.start:%d/%m/%Y} / test case started")
+        self.note(
+            "started", "", gettext("Bắt đầu hồ sơ thử ngày %(start)s") % {"start": format(self.start, "%d/%m/%Y")}
+        )
         self._step(self.runner.advance, "")
 
     # ---- bookkeeping
@@ -169,7 +172,12 @@ class _Run:
     def record_call(self, element_id: str, handler: str, params: dict[str, Any]) -> None:
         description = HANDLER_DESCRIPTIONS.get(handler, "")
         self.calls.append(HandlerCall(self.today, element_id, handler, description, params))
-        self.note("handler", element_id, f"Sẽ chạy «{handler}»: {description} (không chạy thật / not run)")
+        self.note(
+            "handler",
+            element_id,
+            gettext("Sẽ chạy «%(handler)s»: %(description)s (không chạy thật")
+            % {"handler": handler, "description": description},
+        )
 
     def _step(self, act: Any, element_id: str) -> None:
         """Run engine work; an expression that cannot be evaluated stops the scenario at its element."""
@@ -225,7 +233,7 @@ class _Run:
         if ready is None:
             waiting = ", ".join(t.element_id for t in self.runner.ready_tasks()) or "—"
             raise SimulationError(
-                element_id, f"Bước này không chờ xử lý lúc này (đang chờ: {waiting}) / this step is not waiting now"
+                element_id, gettext("Bước này không chờ xử lý lúc này (đang chờ: %(waiting)s)") % {"waiting": waiting}
             )
         try:
             # A test case has no unit: a unit code or an official's username is taken as written.
@@ -235,18 +243,18 @@ class _Run:
             ]
             cleaned = forms.clean(fields, data, strict=False)
         except forms.FormErrors as error:
-            raise SimulationError(
-                element_id, "Dữ liệu không hợp lệ / invalid data", field_errors=error.errors
-            ) from None
+            raise SimulationError(element_id, gettext("Dữ liệu không hợp lệ"), field_errors=error.errors) from None
         except forms.FormSpecError as error:
             raise SimulationError(element_id, str(error)) from None
-        self.note("completed", element_id, f"Hoàn thành «{ready.title}» / completed")
+        self.note("completed", element_id, gettext("Hoàn thành «%(ready_title)s»") % {"ready_title": ready.title})
         self._step(lambda: self.runner.complete(ready.id, cleaned), element_id)
 
     def wait(self, days: int) -> None:
         if not 0 < days <= MAX_WAIT_DAYS:
-            raise SimulationError("", f"Số ngày phải từ 1 đến {MAX_WAIT_DAYS} / days must be 1..{MAX_WAIT_DAYS}")
-        self.note("waited", "", f"Tua nhanh {days} ngày / {days} days pass")
+            raise SimulationError(
+                "", gettext("Số ngày phải từ 1 đến %(max_wait_days)s") % {"max_wait_days": MAX_WAIT_DAYS}
+            )
+        self.note("waited", "", gettext("Tua nhanh %(days)s ngày") % {"days": days})
         for _ in range(days):
             self.today += datetime.timedelta(days=1)
             self._notices_of_the_day()
@@ -262,7 +270,12 @@ class _Run:
                 self.note("reminder", row.element_id, f"Sẽ nhắc hạn «{row.title}» (hạn {row.due_date:%d/%m/%Y})")
             if self.today == row.due_date + datetime.timedelta(days=1):
                 leaders = "lãnh đạo cấp trên" if row.escalate_to == "parent_leader" else "lãnh đạo đơn vị"
-                self.note("overdue", row.element_id, f"Quá hạn «{row.title}»: sẽ báo {leaders} / overdue")
+                self.note(
+                    "overdue",
+                    row.element_id,
+                    gettext("Quá hạn «%(row_title)s»: sẽ báo %(leaders)s")
+                    % {"row_title": row.title, "leaders": leaders},
+                )
 
     def _fire_due_timers(self) -> None:
         for _ in range(100):  # a fired timer may start another one that is already due
@@ -277,7 +290,11 @@ class _Run:
                 self.deadlines[timer.id].fired = True
                 self.deadlines[timer.id].closed_on = self.today
                 self.runner.set_timer_due(timer.id, FIRE_NOW)
-                self.note("timer_fired", timer.element_id, f"Hết hạn, hẹn giờ «{timer.title}» chạy / timer fired")
+                self.note(
+                    "timer_fired",
+                    timer.element_id,
+                    gettext("Hết hạn, hẹn giờ «%(timer_title)s» chạy") % {"timer_title": timer.title},
+                )
             self._step(self.runner.advance, due[0].element_id)
 
     def result(self, error: SimulationError | None = None) -> SimulationResult:
@@ -325,10 +342,10 @@ def simulate(
     holds no engine state: it sends the start and the list of actions.
     """
     if start > calendar.today() + datetime.timedelta(days=MAX_WAIT_DAYS):
-        raise SimulationError("", "Ngày bắt đầu quá xa / start date too far ahead")
+        raise SimulationError("", gettext("Ngày bắt đầu quá xa"))
     actions = list(actions)
     if len(actions) > MAX_ACTIONS:
-        raise SimulationError("", f"Tối đa {MAX_ACTIONS} bước / at most {MAX_ACTIONS} actions")
+        raise SimulationError("", gettext("Tối đa %(max_actions)s bước") % {"max_actions": MAX_ACTIONS})
     run = _Run(specs, start, data)
     try:
         run.begin()
@@ -337,15 +354,15 @@ def simulate(
     for action in actions:
         try:
             if run.runner.completed:
-                raise SimulationError(action.element_id, "Hồ sơ thử đã kết thúc / the test case has ended")
+                raise SimulationError(action.element_id, gettext("Hồ sơ thử đã kết thúc"))
             if action.kind == "complete":
                 run.complete(action.element_id, action.data)
             elif action.kind == "wait":
                 run.wait(action.days)
             else:
-                raise SimulationError("", f"Không hiểu bước «{action.kind}» / unknown action")
+                raise SimulationError("", gettext("Không hiểu bước «%(kind)s»") % {"kind": action.kind})
         except SimulationError as error:
             return run.result(error)
     if run.runner.completed:
-        run.note("finished", "", "Hồ sơ thử kết thúc / the test case ended")
+        run.note("finished", "", gettext("Hồ sơ thử kết thúc"))
     return run.result()

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
 from lxml import etree
 
 from organisation.models import Role
@@ -87,19 +88,17 @@ def parse_xml(xml: str | bytes) -> etree._Element:
     """Parse untrusted XML: no DTDs, no entities, no network. Raises BpmnInvalid with the line."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
     if len(data) > MAX_BYTES:
-        raise BpmnInvalid([BpmnError("", f"Tệp lớn quá {MAX_BYTES // 1024} KB / file too large")])
+        raise BpmnInvalid([BpmnError("", gettext("Tệp lớn quá %(value)s KB") % {"value": MAX_BYTES // 1024})])
     upper = data.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         doctype_line = data[: upper.find(b"<!")].count(b"\n") + 1
-        raise BpmnInvalid(
-            [BpmnError("", "Không chấp nhận DOCTYPE/ENTITY trong BPMN / DTDs and entities are refused", doctype_line)]
-        )
+        raise BpmnInvalid([BpmnError("", gettext("Không chấp nhận DOCTYPE/ENTITY trong BPMN"), doctype_line)])
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         line = error.lineno if isinstance(error.lineno, int) else None
-        raise BpmnInvalid([BpmnError("", f"XML không hợp lệ / malformed XML: {error.msg}", line)]) from None
+        raise BpmnInvalid([BpmnError("", gettext("XML không hợp lệ: %(msg)s") % {"msg": error.msg}, line)]) from None
 
 
 def _id_at_line(root: etree._Element, line: int | None) -> str:
@@ -130,16 +129,18 @@ def validate(xml: str | bytes, *, filename: str = "process.bpmn") -> ValidatedPr
     if not schema.validate(root):
         for entry in schema.error_log:
             errors.append(
-                BpmnError(_id_at_line(root, entry.line), f"Sai lược đồ BPMN / schema: {entry.message}", entry.line)
+                BpmnError(
+                    _id_at_line(root, entry.line),
+                    gettext("Sai lược đồ BPMN: %(message)s") % {"message": entry.message},
+                    entry.line,
+                )
             )
         raise BpmnInvalid(errors)
 
     processes = root.findall("bpmn:process", NS)
     executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
     if len(executable) != 1:
-        raise BpmnInvalid(
-            [BpmnError("", "Cần đúng một quy trình thực thi (isExecutable) / need exactly one executable process")]
-        )
+        raise BpmnInvalid([BpmnError("", gettext("Cần đúng một quy trình thực thi (isExecutable)"))])
     process = executable[0]
     process_id = str(process.get("id"))
 
@@ -150,20 +151,18 @@ def validate(xml: str | bytes, *, filename: str = "process.bpmn") -> ValidatedPr
         element_id = str(element.get("id", ""))
         if element_id and element_id in seen_ids:
             # Handler names count too: SpiffWorkflow finds elements by id anywhere in the document.
-            errors.append(BpmnError(element_id, "Mã phần tử bị trùng (kể cả tên xử lý tự động) / duplicate id"))
+            errors.append(BpmnError(element_id, gettext("Mã phần tử bị trùng (kể cả tên xử lý tự động)")))
         seen_ids.add(element_id)
         if element_id.lower() in FORBIDDEN_IDS:
-            errors.append(BpmnError(element_id, "Mã phần tử «Start»/«End» không được dùng / reserved id, rename it"))
+            errors.append(BpmnError(element_id, gettext("Mã phần tử «Start»/«End» không được dùng")))
         local = _local(element.tag)
         if element.tag == f"{{{BPMN}}}scriptTask" or (
             element.tag.startswith(f"{{{SPIFF}}}") and local in ("preScript", "postScript")
         ):
             owner = element_id or str(element.getparent().getparent().get("id", ""))  # type: ignore[union-attr]
-            errors.append(BpmnError(owner, "Quy trình không được chứa mã lệnh (script) / scripts are not allowed"))
+            errors.append(BpmnError(owner, gettext("Quy trình không được chứa mã lệnh (script)")))
         if element.tag == f"{{{BPMN}}}script":
-            errors.append(
-                BpmnError(element_id or _owner_id(element), "Không được chứa mã lệnh / scripts are not allowed")
-            )
+            errors.append(BpmnError(element_id or _owner_id(element), gettext("Không được chứa mã lệnh")))
 
     errors += _check_expressions(process)
     errors += _check_tasks(root, process)
@@ -175,7 +174,9 @@ def validate(xml: str | bytes, *, filename: str = "process.bpmn") -> ValidatedPr
         specs = engine.parse(root, process_id, filename=filename)
     except engine.EngineError as error:
         element_id = str(getattr(error, "id", "") or "")
-        raise BpmnInvalid([BpmnError(element_id, f"Lỗi phân tích quy trình / engine: {error}")]) from None
+        raise BpmnInvalid(
+            [BpmnError(element_id, gettext("Lỗi phân tích quy trình: %(error)s") % {"error": error})]
+        ) from None
 
     documentation = process.findtext("bpmn:documentation", default="", namespaces=NS).strip()
     user_tasks = [str(t.get("id")) for t in process.iter(f"{{{BPMN}}}userTask")]
@@ -212,17 +213,13 @@ def _check_expressions(process: etree._Element) -> list[BpmnError]:
     for flow in process.iter(f"{{{BPMN}}}sequenceFlow"):
         condition = flow.find("bpmn:conditionExpression", NS)
         if condition is not None:
-            errors += _check_expression(str(flow.get("id")), condition.text, "Điều kiện / condition")
+            errors += _check_expression(str(flow.get("id")), condition.text, gettext("Điều kiện"))
     for gateway in process.iter(f"{{{BPMN}}}exclusiveGateway", f"{{{BPMN}}}inclusiveGateway"):
         outgoing = [f for f in process.iter(f"{{{BPMN}}}sequenceFlow") if f.get("sourceRef") == gateway.get("id")]
         if len(outgoing) > 1:
             for flow in outgoing:
                 if flow.find("bpmn:conditionExpression", NS) is None and flow.get("id") != gateway.get("default"):
-                    errors.append(
-                        BpmnError(
-                            str(flow.get("id")), "Nhánh rẽ thiếu điều kiện / a branch of a gateway needs a condition"
-                        )
-                    )
+                    errors.append(BpmnError(str(flow.get("id")), gettext("Nhánh rẽ thiếu điều kiện")))
     for timer in process.iter(f"{{{BPMN}}}timerEventDefinition"):
         owner = _owner_id(timer)
         event = timer.getparent()
@@ -231,20 +228,25 @@ def _check_expressions(process: etree._Element) -> list[BpmnError]:
             errors.append(
                 BpmnError(
                     owner,
-                    "Hẹn giờ phải dùng quy tắc thời hạn (thuộc tính deadline_rule, timeDate «deadline_at»), "
-                    "không dùng khoảng thời gian ISO / a timer names a deadline_rule, never a raw duration",
+                    gettext(
+                        "Hẹn giờ phải dùng quy tắc thời hạn (thuộc tính deadline_rule, timeDate «deadline_at»), không dùng khoảng thời gian ISO"
+                    ),
                 )
             )
         elif (time_date.text or "").strip() != TIMER_EXPRESSION:
             errors.append(
                 BpmnError(
-                    owner, f"timeDate của hẹn giờ phải là «{TIMER_EXPRESSION}» / timeDate must be {TIMER_EXPRESSION}"
+                    owner,
+                    gettext("timeDate của hẹn giờ phải là «%(timer_expression)s»")
+                    % {"timer_expression": TIMER_EXPRESSION},
                 )
             )
     for operator in process.iter(f"{{{SPIFF}}}serviceTaskOperator"):
         owner = _owner_id(operator)
         for param in operator.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NS):
-            errors += _check_expression(owner, param.get("value"), f"Tham số «{param.get('id')}» / parameter")
+            errors += _check_expression(
+                owner, param.get("value"), gettext("Tham số «%(value)s»") % {"value": param.get("id")}
+            )
     return errors
 
 
@@ -256,7 +258,10 @@ def _check_tasks(root: etree._Element, process: etree._Element) -> list[BpmnErro
         if Role.from_lane(name) is None:
             roles = ", ".join(str(role.label) for role in Role)
             errors.append(
-                BpmnError(str(lane.get("id")), f"Làn «{name}» không ứng với vai trò nào ({roles}) / lane names a role")
+                BpmnError(
+                    str(lane.get("id")),
+                    gettext("Làn «%(name)s» không ứng với vai trò nào (%(roles)s)") % {"name": name, "roles": roles},
+                )
             )
         for ref in lane.iterfind("bpmn:flowNodeRef", NS):
             lane_of[(ref.text or "").strip()] = name
@@ -265,14 +270,12 @@ def _check_tasks(root: etree._Element, process: etree._Element) -> list[BpmnErro
         task_id = str(task.get("id"))
         properties = _properties(task)
         if task_id not in lane_of:
-            errors.append(
-                BpmnError(task_id, "Bước xử lý phải nằm trong một làn (vai trò) / a user task must be in a lane")
-            )
+            errors.append(BpmnError(task_id, gettext("Bước xử lý phải nằm trong một làn (vai trò)")))
         if not properties.get("public_status"):
             errors.append(
                 BpmnError(
                     task_id,
-                    "Thiếu thuộc tính «public_status» (trạng thái cho người dân) / missing property public_status",
+                    gettext("Thiếu thuộc tính «public_status» (trạng thái cho người dân)"),
                 )
             )
         try:
@@ -281,7 +284,7 @@ def _check_tasks(root: etree._Element, process: etree._Element) -> list[BpmnErro
             errors.append(BpmnError(task_id, str(error)))
         assignee = properties.get("assignee")
         if assignee is not None and not assignee.isidentifier():
-            errors.append(BpmnError(task_id, "«assignee» phải là tên một trường dữ liệu / assignee names a data field"))
+            errors.append(BpmnError(task_id, gettext("«assignee» phải là tên một trường dữ liệu")))
 
     for element in process.iter():
         if not isinstance(element.tag, str):
@@ -298,13 +301,15 @@ def _check_tasks(root: etree._Element, process: etree._Element) -> list[BpmnErro
         service_id = str(service.get("id"))
         operator = service.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
         if operator is None:
-            errors.append(
-                BpmnError(service_id, "Bước tự động phải chọn một xử lý có sẵn / a service task names a handler")
-            )
+            errors.append(BpmnError(service_id, gettext("Bước tự động phải chọn một xử lý có sẵn")))
         elif operator.get("id") not in HANDLERS:
             known = ", ".join(sorted(HANDLERS))
             errors.append(
-                BpmnError(service_id, f"Không có xử lý «{operator.get('id')}» (có: {known}) / unknown handler")
+                BpmnError(
+                    service_id,
+                    gettext("Không có xử lý «%(value)s» (có: %(known)s)")
+                    % {"value": operator.get("id"), "known": known},
+                )
             )
     return errors
 
@@ -337,16 +342,16 @@ def _check_reachability(process: etree._Element) -> list[BpmnError]:
     ends = [i for i, e in nodes.items() if _local(e.tag) == "endEvent"]
     errors: list[BpmnError] = []
     if not starts:
-        errors.append(BpmnError(str(process.get("id")), "Quy trình không có sự kiện bắt đầu / no start event"))
+        errors.append(BpmnError(str(process.get("id")), gettext("Quy trình không có sự kiện bắt đầu")))
     if not ends:
-        errors.append(BpmnError(str(process.get("id")), "Quy trình không có sự kiện kết thúc / no end event"))
+        errors.append(BpmnError(str(process.get("id")), gettext("Quy trình không có sự kiện kết thúc")))
     if errors:
         return errors
     reachable = closure(starts, forward)
     finishing = closure(ends, backward)
     for node_id in nodes:
         if node_id not in reachable:
-            errors.append(BpmnError(node_id, "Không thể đi tới bước này từ điểm bắt đầu / unreachable from the start"))
+            errors.append(BpmnError(node_id, gettext("Không thể đi tới bước này từ điểm bắt đầu")))
         elif node_id not in finishing:
-            errors.append(BpmnError(node_id, "Từ bước này không thể đi tới kết thúc / no path to an end event"))
+            errors.append(BpmnError(node_id, gettext("Từ bước này không thể đi tới kết thúc")))
     return errors

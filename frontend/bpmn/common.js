@@ -6,6 +6,16 @@ export function pageConfig() {
   return node ? JSON.parse(node.textContent) : {};
 }
 
+let catalogue = null;
+
+// The text in the page's language: the server translates the Vietnamese msgid (bpmn/frontend_messages.py) into
+// config.messages; {name} placeholders are filled from `values`.
+export function t(text, values = {}) {
+  if (catalogue === null) catalogue = pageConfig().messages || {};
+  const translated = catalogue[text] || text;
+  return translated.replace(/{(\w+)}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+}
+
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   if (match) return decodeURIComponent(match[1]);
@@ -86,12 +96,12 @@ export function markErrors(viewer, errors, previous = []) {
 export function renderErrorList(list, summary, errors, onPick) {
   list.replaceChildren();
   summary.textContent = errors.length
-    ? `${errors.length} lỗi: sửa các phần tử được đánh dấu đỏ trước khi gửi duyệt.`
-    : "Máy chủ kiểm tra: quy trình hợp lệ.";
+    ? t("{count} lỗi: sửa các phần tử được đánh dấu đỏ trước khi gửi duyệt.", { count: errors.length })
+    : t("Máy chủ kiểm tra: quy trình hợp lệ.");
   summary.dataset.errors = String(errors.length);
   for (const error of errors) {
     const item = document.createElement("li");
-    const where = error.element_id || (error.line ? `dòng ${error.line}` : "tài liệu");
+    const where = error.element_id || (error.line ? t("dòng {line}", { line: error.line }) : t("tài liệu"));
     const button = document.createElement("button");
     button.type = "button";
     button.className = "link";

@@ -6,6 +6,7 @@
 import recommendedConfig from "bpmnlint/config/recommended";
 import { is } from "bpmnlint-utils";
 
+import { t } from "./common.js";
 import { RECOMMENDED_RULES } from "./lint-recommended.js";
 
 function properties(node) {
@@ -32,21 +33,21 @@ function serviceHandler(node) {
 const userTaskPublicStatus = () => ({
   check(node, reporter) {
     if (is(node, "bpmn:UserTask") && !properties(node).public_status) {
-      reporter.report(node.id, "Thiếu «trạng thái cho người dân» (public_status)");
+      reporter.report(node.id, t("Thiếu «trạng thái cho người dân» (public_status)"));
     }
   },
 });
 
 const noScriptTask = () => ({
   check(node, reporter) {
-    if (is(node, "bpmn:ScriptTask")) reporter.report(node.id, "Quy trình không được chứa mã lệnh (bước script)");
+    if (is(node, "bpmn:ScriptTask")) reporter.report(node.id, t("Quy trình không được chứa mã lệnh (bước script)"));
   },
 });
 
 const serviceTaskHandler = () => ({
   check(node, reporter) {
     if (is(node, "bpmn:ServiceTask") && !serviceHandler(node)) {
-      reporter.report(node.id, "Bước tự động phải chọn một xử lý có sẵn");
+      reporter.report(node.id, t("Bước tự động phải chọn một xử lý có sẵn"));
     }
   },
 });
@@ -55,7 +56,7 @@ const timerDeadlineRule = () => ({
   check(node, reporter) {
     const timer = (node.eventDefinitions || []).find((d) => is(d, "bpmn:TimerEventDefinition"));
     if (timer && !properties(node).deadline_rule) {
-      reporter.report(node.id, "Hẹn giờ phải chọn quy tắc thời hạn");
+      reporter.report(node.id, t("Hẹn giờ phải chọn quy tắc thời hạn"));
     }
   },
 });

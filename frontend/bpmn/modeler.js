@@ -17,7 +17,7 @@ import "bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css";
 import "./bpmn.css";
 
 import spiffworkflow from "./spiffworkflow.json";
-import { ApiError, api, drawable, markErrors, pageConfig, renderErrorList } from "./common.js";
+import { ApiError, api, drawable, markErrors, pageConfig, renderErrorList, t } from "./common.js";
 import { lintConfig } from "./lint.js";
 import { LangNghePropertiesModule } from "./properties.js";
 import { RestrictionsModule } from "./restrictions.js";
@@ -86,7 +86,7 @@ async function save({ autosave = false } = {}) {
   if (!editable || state.saving || state.stale) return false;
   state.saving = true;
   clearTimeout(state.autosaveTimer);
-  setStatus(autosave ? "Đang tự động lưu…" : "Đang lưu…", "busy");
+  setStatus(autosave ? t("Đang tự động lưu…") : t("Đang lưu…"), "busy");
   try {
     const xml = await currentXml();
     const result = await api.put(config.api.save, { xml, base_sha256: state.sha256, autosave });
@@ -94,7 +94,9 @@ async function save({ autosave = false } = {}) {
     state.dirty = false;
     const time = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
     setStatus(
-      `${autosave ? "Đã tự động lưu" : "Đã lưu"} lúc ${time}${result.errors.length ? ` · ${result.errors.length} lỗi cần sửa` : " · hợp lệ"}`,
+      `${autosave ? t("Đã tự động lưu lúc {time}", { time }) : t("Đã lưu lúc {time}", { time })} · ${
+        result.errors.length ? t("{count} lỗi cần sửa", { count: result.errors.length }) : t("hợp lệ")
+      }`,
       result.errors.length ? "warning" : "ok",
     );
     showErrors(result.errors);
@@ -102,13 +104,18 @@ async function save({ autosave = false } = {}) {
   } catch (error) {
     if (error instanceof ApiError && error.status === 409) {
       state.stale = true;
-      setStatus(`${error.message} Thay đổi của bạn vẫn còn trong trình soạn thảo: hãy tải xuống bản của bạn trước khi tải lại.`, "error conflict");
+      setStatus(
+        t("{message} Thay đổi của bạn vẫn còn trong trình soạn thảo: hãy tải xuống bản của bạn trước khi tải lại.", {
+          message: error.message,
+        }),
+        "error conflict",
+      );
       offerDownload();
     } else if (error instanceof ApiError && error.body && error.body.errors) {
       setStatus(error.message, "error");
       showErrors(error.body.errors);
     } else {
-      setStatus(`Chưa lưu được: ${error.message}. Thay đổi vẫn còn trong trình soạn thảo.`, "error");
+      setStatus(t("Chưa lưu được: {message}. Thay đổi vẫn còn trong trình soạn thảo.", { message: error.message }), "error");
     }
     return false;
   } finally {
@@ -122,7 +129,7 @@ function offerDownload() {
   button.type = "button";
   button.id = "btn-download";
   button.className = "secondary";
-  button.textContent = "Tải xuống bản của tôi (.bpmn)";
+  button.textContent = t("Tải xuống bản của tôi (.bpmn)");
   button.addEventListener("click", async () => {
     const blob = new Blob([await currentXml()], { type: "application/xml" });
     const link = document.createElement("a");
@@ -134,7 +141,7 @@ function offerDownload() {
   const reload = document.createElement("button");
   reload.type = "button";
   reload.className = "secondary";
-  reload.textContent = "Tải lại bản mới nhất";
+  reload.textContent = t("Tải lại bản mới nhất");
   reload.addEventListener("click", () => {
     state.dirty = false;
     window.location.reload();
@@ -154,7 +161,7 @@ async function validateOnServer() {
     const result = await api.post(config.api.validate, { xml: await currentXml() });
     showErrors(result.errors);
   } catch (error) {
-    setStatus(`Không kiểm tra được trên máy chủ: ${error.message}`, "error");
+    setStatus(t("Không kiểm tra được trên máy chủ: {message}", { message: error.message }), "error");
   }
 }
 
@@ -166,7 +173,7 @@ function wireToolbar() {
   $("#autosave").addEventListener("change", scheduleAutosave);
   modeler.on("commandStack.changed", () => {
     state.dirty = true;
-    if (!state.stale) setStatus("Có thay đổi chưa lưu", "dirty");
+    if (!state.stale) setStatus(t("Có thay đổi chưa lưu"), "dirty");
     scheduleAutosave();
   });
   document.addEventListener("keydown", (event) => {
@@ -189,7 +196,7 @@ function wireLifecycle() {
       if (button.dataset.effective) body.effective_from = ($(button.dataset.effective) || {}).value || "";
       button.disabled = true;
       try {
-        if (state.dirty && !(await save())) throw new Error("Chưa lưu được bản dự thảo.");
+        if (state.dirty && !(await save())) throw new Error(t("Chưa lưu được bản dự thảo."));
         await api.post(button.dataset.action, body);
         state.dirty = false;
         window.location.reload();
@@ -209,14 +216,14 @@ async function open() {
     const { xml, laidOut } = await drawable(config.xml);
     const { warnings } = await modeler.importXML(xml);
     modeler.get("canvas").zoom("fit-viewport", "auto");
-    if (laidOut && editable) setStatus("Sơ đồ chưa có bố cục nên đã được dàn trang tự động; bố cục được lưu cùng lần lưu tới.", "info");
-    else if (warnings.length) setStatus(`Mở được sơ đồ, có ${warnings.length} cảnh báo khi đọc.`, "warning");
+    if (laidOut && editable) setStatus(t("Sơ đồ chưa có bố cục nên đã được dàn trang tự động; bố cục được lưu cùng lần lưu tới."), "info");
+    else if (warnings.length) setStatus(t("Mở được sơ đồ, có {count} cảnh báo khi đọc.", { count: warnings.length }), "warning");
     document.body.dataset.bpmnReady = "1";
     window.__bpmn = { modeler, state, save, readyMs: performance.now() - started };
     await validateOnServer();
     document.body.dataset.bpmnValidated = "1";
   } catch (error) {
-    setStatus(`Không mở được sơ đồ: ${error.message}`, "error");
+    setStatus(t("Không mở được sơ đồ: {message}", { message: error.message }), "error");
     document.body.dataset.bpmnReady = "error";
   }
 }

@@ -78,7 +78,9 @@ const VI = {
 };
 
 export default function translate(template, replacements) {
-  const text = VI[template] || template;
+  // Vietnamese labels on a Vietnamese page; bpmn-js's own English text otherwise.
+  const vietnamese = !document.documentElement.lang || document.documentElement.lang.startsWith("vi");
+  const text = (vietnamese && VI[template]) || template;
   return text.replace(/{([^}]+)}/g, (_, key) => (replacements && key in replacements ? replacements[key] : `{${key}}`));
 }
 

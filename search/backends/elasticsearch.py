@@ -47,6 +47,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 from elastic_transport import HttpHeaders, TransportError, Urllib3HttpNode
 from elastic_transport._node import NodeApiResponse
 from elastic_transport.client_utils import DEFAULT, DefaultType
@@ -281,7 +282,7 @@ def _millis(iso_date: object) -> int:
     try:
         return (datetime.date.fromisoformat(str(iso_date)) - EPOCH).days * DAY_MS
     except ValueError:
-        raise BadCursor("Con trỏ trang không hợp lệ / the cursor is malformed") from None
+        raise BadCursor(gettext("Con trỏ trang không hợp lệ")) from None
 
 
 def _iso(millis: Any) -> str:
@@ -565,7 +566,7 @@ class ElasticsearchBackend:
             return [_millis(date), doc_id], 0
         mode, score, doc_id, seen = decode_cursor(query, types=(str, float, str, int))
         if mode != CURSOR_MODE or int(seen) <= 0:
-            raise BadCursor("Con trỏ trang không hợp lệ / the cursor is malformed")
+            raise BadCursor(gettext("Con trỏ trang không hợp lệ"))
         return [_float32(float(score)), doc_id], int(seen)
 
     def search(self, query: SearchQuery) -> SearchPage:

@@ -18,6 +18,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import DatabaseError, OperationalError, connection, transaction
+from django.utils.translation import gettext
 
 from search.backends.base import (
     COUNT_LIMIT,
@@ -151,7 +152,7 @@ def _iso_date(value: object) -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        raise BadCursor("Con trỏ trang không hợp lệ / the cursor is malformed") from None
+        raise BadCursor(gettext("Con trỏ trang không hợp lệ")) from None
 
 
 class SqlBackend:
@@ -308,9 +309,9 @@ class SqlBackend:
             try:
                 return mode, [in_title, EPOCH + datetime.timedelta(days=days), doc_id]
             except OverflowError:
-                raise BadCursor("Con trỏ trang không hợp lệ / the cursor is malformed") from None
+                raise BadCursor(gettext("Con trỏ trang không hợp lệ")) from None
         if mode != "rank":
-            raise BadCursor("Con trỏ trang không hợp lệ / the cursor is malformed")
+            raise BadCursor(gettext("Con trỏ trang không hợp lệ"))
         return mode, [score, doc_id]
 
     def search(self, query: SearchQuery) -> SearchPage:

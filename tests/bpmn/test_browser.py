@@ -256,7 +256,7 @@ def test_a_second_editor_saving_a_stale_draft_is_told_and_keeps_their_work(
     minh.wait_for_timeout(400)
     minh.click("#btn-save")
     message = wait_saved(minh)
-    assert "someone else saved this draft" in message and "lan" in message
+    assert "vừa lưu bản dự thảo này" in message and "lan" in message
     assert minh.locator("#btn-download").is_visible()
     kept = minh.evaluate("window.__bpmn.modeler.saveXML().then(r => r.xml)")
     assert "Minh sửa cùng lúc" in kept  # the editor still has Minh's work

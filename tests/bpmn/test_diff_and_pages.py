@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -114,3 +117,28 @@ def test_a_draft_can_be_started_from_the_list_page(client: Client, legal: dict[s
 def test_the_shipped_files_have_no_diagram_and_are_left_alone() -> None:
     for path in PROCESSES.glob("*.bpmn"):
         assert "BPMNDiagram" not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_modeler_script_gets_its_messages_in_the_officials_language(
+    draft: ProcessDraft, login: Callable[[str], APIClient]
+) -> None:
+    lan = login("lan")
+
+    def messages() -> dict[str, str]:
+        page = lan.get(f"/modeler/drafts/{draft.pk}/")
+        assert page.status_code == 200
+        config = re.search(
+            r'<script id="bpmn-config" type="application/json">(.*?)</script>', page.content.decode(), re.S
+        )
+        assert config is not None
+        return dict(json.loads(config.group(1))["messages"])
+
+    vietnamese = messages()
+    assert vietnamese["Đang lưu…"] == "Đang lưu…"
+    lan.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = messages()
+    assert english["Đang lưu…"] == "Saving…"
+    assert english["Chưa lưu được: {message}. Thay đổi vẫn còn trong trình soạn thảo."] == (
+        "Not saved: {message}. Your changes are still in the editor."
+    )
+    assert all(text != source or not re.search(r"[À-ỹĐđ]", text) for source, text in english.items())

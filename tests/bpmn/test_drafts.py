@@ -51,7 +51,7 @@ def test_a_stale_save_is_a_409_and_changes_nothing(draft: ProcessDraft, login: C
     response = save(login("lan"), draft, second, base=original_sha)
 
     assert response.status_code == 409
-    assert "someone else saved this draft" in response.json()["detail"]
+    assert "vừa lưu bản dự thảo này; bản của bạn chưa được lưu" in response.json()["detail"]
     assert "minh" in response.json()["detail"]
     draft.refresh_from_db()
     assert draft.xml == first
@@ -81,7 +81,7 @@ def test_validation_errors_name_their_elements(draft: ProcessDraft, login: Calla
                 '<bpmn:serviceTask id="accept" name="Thụ lý đơn">',
             ),
             "sneaky",
-            "script",
+            "mã lệnh",
         ),
         (REFLECTION.replace('decision == "accept"', "__import__('os').system('id')"), "flow_accept", "__import__"),
         (REFLECTION.replace('decision == "reject"', "decision.__class__"), "flow_reject", "Attribute"),
@@ -96,7 +96,7 @@ def test_validation_errors_name_their_elements(draft: ProcessDraft, login: Calla
                 "<bpmn:flowNodeRef>rejected</bpmn:flowNodeRef><bpmn:flowNodeRef>orphan</bpmn:flowNodeRef>",
             ),
             "orphan",
-            "unreachable",
+            "Không thể đi tới bước này từ điểm bắt đầu",
         ),
     ],
     ids=["script-body", "import-dunder", "attribute-dunder", "unreachable-task"],
@@ -117,16 +117,16 @@ def test_dangerous_or_broken_diagrams_are_reported_on_their_element_and_never_ru
 @pytest.mark.parametrize(
     ("xml", "reason"),
     [
-        ("<bpmn:definitions><bpmn:process", "malformed XML"),
+        ("<bpmn:definitions><bpmn:process", "XML không hợp lệ"),
         (
             '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
             '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&xxe;</bpmn:definitions>',
-            "DTDs and entities are refused",
+            "Không chấp nhận DOCTYPE/ENTITY",
         ),
         (
             '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
             "<lolz>&lol2;</lolz>",
-            "DTDs and entities are refused",
+            "Không chấp nhận DOCTYPE/ENTITY",
         ),
     ],
     ids=["malformed", "xxe", "entity-expansion"],
@@ -194,12 +194,46 @@ def test_an_expression_that_would_fail_at_run_time_is_an_error_on_its_element_in
         'decision == "reject"', "min() == decision"
     )
     errors = errors_of(save(login("lan"), draft, xml))
-    assert "too large" in errors["flow_accept"]
-    assert "min() takes ≥ 1 arguments" in errors["flow_reject"]
+    assert "quá lớn" in errors["flow_accept"]
+    assert "Hàm «min» cần ≥ 1 tham số" in errors["flow_reject"]
     response = login("lan").post(f"/api/v1/bpmn/drafts/{draft.pk}/submit")
     assert response.status_code == 400 and {e["element_id"] for e in response.json()["errors"]} >= {
         "flow_accept",
         "flow_reject",
     }
     checked = login("tam").post("/api/v1/bpmn/expressions/check", {"expression": "min()"}, format="json")
-    assert checked.json()["ok"] is False and "min()" in checked.json()["error"]
+    assert checked.json()["ok"] is False and "«min»" in checked.json()["error"]
+
+
+def test_validation_errors_and_conflicts_come_back_in_english_on_their_elements(
+    draft: ProcessDraft, login: Callable[[str], APIClient]
+) -> None:
+    original_sha = draft.sha256
+    xml = REFLECTION.replace('<spiffworkflow:property name="public_status" value="Đang phân công cán bộ xử lý" />', "")
+    client = login("lan")
+
+    saved = client.put(
+        f"/api/v1/bpmn/drafts/{draft.pk}/xml",
+        {"xml": xml, "base_sha256": original_sha},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert saved.status_code == 200
+    assert errors_of(saved)["assign"] == "Missing property «public_status» (the status citizens see)"
+
+    stale = login("minh").put(
+        f"/api/v1/bpmn/drafts/{draft.pk}/xml",
+        {"xml": REFLECTION, "base_sha256": original_sha},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert stale.status_code == 409
+    assert stale.json()["detail"].startswith("Someone else (lan) has just saved this draft; yours was not saved")
+
+    malformed = client.put(
+        f"/api/v1/bpmn/drafts/{draft.pk}/xml",
+        {"xml": "<bpmn:definitions><bpmn:process", "base_sha256": saved.json()["sha256"]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert malformed.status_code == 400 and malformed.json()["errors"][0]["reason"].startswith("Malformed XML: ")

@@ -37,7 +37,7 @@ def test_a_draft_is_reviewed_by_someone_else_then_published(
 
     by_author = post(lan, draft, "approve", note="Tự duyệt")
     assert by_author.status_code == 403
-    assert "author cannot approve" in by_author.json()["detail"]
+    assert "không được tự duyệt" in by_author.json()["detail"]
     assert post(minh, draft, "approve").status_code == 400  # a note is required
     assert post(minh, draft, "approve", note="Đúng Luật Khiếu nại 2011").status_code == 200
 
@@ -80,7 +80,7 @@ def test_a_version_is_published_once(draft: ProcessDraft, login: Callable[[str],
     assert post(lan, draft, "publish", effective_from=today).status_code == 201
     again = post(lan, draft, "publish", effective_from=today)
     assert again.status_code == 409
-    assert "already published" in again.json()["detail"]
+    assert "Bản dự thảo đã được ban hành" in again.json()["detail"]
     assert ProcessVersion.objects.filter(process_key="reflection").count() == 2
 
 
@@ -92,7 +92,7 @@ def test_unchanged_content_is_not_published_as_a_new_version(
     post(minh, draft, "approve", note="ok")
     response = post(lan, draft, "publish", effective_from=calendar.today().isoformat())
     assert response.status_code == 409
-    assert "already version 1" in response.json()["detail"]
+    assert "đã được ban hành là phiên bản 1" in response.json()["detail"]
     draft.refresh_from_db()
     assert draft.status == DraftStatus.APPROVED
 

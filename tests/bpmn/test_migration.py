@@ -108,12 +108,12 @@ def test_a_case_whose_step_changed_type_stays_and_says_why(
     publish(manual, "reflection", legal)
     (case,) = login("lan").get("/api/v1/bpmn/processes/reflection/versions/2/migration").json()["results"]
     assert case["can_move"] is False
-    assert "classify" in case["reasons"][0] and "changed type" in case["reasons"][0]
+    assert "classify" in case["reasons"][0] and "đổi loại trong phiên bản 2" in case["reasons"][0]
 
     response = login("lan").post(
         "/api/v1/bpmn/processes/reflection/versions/2/migration", {"instances": [instance.pk]}, format="json"
     )
-    assert response.json()[0]["moved"] is False and "changed type" in response.json()[0]["reason"]
+    assert response.json()[0]["moved"] is False and "đổi loại trong phiên bản 2" in response.json()[0]["reason"]
     instance.refresh_from_db()
     assert instance.process_version.number == 1
     assert not CaseEvent.objects.filter(instance=instance, kind="migrated").exists()
@@ -156,7 +156,7 @@ def test_only_the_newest_version_receives_cases(
     try:
         services.migrate_cases(target=old, user=legal["lan"], instance_ids=[1])  # type: ignore[arg-type]
     except workflow_services.WorkflowError as error:
-        assert "newest" in str(error)
+        assert "phiên bản mới nhất" in str(error)
     else:  # pragma: no cover
         raise AssertionError("migrated to an old version")
 

@@ -87,7 +87,7 @@ def test_a_step_that_is_not_waiting_or_bad_data_stops_the_run_with_a_reason(proc
     specs = validate((PROCESSES / "reflection.bpmn").read_bytes()).specs
     result = simulate(specs, start=START, data={}, actions=[Action("complete", "approve", {})])
     assert result.error is not None and result.error.element_id == "approve"
-    assert "not waiting" in result.error.reason
+    assert "không chờ xử lý lúc này" in result.error.reason
     bad = simulate(specs, start=START, data={}, actions=[Action("complete", "classify", {"decision": "maybe"})])
     assert bad.error is not None and "decision" in bad.error.field_errors
 

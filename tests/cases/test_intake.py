@@ -162,3 +162,16 @@ def test_user_text_is_escaped_on_the_status_page(submit, client):
     page = client.get(f"/track/{code}/").content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_a_400_speaks_the_requests_language_and_names_the_field(public, org, processes):
+    payload = petition_payload(petitioner_phone="", petitioner_email="")
+
+    vietnamese = public.post("/api/v1/petitions", payload, format="json").json()
+    english = public.post("/api/v1/petitions", payload, format="json", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert vietnamese["detail"] == "Dữ liệu không hợp lệ"
+    assert vietnamese["errors"]["petitioner_phone"] == "Cần số điện thoại hoặc thư điện tử để nhận trả lời"
+    assert english["code"] == "invalid" and english["detail"] == "Invalid input"
+    assert english["errors"]["petitioner_phone"] == "A phone number or email is needed to receive the answer"
+    assert nothing_stored()

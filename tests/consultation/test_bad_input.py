@@ -122,6 +122,16 @@ def test_a_malformed_new_version_changes_nothing(open_docket, client_for, clock)
     )
     assert response.status_code == 400
     assert response.json()["line"] == 17 and "cần Điều 3" in response.json()["detail"]
+    assert response.json()["detail"].startswith("Dòng 17: ")
+    english = client_for("erin").post(
+        f"/api/v1/dockets/{docket_id}/documents",
+        {"draft_text": DRAFT.replace("Điều 3.", "Điều 5.")},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert english.status_code == 400 and english.json()["line"] == 17
+    assert english.json()["detail"].startswith("Line 17: articles out of order")
+    assert english.json()["errors"]["draft"].startswith("articles out of order")
     assert DraftVersion.objects.filter(consultation=consultation(docket_id)).count() == 1
 
 

@@ -75,13 +75,17 @@ def test_it_rejects_an_unknown_rule_in_both_languages() -> None:
     with pytest.raises(CommandError) as raised:
         run("complaint.unknown", "2026-07-01")
     assert "Không có quy tắc thời hạn «complaint.unknown» có hiệu lực ngày 2026-07-01" in str(raised.value)
-    assert "No deadline rule 'complaint.unknown' in force on 2026-07-01" in str(raised.value)
+    with pytest.raises(CommandError) as raised_en:
+        run("complaint.unknown", "2026-07-01", "--lang", "en")
+    assert "No deadline rule 'complaint.unknown' in force on 2026-07-01" in str(raised_en.value)
 
 
 def test_it_rejects_a_start_date_in_the_future() -> None:
     # when / then
-    with pytest.raises(CommandError, match=r"2026-12-01 ở tương lai.*2026-12-01 is in the future"):
+    with pytest.raises(CommandError, match=r"2026-12-01 ở tương lai"):
         run("complaint.accept", "2026-12-01")
+    with pytest.raises(CommandError, match=r"2026-12-01 is in the future"):
+        run("complaint.accept", "2026-12-01", "--lang", "en")
 
 
 def test_it_rejects_a_malformed_date() -> None:
@@ -92,5 +96,7 @@ def test_it_rejects_a_malformed_date() -> None:
 
 def test_it_rejects_too_many_extensions() -> None:
     # when / then
-    with pytest.raises(CommandError, match=r"tối đa 2 lần.*at most 2 extensions"):
+    with pytest.raises(CommandError, match=r"tối đa 2 lần"):
         run("denunciation.resolve", "2026-03-02", "--extensions", "3")
+    with pytest.raises(CommandError, match=r"at most 2 extensions"):
+        run("denunciation.resolve", "2026-03-02", "--extensions", "3", "--lang", "en")

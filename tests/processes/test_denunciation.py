@@ -126,7 +126,14 @@ def test_the_conclusion_deadline_stops_while_suspended_and_is_extended_at_most_t
         # then a third extension is refused by the law's limit
         third = bob.post(f"/api/v1/deadlines/{resolve.pk}/extension-requests", {"reason": "Xin thêm lần nữa"})
         assert third.status_code == 400
-        assert "tối đa 2 lần" in third.json()["detail"] and "at most 2 extensions" in third.json()["detail"]
+        assert "tối đa 2 lần" in third.json()["detail"]
+        third = bob.post(
+            f"/api/v1/deadlines/{resolve.pk}/extension-requests",
+            {"reason": "Xin thêm lần nữa"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert third.status_code == 400
+        assert "at most 2 extensions" in third.json()["detail"] and "tối đa" not in third.json()["detail"]
 
         # and when even the extended time runs out, the leader is told
         clock.move_to(at("2026-06-09", 0, 10))
@@ -148,7 +155,7 @@ def test_a_denouncers_identity_appears_in_no_event_task_log_or_public_page(
 
         # when the verification report, then the conclusion, name the denouncer, they are refused and kept nowhere
         report = do(client_for("bob"), "verify", {"findings": f"Ông {NAME.upper()} cung cấp biên lai."}, expect=400)
-        assert "danh tính" in report["detail"] and "denouncer" in report["detail"]
+        assert "danh tính người tố cáo" in report["detail"]
         do(client_for("bob"), "verify", {"findings": "Có thu thêm 2 triệu đồng ngoài quy định."})
         named = {"outcome": "founded", "conclusion": f"Theo đơn (ĐT {PHONE.replace(' ', '.')}), tố cáo đúng."}
         assert "danh tính" in do(client_for("carol"), "conclude", named, expect=400)["detail"]

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from deadlines.models import DeadlineRule
 from tests.cases.test_journey import complete, only_task
@@ -118,6 +119,10 @@ def test_stop_the_clock_moves_the_due_date_by_the_suspended_working_days(submit,
     assert any("Tạm dừng tính thời hạn giải quyết từ ngày 03/11/2026" in h["text"] for h in status["history"])
     again = carol.post(f"/api/v1/cases/{case_id}/suspend", {"reason": "lần nữa thôi"})
     assert again.status_code == 409
+    assert again.json()["detail"] == "Hồ sơ đang tạm dừng tính thời hạn"
+    again = carol.post(f"/api/v1/cases/{case_id}/suspend", {"reason": "lần nữa thôi"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 409
+    assert again.json() == {"code": "conflict", "detail": "The case's time limit is already suspended"}
 
     clock.move_to(at("2026-11-05"))
     assert sweep().acted == 0  # no reminder while the clock is stopped
@@ -133,7 +138,11 @@ def test_stop_the_clock_moves_the_due_date_by_the_suspended_working_days(submit,
     assert any(h["text"].startswith("Tiếp tục giải quyết; hạn mới 12/11/2026") for h in status["history"])
 
     body = carol.post(f"/api/v1/cases/{case_id}/resume", {"reason": "không có gì để tiếp tục"}).json()
-    assert "no suspension to resume" in body["detail"]
+    assert "Hồ sơ không bị tạm dừng" in body["detail"]
+    body = carol.post(
+        f"/api/v1/cases/{case_id}/resume", {"reason": "không có gì để tiếp tục"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert body["detail"] == "The case is not suspended, so it cannot be resumed"
 
 
 def test_an_extension_is_asked_for_approved_by_a_leader_and_capped_by_the_rule(submit, public, clock, client_for):
@@ -299,7 +308,7 @@ def test_a_reminder_is_never_before_the_day_after_the_start_and_survives_a_recom
 )
 def test_bad_reminder_or_escalation_values_are_refused_on_their_element(db, tmp_path, properties, reason):
     xml = with_classify_properties(**properties)
-    with pytest.raises(BpmnInvalid) as caught:
+    with pytest.raises(BpmnInvalid) as caught, translation.override("en"):
         validate(xml)
     [error] = caught.value.errors
     name = next(iter(properties))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -70,6 +71,19 @@ def test_an_expression_that_fails_at_run_time_is_a_409_naming_the_step_and_leave
     assert failure.element_id == "classify" and failure.actor is not None and failure.actor.username == "alice"
     assert "classified" in failure.summary
     assert not CaseEvent.objects.filter(instance=instance, kind="task_completed").exists()
+    assert body["detail"].startswith("Bước «classified» của quy trình không chạy được")
+
+    # the same error in English for a client asking for it
+    english = client_for("alice").post(
+        f"/api/v1/tasks/{task.task_id}/complete",
+        {"form": {"decision": "accept"}},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert english.status_code == 409 and english.json()["code"] == "step_failed"
+    assert english.json()["detail"].startswith("Step «classified» of the process failed (expression «")
+    assert "the case is unchanged" in english.json()["detail"]
+    assert snapshot(instance) == before
 
 
 def test_the_task_page_shows_the_failure_and_the_step_stays_open(
@@ -89,6 +103,14 @@ def test_the_task_page_shows_the_failure_and_the_step_stays_open(
     assert '<option value="accept" selected>' in page.content.decode()
     assert classify_task(instance).pk == task.pk  # still open: it waits for a fixed version and a migration
     assert CaseEvent.objects.filter(instance=instance, kind="step_failed").count() == 1
+    assert "Bước «classified» của quy trình không chạy được" in page.content.decode()
+
+    # an official who chose English reads the same failure in English
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.post(f"/tasks/{task.task_id}/", {"decision": "accept"}, follow=True)
+    assert english.status_code == 200
+    assert "Step «classified» of the process failed" in english.content.decode()
+    assert "không chạy được" not in english.content.decode()
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 extensions=options["extensions"],
             )
         except DeadlineError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(error.message(options["lang"])) from error
         self.stdout.write(due.due_date.isoformat())
         self.stdout.write(due.explanation_in(options["lang"]))
 
