@@ -9,7 +9,8 @@ projections, `search.projection`); this package never imports it. An adapter say
 - who may see a task beyond the engine's role-and-unit rule (`may_see`, e.g. a sealed identity);
 - the context a task page shows (`task_context`, a template's extra context);
 - a hook run on every step of its cases (`step_hook`, below);
-- how its timers show as deadlines (`fired_timers_stay_due`).
+- how its timers show as deadlines (`fired_timers_stay_due`);
+- the name of each of its subject types (`kind_label`, the inbox's filter by kind of case).
 
 The step hook: the engine has one save path (`workflows.services._save`): a completed task — from any API, page
 or service —, a fired timer, a moved clock and a migration all end there. Before it writes a step, it calls the
@@ -57,6 +58,10 @@ def _no_context(task: HumanTask) -> dict[str, Any]:
     return {}
 
 
+def _same_label(subject_type: str) -> str:
+    return subject_type
+
+
 @dataclass(frozen=True)
 class SubjectAdapter:
     """What a subject type tells the engine (see the module)."""
@@ -72,6 +77,8 @@ class SubjectAdapter:
     fired_timers_stay_due: bool = False
     # Relations of a task the subject's URLs read (`select_related` paths from a task, e.g. the subject's row).
     related: tuple[str, ...] = ()
+    # The name an official reads for a subject type (the inbox's filter by kind of case, e.g. "Khiếu nại").
+    kind_label: Callable[[str], str] = _same_label
 
 
 # What an unregistered subject type gets: no pages, no hook (a test run of a diagram).
@@ -102,6 +109,11 @@ def stay_due_types() -> list[str]:
 def related_paths() -> list[str]:
     """What the inbox loads with each task so that every subject's URLs cost no query of their own."""
     return sorted({path for adapter in _ADAPTERS.values() for path in adapter.related})
+
+
+def kind_label(subject_type: str) -> str:
+    """The name of a subject type, by its adapter (the type itself if nothing registered it)."""
+    return str(adapter_for(subject_type).kind_label(subject_type))
 
 
 def work_urls(task: HumanTask) -> tuple[str, str]:
