@@ -33,6 +33,7 @@ from core.site import absolute_url
 from organisation.models import Unit
 from organisation.names import official_name
 from workflows import forms as task_forms
+from workflows import selectors as work_selectors
 from workflows import services as workflow_services
 from workflows import subjects
 from workflows.clock import very_overdue_working_days
@@ -155,7 +156,13 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Đã hoàn thành: %(title)s") % {"title": task.title})
             return redirect(selectors.work_urls(task)[1])
-    officials = task.unit.memberships.select_related("user").order_by("user__username")
+    # Only officials who hold the role of the step a field assigns (`assignable_officials`).
+    officials = {
+        official.username: official
+        for field in fields
+        if field.type == "official"
+        for official in work_selectors.assignable_officials(task, field.name)
+    }
     return render(
         request,
         "cases/task.html",
@@ -166,7 +173,7 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
             "fields": fields,
             "values": values,
             "errors": errors,
-            "officials": sorted({m.user.username: m.user for m in officials}.values(), key=official_name),
+            "officials": sorted(officials.values(), key=official_name),
             "units": Unit.objects.exclude(pk=task.unit_id).order_by("path"),
         },
         status=400 if errors else 200,

@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deadlines import calendar
+from organisation.models import Membership, Role
 from organisation.selectors import work_visibility_q
-from workflows import subjects
+from workflows import engine, subjects
 from workflows.clock import very_overdue_working_days
 from workflows.models import Deadline, DeadlineKind, HumanTask
+from workflows.services import specs_for
 
 
 def with_legal_clock(tasks: QuerySet[HumanTask]) -> QuerySet[HumanTask]:
@@ -256,6 +258,17 @@ def inbox_facets(user: User | AnonymousUser, filters: InboxFilters) -> InboxFace
             for choice, label in ASSIGNEE_CHOICES.items()
         ],
     )
+
+
+def assignable_officials(task: HumanTask, field_name: str) -> list[User]:
+    """Whom a step's `official` field may name: the officials of the step's unit, and, when the field assigns a
+    later step (that step's `assignee` property), only those holding that step's role there."""
+    lanes = engine.assignee_lanes(specs_for(task.instance.process_version_id)).get(field_name, set())
+    roles = {role for role in (Role.from_lane(lane) for lane in lanes) if role is not None}
+    members = Membership.objects.filter(unit_id=task.unit_id, user__is_active=True).select_related("user")
+    if roles:
+        members = members.filter(role__in=roles)
+    return list({m.user.username: m.user for m in members.order_by("user__username")}.values())
 
 
 def work_urls(task: HumanTask) -> tuple[str, str]:

@@ -137,3 +137,18 @@ def test_claim_is_offered_only_to_who_holds_the_step_and_the_api_refuses_the_oth
     claimed = alice.post("/inbox/".replace("/inbox/", f"/tasks/{task['task_id']}/claim/"), {"next": "/inbox/?q=x"})
     assert claimed.status_code == 302 and claimed["Location"] == "/inbox/?q=x"
     assert "Nhận xử lý" not in alice.get("/inbox/").content.decode()  # claimed: nothing left to claim
+
+
+def test_the_assign_step_offers_only_officials_of_the_assigned_steps_role_in_the_unit(submit, client_for):
+    alice, carol = client_for("alice"), client_for("carol")
+    code = submit()["tracking_code"]
+    [classify] = alice.get("/api/v1/inbox", {"q": code}).json()["results"]
+    complete(alice, classify, {"decision": "accept"})
+    [assign] = carol.get("/api/v1/inbox", {"q": code, "step": "assign"}).json()["results"]
+
+    page = carol.get(assign["task_url"]).content.decode()
+    select = page[page.index('name="handler"') :]
+    offered = re.findall(r'<option value="([^"]+)"', select[: select.index("</select>")])
+    # The drafting step it assigns is a handling officer's: not the reception officer, not the leader, nor Sở
+    # Xây dựng's handling officer.
+    assert sorted(offered) == ["bella", "bob"]
