@@ -153,3 +153,15 @@ def test_the_assign_step_offers_only_officials_of_the_assigned_steps_role_in_the
     # The drafting step it assigns is a handling officer's: not the reception officer, not the leader, nor Sở
     # Xây dựng's handling officer.
     assert sorted(offered) == ["bella", "bob"]
+
+
+def test_the_api_refuses_to_assign_an_official_without_the_assigned_steps_role(submit, client_for):
+    alice, carol = client_for("alice"), client_for("carol")
+    code = submit()["tracking_code"]
+    [classify] = alice.get("/api/v1/inbox", {"q": code}).json()["results"]
+    complete(alice, classify, {"decision": "accept"})
+    [assign] = carol.get("/api/v1/inbox", {"q": code, "step": "assign"}).json()["results"]
+
+    refused = complete(carol, assign, {"handler": "alice"}, expect=400)  # a reception officer of the unit
+    assert refused["code"] == "invalid" and "handler" in refused["errors"]
+    complete(carol, assign, {"handler": "bella"})
