@@ -25,5 +25,6 @@ class CasesConfig(AppConfig):
                 task_context=selectors.task_context,
                 fired_timers_stay_due=True,
                 related=("instance__petition",),
+                kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
             ),
         )

@@ -35,6 +35,7 @@ from core.site import absolute_url
 from organisation.models import Unit
 from organisation.names import official_name
 from workflows import forms as task_forms
+from workflows import selectors as work_selectors
 from workflows import services as workflow_services
 from workflows import subjects
 from workflows.api import TaskTransferApi
@@ -259,7 +260,13 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
                 return redirect(selectors.work_urls(task)[1])
             return redirect(request.path)
     fields = workflow_services.task_fields(task)
-    officials = task.unit.memberships.select_related("user").order_by("user__username")
+    # Only officials who hold the role of the step a field assigns (`assignable_officials`).
+    officials = {
+        official.username: official
+        for field in fields
+        if field.type == "official"
+        for official in work_selectors.assignable_officials(task, field.name)
+    }
     petition = task.instance.petition
     leads = workflow_services.leads(request.user, task.instance.unit)  # type: ignore[arg-type]
     return render(
@@ -277,7 +284,7 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
             "errors": errors,
             "leads": leads,
             "transfer_units": workflow_services.competent_units(task.instance) if leads else [],
-            "officials": sorted({m.user.username: m.user for m in officials}.values(), key=official_name),
+            "officials": sorted(officials.values(), key=official_name),
             "units": Unit.objects.exclude(pk=task.unit_id).order_by("path"),
         },
         status=status,

@@ -20,6 +20,7 @@ class ConsultationConfig(AppConfig):
                 work_url=task_work_url,
                 case_url=work_case_url,
                 step_hooks=(services.schedule_window,),
+                kind_label=lambda _subject_type: str(ConsultationConfig.verbose_name),
                 fired_timers_stay_due=False,  # the close timer ends the window: the steps after it are not late
             ),
         )

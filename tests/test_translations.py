@@ -7,7 +7,7 @@ import ast
 import re
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib  # type: ignore[import-untyped,unused-ignore]
 from django.conf import settings
 from django.utils import translation
 

@@ -12,7 +12,13 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -90,16 +96,38 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema_view(get=extend_schema(summary="Hộp việc: các bước tôi cần xử lý"))
+INBOX_FILTERS = [
+    OpenApiParameter("kind", str, description="Kind of case: a subject type (WorkflowInstance.subject_type)."),
+    OpenApiParameter("unit", str, description="Code of the unit the step is in."),
+    OpenApiParameter("step", str, description="The step's BPMN element id (e.g. draft_answer)."),
+    OpenApiParameter(
+        "deadline",
+        str,
+        enum=list(selectors.DEADLINE_STATES),
+        description="Deadline state by legal_due_at: on_time, due_soon, overdue, very_overdue, or none (no deadline).",
+    ),
+    OpenApiParameter(
+        "assignee",
+        str,
+        enum=["me", "unassigned"],
+        description="me: claimed by or assigned to me; unassigned: nobody's yet. Omit for anyone.",
+    ),
+    OpenApiParameter("q", str, description="Part of the case's code (reference) or title."),
+]
+
+
+@extend_schema_view(get=extend_schema(summary="Hộp việc: các bước tôi cần xử lý", parameters=INBOX_FILTERS))
 class InboxApi(generics.ListAPIView):
-    """My tasks: those of my roles in my units (leaders: also the units below), oldest due first."""
+    """My tasks: those of my roles in my units (leaders: also the units below), oldest due first; the same filters
+    as the inbox page (`kind`, `unit`, `step`, `deadline`, `assignee`, `q`)."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = TaskSerializer
     filterset_fields = ["role", "element_id"]
 
     def get_queryset(self) -> Any:
-        return selectors.inbox(self.request.user)
+        filters = selectors.InboxFilters.from_params(self.request.query_params)
+        return selectors.filter_inbox(selectors.inbox(self.request.user), filters, self.request.user)
 
 
 def _visible_task(request: Request, task_id: UUID) -> HumanTask:

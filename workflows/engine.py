@@ -329,6 +329,17 @@ def element_properties(specs: Specs) -> dict[str, dict[str, str]]:
     return {spec.bpmn_id: _properties(spec) for spec in _all_task_specs(specs) if getattr(spec, "bpmn_id", None)}
 
 
+def assignee_lanes(specs: Specs) -> dict[str, set[str]]:
+    """For each data field that names a step's assignee (the step's `assignee` property), the lanes of the steps
+    it assigns (the role the assigned official must hold)."""
+    lanes: dict[str, set[str]] = {}
+    for spec in _all_task_specs(specs):
+        variable = _properties(spec).get("assignee") if getattr(spec, "bpmn_id", None) else None
+        if variable and getattr(spec, "lane", None):
+            lanes.setdefault(variable, set()).add(spec.lane)
+    return lanes
+
+
 def _all_task_specs(specs: Specs) -> Iterable[Any]:
     yield from specs.spec.task_specs.values()
     for sub in specs.subprocess_specs.values():

@@ -220,6 +220,22 @@ def claim_task(*, task: HumanTask, user: User) -> HumanTask:
     return task
 
 
+def _check_assignee_roles(task: HumanTask, cleaned: dict[str, Any]) -> None:
+    """An official named to take a later step (its `assignee` property) holds that step's role in the case's unit:
+    the assign step's choices list only them, and the API refuses the others."""
+    lanes = engine.assignee_lanes(specs_for(task.instance.process_version_id))
+    errors: dict[str, str] = {}
+    for name, value in cleaned.items():
+        roles = {role for role in (Role.from_lane(lane) for lane in lanes.get(name, ())) if role is not None}
+        if not roles or not isinstance(value, str) or not value:
+            continue
+        members = Membership.objects.filter(user__username=value, unit=task.instance.unit, role__in=roles)
+        if not members.exists():
+            errors[name] = gettext("không giữ vai trò của bước được giao trong đơn vị")
+    if errors:
+        raise forms.FormErrors(errors)
+
+
 def task_fields(task: HumanTask) -> list[forms.FormField]:
     spec = specs_for(task.instance.process_version_id)
     return forms.parse_fields(engine.element_properties(spec).get(task.element_id, {}))
@@ -280,6 +296,7 @@ def _complete_task(
         if expected_lock_version is not None and expected_lock_version != instance.lock_version:
             raise Conflict(gettext("Hồ sơ đã thay đổi, hãy tải lại"))
         cleaned = forms.clean(task_fields(task), data, strict=strict, unit=instance.unit)
+        _check_assignee_roles(task, cleaned)
         runner, context = load(instance, actor=user)
         ready = runner.ready_task(task_id)
         if ready is None:

@@ -10,7 +10,8 @@ projections, `search.projection`); this package never imports it. An adapter say
 - the context a task page shows (`task_context`, a template's extra context);
 - which units may receive one of its cases by a transfer (`may_receive`);
 - a hook run on every step of its cases (`step_hook`, below);
-- how its timers show as deadlines (`fired_timers_stay_due`).
+- how its timers show as deadlines (`fired_timers_stay_due`);
+- the name of each of its subject types (`kind_label`, the inbox's filter by kind of case).
 
 The step hook: the engine has one save path (`workflows.services._save`): a completed task — from any API, page
 or service —, a fired timer, a moved clock and a migration all end there. Before it writes a step, it calls the
@@ -68,6 +69,10 @@ def _staffed_for_open_steps(instance: WorkflowInstance, unit: Unit) -> bool:
     return roles <= staffed
 
 
+def _same_label(subject_type: str) -> str:
+    return subject_type
+
+
 @dataclass(frozen=True)
 class SubjectAdapter:
     """What a subject type tells the engine (see the module)."""
@@ -85,6 +90,8 @@ class SubjectAdapter:
     fired_timers_stay_due: bool = False
     # Relations of a task the subject's URLs read (`select_related` paths from a task, e.g. the subject's row).
     related: tuple[str, ...] = ()
+    # The name an official reads for a subject type (the inbox's filter by kind of case, e.g. "Khiếu nại").
+    kind_label: Callable[[str], str] = _same_label
 
 
 # What an unregistered subject type gets: no pages, no hook (a test run of a diagram).
@@ -115,6 +122,11 @@ def stay_due_types() -> list[str]:
 def related_paths() -> list[str]:
     """What the inbox loads with each task so that every subject's URLs cost no query of their own."""
     return sorted({path for adapter in _ADAPTERS.values() for path in adapter.related})
+
+
+def kind_label(subject_type: str) -> str:
+    """The name of a subject type, by its adapter (the type itself if nothing registered it)."""
+    return str(adapter_for(subject_type).kind_label(subject_type))
 
 
 def work_urls(task: HumanTask) -> tuple[str, str]:

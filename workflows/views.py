@@ -7,10 +7,12 @@ the subject's task page, done by the engine's `services.transfer_case`.
 
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,11 +26,41 @@ from workflows import services as workflow_services
 from workflows.models import HumanTask
 
 
+def may_claim(task: HumanTask, user: User) -> bool:
+    """Whether to offer "claim": the task is unclaimed and the official may act on it (holds its role in its unit,
+    `workflow_services.check_can_act`; a leader is not offered sub-units' steps of a role he lacks)."""
+    if task.claimed_by_id:
+        return False
+    try:
+        workflow_services.check_can_act(task, user)
+    except workflow_services.WorkflowError:
+        return False
+    return True
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox(request.user), 25).get_page(request.GET.get("page"))
-    rows = [(task, selectors.clock_of(selectors.legal_due_of(task)), selectors.work_urls(task)[0]) for task in page]
-    return render(request, "workflows/inbox.html", {"page": page, "rows": rows})
+    user = cast(User, request.user)
+    filters = selectors.InboxFilters.from_params(request.GET)
+    tasks = selectors.filter_inbox(selectors.inbox(user), filters, user)
+    page = Paginator(tasks, 25).get_page(request.GET.get("page"))
+    rows = [
+        (task, selectors.clock_of(selectors.legal_due_of(task)), selectors.work_urls(task)[0], may_claim(task, user))
+        for task in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflows/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "facets": selectors.inbox_facets(user, filters),
+            "query": query.urlencode(),
+        },
+    )
 
 
 def visible_task_or_404(request: HttpRequest, task_id: UUID) -> HumanTask:
