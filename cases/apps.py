@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,5 +27,6 @@ class CasesConfig(AppConfig):
                 fired_timers_stay_due=True,
                 related=("instance__petition",),
                 kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
+                bulk_url=lambda: reverse("cases:bulk"),
             ),
         )

@@ -92,6 +92,8 @@ class SubjectAdapter:
     related: tuple[str, ...] = ()
     # The name an official reads for a subject type (the inbox's filter by kind of case, e.g. "Khiếu nại").
     kind_label: Callable[[str], str] = _same_label
+    # The subject's page for acting on several tasks at once (assign, answer, approve), linked from the inbox.
+    bulk_url: Callable[[], str] | None = None
 
 
 # What an unregistered subject type gets: no pages, no hook (a test run of a diagram).
@@ -112,6 +114,11 @@ def adapter_for(subject_type: str) -> SubjectAdapter:
 
 def registered() -> dict[str, SubjectAdapter]:
     return dict(_ADAPTERS)
+
+
+def bulk_urls() -> list[str]:
+    """The bulk-action pages of the registered subjects, each once."""
+    return sorted({adapter.bulk_url() for adapter in _ADAPTERS.values() if adapter.bulk_url})
 
 
 def stay_due_types() -> list[str]:

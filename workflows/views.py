@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.site import safe_next
-from workflows import selectors
+from workflows import selectors, subjects
 from workflows import services as workflow_services
 from workflows.models import HumanTask
 
@@ -59,6 +59,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "facets": selectors.inbox_facets(user, filters),
             "query": query.urlencode(),
+            "bulk_urls": subjects.bulk_urls(),
         },
     )
 

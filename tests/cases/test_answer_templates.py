@@ -221,3 +221,10 @@ def to_step_approve(client_for: Any, code: str) -> HumanTask:
     task = to_step(client_for, code, "draft_answer")
     complete(client_for("bob"), {"task_id": str(task.task_id)}, {"answer": "Đã xử lý."})
     return HumanTask.objects.open().get(instance=task.instance, element_id="approve")
+
+
+def test_the_inbox_links_the_petitions_bulk_page(org, processes):
+    officer = Client()
+    assert officer.login(username="bob", password=PASSWORD)
+    page = officer.get("/inbox/").content.decode()
+    assert 'href="/inbox/bulk/"' in page and "Xử lý hàng loạt" in page
