@@ -511,20 +511,6 @@ def monthly_stats_for(user: Any, params: Any) -> list[dict[str, Any]]:
     )
 
 
-def leader_figures_for(
-    user: Any, params: Any
-) -> tuple[dict[str, Any], list[selectors.UnitTypeStats], list[dict[str, Any]]]:
-    """The leaders' page: `stats_for` and `monthly_stats_for` in one pass over the period's petitions."""
-    filters, units = _leader_scope(user, params, StatsQuerySerializer)
-    months = selectors.monthly_stats(
-        units=units,
-        date_from=filters["date_from"],
-        date_to=filters["date_to"],
-        petition_type=filters.get("petition_type"),
-    )
-    return filters, selectors.unit_stats_of_months(months), months
-
-
 def drill_down_for(user: Any, params: Any) -> tuple[dict[str, Any], QuerySet[Petition]]:
     """The petitions behind one figure of the leaders' page: only of units the user leads (or below)."""
     filters, units = _leader_scope(user, params, DrillDownQuerySerializer)

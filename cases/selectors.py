@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -176,10 +176,8 @@ def _bucketed(
     running = Q(closed_at__isnull=True, suspended_since__isnull=True)
     # A fired timer is the case's legal period running out: it stays late until the case is answered.
     expired = Q(kind=DeadlineKind.TIMER, closed_at__gt=F("due_at"))
-    # The ids, not a subquery: with a LIKE on the unit path the planner expects one unit and walks every case of
-    # each unit instead of the period's petitions (`bench/workspace.py`).
     petitions = Petition.objects.filter(
-        workflow__unit_id__in=list(units.values_list("pk", flat=True)),
+        workflow__unit__in=units,
         received_at__gte=calendar.start_of_day(date_from),
         received_at__lte=calendar.end_of_day(date_to),
     )
@@ -221,27 +219,6 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _bucket_counts(petitions: QuerySet[Petition], conditions: dict[str, Q], *group: str) -> list[dict[str, Any]]:
-    """Grouped rows of `group` with `received` and the count of each bucket.
-
-    Each petition gets its bucket once, by a CASE over the conditions (they are exclusive), and the rows are
-    grouped by it: one evaluation of the deadline tests per petition, where a filtered count per bucket would
-    run them again for every bucket (seconds at a province's million cases, `bench/workspace.py`)."""
-    # The finished buckets first: most petitions are answered, and their test reads one flag.
-    order = ("answered_on_time", "answered_late", "very_overdue", "overdue", "open_on_time")
-    bucket = Case(*(When(conditions[key], then=Value(key)) for key in order), output_field=CharField())
-    grouped = (
-        petitions.annotate(bucket=bucket).values(*group, "bucket").annotate(n=Count("pk")).order_by(*group, "bucket")
-    )
-    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for item in grouped:
-        key = tuple(item[name] for name in group)
-        row = rows.setdefault(key, {**{name: item[name] for name in group}, "received": 0, **dict.fromkeys(BUCKETS, 0)})
-        row["received"] += item["n"]
-        row[item["bucket"]] += item["n"]
-    return list(rows.values())
-
-
 def unit_stats(
     *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None = None
 ) -> list[UnitTypeStats]:
@@ -250,7 +227,11 @@ def unit_stats(
     petitions, conditions = _bucketed(
         units=units, date_from=date_from, date_to=date_to, petition_type=petition_type, now=timezone.now()
     )
-    rows = _bucket_counts(petitions, conditions, "workflow__unit__code", "workflow__unit__name", "petition_type")
+    rows = (
+        petitions.values("workflow__unit__code", "workflow__unit__name", "petition_type")
+        .annotate(received=Count("pk"), **{key: Count("pk", filter=q) for key, q in conditions.items()})
+        .order_by("workflow__unit__code", "petition_type")
+    )
     return [
         UnitTypeStats(
             unit=row["workflow__unit__code"],
@@ -270,9 +251,11 @@ def monthly_stats(
     petitions, conditions = _bucketed(
         units=units, date_from=date_from, date_to=date_to, petition_type=petition_type, now=timezone.now()
     )
-    petitions = petitions.annotate(month=TruncMonth("received_at", tzinfo=calendar.LEGAL_TZ))
-    rows = _bucket_counts(
-        petitions, conditions, "month", "workflow__unit__code", "workflow__unit__name", "petition_type"
+    rows = (
+        petitions.annotate(month=TruncMonth("received_at", tzinfo=calendar.LEGAL_TZ))
+        .values("month", "workflow__unit__code", "workflow__unit__name", "petition_type")
+        .annotate(received=Count("pk"), **{key: Count("pk", filter=q) for key, q in conditions.items()})
+        .order_by("month", "workflow__unit__code", "petition_type")
     )
     return [
         {
@@ -283,21 +266,6 @@ def monthly_stats(
             **_figures(row),
         }
         for row in rows
-    ]
-
-
-def unit_stats_of_months(months: list[dict[str, Any]]) -> list[UnitTypeStats]:
-    """`unit_stats` from the rows of `monthly_stats` over the same filters, without counting again: the leaders'
-    page shows both, and each is a pass over every petition of the period."""
-    sums: dict[tuple[str, str, str], dict[str, int]] = {}
-    for row in months:
-        key = (row["unit"], row["unit_name"], row["petition_type"])
-        total = sums.setdefault(key, {"received": 0, **dict.fromkeys(BUCKETS, 0)})
-        for name in total:
-            total[name] += row[name]
-    return [
-        UnitTypeStats(unit=unit, unit_name=unit_name, petition_type=petition_type, **_figures(counts))
-        for (unit, unit_name, petition_type), counts in sorted(sums.items(), key=lambda item: (item[0][0], item[0][2]))
     ]
 
 
