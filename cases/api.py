@@ -39,8 +39,8 @@ from core.site import absolute_url
 from deadlines import calendar
 from organisation.models import Unit
 from workflows import services as workflow_services
-from workflows.api import TaskSerializer
-from workflows.models import CaseEvent, Deadline, ExtensionRequest, ProcessBinding
+from workflows.api import ClockApi, DeadlineSerializer, TaskSerializer
+from workflows.models import CaseEvent, ProcessBinding, WorkflowInstance
 
 PHONE_REGEX = r"^\+?[0-9 .\-]{8,20}$"
 
@@ -210,27 +210,6 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["created_at", "kind", "element_id", "summary", "public_text", "actor", "data"]
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Deadline
-        fields = [
-            "id",
-            "element_id",
-            "title",
-            "kind",
-            "rule_code",
-            "start_date",
-            "due_at",
-            "extensions",
-            "suspensions",
-            "suspended_since",
-            "explanation",
-            "explanation_en",
-            "phase",
-            "closed_at",
-        ]
-
-
 class CaseSerializer(serializers.ModelSerializer):
     handling_unit = serializers.CharField(source="workflow.unit.code")
     commune = serializers.CharField(source="commune.code")
@@ -319,108 +298,25 @@ def _visible_case(request: Request, pk: int) -> Petition:
     return get_object_or_404(selectors.visible_petitions(request.user), pk=pk)
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(min_length=5, max_length=2000)
+class PetitionClockApi(ClockApi):
+    """The clock routes of a petition, addressed by its case number (`/api/v1/cases/<pk>/…`)."""
 
-
-class CaseClockApi(APIView):
-    """Stop (tạm đình chỉ) or restart a case's legal clock, with a reason. Leaders of the unit only."""
-
-    permission_classes = [IsAuthenticated]
-    change_clock: Any  # workflow_services.suspend_case or resume_case
-
-    @extend_schema(request=ReasonSerializer, responses={200: DeadlineSerializer(many=True), **error_responses(409)})
-    def post(self, request: Request, pk: int) -> Response:
-        petition = _visible_case(request, pk)
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        self.change_clock(instance=petition.workflow, user=_official(request), **serializer.validated_data)
-        return Response(DeadlineSerializer(petition.workflow.deadlines.filter(closed_at__isnull=True), many=True).data)
+    def instance_for(self, request: Request, pk: int) -> WorkflowInstance:
+        return _visible_case(request, pk).workflow
 
 
 @extend_schema_view(post=extend_schema(summary="Tạm đình chỉ hồ sơ (dừng thời hạn)"))
-class CaseSuspendApi(CaseClockApi):
+class CaseSuspendApi(PetitionClockApi):
     """Stop the legal clock of a case (tạm đình chỉ); every open deadline waits. Leaders of the unit only."""
 
     change_clock = staticmethod(workflow_services.suspend_case)
 
 
 @extend_schema_view(post=extend_schema(summary="Tiếp tục giải quyết hồ sơ (chạy lại thời hạn)"))
-class CaseResumeApi(CaseClockApi):
+class CaseResumeApi(PetitionClockApi):
     """Restart the legal clock; due dates move by the suspended days. Leaders of the unit only."""
 
     change_clock = staticmethod(workflow_services.resume_case)
-
-
-class ExtensionRequestSerializer(serializers.ModelSerializer):
-    requested_by = serializers.CharField(source="requested_by.username")
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
-
-    class Meta:
-        model = ExtensionRequest
-        fields = [
-            "id",
-            "deadline",
-            "requested_by",
-            "requested_at",
-            "reason",
-            "status",
-            "decided_by",
-            "decided_at",
-            "decision_note",
-        ]
-
-
-class ExtensionRequestApi(APIView):
-    """Ask for one more extension of a deadline (gia hạn), within the rule's limit."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=ReasonSerializer,
-        responses={201: ExtensionRequestSerializer, **error_responses(409)},
-        summary="Đề nghị gia hạn",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        deadline = get_object_or_404(
-            Deadline.objects.select_related("instance"),
-            pk=pk,
-            instance__petition__in=selectors.visible_petitions(request.user),
-        )
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        extension = workflow_services.request_extension(
-            deadline=deadline, user=_official(request), **serializer.validated_data
-        )
-        return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
-
-
-class ExtensionDecisionApi(APIView):
-    """A leader approves or refuses an extension request, with a note."""
-
-    permission_classes = [IsAuthenticated]
-
-    class InputSerializer(serializers.Serializer):
-        approve = serializers.BooleanField()
-        note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: ExtensionRequestSerializer, **error_responses(409)},
-        summary="Duyệt gia hạn",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        extension = get_object_or_404(
-            ExtensionRequest.objects.all(),
-            pk=pk,
-            deadline__instance__petition__in=selectors.visible_petitions(request.user),
-        )
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        extension = workflow_services.decide_extension(
-            extension=extension, user=_official(request), **serializer.validated_data
-        )
-        return Response(ExtensionRequestSerializer(extension).data)
 
 
 class UnitStatsSerializer(serializers.Serializer):

@@ -16,6 +16,4 @@ urlpatterns = [
     path("cases/<int:pk>", api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:pk>/suspend", api.CaseSuspendApi.as_view(), name="api-case-suspend"),
     path("cases/<int:pk>/resume", api.CaseResumeApi.as_view(), name="api-case-resume"),
-    path("deadlines/<int:pk>/extension-requests", api.ExtensionRequestApi.as_view(), name="api-extension-request"),
-    path("extension-requests/<int:pk>/decision", api.ExtensionDecisionApi.as_view(), name="api-extension-decision"),
 ]

@@ -21,10 +21,8 @@ from rest_framework.exceptions import ValidationError
 
 from cases import exports, selectors, services
 from cases.api import (
-    ExtensionDecisionApi,
     PetitionSubmitApi,
     PublicSubmitThrottle,
-    ReasonSerializer,
     bound_petition_types,
     drill_down_for,
     monthly_stats_for,
@@ -38,7 +36,7 @@ from workflows import forms as task_forms
 from workflows import selectors as work_selectors
 from workflows import services as workflow_services
 from workflows import subjects
-from workflows.api import TaskTransferApi
+from workflows.api import ExtensionDecisionApi, ReasonSerializer, TaskTransferApi
 from workflows.clock import very_overdue_working_days
 from workflows.models import ExtensionRequest, HumanTask
 from workflows.views import visible_task_or_404

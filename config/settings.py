@@ -254,6 +254,7 @@ API_TAG_BY_PATH = {
     "cases": "cases",
     "deadlines": "cases",
     "extension-requests": "cases",
+    "work": "cases",
     "stats": "leaders",
     "dockets": "consultation",
     "documents": "consultation",

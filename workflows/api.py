@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -19,7 +20,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +30,7 @@ from core.api_schema import error_responses
 from organisation.models import Unit
 from workflows import selectors
 from workflows import services as workflow_services
-from workflows.models import HumanTask
+from workflows.models import Deadline, ExtensionRequest, HumanTask, WorkflowInstance
 
 
 def _official(request: Request) -> User:
@@ -239,3 +240,132 @@ class TaskTransferApi(APIView):
         return Response(
             {"reference": instance.reference, "unit": instance.unit.code, "lock_version": instance.lock_version}
         )
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "element_id",
+            "title",
+            "kind",
+            "rule_code",
+            "start_date",
+            "due_at",
+            "extensions",
+            "suspensions",
+            "suspended_since",
+            "explanation",
+            "explanation_en",
+            "phase",
+            "closed_at",
+        ]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(min_length=5, max_length=2000)
+
+
+class ClockApi(APIView):
+    """Stop (tạm đình chỉ) or restart a case's legal clock, with a reason. Leaders of the unit only."""
+
+    permission_classes = [IsAuthenticated]
+    change_clock: Any  # workflow_services.suspend_case or resume_case
+
+    def instance_for(self, request: Request, pk: int) -> WorkflowInstance:
+        """The case whose clock changes; a subject's route may address it by its own number."""
+        return get_object_or_404(selectors.visible_instances(request.user), pk=pk)
+
+    @extend_schema(request=ReasonSerializer, responses={200: DeadlineSerializer(many=True), **error_responses(409)})
+    def post(self, request: Request, pk: int) -> Response:
+        instance = self.instance_for(request, pk)
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.change_clock(instance=instance, user=_official(request), **serializer.validated_data)
+        return Response(DeadlineSerializer(instance.deadlines.filter(closed_at__isnull=True), many=True).data)
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.username")
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "deadline",
+            "requested_by",
+            "requested_at",
+            "reason",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class ExtensionRequestApi(APIView):
+    """Ask for one more extension of a deadline (gia hạn), within the rule's limit."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={201: ExtensionRequestSerializer, **error_responses(409)},
+        summary="Đề nghị gia hạn",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        deadline = get_object_or_404(
+            Deadline.objects.select_related("instance"),
+            pk=pk,
+            instance__in=selectors.visible_instances(request.user),
+        )
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        extension = workflow_services.request_extension(
+            deadline=deadline, user=_official(request), **serializer.validated_data
+        )
+        return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+
+class ExtensionDecisionApi(APIView):
+    """A leader approves or refuses an extension request, with a note."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        approve = serializers.BooleanField()
+        note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: ExtensionRequestSerializer, **error_responses(409)},
+        summary="Duyệt gia hạn",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        extension = get_object_or_404(
+            ExtensionRequest.objects.all(),
+            pk=pk,
+            deadline__instance__in=selectors.visible_instances(request.user),
+        )
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        extension = workflow_services.decide_extension(
+            extension=extension, user=_official(request), **serializer.validated_data
+        )
+        return Response(ExtensionRequestSerializer(extension).data)
+
+
+@extend_schema_view(post=extend_schema(summary="Tạm đình chỉ hồ sơ (dừng thời hạn)"))
+class SuspendApi(ClockApi):
+    """Stop the legal clock of a case (tạm đình chỉ); every open deadline waits. Leaders of the unit only."""
+
+    change_clock = staticmethod(workflow_services.suspend_case)
+
+
+@extend_schema_view(post=extend_schema(summary="Tiếp tục giải quyết hồ sơ (chạy lại thời hạn)"))
+class ResumeApi(ClockApi):
+    """Restart the legal clock; due dates move by the suspended days. Leaders of the unit only."""
+
+    change_clock = staticmethod(workflow_services.resume_case)

@@ -20,7 +20,7 @@ from organisation.models import Membership, Role
 from organisation.selectors import work_visibility_q
 from workflows import engine, subjects
 from workflows.clock import very_overdue_working_days
-from workflows.models import Deadline, DeadlineKind, HumanTask
+from workflows.models import Deadline, DeadlineKind, HumanTask, WorkflowInstance
 from workflows.services import specs_for
 
 
@@ -274,3 +274,8 @@ def assignable_officials(task: HumanTask, field_name: str) -> list[User]:
 def work_urls(task: HumanTask) -> tuple[str, str]:
     """Where an official does a task and sees its case, by its subject's adapter (`workflows.subjects`)."""
     return subjects.work_urls(task)
+
+
+def visible_instances(user: User | AnonymousUser) -> QuerySet[WorkflowInstance]:
+    """Cases handled by my units (any role), and, for leaders, by the units below."""
+    return WorkflowInstance.objects.filter(work_visibility_q(user, unit_field="unit", role_field=None))

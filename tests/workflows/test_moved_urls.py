@@ -21,8 +21,10 @@ TASK = uuid.UUID("12345678-1234-5678-1234-567812345678")
         (f"/tasks/{TASK}/claim/", "workflows.views"),
         ("/api/v1/cases/1/suspend", "cases.api"),
         ("/api/v1/cases/1/resume", "cases.api"),
-        ("/api/v1/deadlines/1/extension-requests", "cases.api"),
-        ("/api/v1/extension-requests/1/decision", "cases.api"),
+        ("/api/v1/deadlines/1/extension-requests", "workflows.api"),
+        ("/api/v1/work/1/suspend", "workflows.api"),
+        ("/api/v1/work/1/resume", "workflows.api"),
+        ("/api/v1/extension-requests/1/decision", "workflows.api"),
         (f"/tasks/{TASK}/", "cases.views"),
     ],
 )
