@@ -10,8 +10,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, DateTimeField, F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,7 @@ from organisation.models import Membership, Role
 from organisation.selectors import work_visibility_q
 from workflows import engine, subjects
 from workflows.clock import very_overdue_working_days
-from workflows.models import Deadline, DeadlineKind, HumanTask
+from workflows.models import HumanTask, legal_clock
 from workflows.services import specs_for
 
 
@@ -30,19 +29,11 @@ def with_legal_clock(tasks: QuerySet[HumanTask]) -> QuerySet[HumanTask]:
     30 days to resolve a complaint). Steps without a rule of their own — verifying a complaint, assigning a
     denunciation — are due when the case is. Whether a timer that fired (a legal period that ran out) stays the
     case's clock, so its steps show overdue, is the subject's (`SubjectAdapter.fired_timers_stay_due`): some
-    timers merely end a stage, and the steps after it are not late for that."""
-    running = Q(closed_at__isnull=True, suspended_since__isnull=True)
-    run_out = Q(closed_at__gt=F("due_at"), instance__subject_type__in=subjects.stay_due_types())
-    timers = (
-        Deadline.objects.filter(running | run_out, instance=OuterRef("instance"), kind=DeadlineKind.TIMER)
-        .order_by("due_at")
-        .values("due_at")[:1]
-    )
-    case_due = Subquery(timers, output_field=DateTimeField())
-    return tasks.annotate(
-        case_due_at=case_due,
-        legal_due_at=Least(Coalesce("due_at", case_due), Coalesce(case_due, "due_at")),
-    )
+    timers merely end a stage, and the steps after it are not late for that.
+
+    The case's period is kept on each task by the engine (`services.refresh_legal_clock`), so this is an
+    expression over the task's own columns, which the inbox's index (`open_task_legal_clock`) holds in order."""
+    return tasks.annotate(legal_due_at=legal_clock())
 
 
 def legal_due_of(task: HumanTask) -> datetime | None:
