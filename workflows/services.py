@@ -396,9 +396,7 @@ def refresh_legal_clock(instance_id: int) -> None:
         .order_by("due_at")
         .values("due_at")[:1]
     )
-    HumanTask.objects.filter(instance_id=instance_id).update(
-        case_due_at=Subquery(timers, output_field=DateTimeField())
-    )
+    HumanTask.objects.filter(instance_id=instance_id).update(case_due_at=Subquery(timers, output_field=DateTimeField()))
 
 
 def _new_deadlines(
