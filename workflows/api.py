@@ -125,7 +125,8 @@ class InboxPagination(PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
-        response.data["count_capped"] = self.page.paginator.capped
+        paginator = cast(selectors.CappedPaginator, self.page.paginator)  # type: ignore[union-attr]
+        response.data["count_capped"] = paginator.capped
         return response
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -101,13 +102,13 @@ def inbox_tasks(ids: Iterable[int]) -> list[HumanTask]:
 INBOX_COUNT_CAP = 1000
 
 
-class CappedPaginator(Paginator):  # type: ignore[type-arg]
+class CappedPaginator(Paginator):
     """Counts up to `INBOX_COUNT_CAP` tasks (`capped` beyond): an exact count of a provincial leader's 100,000
     steps costs more than the page; beyond the cap the pages go as far as the cap, and filters narrow the rest."""
 
     @cached_property
     def counted(self) -> int:
-        return capped_count(self.object_list)
+        return capped_count(cast(QuerySet[HumanTask], self.object_list))
 
     @cached_property
     def count(self) -> int:

@@ -42,7 +42,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     filters = selectors.InboxFilters.from_params(request.GET)
     tasks = selectors.filter_inbox(selectors.inbox(user), filters, user)
-    page = selectors.CappedPaginator(tasks.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
+    paginator = selectors.CappedPaginator(tasks.values_list("pk", flat=True), 25)
+    page = paginator.get_page(request.GET.get("page"))
     rows = [
         (task, selectors.clock_of(selectors.legal_due_of(task)), selectors.work_urls(task)[0], may_claim(task, user))
         for task in selectors.inbox_tasks(page)
@@ -56,7 +57,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filters": filters,
-            "facets": selectors.inbox_facets(user, filters, counted=page.paginator.counted),
+            "facets": selectors.inbox_facets(user, filters, counted=paginator.counted),
             "query": query.urlencode(),
             "bulk_urls": subjects.bulk_urls(),
         },
