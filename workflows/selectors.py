@@ -266,6 +266,7 @@ class InboxFacets:
     deadline: list[FacetOption] = field(default_factory=list)
     assignee: list[FacetOption] = field(default_factory=list)
     capped: bool = False  # some facet's options are shown without counts
+    cap: int = 0  # `INBOX_COUNT_CAP`, for saying so
 
 
 def inbox_facets(user: User | AnonymousUser, filters: InboxFilters, *, counted: int | None = None) -> InboxFacets:
@@ -335,6 +336,7 @@ def inbox_facets(user: User | AnonymousUser, filters: InboxFilters, *, counted: 
             for choice, label in ASSIGNEE_CHOICES.items()
         ],
         capped=any(capped.values()),
+        cap=INBOX_COUNT_CAP,
     )
 
 
