@@ -81,10 +81,13 @@ def _inbox_visibility_q(user: User | AnonymousUser) -> Q:
 
 def inbox(user: User | AnonymousUser) -> QuerySet[HumanTask]:
     """Open tasks of my roles in my units (and, for leaders, of the units below), the nearest legal deadline
-    (the step's or the case's, `with_legal_clock`) first. Lean, to pick a page's ids (`inbox_tasks` loads them)."""
-    return with_legal_clock(HumanTask.objects.open().filter(_inbox_visibility_q(user))).order_by(
-        F("legal_due_at").asc(nulls_last=True), "created_at", "pk"
-    )
+    (the step's or the case's, `with_legal_clock`) first. A page picks its ids from it first (`values_list`, which
+    drops the joins), then loads them (`inbox_tasks`)."""
+    return with_legal_clock(
+        HumanTask.objects.open()
+        .filter(_inbox_visibility_q(user))
+        .select_related("instance", "unit", "assignee", "claimed_by", *subjects.related_paths())
+    ).order_by(F("legal_due_at").asc(nulls_last=True), "created_at", "pk")
 
 
 def inbox_tasks(ids: Iterable[int]) -> list[HumanTask]:
