@@ -21,6 +21,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -117,6 +118,31 @@ INBOX_FILTERS = [
 ]
 
 
+class InboxPagination(PageNumberPagination):
+    """Pages of the inbox whose `count` stops at `selectors.INBOX_COUNT_CAP` (`count_capped` then says there are
+    more: narrow with the filters)."""
+
+    django_paginator_class = selectors.CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        paginator = cast(selectors.CappedPaginator, self.page.paginator)  # type: ignore[union-attr]
+        response.data["count_capped"] = paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count"]["description"] = (
+            f"How many tasks, up to {selectors.INBOX_COUNT_CAP} (see count_capped)."
+        )
+        paginated["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"More than {selectors.INBOX_COUNT_CAP} tasks: count stops there, and so do the pages.",
+        }
+        paginated["required"] = [*paginated.get("required", []), "count_capped"]
+        return paginated
+
+
 @extend_schema_view(get=extend_schema(summary="Hộp việc: các bước tôi cần xử lý", parameters=INBOX_FILTERS))
 class InboxApi(generics.ListAPIView):
     """My tasks: those of my roles in my units (leaders: also the units below), oldest due first; the same filters
@@ -126,9 +152,16 @@ class InboxApi(generics.ListAPIView):
     serializer_class = TaskSerializer
     filterset_fields = ["role", "element_id"]
 
+    pagination_class = InboxPagination
+
     def get_queryset(self) -> Any:
         filters = selectors.InboxFilters.from_params(self.request.query_params)
         return selectors.filter_inbox(selectors.inbox(self.request.user), filters, self.request.user)
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """The page's ids first, from the inbox's index; then those tasks with what a row shows."""
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        return None if ids is None else selectors.inbox_tasks(ids)
 
 
 def _visible_task(request: Request, task_id: UUID) -> HumanTask:

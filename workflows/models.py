@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,20 @@ class HumanTaskQuerySet(models.QuerySet["HumanTask"]):
         return self.filter(completed_at__isnull=True)
 
 
+def legal_clock() -> Least:
+    """A task's legal clock: the nearer of its own step deadline and its case's legal period (`case_due_at`);
+    either when the other is missing (SQLite's MIN is NULL when one side is)."""
+    return Least(Coalesce("due_at", "case_due_at"), Coalesce("case_due_at", "due_at"))
+
+
+def case_clock_q(stay_due_types: list[str]) -> models.Q:
+    """The Deadline rows that are a case's legal period: a running timer (not suspended), or, for the subject
+    types whose fired timers stay due (`SubjectAdapter.fired_timers_stay_due`), one that ran out."""
+    running = models.Q(closed_at__isnull=True, suspended_since__isnull=True)
+    run_out = models.Q(closed_at__gt=models.F("due_at"), instance__subject_type__in=stay_due_types)
+    return models.Q(running | run_out, kind="timer")
+
+
 class HumanTask(models.Model):
     """A step waiting for an official: the inbox. Rebuilt from the engine state on every save."""
 
@@ -164,6 +179,10 @@ class HumanTask(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     public_status = models.CharField(_("trạng thái cho người dân"), max_length=255, blank=True)
     due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
+    # The case's legal period this step runs under (its running timer's due moment, or for subjects whose fired
+    # timers stay due, the run-out one's): copied from the Deadline rows by `services.refresh_legal_clock` whenever
+    # the engine writes a case, so the inbox sorts by the legal clock (`legal_clock`) without a subquery per row.
+    case_due_at = models.DateTimeField(_("hạn giải quyết vụ việc"), null=True, blank=True)
     created_at = models.DateTimeField(_("bắt đầu lúc"), default=timezone.now)
     # Kept after the step is done, so a late second click is told "already done" (409), not "not found".
     completed_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
@@ -186,6 +205,14 @@ class HumanTask(models.Model):
                 fields=["unit", "role"], condition=models.Q(completed_at__isnull=True), name="open_task_unit_role"
             ),
             models.Index(fields=["due_at"], condition=models.Q(completed_at__isnull=True), name="open_task_due"),
+            # The inbox's order (`selectors.inbox`): the nearest legal clock first, among open steps.
+            models.Index(
+                legal_clock(),
+                "created_at",
+                "id",
+                condition=models.Q(completed_at__isnull=True),
+                name="open_task_legal_clock",
+            ),
         ]
 
     def __str__(self) -> str:

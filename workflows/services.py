@@ -16,7 +16,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import DatabaseError, transaction
-from django.db.models import F, Max
+from django.db.models import DateTimeField, F, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -36,6 +36,7 @@ from workflows.models import (
     ProcessBinding,
     ProcessVersion,
     WorkflowInstance,
+    case_clock_q,
 )
 from workflows.validation import ValidatedProcess
 
@@ -379,9 +380,23 @@ def _save(
     )
     if not saved:
         raise Conflict(gettext("Hồ sơ vừa được người khác cập nhật"))
+    refresh_legal_clock(instance.pk)  # a step, a timer that fired, a suspension, a resumption, an extension
     instance.lock_version = expected_lock_version + 1
     context.events.clear()
     runner.baseline = live
+
+
+def refresh_legal_clock(instance_id: int) -> None:
+    """Copy the case's legal period (its running timer, or a run-out one that stays due: `models.case_clock_q`)
+    onto every task of the case (`HumanTask.case_due_at`), so the inbox sorts and filters by the legal clock
+    (`models.legal_clock`) from an index. Called wherever the engine writes a case (`_save`: steps, timers that
+    fire, suspension, resumption, extensions), on a transfer, and when a Deadline row is deleted."""
+    timers = (
+        Deadline.objects.filter(case_clock_q(subjects.stay_due_types()), instance=OuterRef("instance"))
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    HumanTask.objects.filter(instance_id=instance_id).update(case_due_at=Subquery(timers, output_field=DateTimeField()))
 
 
 def _new_deadlines(
@@ -633,6 +648,7 @@ def transfer_case(
     HumanTask.objects.open().filter(instance=instance).update(
         unit=unit, assignee=None, claimed_by=None, claimed_at=None
     )
+    refresh_legal_clock(instance.pk)  # the clock does not move with the case; kept exact all the same
     CaseEvent.objects.create(
         instance=instance,
         kind="transferred",

@@ -13,7 +13,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,10 +42,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     filters = selectors.InboxFilters.from_params(request.GET)
     tasks = selectors.filter_inbox(selectors.inbox(user), filters, user)
-    page = Paginator(tasks, 25).get_page(request.GET.get("page"))
+    paginator = selectors.CappedPaginator(tasks.values_list("pk", flat=True), 25)
+    page = paginator.get_page(request.GET.get("page"))
     rows = [
         (task, selectors.clock_of(selectors.legal_due_of(task)), selectors.work_urls(task)[0], may_claim(task, user))
-        for task in page
+        for task in selectors.inbox_tasks(page)
     ]
     query = request.GET.copy()
     query.pop("page", None)
@@ -57,7 +57,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filters": filters,
-            "facets": selectors.inbox_facets(user, filters),
+            "facets": selectors.inbox_facets(user, filters, counted=paginator.counted),
             "query": query.urlencode(),
             "bulk_urls": subjects.bulk_urls(),
         },
