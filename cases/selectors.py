@@ -257,7 +257,7 @@ def _monthly_rows(
     (see `_late_clocks_sql`) instead of testing every clock of every petition."""
     ops = connection.ops
     late_sql, late_params = _late_clocks_sql(now=now, very_bound=very_overdue_before(now))
-    unit_sql, unit_params = units.values("pk").query.sql_with_params()
+    unit_sql, unit_params = units.order_by().values("pk").query.sql_with_params()
     finished = "p.status IN (%s, %s)"
     finished_params = [PetitionStatus.ANSWERED.value, PetitionStatus.REJECTED.value]
     missed = "COALESCE(l.missed, 0) = 1"
