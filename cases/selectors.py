@@ -257,7 +257,12 @@ def _monthly_rows(
     (see `_late_clocks_sql`) instead of testing every clock of every petition."""
     ops = connection.ops
     late_sql, late_params = _late_clocks_sql(now=now, very_bound=very_overdue_before(now))
-    unit_sql, unit_params = units.order_by().values("pk").query.sql_with_params()
+    # The units as a list of ids: a sub-query on the path (`led_units`) is estimated at one unit, and the planner
+    # then walks every case of every unit instead of the period's petitions.
+    unit_ids = list(units.order_by().values_list("pk", flat=True))
+    if not unit_ids:
+        return []
+    unit_sql, unit_params = ", ".join(["%s"] * len(unit_ids)), unit_ids
     finished = "p.status IN (%s, %s)"
     finished_params = [PetitionStatus.ANSWERED.value, PetitionStatus.REJECTED.value]
     missed = "COALESCE(l.missed, 0) = 1"
