@@ -288,7 +288,7 @@ def _monthly_rows(
         LEFT JOIN ({late_sql}) AS l ON l.instance_id = p.workflow_id
         WHERE w.unit_id IN ({unit_sql}) AND p.received_at >= %s AND p.received_at <= %s {type_sql}
         GROUP BY {month}, u.code, u.name, p.petition_type
-        ORDER BY 1, 2, 4
+        ORDER BY 2, 4, 1
     """  # noqa: S608 - table names and fixed fragments only; every value is a parameter
     params = [
         *count_params,
@@ -315,11 +315,12 @@ def _stats_from_months(rows: list[dict[str, Any]]) -> list[UnitTypeStats]:
             total[key] += int(row[key] or 0)
     return [
         UnitTypeStats(unit=code, unit_name=name, petition_type=petition_type, **_figures(total))
-        for (code, name, petition_type), total in sorted(totals.items(), key=lambda item: (item[0][0], item[0][2]))
+        for (code, name, petition_type), total in totals.items()
     ]
 
 
 def _months_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The monthly rows by month, then unit and type in the database's order (the query orders by unit first)."""
     return [
         {
             "month": row["month"],
@@ -328,7 +329,7 @@ def _months_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "petition_type": row["petition_type"],
             **_figures({key: int(row[key] or 0) for key in ("received", *BUCKETS)}),
         }
-        for row in rows
+        for row in sorted(rows, key=lambda row: row["month"])
     ]
 
 
