@@ -395,15 +395,18 @@ def stats_for(user: Any, params: Any) -> tuple[dict[str, Any], list[selectors.Un
     return filters, stats
 
 
-def monthly_stats_for(user: Any, params: Any) -> list[dict[str, Any]]:
-    """The leaders' charts: the figures by month of receipt, over the same filters as `stats_for`."""
+def leader_figures_for(
+    user: Any, params: Any
+) -> tuple[dict[str, Any], list[selectors.UnitTypeStats], list[dict[str, Any]]]:
+    """The leaders' page: the table (`stats_for`) and the charts (the same figures by month) from one grouped query."""
     filters, units = _leader_scope(user, params, StatsQuerySerializer)
-    return selectors.monthly_stats(
+    stats, months = selectors.leader_figures(
         units=units,
         date_from=filters["date_from"],
         date_to=filters["date_to"],
         petition_type=filters.get("petition_type"),
     )
+    return filters, stats, months
 
 
 def drill_down_for(user: Any, params: Any) -> tuple[dict[str, Any], QuerySet[Petition]]:

@@ -25,8 +25,7 @@ from cases.api import (
     PublicSubmitThrottle,
     bound_petition_types,
     drill_down_for,
-    monthly_stats_for,
-    stats_for,
+    leader_figures_for,
 )
 from cases.models import Channel, PetitionType, normalize_tracking_code
 from core.site import absolute_url
@@ -356,8 +355,7 @@ def leaders(request: HttpRequest) -> HttpResponse:
     """Leaders' view: on-time figures per unit and petition type over a period; each figure links to the
     petitions behind it; the table downloads as CSV or XLSX; the charts draw from the same figures by month."""
     try:
-        filters, stats = stats_for(request.user, request.GET)
-        months = monthly_stats_for(request.user, request.GET)
+        filters, stats, months = leader_figures_for(request.user, request.GET)
     except ValidationError as error:
         return render(
             request, "cases/leaders.html", {"errors": error.detail, "stats": [], "filters": request.GET}, status=400
