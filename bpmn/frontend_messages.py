@@ -106,7 +106,6 @@ MESSAGES = (
     gettext_noop("Thông báo công khai khi xong (không bắt buộc)"),
     gettext_noop("Giao cho cán bộ ghi ở trường"),
     gettext_noop("Tên một trường kiểu «Cán bộ» của bước trước, ví dụ handler."),
-    gettext_noop("Lắng Nghe"),
     gettext_noop("đang chạy"),
     gettext_noop("quá hạn"),
     gettext_noop("xong đúng hạn"),

@@ -697,7 +697,7 @@ export default function LangNgheProperties(propertiesPanel, injector, config) {
       entries.push({ id: "langnghe-condition", component: ConditionEntry, options, api, element });
     }
     const result = [];
-    if (entries.length) result.push({ id: "langnghe", label: t("Lắng Nghe"), entries });
+    if (entries.length) result.push({ id: "langnghe", label: "Lắng Nghe", entries });
     if (is(bo, "bpmn:UserTask")) result.push(formGroup(element, injector));
     return [...kept.slice(0, 1), ...result, ...kept.slice(1)];
   };
