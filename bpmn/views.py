@@ -46,7 +46,7 @@ def public_process(request: HttpRequest, process_key: str) -> HttpResponse:
             "version": version,
             "steps": selectors.public_steps(version),
             "documentation": _documentation(version.bpmn_xml),
-            "viewer": {"xml": version.bpmn_xml, "mode": "view"},
+            "viewer": {"xml": version.bpmn_xml, "mode": "view", "messages": frontend_messages.catalogue()},
         },
     )
 
@@ -144,6 +144,7 @@ def simulate_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "mode": "simulate",
                 "api": {"simulate": reverse("bpmn:api-draft-simulate", args=[draft.pk])},
                 "subject_types": selectors.subject_types(draft.process_key),
+                "messages": frontend_messages.catalogue(),
             },
         },
     )
@@ -172,7 +173,13 @@ def diff_page(request: HttpRequest, process_key: str) -> HttpResponse:
             "old_label": old_label,
             "new_label": new_label,
             "result": result,
-            "config": {"mode": "diff", "old": old_xml, "new": new_xml, "diff": diff_json(result)},
+            "config": {
+                "mode": "diff",
+                "old": old_xml,
+                "new": new_xml,
+                "diff": diff_json(result),
+                "messages": frontend_messages.catalogue(),
+            },
         },
     )
 
@@ -196,7 +203,7 @@ def version_page(request: HttpRequest, process_key: str, number: int) -> HttpRes
             # The report itself (`version_migrate`) is for legal staff only: it lists cases of every unit.
             "cases_to_move": selectors.count_cases_to_move(version) if is_newest and can_edit else 0,
             "can_edit": can_edit,
-            "viewer": {"xml": version.bpmn_xml, "mode": "view"},
+            "viewer": {"xml": version.bpmn_xml, "mode": "view", "messages": frontend_messages.catalogue()},
         },
     )
 

@@ -20,6 +20,7 @@ import {
 } from "@bpmn-io/properties-panel";
 import { jsx, jsxs } from "@bpmn-io/properties-panel/preact/jsx-runtime";
 import { useEffect, useState } from "@bpmn-io/properties-panel/preact/hooks";
+import { t } from "./common.js";
 
 const PROPERTIES = "spiffworkflow:properties";
 const PROPERTY = "spiffworkflow:property";
@@ -27,14 +28,14 @@ const OPERATOR = "spiffworkflow:serviceTaskOperator";
 const KEPT_GROUPS = new Set(["general", "documentation"]);
 const FIELD = "field:";
 const TYPE_LABELS = {
-  text: "Đoạn văn",
-  string: "Một dòng",
-  bool: "Có/không",
-  int: "Số nguyên",
-  date: "Ngày",
-  choice: "Lựa chọn",
-  unit: "Đơn vị",
-  official: "Cán bộ của đơn vị",
+  text: t("Đoạn văn"),
+  string: t("Một dòng"),
+  bool: t("Có/không"),
+  int: t("Số nguyên"),
+  date: t("Ngày"),
+  choice: t("Lựa chọn"),
+  unit: t("Đơn vị"),
+  official: t("Cán bộ của đơn vị"),
 };
 
 // ---- reading and writing extension properties ------------------------------------------------------------
@@ -127,8 +128,8 @@ function TextProperty({ element, id, name, label, description, validate }) {
 }
 
 function ruleLabel(rule) {
-  const unit = rule.working ? "ngày làm việc" : "ngày";
-  return `${rule.code} — ${rule.name} (${rule.days} ${unit})`;
+  const values = { code: rule.code, name: rule.name, days: rule.days };
+  return rule.working ? t("{code} — {name} ({days} ngày làm việc)", values) : t("{code} — {name} ({days} ngày)", values);
 }
 
 function RuleEntry({ element, id, options }) {
@@ -137,14 +138,14 @@ function RuleEntry({ element, id, options }) {
   const code = property.get();
   const rule = options.rules.find((r) => r.code === code);
   const description = rule
-    ? `${rule.citation}. Mặc định nhắc trước ${rule.remind_before_days} ngày làm việc.`
+    ? t("{citation}. Mặc định nhắc trước {days} ngày làm việc.", { citation: rule.citation, days: rule.remind_before_days })
     : code
-      ? `Không có quy tắc «${code}» trong bảng quy tắc thời hạn.`
-      : "Không chọn: bước này không có thời hạn theo luật.";
+      ? t("Không có quy tắc «{code}» trong bảng quy tắc thời hạn.", { code })
+      : t("Không chọn: bước này không có thời hạn theo luật.");
   return jsx(SelectEntry, {
     element,
     id,
-    label: "Quy tắc thời hạn",
+    label: t("Quy tắc thời hạn"),
     description,
     getValue: () => code,
     setValue: (value) => {
@@ -154,9 +155,9 @@ function RuleEntry({ element, id, options }) {
       property.set(value, { commands });
     },
     getOptions: () => [
-      { value: "", label: "(không có thời hạn)" },
+      { value: "", label: t("(không có thời hạn)") },
       ...options.rules.map((r) => ({ value: r.code, label: ruleLabel(r) })),
-      ...(code && !rule ? [{ value: code, label: `${code} (không có trong bảng)` }] : []),
+      ...(code && !rule ? [{ value: code, label: t("{code} (không có trong bảng)", { code }) }] : []),
     ],
   });
 }
@@ -176,7 +177,7 @@ function timerExpressionCommands(element, moddle, ruleCode) {
 /** Working days before the due date to remind the assignee; empty = the rule's own number. */
 export function remindBeforeCheck(value) {
   if (!value) return null;
-  return /^\d{1,2}$/.test(value) && Number(value) <= 30 ? null : "Số ngày làm việc từ 0 đến 30 (để trống: theo quy tắc).";
+  return /^\d{1,2}$/.test(value) && Number(value) <= 30 ? null : t("Số ngày làm việc từ 0 đến 30 (để trống: theo quy tắc).");
 }
 
 function RemindBeforeEntry({ element, id, options }) {
@@ -187,10 +188,10 @@ function RemindBeforeEntry({ element, id, options }) {
   return jsx(TextFieldEntry, {
     element,
     id,
-    label: "Nhắc trước (ngày làm việc)",
+    label: t("Nhắc trước (ngày làm việc)"),
     description: rule
-      ? `Để trống: theo quy tắc, nhắc trước ${fallback} ngày làm việc. 0: nhắc vào ngày đến hạn.`
-      : "Để trống: theo quy tắc thời hạn.",
+      ? t("Để trống: theo quy tắc, nhắc trước {days} ngày làm việc. 0: nhắc vào ngày đến hạn.", { days: fallback })
+      : t("Để trống: theo quy tắc thời hạn."),
     placeholder: fallback,
     debounce,
     getValue: property.get,
@@ -207,13 +208,13 @@ function EscalateEntry({ element, id }) {
   return jsx(SelectEntry, {
     element,
     id,
-    label: "Khi quá hạn báo",
-    description: "Quá hạn nhiều (thêm vài ngày làm việc) thì luôn báo lãnh đạo cấp trên.",
+    label: t("Khi quá hạn báo"),
+    description: t("Quá hạn nhiều (thêm vài ngày làm việc) thì luôn báo lãnh đạo cấp trên."),
     getValue: () => property.get() || "unit_leader",
     setValue: (value) => property.set(value === "unit_leader" ? "" : value),
     getOptions: () => [
-      { value: "unit_leader", label: "Lãnh đạo đơn vị" },
-      { value: "parent_leader", label: "Lãnh đạo cấp trên" },
+      { value: "unit_leader", label: t("Lãnh đạo đơn vị") },
+      { value: "parent_leader", label: t("Lãnh đạo cấp trên") },
     ],
   });
 }
@@ -223,12 +224,12 @@ function StartEntry({ element, id }) {
   return jsx(SelectEntry, {
     element,
     id,
-    label: "Tính hạn từ",
+    label: t("Tính hạn từ"),
     getValue: () => property.get() || "task",
     setValue: (value) => property.set(value === "task" ? "" : value),
     getOptions: () => [
-      { value: "task", label: "ngày bắt đầu bước này" },
-      { value: "case", label: "ngày nhận đơn" },
+      { value: "task", label: t("ngày bắt đầu bước này") },
+      { value: "case", label: t("ngày nhận đơn") },
     ],
   });
 }
@@ -262,8 +263,8 @@ function LaneEntry({ element, id, options }) {
   return jsx(SelectEntry, {
     element,
     id,
-    label: "Làn (vai trò xử lý)",
-    description: current && !roleOf(current) ? `Làn «${current.name}» không ứng với vai trò nào.` : "Người có vai trò này trong đơn vị sẽ thấy bước trong hộp việc.",
+    label: t("Làn (vai trò xử lý)"),
+    description: current && !roleOf(current) ? t("Làn «{name}» không ứng với vai trò nào.", { name: current.name }) : t("Người có vai trò này trong đơn vị sẽ thấy bước trong hộp việc."),
     getValue: () => (current ? current.id : ""),
     setValue: (laneId) => {
       const target = lanes.find((lane) => lane.id === laneId);
@@ -282,17 +283,17 @@ function LaneEntry({ element, id, options }) {
       run(commandStack, commands);
     },
     getOptions: () => [
-      ...(current ? [] : [{ value: "", label: "(chưa thuộc làn nào)" }]),
+      ...(current ? [] : [{ value: "", label: t("(chưa thuộc làn nào)") }]),
       ...lanes.map((lane) => {
         const role = roleOf(lane);
-        return { value: lane.id, label: role ? lane.name : `${lane.name || lane.id} (không phải vai trò)` };
+        return { value: lane.id, label: role ? lane.name : t("{name} (không phải vai trò)", { name: lane.name || lane.id }) };
       }),
     ],
   });
 }
 
 function identifier(value) {
-  return value && !/^[A-Za-z][A-Za-z0-9_]*$/.test(value) ? "Chỉ gồm chữ không dấu, số và _, bắt đầu bằng chữ." : null;
+  return value && !/^[A-Za-z][A-Za-z0-9_]*$/.test(value) ? t("Chỉ gồm chữ không dấu, số và _, bắt đầu bằng chữ.") : null;
 }
 
 // ---- form fields ------------------------------------------------------------------------------------------
@@ -322,9 +323,9 @@ export function formatField(field) {
 }
 
 const FIELD_LABELS = {
-  label: ["Nhãn hiển thị", null],
-  choices: ["Các lựa chọn (giá_trị=Nhãn|…)", "Ví dụ: accept=Thụ lý|reject=Từ chối"],
-  requiredIf: ["Bắt buộc khi (trường=giá_trị)", "Ví dụ: decision=reject"],
+  label: [t("Nhãn hiển thị"), null],
+  choices: [t("Các lựa chọn (giá_trị=Nhãn|…)"), t("Ví dụ: accept=Thụ lý|reject=Từ chối")],
+  requiredIf: [t("Bắt buộc khi (trường=giá_trị)"), t("Ví dụ: decision=reject")],
 };
 
 function FieldPartEntry({ element, id, name, part }) {
@@ -337,12 +338,12 @@ function FieldPartEntry({ element, id, name, part }) {
     return jsx(TextFieldEntry, {
       element,
       id,
-      label: "Tên trường (dữ liệu)",
+      label: t("Tên trường (dữ liệu)"),
       debounce,
       getValue: () => name,
       validate: (value) =>
         identifier(value) ||
-        (value !== name && readProperties(getBusinessObject(element))[`${FIELD}${value}`] !== undefined ? "Đã có trường này." : null),
+        (value !== name && readProperties(getBusinessObject(element))[`${FIELD}${value}`] !== undefined ? t("Đã có trường này.") : null),
       setValue: (value) => {
         if (!value || identifier(value) || value === name) return;
         run(property.commandStack, propertyCommands(element, property.moddle, { [key]: null, [`${FIELD}${value}`]: property.get() }));
@@ -353,14 +354,14 @@ function FieldPartEntry({ element, id, name, part }) {
     return jsx(SelectEntry, {
       element,
       id,
-      label: "Kiểu",
+      label: t("Kiểu"),
       getValue: () => field.type,
       setValue: setPart,
       getOptions: () => Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label })),
     });
   }
   if (part === "required") {
-    return jsx(CheckboxEntry, { element, id, label: "Bắt buộc", getValue: () => field.required, setValue: setPart });
+    return jsx(CheckboxEntry, { element, id, label: t("Bắt buộc"), getValue: () => field.required, setValue: setPart });
   }
   if (part === "choices" && field.type !== "choice") return null;
   return jsx(TextFieldEntry, {
@@ -391,14 +392,16 @@ function formGroup(element, injector) {
   const names = Object.keys(properties).filter((k) => k.startsWith(FIELD)).map((k) => k.slice(FIELD.length));
   return {
     id: "langnghe-form",
-    label: "Biểu mẫu của bước",
+    label: t("Biểu mẫu của bước"),
     component: ListGroup,
     element,
     items: names.map((name) => {
       const field = parseField(properties[`${FIELD}${name}`]);
       return {
         id: `langnghe-field-${name}`,
-        label: `${field.label || name} (${TYPE_LABELS[field.type] || field.type}${field.required ? ", bắt buộc" : ""})`,
+        label: field.required
+          ? t("{label} ({type}, bắt buộc)", { label: field.label || name, type: TYPE_LABELS[field.type] || field.type })
+          : t("{label} ({type})", { label: field.label || name, type: TYPE_LABELS[field.type] || field.type }),
         entries: fieldEntries(element, name),
         autoFocusEntry: `langnghe-field-${name}-label`,
         remove: () => run(commandStack, propertyCommands(element, moddle, { [`${FIELD}${name}`]: null })),
@@ -408,7 +411,7 @@ function formGroup(element, injector) {
       event.stopPropagation();
       let n = 1;
       while (properties[`${FIELD}truong_${n}`] !== undefined) n += 1;
-      run(commandStack, propertyCommands(element, moddle, { [`${FIELD}truong_${n}`]: "string; label=Trường mới" }));
+      run(commandStack, propertyCommands(element, moddle, { [`${FIELD}truong_${n}`]: `string; label=${t("Trường mới")}` }));
     },
   };
 }
@@ -429,8 +432,8 @@ function HandlerEntry({ element, id, options }) {
   return jsx(SelectEntry, {
     element,
     id,
-    label: "Xử lý tự động",
-    description: handler ? handler.description : current ? `Không có xử lý «${current}».` : "Chọn một xử lý có sẵn; quy trình không chứa mã lệnh.",
+    label: t("Xử lý tự động"),
+    description: handler ? handler.description : current ? t("Không có xử lý «{name}».", { name: current }) : t("Chọn một xử lý có sẵn; quy trình không chứa mã lệnh."),
     getValue: () => current,
     setValue: (name) => {
       const chosen = options.handlers.find((h) => h.name === name);
@@ -461,7 +464,7 @@ function HandlerEntry({ element, id, options }) {
       run(commandStack, commands);
     },
     getOptions: () => [
-      { value: "", label: "(chưa chọn)" },
+      { value: "", label: t("(chưa chọn)") },
       ...options.handlers.map((h) => ({ value: h.name, label: `${h.description || h.name} — ${h.name}` })),
     ],
   });
@@ -475,8 +478,8 @@ function ParameterEntry({ element, id, param }) {
   return jsx(TextFieldEntry, {
     element,
     id,
-    label: `Tham số «${param}» (biểu thức)`,
-    description: "Tên một dữ liệu của hồ sơ, ví dụ transfer_to",
+    label: t("Tham số «{name}» (biểu thức)", { name: param }),
+    description: t("Tên một dữ liệu của hồ sơ, ví dụ transfer_to"),
     debounce,
     getValue: () => (parameter ? parameter.value : ""),
     validate: quickExpressionCheck,
@@ -488,9 +491,9 @@ function ParameterEntry({ element, id, param }) {
 
 /** A first, local check; the server's whitelist (`workflows.expressions`) decides, on save and below. */
 export function quickExpressionCheck(value) {
-  if (!value || !value.trim()) return "Biểu thức trống.";
-  if (/__/.test(value)) return "Không được dùng tên bắt đầu bằng __.";
-  if (/\b(import|lambda|exec|eval|open|getattr|globals|locals)\b/.test(value)) return "Không được gọi hàm hay lệnh này.";
+  if (!value || !value.trim()) return t("Biểu thức trống.");
+  if (/__/.test(value)) return t("Không được dùng tên bắt đầu bằng __.");
+  if (/\b(import|lambda|exec|eval|open|getattr|globals|locals)\b/.test(value)) return t("Không được gọi hàm hay lệnh này.");
   if (/[A-Za-z_)\]]\s*\.\s*[A-Za-z_]/.test(value.replace(/"[^"]*"|'[^']*'/g, '""'))) return "Không được truy cập thuộc tính (dấu chấm).";
   return null;
 }
@@ -544,8 +547,8 @@ function ConditionEntry({ element, id, options, api }) {
       jsx(TextAreaEntry, {
         element,
         id,
-        label: "Điều kiện (biểu thức)",
-        description: "So sánh dữ liệu của hồ sơ, ví dụ decision == \"accept\". Không có mã lệnh, không dấu chấm, không __.",
+        label: t("Điều kiện (biểu thức)"),
+        description: t("So sánh dữ liệu của hồ sơ, ví dụ decision == \"accept\". Không có mã lệnh, không dấu chấm, không __."),
         debounce,
         rows: 2,
         monospace: true,
@@ -554,20 +557,20 @@ function ConditionEntry({ element, id, options, api }) {
         validate: (value) => (value ? quickExpressionCheck(value) : null),
       }),
       expression && server.checked === expression
-        ? jsx("p", { class: server.error ? "langnghe-check error" : "langnghe-check ok", children: server.error ? `Máy chủ: ${server.error}` : "Máy chủ: biểu thức hợp lệ." })
+        ? jsx("p", { class: server.error ? "langnghe-check error" : "langnghe-check ok", children: server.error ? t("Máy chủ: {message}", { message: server.error }) : t("Máy chủ: biểu thức hợp lệ.") })
         : null,
       jsxs("fieldset", {
         class: "langnghe-builder",
         children: [
-          jsx("legend", { children: "Tạo điều kiện" }),
+          jsx("legend", { children: t("Tạo điều kiện") }),
           jsx("select", {
-            "aria-label": "Trường dữ liệu",
+            "aria-label": t("Trường dữ liệu"),
             value: builder.field,
             onChange: (e) => setBuilder({ ...builder, field: e.target.value }),
             children: fields.map((f) => jsx("option", { value: f.name, children: f.name })),
           }),
           jsx("select", {
-            "aria-label": "Phép so sánh",
+            "aria-label": t("Phép so sánh"),
             value: builder.op,
             onChange: (e) => setBuilder({ ...builder, op: e.target.value }),
             children: ["==", "!=", ">", ">=", "<", "<=", "is true", "is false"].map((op) => jsx("option", { value: op, children: op })),
@@ -576,12 +579,12 @@ function ConditionEntry({ element, id, options, api }) {
             ? null
             : chosen && chosen.choices.length
               ? jsx("select", {
-                  "aria-label": "Giá trị",
+                  "aria-label": t("Giá trị"),
                   value: builder.value,
                   onChange: (e) => setBuilder({ ...builder, value: e.target.value }),
                   children: [jsx("option", { value: "", children: "—" }), ...chosen.choices.map((c) => jsx("option", { value: c, children: c }))],
                 })
-              : jsx("input", { "aria-label": "Giá trị", value: builder.value, onInput: (e) => setBuilder({ ...builder, value: e.target.value }) }),
+              : jsx("input", { "aria-label": t("Giá trị"), value: builder.value, onInput: (e) => setBuilder({ ...builder, value: e.target.value }) }),
           jsx("button", {
             type: "button",
             class: "langnghe-apply",
@@ -591,7 +594,7 @@ function ConditionEntry({ element, id, options, api }) {
               else if (builder.op === "is false") setExpression(`not ${builder.field}`);
               else setExpression(`${builder.field} ${builder.op} ${literal(builder.value)}`);
             },
-            children: "Áp dụng",
+            children: t("Áp dụng"),
           }),
         ],
       }),
@@ -606,7 +609,7 @@ function DefaultFlowEntry({ element, id }) {
   return jsx(SelectEntry, {
     element,
     id,
-    label: "Nhánh mặc định (khi không điều kiện nào đúng)",
+    label: t("Nhánh mặc định (khi không điều kiện nào đúng)"),
     getValue: () => (bo.default ? bo.default.id : ""),
     setValue: (flowId) => {
       const flow = outgoing.find((f) => f.id === flowId);
@@ -614,7 +617,7 @@ function DefaultFlowEntry({ element, id }) {
       if (flow && flow.conditionExpression) commands.push(update(element, flow, { conditionExpression: undefined }));
       run(commandStack, commands);
     },
-    getOptions: () => [{ value: "", label: "(không có)" }, ...outgoing.map((f) => ({ value: f.id, label: f.name || f.id }))],
+    getOptions: () => [{ value: "", label: t("(không có)") }, ...outgoing.map((f) => ({ value: f.id, label: f.name || f.id }))],
   });
 }
 
@@ -646,8 +649,8 @@ export default function LangNgheProperties(propertiesPanel, injector, config) {
           id: "langnghe-public-status",
           component: TextProperty,
           name: "public_status",
-          label: "Trạng thái cho người dân",
-          description: "Người gửi đơn thấy câu này khi tra cứu, ví dụ «Đang phân loại đơn».",
+          label: t("Trạng thái cho người dân"),
+          description: t("Người gửi đơn thấy câu này khi tra cứu, ví dụ «Đang phân loại đơn»."),
           element,
           isEdited: isTextFieldEntryEdited,
         },
@@ -655,7 +658,7 @@ export default function LangNgheProperties(propertiesPanel, injector, config) {
           id: "langnghe-public-done",
           component: TextProperty,
           name: "public_done",
-          label: "Thông báo công khai khi xong (không bắt buộc)",
+          label: t("Thông báo công khai khi xong (không bắt buộc)"),
           element,
         },
         { id: "langnghe-rule", component: RuleEntry, options, element, isEdited: isSelectEntryEdited },
@@ -670,8 +673,8 @@ export default function LangNgheProperties(propertiesPanel, injector, config) {
           id: "langnghe-assignee",
           component: TextProperty,
           name: "assignee",
-          label: "Giao cho cán bộ ghi ở trường",
-          description: "Tên một trường kiểu «Cán bộ» của bước trước, ví dụ handler.",
+          label: t("Giao cho cán bộ ghi ở trường"),
+          description: t("Tên một trường kiểu «Cán bộ» của bước trước, ví dụ handler."),
           validate: identifier,
           element,
         },

@@ -11,7 +11,7 @@ import "bpmn-js/dist/assets/bpmn-font/css/bpmn.css";
 import "./bpmn.css";
 
 import spiffworkflow from "./spiffworkflow.json";
-import { ApiError, api, drawable, pageConfig } from "./common.js";
+import { ApiError, api, drawable, pageConfig, t } from "./common.js";
 import { TranslateModule } from "./translate.js";
 
 const started = performance.now();
@@ -73,7 +73,13 @@ async function diff() {
 
 // ---- test run ----------------------------------------------------------------------------------------------
 
-const STATUS = { running: "đang chạy", overdue: "quá hạn", on_time: "xong đúng hạn", late: "xong trễ hạn", fired: "hẹn giờ đã chạy" };
+const STATUS = {
+  running: t("đang chạy"),
+  overdue: t("quá hạn"),
+  on_time: t("xong đúng hạn"),
+  late: t("xong trễ hạn"),
+  fired: t("hẹn giờ đã chạy"),
+};
 const vn = (iso) => (iso ? iso.split("-").reverse().join("/") : "—");
 
 function cell(text, className) {
@@ -101,8 +107,8 @@ function fieldInput(field, errors) {
   } else {
     input = document.createElement("input");
     input.type = field.type === "date" ? "date" : field.type === "int" ? "number" : "text";
-    if (field.type === "official") input.placeholder = "tên đăng nhập của cán bộ";
-    if (field.type === "unit") input.placeholder = "mã đơn vị";
+    if (field.type === "official") input.placeholder = t("tên đăng nhập của cán bộ");
+    if (field.type === "unit") input.placeholder = t("mã đơn vị");
   }
   input.name = field.name;
   input.dataset.type = field.type;
@@ -142,7 +148,9 @@ async function simulate() {
 
   function render(result, fieldErrors) {
     paint(result);
-    $("#sim-today").textContent = `— hôm nay (đồng hồ giả): ${vn(result.today)}${result.completed ? " · hồ sơ đã kết thúc" : ""}`;
+    $("#sim-today").textContent = result.completed
+      ? t("— hôm nay (đồng hồ giả): {date} · hồ sơ đã kết thúc", { date: vn(result.today) })
+      : t("— hôm nay (đồng hồ giả): {date}", { date: vn(result.today) });
     const path = $("#sim-path");
     path.replaceChildren(...result.path.map((id) => Object.assign(document.createElement("li"), { textContent: id })));
     const waiting = $("#sim-waiting");
@@ -155,11 +163,11 @@ async function simulate() {
       title.textContent = `${step.title} (${step.lane || "—"})`;
       const status = document.createElement("p");
       status.className = "small";
-      status.textContent = step.public_status ? `Người dân thấy: «${step.public_status}»` : "";
+      status.textContent = step.public_status ? t("Người dân thấy: «{status}»", { status: step.public_status }) : "";
       form.append(title, status, ...step.fields.map((f) => fieldInput(f, fieldErrors && fieldErrors[step.element_id])));
       const submit = document.createElement("button");
       submit.type = "submit";
-      submit.textContent = "Hoàn thành bước này";
+      submit.textContent = t("Hoàn thành bước này");
       form.append(submit);
       form.addEventListener("submit", (event) => {
         event.preventDefault();
@@ -167,7 +175,7 @@ async function simulate() {
       });
       waiting.append(form);
     }
-    if (!result.waiting.length) waiting.textContent = result.completed ? "Hồ sơ đã kết thúc." : "Không có bước nào chờ cán bộ (đang chờ hẹn giờ).";
+    if (!result.waiting.length) waiting.textContent = result.completed ? t("Hồ sơ đã kết thúc.") : t("Không có bước nào chờ cán bộ (đang chờ hẹn giờ).");
     const body = $("#sim-deadlines tbody");
     body.replaceChildren(
       ...result.deadlines.map((d) => {
@@ -242,6 +250,6 @@ const modes = { view, diff, simulate };
   document.body.dataset.bpmnReady = "error";
   const node = document.createElement("p");
   node.className = "message error";
-  node.textContent = `Không hiển thị được sơ đồ: ${error.message}`;
+  node.textContent = t("Không hiển thị được sơ đồ: {message}", { message: error.message });
   document.querySelector(".bpmn-wide, main").prepend(node);
 });

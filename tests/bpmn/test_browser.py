@@ -264,3 +264,20 @@ def test_a_second_editor_saving_a_stale_draft_is_told_and_keeps_their_work(
     assert "Lan đã sửa" in draft.xml and "Minh sửa cùng lúc" not in draft.xml
     ARTIFACTS.mkdir(exist_ok=True)
     minh.screenshot(path=str(ARTIFACTS / "bpmn-modeler-conflict.png"))
+
+
+def test_the_properties_panel_speaks_english_to_an_official_who_chose_english(
+    browser: Any, live_server: Any, draft: ProcessDraft
+) -> None:
+    from django.conf import settings
+
+    lan = logged_in(browser, live_server, "lan")
+    lan.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    open_draft(lan, live_server, draft)
+    select_task(lan, "classify")
+    panel = lan.locator('[data-group-id="group-langnghe"]').inner_text()
+    for label in ("Lane (handling role)", "Status shown to citizens", "Deadline rule"):
+        assert label in panel
+    for vietnamese in ("Làn (vai trò xử lý)", "Trạng thái cho người dân", "Quy tắc thời hạn"):
+        assert vietnamese not in panel
+    assert lan.errors == []

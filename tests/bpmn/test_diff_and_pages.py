@@ -142,3 +142,29 @@ def test_the_modeler_script_gets_its_messages_in_the_officials_language(
         "Not saved: {message}. Your changes are still in the editor."
     )
     assert all(text != source or not re.search(r"[À-ỹĐđ]", text) for source, text in english.items())
+
+
+def test_the_properties_panel_and_the_test_run_speak_the_officials_language(
+    draft: ProcessDraft, login: Callable[[str], APIClient]
+) -> None:
+    lan = login("lan")
+    lan.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def messages(url: str) -> dict[str, str]:
+        page = lan.get(url)
+        assert page.status_code == 200
+        config = re.search(
+            r'<script id="bpmn-config" type="application/json">(.*?)</script>', page.content.decode(), re.S
+        )
+        assert config is not None
+        return dict(json.loads(config.group(1))["messages"])
+
+    panel = messages(f"/modeler/drafts/{draft.pk}/")
+    assert panel["Quy tắc thời hạn"] == "Deadline rule"
+    assert panel["Trạng thái cho người dân"] == "Status shown to citizens"
+    assert panel["Làn «{name}» không ứng với vai trò nào."] == "Lane «{name}» matches no role."
+    test_run = messages(f"/modeler/drafts/{draft.pk}/test/")
+    assert test_run["Hoàn thành bước này"] == "Complete this step"
+    for catalogue in (panel, test_run):
+        untranslated = [source for source, text in catalogue.items() if text == source and re.search(r"[À-ỹĐđ]", text)]
+        assert untranslated == []
