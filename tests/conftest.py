@@ -127,3 +127,7 @@ def submit(public: APIClient, org: Org, processes: None) -> Callable[..., dict[s
         return dict(response.json())
 
     return do_submit
+
+
+# The browser tests' Chromium (Playwright), a fixture for every module that needs it (`tests/browser.py`).
+from tests.browser import browser  # noqa: E402, F401

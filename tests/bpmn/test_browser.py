@@ -11,73 +11,26 @@ bundles built (`npm ci && npm run build`). Without them these tests are skipped,
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.core.management import call_command
-from django.db import connections
 
 from bpmn import services
 from bpmn.models import DraftStatus, ProcessDraft
 from deadlines import calendar
 from organisation.models import Role, Unit
-from tests.conftest import PASSWORD, make_official
-from tests.tools import requires_tool
+from tests.browser import ARTIFACTS, logged_in, require_browser
+from tests.conftest import make_official
 from workflows.models import ProcessVersion
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-BUNDLES = [ROOT / "static" / "dist" / name for name in ("bpmn-modeler.js", "bpmn-viewer.js")]
 TITLES = {"classify": "Phân loại đơn"}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-def _missing() -> str:
-    if importlib.util.find_spec("playwright") is None:
-        return "PyPI package 'playwright' is not installed (pip install playwright; no 'playwright install')"
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        return f"chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-    absent = [str(path.relative_to(ROOT)) for path in BUNDLES if not path.exists()]
-    if absent:
-        return f"front-end bundles not built ({', '.join(absent)}): run npm ci && npm run build"
-    return ""
-
-
-if _missing():
-    requires_tool(_missing())
+require_browser("bpmn-modeler.js", "bpmn-viewer.js")
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keeps seeded rules and bindings
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test around it are
-    # plain synchronous calls, so Django's async-safety check must not refuse them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-        # ORM calls made while Playwright's loop runs get their own connection (asgiref keeps connections per
-        # context, not per thread): close it here, or PostgreSQL refuses to drop the test database at the end.
-        connections.close_all()
 
 
 @pytest.fixture
@@ -94,28 +47,6 @@ def officers(db: None) -> dict[str, AbstractUser]:
 def draft(officers: dict[str, AbstractUser]) -> ProcessDraft:
     version = ProcessVersion.objects.get(process_key="reflection", number=1)
     return services.create_draft(author=officers["lan"], based_on=version)  # type: ignore[arg-type]
-
-
-def _csp_violation(message: Any, errors: list[str]) -> None:
-    if "Content Security Policy" in message.text:
-        errors.append(message.text)
-
-
-def logged_in(browser: Any, live_server: Any, username: str) -> Any:
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # Anything the Content-Security-Policy blocked (inline script or style, eval) is an error of the page.
-    page.on("console", lambda message: _csp_violation(message, errors))
-    page.errors = errors
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 def open_draft(page: Any, live_server: Any, draft: ProcessDraft) -> None:

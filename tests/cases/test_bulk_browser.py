@@ -11,10 +11,11 @@ from rest_framework.test import APIClient
 
 from cases import services
 from cases.models import Petition, PetitionStatus
-from tests.bpmn.test_browser import ARTIFACTS, browser, logged_in  # noqa: F401 (browser: a fixture)
+from tests.browser import ARTIFACTS, logged_in, require_browser
 from tests.conftest import PASSWORD, petition_payload
 from workflows.models import HumanTask
 
+require_browser("app.js")
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NAMES = ("Trần Thị Bình", "Lê Văn Cường")
@@ -62,7 +63,7 @@ def act_on_all(page: Any, live_server: Any, step: str, choose: str | None, shot:
 
 @pytest.mark.parametrize(("width", "name"), [(1500, "desktop"), (390, "mobile")])
 def test_an_officer_answers_two_petitions_with_one_template_and_the_leader_approves_both(
-    browser: Any,  # noqa: F811
+    browser: Any,
     live_server: Any,
     drafts: list[str],
     width: int,

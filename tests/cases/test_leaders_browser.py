@@ -9,13 +9,10 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.bpmn.test_browser import ARTIFACTS, ROOT, _missing, browser, logged_in  # noqa: F401 (browser: a fixture)
+from tests.browser import ARTIFACTS, logged_in, require_browser
 from tests.conftest import petition_payload
-from tests.tools import requires_tool
 
-BUNDLE = ROOT / "static" / "dist" / "leaders-charts.js"
-if not _missing() and not BUNDLE.exists():
-    requires_tool("front-end bundle static/dist/leaders-charts.js not built: run npm ci && npm run build")
+require_browser("app.js", "leaders-charts.js")
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -30,7 +27,7 @@ def petitions(org: Any, processes: None) -> None:
 
 @pytest.mark.parametrize(("width", "name"), [(1500, "desktop"), (390, "mobile")])
 def test_the_leaders_page_draws_its_charts_and_drills_down(
-    browser: Any,  # noqa: F811
+    browser: Any,
     live_server: Any,
     petitions: None,
     width: int,

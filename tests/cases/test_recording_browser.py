@@ -9,53 +9,19 @@ these tests are skipped, saying which is missing.
 from __future__ import annotations
 
 import datetime
-import importlib.util
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 
 from cases.models import Channel, Petition
 from organisation.models import Role, Unit
+from tests.browser import ARTIFACTS, require_browser
 from tests.conftest import PASSWORD, make_official
-from tests.tools import requires_tool
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-
-def _missing() -> str:
-    if importlib.util.find_spec("playwright") is None:
-        return "PyPI package 'playwright' is not installed (pip install playwright; no 'playwright install')"
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        return f"chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-    return ""
-
-
-if _missing():
-    requires_tool(_missing())
+require_browser("app.js")
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls around Playwright's event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-        connections.close_all()
 
 
 @pytest.fixture

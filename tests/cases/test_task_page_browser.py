@@ -10,9 +10,10 @@ import pytest
 from django.test import Client
 
 from cases.models import Petition, PetitionStatus
-from tests.bpmn.test_browser import ARTIFACTS, browser, logged_in  # noqa: F401 (browser: a fixture)
+from tests.browser import ARTIFACTS, logged_in, require_browser
 from tests.conftest import PASSWORD
 
+require_browser("app.js")
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -36,7 +37,7 @@ def _do_task(page: Any, live_server: Any, petition: Petition, fill: dict[str, st
 
 @pytest.mark.parametrize(("width", "name"), [(1500, "desktop"), (390, "mobile")])
 def test_a_leader_returns_an_answer_sees_the_redraft_changes_and_approves(
-    browser: Any,  # noqa: F811
+    browser: Any,
     live_server: Any,
     submit: Any,
     width: int,

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.bpmn.test_browser import ARTIFACTS, browser, logged_in  # noqa: F401 (browser: a fixture)
+from tests.browser import ARTIFACTS, logged_in, require_browser
 from tests.cases.test_journey import complete
 from tests.conftest import PASSWORD, petition_payload
 
+require_browser("app.js")
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 TITLES = ("Đèn đường hỏng trên đường Lê Duẩn", "Cống thoát nước bị tắc ở tổ 5")
 
@@ -43,7 +44,7 @@ def drafts(org: Any, processes: None) -> list[str]:
 
 @pytest.mark.parametrize(("width", "name"), [(1500, "desktop"), (390, "mobile")])
 def test_a_handling_officer_filters_the_inbox_and_claims_a_step(
-    browser: Any,  # noqa: F811
+    browser: Any,
     live_server: Any,
     drafts: list[str],
     width: int,
