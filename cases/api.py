@@ -38,6 +38,7 @@ from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.site import absolute_url
 from deadlines import calendar
 from organisation.models import Unit
+from workflows import selectors as work_selectors
 from workflows import services as workflow_services
 from workflows.api import ClockApi, DeadlineSerializer, TaskSerializer
 from workflows.models import CaseEvent, ProcessBinding, WorkflowInstance
@@ -522,7 +523,7 @@ class TaskAnswerTemplatesApi(APIView):
 
     @extend_schema(responses={200: AnswerTemplateOutputSerializer(many=True), **error_responses(404)})
     def get(self, request: Request, task_id: Any) -> Response:
-        task = selectors.visible_task(request.user, task_id)
+        task = work_selectors.visible_task(request.user, task_id)
         if task is None:
             raise Http404
         items = selectors.rendered_answer_templates(task, user=request.user)

@@ -24,6 +24,7 @@ from cases import selectors, services
 from cases.models import AnswerTemplate, PetitionType
 from organisation.models import Membership, Role, Unit
 from organisation.names import official_name
+from workflows import selectors as work_selectors
 from workflows.models import HumanTask
 
 
@@ -37,7 +38,7 @@ def _step_labels() -> dict[str, str]:
 
 def _tasks(user: Any, step: str, unit: str, petition_type: str) -> QuerySet[HumanTask]:
     tasks = (
-        selectors.inbox(user)
+        work_selectors.inbox(user)
         .filter(element_id=step, instance__petition__isnull=False)
         .select_related("instance__petition")
     )
@@ -120,7 +121,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
             "step": step,
             "steps": _step_labels(),
             "filters": {"unit": unit, "petition_type": petition_type},
-            "units": Unit.objects.filter(pk__in=selectors.inbox(user).values("unit_id")).order_by("name"),
+            "units": Unit.objects.filter(pk__in=work_selectors.inbox(user).values("unit_id")).order_by("name"),
             "types": PetitionType.choices,
             "tasks": tasks,
             "rows": rows,

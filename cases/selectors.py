@@ -20,16 +20,8 @@ from organisation.selectors import memberships_of, work_visibility_q
 from workflows import textdiff
 from workflows.clock import very_overdue_working_days
 from workflows.models import CaseEvent, Deadline, DeadlineKind, HumanTask, WorkflowInstance
-from workflows.selectors import (  # noqa: F401 - moved to the engine; the petition pages still read them from here
-    DUE_SOON_WORKING_DAYS,
-    Clock,
-    clock_of,
-    inbox,
+from workflows.selectors import (
     legal_due_of,
-    visible_task,
-    visible_tasks,
-    with_legal_clock,
-    work_urls,
 )
 
 

@@ -229,12 +229,12 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
     extensions, a transfer). A refused action re-renders the page with what was typed and the error next to the
     field: 400 (input), 403 (role), 409 (someone else acted first)."""
     task = visible_task_or_404(request, task_id)
-    work_url = selectors.work_urls(task)[0]
+    work_url = work_selectors.work_urls(task)[0]
     if work_url and work_url != request.path:  # a subject with a task page of its own
         return redirect(work_url)
     if task.completed_at is not None and request.method == "GET":
         messages.info(request, _("Bước này đã được xử lý."))
-        return redirect(selectors.work_urls(task)[1])
+        return redirect(work_selectors.work_urls(task)[1])
     errors: dict[str, str] = {}
     values: Any = selectors.answer_prefill(task, user=request.user, template_id=request.GET.get("template"))
     status = 200
@@ -254,7 +254,7 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
         else:
             messages.success(request, done)
             if action in ("complete", "transfer"):
-                return redirect(selectors.work_urls(task)[1])
+                return redirect(work_selectors.work_urls(task)[1])
             return redirect(request.path)
     fields = workflow_services.task_fields(task)
     # Only officials who hold the role of the step a field assigns (`assignable_officials`).

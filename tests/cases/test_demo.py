@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from cases.models import Petition
-from cases.selectors import inbox
 from cases.services import submit_petition
 from organisation.models import Membership, Role, Unit
 from organisation.names import official_name, split_full_name
+from workflows.selectors import inbox
 
 
 def test_seed_demo_gives_every_unit_all_its_lanes_and_two_legal_officers(db):
