@@ -58,6 +58,9 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Điện thoại")
     POST = "post", _("Bưu chính")
     MAILBOX = "mailbox", _("Hòm thư góp ý")
+    ZALO = "zalo", _("Zalo OA")
+    FACEBOOK = "facebook", _("Trang Facebook")
+    OPEN311 = "open311", _("Ứng dụng bên thứ ba (Open311)")
 
 
 class PetitionStatus(models.TextChoices):
@@ -104,6 +107,11 @@ class Petition(models.Model):
     petitioner_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     petitioner_email = models.EmailField(_("thư điện tử"), blank=True)
     publish_consent = models.BooleanField(_("đồng ý công khai"), default=False)
+    # Private: where the petition came from, so answers go back the same way (`channel` says which):
+    # an e-mail Message-ID thread, a Zalo user id, a Facebook page-scoped id; with the time of the citizen's
+    # latest message there (Facebook lets a page answer only within 24 hours of it).
+    origin_address = models.CharField(_("địa chỉ trên kênh tiếp nhận"), max_length=255, blank=True)
+    origin_last_message_at = models.DateTimeField(_("tin nhắn gần nhất trên kênh"), null=True, blank=True)
 
     status = models.CharField(
         _("tình trạng"), max_length=16, choices=PetitionStatus.choices, default=PetitionStatus.RECEIVED

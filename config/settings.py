@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "workflows",
     "cases",
     "consultation",
+    "channels",
     "search",
     "bpmn",
     "core",
