@@ -120,6 +120,7 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from cases.outcomes import rebuild_tally
     from cases.services import submit_petition
     from organisation.models import Membership, Unit
     from workflows.models import Deadline, HumanTask, WorkflowInstance
@@ -242,7 +243,8 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
             INSERT INTO cases_petition
                 (tracking_code, access_key_hash, petition_type, channel, title, content, commune_id, address,
                  petitioner_name, petitioner_phone, petitioner_email, publish_consent, status, answer, answered_at,
-                 answered_by_id, published_at, received_at, workflow_id)
+                 answered_by_id, published_at, received_at, workflow_id, outcome, missed_deadline, tallied_unit_id,
+                 origin_address)
             SELECT 'QT-BENCH-' || g, md5('k' || g) || md5('h' || g),
                    CASE WHEN is_open THEN 'reflection'
                         ELSE (ARRAY['reflection', 'recommendation', 'complaint', 'denunciation'])[1 + g %% 4] END,
@@ -255,7 +257,10 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
                         WHEN r2 < 0.9 THEN 'answered' ELSE 'rejected' END,
                    CASE WHEN is_open THEN '' ELSE 'Đơn vị đã kiểm tra và khắc phục.' END,
                    CASE WHEN is_open THEN NULL ELSE received_at + (5 + r2 * 30) * interval '1 day' END,
-                   CASE WHEN is_open THEN NULL ELSE unit_id END, NULL, received_at, instance_id
+                   CASE WHEN is_open THEN NULL ELSE unit_id END, NULL, received_at, instance_id,
+                   -- as `cases.outcomes` keeps them: a closed case's clock ended late unless r1 < 0.85 (below)
+                   CASE WHEN is_open THEN 'open' WHEN r1 < 0.85 THEN 'on_time' ELSE 'late' END,
+                   NOT is_open AND r1 >= 0.85, unit_id, ''
             FROM bench_case
             """,
             {"communes": [unit.pk for unit in units if unit.is_commune], "commune0": commune0.pk},
@@ -311,6 +316,7 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
         )  # fmt: skip
         cur.execute("DROP TABLE bench_case")
         cur.execute("DROP TABLE bench_handler")
+        rebuild_tally()
         cur.execute("SET LOCAL session_replication_role = origin")
         cur.execute(
             "SELECT setval(pg_get_serial_sequence('workflows_workflowinstance', 'id'), "
@@ -327,6 +333,7 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
                 "workflows_deadline",
                 "workflows_humantask",
                 "cases_petition",
+                "cases_outcometally",
             )
         ):
             cur.execute(f"VACUUM (ANALYZE) {table}")
