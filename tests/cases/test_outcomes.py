@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -22,7 +23,7 @@ def clock():
         yield traveller
 
 
-def tally() -> set[tuple[str, str, str, int, int, int]]:
+def tally() -> set[tuple[str, str, datetime.date, int, int, int]]:
     return set(
         OutcomeTally.objects.filter(in_progress__gt=0)
         .union(OutcomeTally.objects.filter(on_time__gt=0), OutcomeTally.objects.filter(late__gt=0))
