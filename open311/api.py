@@ -9,15 +9,16 @@ Accept-Language, or the `locale` parameter (`en`, `vi`).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -43,6 +44,7 @@ CHANGESET = "2026-12-05T00:00:00+07:00"  # when this endpoint's behaviour last c
 MAX_SPAN_DAYS = 90
 DESCRIPTION_MAX = 4000  # the specification's limit
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 
 
 # API keys and rate limits.
@@ -143,7 +145,7 @@ class Open311Api(APIView):
     def fmt(self) -> str:
         return JSON if getattr(self, "kwargs", {}).get("format") == JSON else XML
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         language = _language(request.GET.get("locale", ""))
         if language is None:
             return super().dispatch(request, *args, **kwargs)
@@ -162,19 +164,20 @@ class Open311Api(APIView):
         if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION_ID:
             raise not_found(gettext("Không có jurisdiction_id này: máy chủ này chỉ phục vụ một địa phương."))
 
-    def handle_exception(self, exc: Exception) -> HttpResponse:
+    def handle_exception(self, exc: Exception) -> HttpResponse:  # type: ignore[override]  # not a DRF Response
         if isinstance(exc, Open311Error):
             return render_errors(exc.pairs(), fmt=self.fmt, status=exc.status)
         if isinstance(exc, IntakeError):
             descriptions = [f"{field}: {reason}" for field, reason in exc.errors.items()]
             return render_errors([(400, text) for text in descriptions], fmt=self.fmt, status=400)
         if isinstance(exc, exceptions.Throttled):
+            seconds = math.ceil(getattr(exc, "wait", None) or 1)
             response = render_errors(
-                [(429, gettext("Quá nhiều yêu cầu: hãy thử lại sau %(seconds)s giây.") % {"seconds": exc.wait or 1})],
+                [(429, gettext("Quá nhiều yêu cầu: hãy thử lại sau %(seconds)s giây.") % {"seconds": seconds})],
                 fmt=self.fmt,
                 status=429,
             )
-            response["Retry-After"] = str(int(exc.wait or 1))
+            response["Retry-After"] = str(seconds)
             return response
         if isinstance(exc, exceptions.ValidationError):
             return render_errors([(400, text) for text in _errors_of(exc.detail)], fmt=self.fmt, status=400)
@@ -205,7 +208,9 @@ class DiscoveryApi(Open311Api):
             "contact": settings.OPEN311_CONTACT
             or gettext("Góp ý về giao diện lập trình này: liên hệ bộ phận quản trị cổng thông tin."),
             "key_service": settings.OPEN311_KEY_SERVICE
-            or gettext("Khoá API cho ứng dụng bên thứ ba do quản trị viên cổng thông tin cấp, theo đề nghị bằng văn bản."),
+            or gettext(
+                "Khoá API cho ứng dụng bên thứ ba do quản trị viên cổng thông tin cấp, theo đề nghị bằng văn bản."
+            ),
             "endpoints": [
                 {
                     "specification": SPECIFICATION,
@@ -261,10 +266,10 @@ class RequestListApi(Open311Api):
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             span = timedelta(days=MAX_SPAN_DAYS)
-            start, end = attrs.get("start_date"), attrs.get("end_date")
-            if start is None and end is None:
-                end = timezone.now()
+            start: datetime | None = attrs.get("start_date")
+            end: datetime | None = attrs.get("end_date")
             if start is None:
+                end = end or timezone.now()
                 start = end - span
             elif end is None:
                 end = start + span
@@ -335,6 +340,11 @@ class RequestListApi(Open311Api):
         description = serializers.CharField(max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default="")
         media_url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
 
+        def validate_description(self, value: str) -> str:
+            if HTML_TAG.search(value):
+                raise serializers.ValidationError(gettext("Mô tả là văn bản thường, không có thẻ HTML."))
+            return value
+
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             errors: dict[str, str] = {}
             has_point = attrs["lat"] is not None or attrs["long"] is not None
@@ -349,7 +359,9 @@ class RequestListApi(Open311Api):
             if len(attrs["description"].strip()) < 10:
                 errors["description"] = gettext("Hãy mô tả sự việc (ít nhất 10 ký tự).")
             if not (attrs["first_name"].strip() or attrs["last_name"].strip()):
-                errors["first_name"] = gettext("Cần họ tên người gửi (first_name, last_name): đơn không rõ họ tên không được xử lý.")
+                errors["first_name"] = gettext(
+                    "Cần họ tên người gửi (first_name, last_name): đơn không rõ họ tên không được xử lý."
+                )
             if not attrs["email"] and not attrs["phone"]:
                 errors["email"] = gettext("Cần thư điện tử (email) hoặc số điện thoại (phone) để nhận trả lời.")
             if errors:
@@ -416,7 +428,9 @@ def _attributes(data: Any) -> dict[str, list[str]]:
     return found
 
 
-def _check_attributes(item: selectors.Service, attributes: dict[str, list[str]], *, description: str) -> tuple[Any, str, bool]:
+def _check_attributes(
+    item: selectors.Service, attributes: dict[str, list[str]], *, description: str
+) -> tuple[Any, str, bool]:
     """The commune, the title and the consent to publish from the service definition's attributes."""
     definition = {attribute["code"]: attribute for attribute in selectors.service_definition(item)["attributes"]}
     errors: list[str] = []
@@ -427,9 +441,12 @@ def _check_attributes(item: selectors.Service, attributes: dict[str, list[str]],
     for code, attribute in definition.items():
         if attribute["required"] and not single.get(code):
             errors.append(gettext("attribute[%(code)s]: bắt buộc.") % {"code": code})
-        elif single.get(code) and "values" in attribute:
-            if single[code] not in {value["key"] for value in attribute["values"]}:
-                errors.append(gettext("attribute[%(code)s]: giá trị không có trong danh sách.") % {"code": code})
+        elif (
+            single.get(code)
+            and "values" in attribute
+            and single[code] not in {value["key"] for value in attribute["values"]}
+        ):
+            errors.append(gettext("attribute[%(code)s]: giá trị không có trong danh sách.") % {"code": code})
     title = single.get(selectors.TITLE, "")
     if title and not selectors.TITLE_MIN <= len(title) <= selectors.TITLE_MAX:
         errors.append(
@@ -467,4 +484,3 @@ def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
     """Anything else under /open311/v2/: the specification's 404, in JSON for a `.json` path."""
     fmt = JSON if request.path.endswith(".json") else XML
     return render_errors([(404, gettext("Không có địa chỉ này trong Open311 GeoReport v2."))], fmt=fmt, status=404)
-

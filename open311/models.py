@@ -82,9 +82,7 @@ class Open311Request(models.Model):
     petition = models.OneToOneField(
         Petition, verbose_name=_("đơn thư"), on_delete=models.PROTECT, related_name="open311_request"
     )
-    api_key = models.ForeignKey(
-        ApiKey, verbose_name=_("khoá API"), on_delete=models.PROTECT, related_name="requests"
-    )
+    api_key = models.ForeignKey(ApiKey, verbose_name=_("khoá API"), on_delete=models.PROTECT, related_name="requests")
     device_id = models.CharField(_("mã thiết bị"), max_length=100, blank=True)
     account_id = models.CharField(_("mã tài khoản trên ứng dụng"), max_length=100, blank=True)
     media_url = models.URLField(_("đường dẫn ảnh"), max_length=1000, blank=True)

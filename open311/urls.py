@@ -23,9 +23,7 @@ urlpatterns = [
     path("services.<open311_format:format>", api.ServiceListApi.as_view(), name="services"),
     path("services/<str:service_code>.<open311_format:format>", api.ServiceDefinitionApi.as_view(), name="service"),
     path("requests.<open311_format:format>", api.RequestListApi.as_view(), name="requests"),
-    path(
-        "requests/<str:service_request_id>.<open311_format:format>", api.RequestDetailApi.as_view(), name="request"
-    ),
+    path("requests/<str:service_request_id>.<open311_format:format>", api.RequestDetailApi.as_view(), name="request"),
     path("tokens/<str:token>.<open311_format:format>", api.TokenApi.as_view(), name="token"),
     re_path(r"^(?P<path>.*)$", api.unknown_path),
 ]

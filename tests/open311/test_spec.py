@@ -193,14 +193,17 @@ def test_the_spec_example_query_filters_by_dates_and_status(post_request, http):
     assert http.get("/open311/v2/requests.json", {"service_code": "complaint,recommendation"}).json() == []
     assert len(http.get("/open311/v2/requests.json", {"service_code": "reflection"}).json()) == 1
     # service_request_id overrides every other parameter.
-    by_id = http.get("/open311/v2/requests.json", {"service_request_id": f"{code},QT-0000-XXXX-XXXX", "status": "closed"})
+    by_id = http.get(
+        "/open311/v2/requests.json", {"service_request_id": f"{code},QT-0000-XXXX-XXXX", "status": "closed"}
+    )
     assert [item["service_request_id"] for item in by_id.json()] == [code]
 
 
 def test_requests_are_paginated_with_a_link_to_the_next_page(post_request, http):
     codes = [
-        post_request("json", description=f"Ổ gà số {n} trên đường Hùng Vương", **{"attribute[publish_consent]": "true"})
-        .json()[0]["service_request_id"]
+        post_request(
+            "json", description=f"Ổ gà số {n} trên đường Hùng Vương", **{"attribute[publish_consent]": "true"}
+        ).json()[0]["service_request_id"]
         for n in range(3)
     ]
 
