@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -42,6 +43,7 @@ from open311.models import ApiKey
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-05T00:00:00+07:00"  # when this endpoint's behaviour last changed
 MAX_SPAN_DAYS = 90
+MAX_PAGE = 100_000  # page × page_size must stay a number every database takes as an offset
 DESCRIPTION_MAX = 4000  # the specification's limit
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
@@ -196,6 +198,8 @@ class Open311Api(APIView):
             return render_errors([(415, text)], fmt=self.fmt, status=415)
         if isinstance(exc, exceptions.APIException):
             return render_errors([(exc.status_code, str(exc.detail))], fmt=self.fmt, status=exc.status_code)
+        if isinstance(exc, SuspiciousOperation | BadRequest):  # too many fields, a body too big
+            return render_errors([(400, gettext("Yêu cầu không hợp lệ."))], fmt=self.fmt, status=400)
         if isinstance(exc, AppError):
             return render_errors([(exc.status, exc.detail)], fmt=self.fmt, status=exc.status)
         raise exc
@@ -248,7 +252,7 @@ class RequestListApi(Open311Api):
         start_date = serializers.DateTimeField(required=False, default=None)
         end_date = serializers.DateTimeField(required=False, default=None)
         status = serializers.CharField(required=False, default="")
-        page = serializers.IntegerField(min_value=1, required=False, default=1)
+        page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, default=1)
         page_size = serializers.IntegerField(min_value=1, required=False, default=None)
 
         def validate_status(self, value: str) -> list[str]:
@@ -268,11 +272,14 @@ class RequestListApi(Open311Api):
             span = timedelta(days=MAX_SPAN_DAYS)
             start: datetime | None = attrs.get("start_date")
             end: datetime | None = attrs.get("end_date")
-            if start is None:
-                end = end or timezone.now()
-                start = end - span
-            elif end is None:
-                end = start + span
+            try:
+                if start is None:
+                    end = end or timezone.now()
+                    start = end - span
+                elif end is None:
+                    end = start + span
+            except OverflowError:  # a date at the edge of the calendar (year 1 or 9999)
+                raise serializers.ValidationError({"start_date": gettext("Ngày nằm ngoài khoảng cho phép.")}) from None
             if end < start:
                 raise serializers.ValidationError({"end_date": gettext("end_date phải sau start_date.")})
             if end - start > span:

@@ -95,6 +95,8 @@ BAD_INPUT: list[tuple[dict[str, Any], str]] = [
     ({"service_code": None}, "service_code"),
     ({"lat": "abc"}, "lat"),
     ({"lat": "91", "long": "10"}, "lat"),
+    ({"lat": "nan", "long": "10"}, "lat"),
+    ({"lat": "1e400", "long": "10"}, "lat"),
     ({"long": None}, "lat"),
     ({"description": "x" * 4001}, "description"),
     ({"description": ""}, "description"),
