@@ -408,20 +408,23 @@ class RequestListApi(Open311Api):
             media_url=data["media_url"],
         )
         petition = created.petition
-        notice = gettext("Đã tiếp nhận. Mã tra cứu %(code)s; tình trạng: %(url)s") % {
-            "code": petition.tracking_code,
-            "url": absolute_url(reverse("cases:track", args=[petition.tracking_code])),
-        }
-        if not consent:
-            notice += " " + gettext("Người gửi không đồng ý công khai nên đơn không có trong danh sách công khai.")
-        document = [
-            {
+        # The specification: the id or a token, never both (OPEN311_ANSWER_WITH_TOKEN; `tokens/<token>` gives the id).
+        if settings.OPEN311_ANSWER_WITH_TOKEN:
+            answer = {"token": str(created.token), "service_notice": gettext("Đã tiếp nhận.")}
+        else:
+            answer = {
                 "service_request_id": petition.tracking_code,
-                "token": str(created.token),
-                "service_notice": notice,
-                "account_id": data["account_id"] or None,
+                "service_notice": gettext("Đã tiếp nhận. Mã tra cứu %(code)s; tình trạng: %(url)s")
+                % {
+                    "code": petition.tracking_code,
+                    "url": absolute_url(reverse("cases:track", args=[petition.tracking_code])),
+                },
             }
-        ]
+        if not consent:
+            answer["service_notice"] += " " + gettext(
+                "Người gửi không đồng ý công khai nên đơn không có trong danh sách công khai."
+            )
+        document = [{**answer, "account_id": data["account_id"] or None}]
         return render(document, fmt=self.fmt, root="service_requests", status=201)
 
 

@@ -71,7 +71,8 @@ class Service:
             "service_name": self.name,
             "description": self.description,
             "metadata": True,  # every service has a definition: the commune is always asked for
-            "type": "realtime",  # the petition is created by the request; its id is in the answer
+            # realtime: the answer to POST has the petition's id; batch: a token to look the id up with
+            "type": "batch" if settings.OPEN311_ANSWER_WITH_TOKEN else "realtime",
             "keywords": self.keywords,
             "group": self.group,
         }

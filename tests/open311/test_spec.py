@@ -123,7 +123,7 @@ def test_the_spec_example_post_creates_a_petition_that_starts_its_process(post_r
     assert root.tag == "service_requests"
     request = root.find("request")
     assert request is not None
-    assert [child.tag for child in request] == ["service_request_id", "token", "service_notice", "account_id"]
+    assert [child.tag for child in request] == ["service_request_id", "service_notice", "account_id"]
     code = request.findtext("service_request_id", "")
     assert request.findtext("account_id") == "123456"
     assert code in request.findtext("service_notice", "")
@@ -139,7 +139,6 @@ def test_the_spec_example_post_creates_a_petition_that_starts_its_process(post_r
     assert Deadline.objects.filter(instance=petition.workflow, closed_at__isnull=True).exists()
     created = Open311Request.objects.get(petition=petition)
     assert created.media_url == "http://test.com/image.jpg" and created.api_key.name == "Ứng dụng Đô thị thông minh"
-    assert str(created.token) == request.findtext("token")
 
     token = xml(http.get(f"/open311/v2/tokens/{created.token}.xml"))
     assert token.tag == "service_requests"
@@ -254,3 +253,21 @@ def test_texts_follow_the_locale_parameter_and_accept_language(http, org, proces
     assert vietnamese.json()[0]["service_name"] == "Phản ánh"
     missing = http.get("/open311/v2/services/pothole.json", {"locale": "en"})
     assert errors_of(missing) == [("404", "No service (service_code) pothole.")]
+
+
+def test_a_server_set_to_answer_with_tokens_gives_a_token_and_the_id_from_it(post_request, http, settings):
+    settings.OPEN311_ANSWER_WITH_TOKEN = True
+
+    services = http.get("/open311/v2/services.json").json()
+    response = post_request("xml")
+
+    assert {service["type"] for service in services} == {"batch"}
+    assert response.status_code == 201
+    request = xml(response).find("request")
+    assert request is not None
+    assert [child.tag for child in request] == ["token", "service_notice", "account_id"]  # never both
+    petition = Petition.objects.get()
+    assert petition.tracking_code not in response.content.decode()
+    token = request.findtext("token")
+    looked_up = xml(http.get(f"/open311/v2/tokens/{token}.xml"))
+    assert looked_up.findtext("request/service_request_id") == petition.tracking_code
