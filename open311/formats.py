@@ -8,6 +8,7 @@ are ISO 8601 with their zone (`iso`). Django has no XML renderer, so the XML is 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -35,12 +36,17 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else timezone.localtime(moment).isoformat(timespec="seconds")
 
 
+# Characters XML 1.0 cannot carry (control characters other than tab and line breaks, lone surrogates, U+FFFE/F):
+# a petition typed elsewhere may hold one, and a client's parser would refuse the whole document.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("", str(value))
 
 
 def _append(parent: ElementTree.Element, tag: str, value: Any) -> None:

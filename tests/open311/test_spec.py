@@ -271,3 +271,14 @@ def test_a_server_set_to_answer_with_tokens_gives_a_token_and_the_id_from_it(pos
     token = request.findtext("token")
     looked_up = xml(http.get(f"/open311/v2/tokens/{token}.xml"))
     assert looked_up.findtext("request/service_request_id") == petition.tracking_code
+
+
+def test_a_control_character_typed_elsewhere_does_not_break_the_xml(submit, http, org):
+    code = submit(content="Cống tắc\x0b từ tuần trước,\x1f nước tràn ra đường.", publish_consent=True)["tracking_code"]
+    org.dong_ha.name = "Phường\x0cĐông Hà"  # typed in the admin
+    org.dong_ha.save()
+
+    root = xml(http.get(f"/open311/v2/requests/{code}.xml"))
+
+    assert root.findtext("request/address") == "PhườngĐông Hà"
+    assert "Cống tắc" in root.findtext("request/description", "")
