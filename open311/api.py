@@ -247,11 +247,11 @@ def _comma_list(value: str) -> list[str]:
 
 class RequestListApi(Open311Api):
     class InputSerializer(serializers.Serializer):
-        service_request_id = serializers.CharField(required=False, default="")
-        service_code = serializers.CharField(required=False, default="")
+        service_request_id = serializers.CharField(required=False, allow_blank=True, default="")
+        service_code = serializers.CharField(required=False, allow_blank=True, default="")
         start_date = serializers.DateTimeField(required=False, default=None)
         end_date = serializers.DateTimeField(required=False, default=None)
-        status = serializers.CharField(required=False, default="")
+        status = serializers.CharField(required=False, allow_blank=True, default="")
         page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, default=1)
         page_size = serializers.IntegerField(min_value=1, required=False, default=None)
 

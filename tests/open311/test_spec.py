@@ -189,6 +189,7 @@ def test_the_spec_example_query_filters_by_dates_and_status(post_request, http):
     assert [item["service_request_id"] for item in default] == [code]
     assert http.get("/open311/v2/requests.json", {"status": "closed"}).json() == []
     assert len(http.get("/open311/v2/requests.json", {"status": "open,closed"}).json()) == 1
+    assert len(http.get("/open311/v2/requests.json?status=&service_code=&service_request_id=").json()) == 1
     assert http.get("/open311/v2/requests.json", {"service_code": "complaint,recommendation"}).json() == []
     assert len(http.get("/open311/v2/requests.json", {"service_code": "reflection"}).json()) == 1
     # service_request_id overrides every other parameter.
