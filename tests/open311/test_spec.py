@@ -283,3 +283,14 @@ def test_a_control_character_typed_elsewhere_does_not_break_the_xml(submit, http
 
     assert root.findtext("request/address") == "PhườngĐông Hà"
     assert "Cống tắc" in root.findtext("request/description", "")
+
+
+def test_listing_costs_the_same_queries_for_one_request_or_many(post_request, http, django_assert_num_queries):
+    post_request("json", **{"attribute[publish_consent]": "true"})
+    with django_assert_num_queries(2):  # the requests (their step, clock and latest event annotated), the services
+        assert len(http.get("/open311/v2/requests.json").json()) == 1
+    for n in range(4):
+        post_request("json", description=f"Cây đổ số {n} chắn ngang đường", **{"attribute[publish_consent]": "true"})
+
+    with django_assert_num_queries(2):
+        assert len(http.get("/open311/v2/requests.json", {"status": "open"}).json()) == 5
