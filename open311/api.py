@@ -22,7 +22,7 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, renderers, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
@@ -241,19 +241,49 @@ class ServiceDefinitionApi(Open311Api):
         return render(selectors.service_definition(item), fmt=self.fmt, root="service_definition")
 
 
+# The input errors in the caller's language (DRF's own Vietnamese catalogue lacks most of them).
+FIELD_MESSAGES = {
+    "required": gettext_lazy("Thiếu trường này."),
+    "blank": gettext_lazy("Không được để trống."),
+    "null": gettext_lazy("Không được để trống."),
+    "max_length": gettext_lazy("Tối đa {max_length} ký tự."),
+    "max_value": gettext_lazy("Không được lớn hơn {max_value}."),
+    "min_value": gettext_lazy("Không được nhỏ hơn {min_value}."),
+    "max_string_length": gettext_lazy("Số quá dài."),
+    "overflow": gettext_lazy("Ngày nằm ngoài khoảng cho phép."),
+}
+NUMBER = gettext_lazy("Cần một số.")
+INTEGER = gettext_lazy("Cần một số nguyên.")
+DATETIME = gettext_lazy("Cần ngày giờ theo ISO 8601, ví dụ 2026-12-05T00:00:00+07:00.")
+EMAIL = gettext_lazy("Địa chỉ thư điện tử không hợp lệ.")
+PHONE = gettext_lazy("Số điện thoại không hợp lệ.")
+URL = gettext_lazy("Đường dẫn (URL) không hợp lệ.")
+
+
+def messages(invalid: Any = None) -> dict[str, Any]:
+    """A field's `error_messages` (given when it is built: its validators take their message then)."""
+    return {**FIELD_MESSAGES, **({"invalid": invalid} if invalid is not None else {})}
+
+
 def _comma_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
 class RequestListApi(Open311Api):
     class InputSerializer(serializers.Serializer):
-        service_request_id = serializers.CharField(required=False, allow_blank=True, default="")
-        service_code = serializers.CharField(required=False, allow_blank=True, default="")
-        start_date = serializers.DateTimeField(required=False, default=None)
-        end_date = serializers.DateTimeField(required=False, default=None)
-        status = serializers.CharField(required=False, allow_blank=True, default="")
-        page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, default=1)
-        page_size = serializers.IntegerField(min_value=1, required=False, default=None)
+        service_request_id = serializers.CharField(
+            required=False, allow_blank=True, default="", error_messages=messages()
+        )
+        service_code = serializers.CharField(required=False, allow_blank=True, default="", error_messages=messages())
+        start_date = serializers.DateTimeField(required=False, default=None, error_messages=messages(DATETIME))
+        end_date = serializers.DateTimeField(required=False, default=None, error_messages=messages(DATETIME))
+        status = serializers.CharField(required=False, allow_blank=True, default="", error_messages=messages())
+        page = serializers.IntegerField(
+            min_value=1, max_value=MAX_PAGE, required=False, default=1, error_messages=messages(INTEGER)
+        )
+        page_size = serializers.IntegerField(
+            min_value=1, required=False, default=None, error_messages=messages(INTEGER)
+        )
 
         def validate_status(self, value: str) -> list[str]:
             statuses = _comma_list(value.lower())
@@ -333,19 +363,43 @@ class RequestListApi(Open311Api):
         return response
 
     class CreateSerializer(serializers.Serializer):
-        service_code = serializers.CharField()
-        lat = serializers.FloatField(min_value=-90, max_value=90, required=False, default=None)
-        long = serializers.FloatField(min_value=-180, max_value=180, required=False, default=None)
-        address_string = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-        address_id = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-        email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
-        phone = serializers.RegexField(PHONE_REGEX, required=False, allow_blank=True, default="")
-        first_name = serializers.CharField(max_length=75, required=False, allow_blank=True, default="")
-        last_name = serializers.CharField(max_length=75, required=False, allow_blank=True, default="")
-        device_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-        account_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-        description = serializers.CharField(max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default="")
-        media_url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
+        service_code = serializers.CharField(error_messages=messages())
+        lat = serializers.FloatField(
+            min_value=-90, max_value=90, required=False, default=None, error_messages=messages(NUMBER)
+        )
+        long = serializers.FloatField(
+            min_value=-180, max_value=180, required=False, default=None, error_messages=messages(NUMBER)
+        )
+        address_string = serializers.CharField(
+            max_length=255, required=False, allow_blank=True, default="", error_messages=messages()
+        )
+        address_id = serializers.CharField(
+            max_length=255, required=False, allow_blank=True, default="", error_messages=messages()
+        )
+        email = serializers.EmailField(
+            max_length=254, required=False, allow_blank=True, default="", error_messages=messages(EMAIL)
+        )
+        phone = serializers.RegexField(
+            PHONE_REGEX, required=False, allow_blank=True, default="", error_messages=messages(PHONE)
+        )
+        first_name = serializers.CharField(
+            max_length=75, required=False, allow_blank=True, default="", error_messages=messages()
+        )
+        last_name = serializers.CharField(
+            max_length=75, required=False, allow_blank=True, default="", error_messages=messages()
+        )
+        device_id = serializers.CharField(
+            max_length=100, required=False, allow_blank=True, default="", error_messages=messages()
+        )
+        account_id = serializers.CharField(
+            max_length=100, required=False, allow_blank=True, default="", error_messages=messages()
+        )
+        description = serializers.CharField(
+            max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default="", error_messages=messages()
+        )
+        media_url = serializers.URLField(
+            max_length=1000, required=False, allow_blank=True, default="", error_messages=messages(URL)
+        )
 
         def validate_description(self, value: str) -> str:
             if HTML_TAG.search(value):

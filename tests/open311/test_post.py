@@ -166,3 +166,18 @@ def test_the_key_may_also_come_in_the_query_string_and_attributes_fill_the_form(
         "gio-linh",
     )
     assert response.json()[0]["account_id"] is None
+
+
+def test_input_errors_are_in_the_callers_language(http, app_key):
+    form = {"api_key": app_key.raw, "service_code": "reflection", "lat": "abc", "long": "1", "email": "x"}
+
+    vietnamese = http.post("/open311/v2/requests.json", form)
+    english = http.post("/open311/v2/requests.json?locale=en", form)
+    by_header = http.post("/open311/v2/requests.xml", {**form, "lat": "100"}, HTTP_ACCEPT_LANGUAGE="en-GB")
+
+    assert errors_of(vietnamese) == [("400", "lat: Cần một số."), ("400", "email: Địa chỉ thư điện tử không hợp lệ.")]
+    assert errors_of(english) == [("400", "lat: A number is required."), ("400", "email: Invalid email address.")]
+    assert errors_of(by_header) == [
+        ("400", "lat: Must not be greater than 90."),
+        ("400", "email: Invalid email address."),
+    ]
