@@ -69,8 +69,9 @@ def submit_request(
     media_url: str = "",
 ) -> Open311Request:
     """Record the petition a third-party app sent and start its process. The case's audit trail names the app
-    (and the link to its photo, which is never fetched nor published); the petitioner's access key is not given
-    to the app. Raises `cases.services.IntakeError` for input to correct."""
+    and, unless the petitioner's identity is sealed, the link to its photo (never fetched nor published; it stays
+    on the `Open311Request` either way). The petitioner's access key is not given to the app. Raises
+    `cases.services.IntakeError` for input to correct."""
     receipt = case_services.submit_petition(
         petition_type=petition_type,
         title=title,
@@ -93,7 +94,7 @@ def submit_request(
         media_url=media_url,
     )
     summary = f"Gửi qua ứng dụng {api_key.name} (Open311)"
-    if media_url:
+    if media_url and not receipt.petition.identity_sealed:  # a link may name its sender: kept out of a sealed trail
         summary += f"; ảnh do ứng dụng gửi kèm: {media_url}"
     CaseEvent.objects.create(
         instance=receipt.petition.workflow,

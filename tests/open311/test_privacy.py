@@ -12,6 +12,7 @@ import pytest
 from cases.models import Petition
 from tests.cases.test_journey import complete, only_task
 from tests.open311.conftest import errors_of, xml
+from workflows.models import CaseEvent
 
 NAME, PHONE, EMAIL, ID_NUMBER = "Trần Thị Bình", "0987654321", "binh.tran@example.vn", "044190000123"
 HOME = "số 12 ngõ 34 đường Lê Lợi"
@@ -110,6 +111,10 @@ def test_a_sealed_denunciation_never_appears_even_with_consent(post_request, sub
     assert by_app.status_code == 201
     assert consent_asked.status_code == 400  # a denunciation has no consent to publish
     app_code = by_app.json()[0]["service_request_id"]
+    sealed = Petition.objects.get(tracking_code=app_code)
+    # The app's link (it may name its sender) stays out of the sealed case's trail.
+    assert not CaseEvent.objects.filter(instance=sealed.workflow, summary__contains="http").exists()
+    assert sealed.open311_request.media_url == "http://test.com/image.jpg"
     assert Petition.objects.filter(petition_type="denunciation").count() == 2
     for query in ({}, {"service_code": "denunciation"}, {"service_request_id": f"{portal},{app_code}"}):
         for fmt in ("xml", "json"):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.models import Channel, Petition
 from open311.models import Open311Request
 from tests.open311.conftest import SPEC_EXAMPLE_POST, errors_of, xml
-from workflows.models import Deadline, HumanTask
+from workflows.models import CaseEvent, Deadline, HumanTask
 
 ZONED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
 REQUEST_FIELDS = [
@@ -139,6 +139,12 @@ def test_the_spec_example_post_creates_a_petition_that_starts_its_process(post_r
     assert Deadline.objects.filter(instance=petition.workflow, closed_at__isnull=True).exists()
     created = Open311Request.objects.get(petition=petition)
     assert created.media_url == "http://test.com/image.jpg" and created.api_key.name == "Ứng dụng Đô thị thông minh"
+    trail = CaseEvent.objects.get(instance=petition.workflow, kind="open311_received")
+    assert (
+        trail.summary
+        == "Gửi qua ứng dụng Ứng dụng Đô thị thông minh (Open311); ảnh do ứng dụng gửi kèm: http://test.com/image.jpg"
+    )
+    assert trail.public_text == ""  # for the officials only
 
     token = xml(http.get(f"/open311/v2/tokens/{created.token}.xml"))
     assert token.tag == "service_requests"
