@@ -39,6 +39,7 @@ from open311 import selectors, services
 from open311.errors import Open311Error, bad_request, forbidden, not_found
 from open311.formats import JSON, XML, render, render_errors
 from open311.models import ApiKey
+from organisation.models import Unit
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-05T00:00:00+07:00"  # when this endpoint's behaviour last changed
@@ -494,7 +495,7 @@ def _attributes(data: Any) -> dict[str, list[str]]:
 
 def _check_attributes(
     item: selectors.Service, attributes: dict[str, list[str]], *, description: str
-) -> tuple[Any, str, bool]:
+) -> tuple[Unit, str, bool]:
     """The commune, the title and the consent to publish from the service definition's attributes."""
     definition = {attribute["code"]: attribute for attribute in selectors.service_definition(item)["attributes"]}
     errors: list[str] = []
