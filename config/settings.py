@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cases",
     "consultation",
     "channels",
+    "open311",
     "search",
     "bpmn",
     "core",
@@ -294,6 +295,21 @@ SPECTACULAR_SETTINGS = {
     # Tags with their descriptions, in the documentation's order (core/api_schema.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.describe_tags"],
 }
+
+# Open311 GeoReport v2 for third-party apps (/open311/v2/, `open311/`): rate limits per API key and, for reads
+# without a key, per client address (DRF rate syntax); how many requests a page of `requests` lists by default
+# (`page_size`, at most OPEN311_MAX_PAGE_SIZE); how many decimals of a petition's coordinates are published
+# (3 ≈ 110 m: the place of the problem, not a doorstep; -1 publishes none); whether POST answers with a token
+# (`tokens/<token>` then gives the id) instead of the petition's id; what service discovery says.
+OPEN311_RATE_PER_KEY = env("OPEN311_RATE_PER_KEY", "120/minute")
+OPEN311_RATE_ANONYMOUS = env("OPEN311_RATE_ANONYMOUS", "60/minute")
+OPEN311_PAGE_SIZE = int(env("OPEN311_PAGE_SIZE", "100"))
+OPEN311_MAX_PAGE_SIZE = int(env("OPEN311_MAX_PAGE_SIZE", "1000"))
+OPEN311_COORDINATE_DECIMALS = int(env("OPEN311_COORDINATE_DECIMALS", "3"))
+OPEN311_ANSWER_WITH_TOKEN = env_bool("OPEN311_ANSWER_WITH_TOKEN", False)
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID")
+OPEN311_CONTACT = env("OPEN311_CONTACT")
+OPEN311_KEY_SERVICE = env("OPEN311_KEY_SERVICE")
 
 # Public intake: the province's tracking-code prefix and the limits on attachments.
 TRACKING_CODE_PREFIX = env("TRACKING_CODE_PREFIX", "QT")
