@@ -25,11 +25,12 @@ def test_it_lists_the_rule_versions_and_marks_the_one_in_force(
     # when
     response = admin_client.get(reverse("admin:deadlines_deadlinerule_changelist"), {"q": "complaint.accept"})
 
-    # then both versions are listed, the 2026 one in force
+    # then every version is listed (the 2011 law, as amended in 2025, Decree 155/2026), the 2026 one in force
     assert response.status_code == 200
     rows = list(response.context["cl"].result_list)
     assert [(rule.effective_from, rule.current_version_pk == rule.pk) for rule in rows] == [
         (datetime.date(2026, 7, 1), True),
+        (datetime.date(2025, 7, 1), False),
         (datetime.date(2012, 7, 1), False),
     ]
 

@@ -32,7 +32,7 @@ def test_it_prints_the_due_date_on_the_first_line() -> None:
 
     # then
     assert lines[0] == "2026-07-14"
-    assert lines[1].startswith("Hạn 2026-07-14: tính 10 ngày làm việc kể từ ngày tiếp theo ngày 2026-06-30")
+    assert lines[1].startswith("Hạn 14/07/2026: 10 ngày làm việc kể từ ngày tiếp theo ngày 30/06/2026")
 
 
 def test_it_explains_in_english_on_request() -> None:
@@ -41,7 +41,7 @@ def test_it_explains_in_english_on_request() -> None:
 
     # then
     assert lines[0] == "2026-07-10"
-    assert lines[1].startswith("Due 2026-07-10: 7 working days counted from the day after 2026-07-01")
+    assert lines[1].startswith("Due 10/07/2026: 7 working days counted from the day after 01/07/2026")
 
 
 def test_it_applies_extensions_and_suspensions() -> None:

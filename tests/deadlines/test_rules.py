@@ -49,9 +49,8 @@ def test_it_picks_the_version_in_force_on_the_start_day() -> None:
     # when / then
     assert rule_in_force("complaint.accept", D(2026, 6, 30)).days == 10
     assert rule_in_force("complaint.accept", D(2026, 7, 1)).days == 7
-    assert rule_in_force("draft.consult", D(2025, 9, 30)).days == 60
-    assert rule_in_force("draft.consult", D(2025, 10, 1)).days == 20
-    assert "cần kiểm tra" in rule_in_force("draft.consult", D(2025, 10, 1)).citation
+    assert rule_in_force("draft.consult", D(2025, 3, 31)).days == 60
+    assert rule_in_force("draft.consult", D(2025, 4, 1)).days == 20
 
 
 def test_it_names_the_first_effective_date_when_a_rule_is_not_yet_in_force() -> None:
