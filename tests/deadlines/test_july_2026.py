@@ -98,7 +98,7 @@ def test_a_dialogue_notice_has_no_extension_nor_suspension() -> None:
 
 def test_a_dialogue_before_1_july_2026_has_no_notice_rule() -> None:
     # when / then: the 5-day notice comes with Decree 155/2026
-    with pytest.raises(RuleNotFound, match="chỉ có hiệu lực từ ngày 2026-07-01"):
+    with pytest.raises(RuleNotFound, match=r"chỉ có hiệu lực từ ngày 2026-07-01"):
         compute_due(rule_code="complaint.dialogue_notice", start=D(2026, 6, 30))
 
 

@@ -159,5 +159,8 @@ def test_acceptance_follows_the_rule_in_force_on_the_day_the_complaint_arrived(
         task = task_of(client_for("alice"), "accept_or_refuse")
         assert due_date(task["due_at"]) == due
         row = clock_of(petition(code), "accept_or_refuse")
-        assert row.start_date == D.fromisoformat(received) and f"{days} ngày làm việc kể từ ngày tiếp theo" in row.explanation
+        assert (
+            row.start_date == D.fromisoformat(received)
+            and f"{days} ngày làm việc kể từ ngày tiếp theo" in row.explanation
+        )
         assert public.get(f"/api/v1/petitions/{code}").json()["due_at"].startswith(f"{due.isoformat()}T23:59:59")
