@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -88,6 +88,23 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
         ),
         (_("Hiệu lực"), {"fields": ("effective_from", "new_version_link", "versions", "created_at")}),
     )
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        waiting = [
+            rule
+            for rule in DeadlineRule.objects.filter(set_by_province=True).order_by("code", "effective_from")
+            if rule.awaits_province
+        ]
+        for rule in waiting:
+            messages.warning(
+                request,
+                _(
+                    "Quy tắc «%(name)s» (%(code)s, từ %(date)s) do tỉnh quy định chưa có căn cứ: hãy ghi số, ngày, "
+                    "điều của quy định của tỉnh và kiểm tra thời hạn."
+                )
+                % {"name": rule.name_vi, "code": rule.code, "date": f"{rule.effective_from:%d/%m/%Y}"},
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DeadlineRule]:
         return super().get_queryset(request).annotate(current_version_pk=Subquery(_current_version_pk()))

@@ -21,6 +21,10 @@ class DayKind(models.TextChoices):
     CALENDAR = "calendar", _("ngày theo lịch")
 
 
+# A provincial rule's citation starts with this until legal staff enter the province's regulation.
+PROVINCE_PLACEHOLDER_MARK = "[TỈNH GHI]"
+
+
 class Direction(models.TextChoices):
     """Which way a rule counts from its event."""
 
@@ -130,6 +134,11 @@ class DeadlineRule(models.Model):
     @property
     def is_working_days(self) -> bool:
         return self.day_kind == DayKind.WORKING
+
+    @property
+    def awaits_province(self) -> bool:
+        """A provincial rule whose citation is still the placeholder seeded by migration 0004."""
+        return self.set_by_province and self.citation.startswith(PROVINCE_PLACEHOLDER_MARK)
 
     @property
     def counts_before(self) -> bool:

@@ -61,7 +61,8 @@ ND20 = "Nghị định số 20/2008/NĐ-CP, được sửa đổi, bổ sung b�
 BH_2025 = "Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15"
 BH_2025_AMENDED = f"{BH_2025}, được sửa đổi, bổ sung bởi Luật số 87/2025/QH15"
 
-# Also in deadlines.checks: a provincial rule whose citation still contains it has not been filled in.
+# Starts with deadlines.models.PROVINCE_PLACEHOLDER_MARK (copied: a migration does not import the models module):
+# the admin warns while a provincial rule still has it.
 PROVINCE_PLACEHOLDER = "[TỈNH GHI] quy định của Ủy ban nhân dân tỉnh về tiếp nhận, xử lý phản ánh, kiến nghị"
 
 WHICH_AMENDING_LAW = (

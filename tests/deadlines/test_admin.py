@@ -94,3 +94,33 @@ def test_it_tells_legal_staff_when_a_day_off_is_already_a_holiday(admin_client: 
     assert response.context["adminform"].form.errors["date"] == [
         "Ngày 2026-09-02 đã là ngày nghỉ (Quốc khánh): chỉ ghi ngày nghỉ thêm vào một ngày làm việc."
     ]
+
+
+def test_it_warns_legal_staff_while_the_provincial_reflection_rule_awaits_its_citation(
+    admin_client: Client, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    # given
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=HCM), tick=False)
+
+    # when
+    page = admin_client.get(reverse("admin:deadlines_deadlinerule_changelist")).content.decode()
+
+    # then
+    assert (
+        "Quy tắc «Xử lý phản ánh, kiến nghị (theo quy định của tỉnh)» (reflection.resolve.province, từ 01/01/2027)"
+        in (page)
+    )
+
+
+def test_it_shows_a_rule_s_internal_note_to_legal_staff(
+    admin_client: Client, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    # given
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=HCM), tick=False)
+    rule = rule_in_force("draft.consult", datetime.date(2025, 10, 1))
+
+    # when
+    page = admin_client.get(reverse("admin:deadlines_deadlinerule_change", args=[rule.pk])).content.decode()
+
+    # then
+    assert "Phiên bản này được tạo với ngày hiệu lực sai (01/10/2025)" in page

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
@@ -79,8 +79,8 @@ def test_the_schedule_speaks_english_to_an_english_speaking_officer(admin_client
 
 def test_a_staff_member_without_the_deadlines_permission_cannot_see_it(client: Client, django_user_model: type) -> None:
     # given a staff member without, and one with, the permission to view day swaps
-    clerk = django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
-    lawyer = django_user_model.objects.create_user(username="lawyer", password="x", is_staff=True)
+    clerk = User.objects.create_user(username="clerk", password="x", is_staff=True)
+    lawyer = User.objects.create_user(username="lawyer", password="x", is_staff=True)
     lawyer.user_permissions.add(Permission.objects.get(codename="view_dayswap"))
 
     # when / then
