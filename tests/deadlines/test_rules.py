@@ -154,3 +154,28 @@ def test_it_refuses_a_day_swap_that_changes_nothing() -> None:
     assert raised.value.message_dict["date"] == [
         "Ngày 2026-09-02 đã là ngày nghỉ (Quốc khánh): chỉ ghi ngày nghỉ thêm vào một ngày làm việc."
     ]
+
+
+def test_it_refuses_extensions_on_a_minimum_notice_before_an_event() -> None:
+    # given a rule counted before a scheduled event, with an extension
+    rule = DeadlineRule(
+        code="complaint.dialogue_notice",
+        name_vi="Thông báo đối thoại",
+        name_en="Notice of the dialogue",
+        citation="Điều 28 Nghị định 124/2020/NĐ-CP",
+        day_kind=DayKind.CALENDAR,
+        days=5,
+        direction="before",
+        max_extensions=1,
+        extension_days=5,
+        effective_from=D(2030, 1, 1),
+    )
+
+    # when
+    with pytest.raises(ValidationError) as raised:
+        rule.full_clean()
+
+    # then
+    assert raised.value.message_dict["max_extensions"] == [
+        "Thời hạn báo trước một sự việc không gia hạn được: để số lần gia hạn là 0."
+    ]
