@@ -207,17 +207,22 @@ def _due(now: datetime.datetime) -> Q:
     return pending | abandoned
 
 
-def claim(*, limit: int = BATCH_SIZE, ids: Sequence[int] | None = None, now: datetime.datetime) -> list[Message]:
-    """Take up to `limit` due rows for this worker (Healthchecks' `sendalerts` pattern: a conditional UPDATE; a row
-    another worker took meanwhile no longer matches the WHERE and is not updated)."""
+def due_ids(*, limit: int = BATCH_SIZE, ids: Sequence[int] | None = None, now: datetime.datetime) -> list[int]:
+    """The ids of up to `limit` messages due at `now`, oldest first (a plain read: another worker may take them)."""
     candidates = Message.objects.filter(_due(now))
     if ids is not None:
         candidates = candidates.filter(pk__in=list(ids))
-    wanted = list(candidates.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
-    if not wanted:
+    return list(candidates.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def take(ids: Sequence[int], *, now: datetime.datetime) -> list[Message]:
+    """Claim those of `ids` that are still due, for this worker alone: one conditional UPDATE (Healthchecks'
+    `sendalerts` pattern). A row another worker took since `due_ids` no longer matches the WHERE (PostgreSQL
+    re-checks it on the updated row; SQLite runs one writer at a time) and is left to that worker."""
+    if not ids:
         return []
     token = uuid.uuid4().hex
-    Message.objects.filter(_due(now), pk__in=wanted).update(
+    Message.objects.filter(_due(now), pk__in=list(ids)).update(
         state=MessageState.SENDING,
         claim=token,
         claimed_until=now + LEASE,
@@ -225,6 +230,11 @@ def claim(*, limit: int = BATCH_SIZE, ids: Sequence[int] | None = None, now: dat
         updated_at=now,
     )
     return list(Message.objects.filter(claim=token, state=MessageState.SENDING).order_by("next_attempt_at", "pk"))
+
+
+def claim(*, limit: int = BATCH_SIZE, ids: Sequence[int] | None = None, now: datetime.datetime) -> list[Message]:
+    """Take up to `limit` due messages for this worker."""
+    return take(due_ids(limit=limit, ids=ids, now=now), now=now)
 
 
 def scrub(message: Message, error: DeliveryError | Exception) -> str:
