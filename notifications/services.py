@@ -237,6 +237,10 @@ def claim(*, limit: int = BATCH_SIZE, ids: Sequence[int] | None = None, now: dat
     return take(due_ids(limit=limit, ids=ids, now=now), now=now)
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"\+?\d[\d .-]{7,}\d")
+
+
 def scrub(message: Message, error: DeliveryError | Exception) -> str:
     """A reason safe to log and store: ours, plus the provider's words without any address of the chain (and
     none at all for a sealed message)."""
@@ -249,10 +253,9 @@ def scrub(message: Message, error: DeliveryError | Exception) -> str:
         to = str(address.get("to", "")).strip()
         if len(to) >= 3:
             text = re.sub(re.escape(to), "…", text, flags=re.IGNORECASE)
-        digits = re.sub(r"\D", "", to)
-        if len(digits) >= 6:
-            text = text.replace(digits, "…").replace(digits[-9:], "…")
-    return text
+    # Any other e-mail address or phone-like number the provider quoted (84912345678, +84 912 345 678, 0912…).
+    text = _EMAIL.sub("…", text)
+    return _PHONE.sub("…", text)
 
 
 def _outbound(message: Message, address: dict[str, Any]) -> Outbound:
