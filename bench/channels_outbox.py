@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -312,13 +311,19 @@ def main() -> None:
         try:
             _pg("create", name)
             results["postgresql"] = measure(
-                f"postgres://postgres@127.0.0.1:5432/{name}", messages=args.messages, rate=args.rate, seconds=args.seconds
+                f"postgres://postgres@127.0.0.1:5432/{name}",
+                messages=args.messages,
+                rate=args.rate,
+                seconds=args.seconds,
             )
             report("PostgreSQL", results["postgresql"])
         finally:
             _pg("drop", name)
     results["targets_met"] = {
-        f"{db}_{target}": held for db, r in results.items() if db != "targets_met" for target, held in r["targets_met"].items()
+        f"{db}_{target}": held
+        for db, r in results.items()
+        if db != "targets_met"
+        for target, held in r["targets_met"].items()
     }
     print(json.dumps(results))
 

@@ -11,6 +11,7 @@ denunciation is refused if it names the denouncer (`check_sealed`).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -50,7 +51,7 @@ def _notify_petitioner(
     subject: str | Promise,
     intro: str | Promise,
     text: str = "",
-    **params: object,
+    **params: Any,
 ) -> None:
     """Queue a message to the petitioner in this step's transaction (`cases.notices`): it leaves only if the step
     commits, through the channel the petition came from, and is retried until delivered. After an answer, the

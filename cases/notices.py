@@ -13,6 +13,7 @@ the portal page they sent it from).
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -65,7 +66,7 @@ def notify(
     language: str | None = None,
     not_before: datetime.datetime | None = None,
     link_label: str | Promise = "",
-    **params: object,
+    **params: Any,
 ) -> None:
     """Queue one message of `kind` to the petitioner. `occasion` makes its key unique per event (the case's
     `lock_version` for a step); `intro` (a translatable text with `%(name)s` params) opens it, `text` (an

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -347,7 +348,7 @@ def _zns_templates(raw: str) -> dict[str, str]:
     return {str(kind): str(template) for kind, template in parsed.items()}
 
 
-NOTIFICATION_ADAPTERS = {
+NOTIFICATION_ADAPTERS: dict[str, dict[str, Any]] = {
     "email": {"BACKEND": env("NOTIFY_EMAIL_BACKEND", "email")},  # Django's EMAIL_BACKEND, above
     "zalo": {
         "BACKEND": _notify_backend("zalo", configured=bool(env("ZALO_OA_ACCESS_TOKEN"))),

@@ -87,7 +87,7 @@ class Adapter:
     def __init__(self, name: str, **options: Any) -> None:
         self.name = name
         self.options = options
-        self.timeout = float(options.get("TIMEOUT") or getattr(settings, "NOTIFICATIONS_HTTP_TIMEOUT", 10))
+        self.timeout = float(options.get("TIMEOUT") or getattr(settings, "NOTIFICATIONS_HTTP_TIMEOUT", 10) or 10)
 
     def send(self, message: Outbound) -> str:
         raise NotImplementedError

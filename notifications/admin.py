@@ -18,7 +18,7 @@ class MessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["send_again"]
     # A denouncer's address and the texts are not shown here: the chain's adapters, the state and the errors are.
-    fields = [
+    fields = readonly_fields = (
         "idempotency_key",
         "kind",
         "reference",
@@ -38,8 +38,7 @@ class MessageAdmin(admin.ModelAdmin):
         "given_up",
         "created_at",
         "sent_at",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description=gettext_lazy("chuỗi kênh"))
     def chain(self, obj: Message) -> str:

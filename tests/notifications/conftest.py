@@ -32,10 +32,7 @@ class SmtpReceiver:
     received: list[tuple[list[str], bytes]] = field(default_factory=list)
 
     def messages(self) -> list[EmailMessage]:
-        return [
-            email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[misc]
-            for _rcpt, raw in self.received
-        ]
+        return [email.message_from_bytes(raw, policy=email.policy.default) for _rcpt, raw in self.received]
 
 
 @pytest.fixture

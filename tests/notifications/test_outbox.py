@@ -134,6 +134,7 @@ def test_a_message_whose_every_address_fails_is_kept_as_failed_with_the_reasons(
     # given a message to a provider that stays down, then to a channel that is not configured
     settings.NOTIFICATIONS_MAX_ATTEMPTS_PER_ADDRESS = 2
     message = queue(addresses=[Address("broken", "0912345678"), Address("zalo", "123456789")])
+    assert message is not None
     with time_machine.travel(timezone.now(), tick=False) as clock:
         services.deliver_all()
         clock.shift(datetime.timedelta(seconds=31))
@@ -204,4 +205,29 @@ def test_after_the_answer_the_petitioner_is_asked_to_rate_a_day_later(
         clock.shift(settings.NOTIFICATIONS_RATING_DELAY)
         services.deliver_all()
     assert mail.outbox[-1].subject == f"[{code}] Mời ông/bà đánh giá việc giải quyết đơn"
-    assert "Đánh giá việc giải quyết" in mail.outbox[-1].alternatives[0][0]
+    html = mail.outbox[-1].alternatives[0][0]  # type: ignore[attr-defined]
+    assert "Đánh giá việc giải quyết" in html
+
+
+def test_the_admin_lists_messages_without_their_addresses_and_queues_a_failed_one_again(admin_client, db, locmem):
+    # given a message that could not be delivered
+    message = queue(addresses=[Address("zalo", "3216904426693862293")])
+    assert message is not None
+    services.deliver_all()
+    message.refresh_from_db()
+    assert message.state == MessageState.FAILED
+
+    # then the admin shows it, its chain of channels and its reasons, never the address
+    listing = admin_client.get("/admin/notifications/message/")
+    page = admin_client.get(f"/admin/notifications/message/{message.pk}/change/")
+    assert listing.status_code == page.status_code == 200
+    assert "zalo: zalo is not configured" in page.content.decode()
+    assert "3216904426693862293" not in page.content.decode()
+
+    # and "send again" puts it back at the start of its chain
+    response = admin_client.post(
+        "/admin/notifications/message/", {"action": "send_again", "_selected_action": [message.pk]}
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert (message.state, message.address_index, message.given_up) == (MessageState.PENDING, 0, [])
