@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from consultation.models import Comment, CommentStatus, Consultation
 from core.site import absolute_url
 from notifications.models import MessageKind
-from notifications.services import Address, enqueue
+from notifications.services import Address, Outgoing, enqueue_many
 
 
 def comment_addresses(comment: Comment) -> list[Address]:
@@ -28,8 +28,8 @@ def comment_addresses(comment: Comment) -> list[Address]:
     return chain
 
 
-def _send(comment: Comment, *, kind: str, occasion: str, subject: str, body: str, link: str) -> None:
-    enqueue(
+def _outgoing(comment: Comment, *, kind: str, occasion: str, subject: str, body: str, link: str) -> Outgoing:
+    return Outgoing(
         key=f"comment:{comment.pk}:{kind}:{occasion}",
         kind=kind,
         about=comment,
@@ -64,7 +64,10 @@ def moderation_decision(comment: Comment) -> None:
             if comment.moderation_note:
                 body += "\n\n" + comment.moderation_note
             link = absolute_url(reverse("consultation:detail", args=[consultation.reference]))
-        _send(comment, kind=MessageKind.MODERATION, occasion=comment.status, subject=subject, body=body, link=link)
+        outgoing = _outgoing(
+            comment, kind=MessageKind.MODERATION, occasion=comment.status, subject=subject, body=body, link=link
+        )
+        enqueue_many([outgoing])
 
 
 def report_dispositions(consultation: Consultation) -> int:
@@ -76,7 +79,7 @@ def report_dispositions(consultation: Consultation) -> int:
         .select_related("consultation")
         .order_by("number")
     )
-    count = 0
+    messages: list[Outgoing] = []
     with translation.override(settings.LANGUAGE_CODE):
         for comment in comments.iterator(chunk_size=500):
             if not comment_addresses(comment):
@@ -90,6 +93,9 @@ def report_dispositions(consultation: Consultation) -> int:
             }
             body += "\n\n" + comment.explanation
             subject = gettext("Tiếp thu, giải trình góp ý của ông/bà")
-            _send(comment, kind=MessageKind.DISPOSITION, occasion="report", subject=subject, body=body, link=link)
-            count += 1
-    return count
+            messages.append(
+                _outgoing(
+                    comment, kind=MessageKind.DISPOSITION, occasion="report", subject=subject, body=body, link=link
+                )
+            )
+    return enqueue_many(messages)

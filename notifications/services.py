@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -94,6 +94,72 @@ def _send_on_commit(ids: list[int]) -> None:
         transaction.on_commit(partial(_scheduled_delivery, ids))
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to queue (see `enqueue` for the fields)."""
+
+    key: str
+    kind: str
+    about: models.Model | None
+    addresses: Sequence[Address]
+    subject: str
+    body: str
+    reference: str = ""
+    link: str = ""
+    link_label: str = ""
+    short_text: str = ""
+    language: str | None = None
+    thread: str = ""
+    reply_to: str = ""
+    sealed: bool = False
+    not_before: datetime.datetime | None = None
+
+
+def _row(outgoing: Outgoing, *, first_of_thread: int | None, now: datetime.datetime) -> Message | None:
+    """The unsaved outbox row of `outgoing`, rendered in its language; None when it has no address."""
+    from notifications.adapters import message_id_for
+
+    chain = [address.as_dict() for address in outgoing.addresses if address.to.strip()]
+    if not chain:
+        return None
+    language = outgoing.language or translation.get_language() or settings.LANGUAGE_CODE
+    text, html = render(
+        subject=outgoing.subject,
+        body=outgoing.body,
+        link=outgoing.link,
+        reference=outgoing.reference,
+        language=language,
+        link_label=outgoing.link_label,
+    )
+    references = [outgoing.reply_to] if outgoing.reply_to else []
+    if outgoing.thread and first_of_thread is not None:
+        references.append(message_id_for(first_of_thread, outgoing.thread))
+    about = outgoing.about
+    short_text = outgoing.short_text or default_short_text(
+        subject=outgoing.subject, reference=outgoing.reference, link=outgoing.link
+    )
+    return Message(
+        idempotency_key=outgoing.key,
+        kind=outgoing.kind,
+        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        object_id=str(about.pk) if about is not None else "",
+        reference=outgoing.reference,
+        addresses=chain,
+        language=language,
+        template="notifications/message",
+        subject=" ".join(outgoing.subject.split())[:255],
+        text=text,
+        html=html,
+        short_text=short_text[:500],
+        link=outgoing.link,
+        thread=outgoing.thread,
+        references=references,
+        sealed=outgoing.sealed,
+        next_attempt_at=max(outgoing.not_before, now) if outgoing.not_before else now,
+        created_at=now,
+    )
+
+
 def enqueue(
     *,
     key: str,
@@ -126,50 +192,68 @@ def enqueue(
     - `sealed`: a denouncer's message: errors keep no provider text.
     - `not_before`: send no earlier (e.g. a request to rate, some time after the answer).
     """
-    chain = [address.as_dict() for address in addresses if address.to.strip()]
-    if not chain:
-        return None
+    outgoing = Outgoing(
+        key=key,
+        kind=kind,
+        about=about,
+        addresses=addresses,
+        subject=subject,
+        body=body,
+        reference=reference,
+        link=link,
+        link_label=link_label,
+        short_text=short_text,
+        language=language,
+        thread=thread,
+        reply_to=reply_to,
+        sealed=sealed,
+        not_before=not_before,
+    )
     existing = Message.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
-    text, html = render(
-        subject=subject, body=body, link=link, reference=reference, language=language, link_label=link_label
-    )
-    references = [reply_to] if reply_to else []
+    first = None
     if thread:
         first = Message.objects.filter(thread=thread).order_by("pk").values_list("pk", flat=True).first()
-        if first is not None:
-            from notifications.adapters import message_id_for
-
-            references.append(message_id_for(first, thread))
-    now = timezone.now()
+    message = _row(outgoing, first_of_thread=first, now=timezone.now())
+    if message is None:
+        return None
     try:
         with transaction.atomic():
-            message = Message.objects.create(
-                idempotency_key=key,
-                kind=kind,
-                content_type=ContentType.objects.get_for_model(about) if about is not None else None,
-                object_id=str(about.pk) if about is not None else "",
-                reference=reference,
-                addresses=chain,
-                language=language,
-                template="notifications/message",
-                subject=" ".join(subject.split())[:255],
-                text=text,
-                html=html,
-                short_text=(short_text or default_short_text(subject=subject, reference=reference, link=link))[:500],
-                link=link,
-                thread=thread,
-                references=references,
-                sealed=sealed,
-                next_attempt_at=max(not_before, now) if not_before else now,
-                created_at=now,
-            )
+            message.save(force_insert=True)
     except IntegrityError:  # the same key, queued meanwhile by a concurrent transaction
         return Message.objects.filter(idempotency_key=key).first()
     _send_on_commit([message.pk])
     return message
+
+
+def enqueue_many(messages: Sequence[Outgoing]) -> int:
+    """Queue many messages in one INSERT (a sweep's reminders, a report's dispositions), in the caller's
+    transaction; a key queued before is skipped. Returns how many rows were written."""
+    now = timezone.now()
+    threads = {outgoing.thread for outgoing in messages if outgoing.thread}
+    firsts = dict(
+        Message.objects.filter(thread__in=threads)
+        .values("thread")
+        .annotate(first=Min("pk"))
+        .values_list("thread", "first")
+    )
+    keys = [outgoing.key for outgoing in messages]
+    known = set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+    rows: dict[str, Message] = {}
+    for outgoing in messages:
+        if outgoing.key in known or outgoing.key in rows:
+            continue
+        row = _row(outgoing, first_of_thread=firsts.get(outgoing.thread), now=now)
+        if row is not None:
+            rows[outgoing.key] = row
+    if not rows:
+        return 0
+    Message.objects.bulk_create(rows.values(), batch_size=500, ignore_conflicts=True)
+    if getattr(settings, "NOTIFICATIONS_SEND_ON_COMMIT", False):
+        ids = list(Message.objects.filter(idempotency_key__in=list(rows), created_at=now).values_list("pk", flat=True))
+        _send_on_commit(ids)
+    return len(rows)
 
 
 def default_short_text(*, subject: str, reference: str, link: str) -> str:

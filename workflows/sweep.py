@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from deadlines import calendar
 from notifications.models import MessageKind
-from notifications.services import Address, enqueue
+from notifications.services import Address, Outgoing, enqueue_many
 from organisation.models import Role
 from workflows import clock
 from workflows.models import CaseEvent, Deadline, DeadlineKind, DeadlinePhase, EscalationTarget, HumanTask
@@ -49,6 +49,7 @@ class _Batch:
     now: datetime.datetime
     tasks: dict[object, HumanTask]
     officials: dict[tuple[str, tuple[int, ...]], list[User]] = field(default_factory=dict)
+    notices: list[Outgoing] = field(default_factory=list)
 
     def officials_of(self, role: str, unit_ids: list[int]) -> list[User]:
         key = (role, tuple(unit_ids))
@@ -61,18 +62,20 @@ class _Batch:
         return self.officials[key]
 
     def notify(self, row: Deadline, users: list[User], *, kind: str, phase: str, subject: str, body: str) -> None:
-        """One message per official, keyed by the row, its phase and due moment: a sweep that is retried after a
-        crash queues nothing twice."""
+        """One message per official, keyed by the row, its phase and due moment (a sweep that is retried after a
+        crash queues nothing twice); queued with the batch, in its transaction (`enqueue_many`)."""
         for user in {user.pk: user for user in users if user.email}.values():
-            enqueue(
-                key=f"deadline:{row.pk}:{phase}:{row.due_at.timestamp():.0f}:{user.pk}",
-                kind=kind,
-                about=row.instance,
-                addresses=[Address("email", user.email)],
-                subject=subject,
-                body=body,
-                reference=row.instance.reference,
-                language=settings.LANGUAGE_CODE,
+            self.notices.append(
+                Outgoing(
+                    key=f"deadline:{row.pk}:{phase}:{row.due_at.timestamp():.0f}:{user.pk}",
+                    kind=kind,
+                    about=row.instance,
+                    addresses=[Address("email", user.email)],
+                    subject=subject,
+                    body=body,
+                    reference=row.instance.reference,
+                    language=settings.LANGUAGE_CODE,
+                )
             )
 
 
@@ -89,6 +92,7 @@ def sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> Swe
             batch = _Batch(now, {task.task_id: task for task in tasks.select_related("assignee", "claimed_by")})
             for row in rows:
                 _act_on(row, batch, result)
+            enqueue_many(batch.notices)
             before_commit()
         if not rows:  # a row late by several phases catches up in the same sweep, one phase per pass
             return result
@@ -106,6 +110,7 @@ def _act_on(row: Deadline, batch: _Batch, result: SweepResult) -> None:
     phase = row.phase
     if phase == DeadlinePhase.REMIND and row.due_at <= batch.now:
         phase = DeadlinePhase.DUE  # a reminder after the deadline helps no one: escalate instead
+    queued = len(batch.notices)
     try:
         with transaction.atomic():
             if row.kind == DeadlineKind.TIMER:
@@ -119,6 +124,7 @@ def _act_on(row: Deadline, batch: _Batch, result: SweepResult) -> None:
             else:
                 Deadline.objects.filter(pk=row.pk).update(next_action_at=None)
     except Exception as error:
+        del batch.notices[queued:]  # the row's work rolled back: so do its notices
         logger.exception("Deadline %s (%s) failed", row.pk, row.instance.reference)
         row.attempts += 1
         backoff = min(datetime.timedelta(seconds=30 * 2**row.attempts), MAX_BACKOFF)

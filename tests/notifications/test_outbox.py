@@ -99,7 +99,7 @@ def test_a_worker_never_takes_a_row_another_worker_has_claimed(db, locmem):
     assert set(Message.objects.values_list("state", flat=True)) == {MessageState.SENDING}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps what other tests' rollbacks restore
 def test_two_workers_racing_send_each_message_exactly_once(settings):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent workers need PostgreSQL (SQLite runs one writer at a time)")
