@@ -152,3 +152,19 @@ def test_a_mail_server_that_is_down_delays_the_message_and_loses_nothing(smtp_se
     assert [m["Subject"].strip() for m in smtp_server.messages()] == [f"[{code}] Đã nhận đơn của ông/bà"]
     message.refresh_from_db()
     assert (message.state, message.attempts) == (MessageState.SENT, 2)
+
+
+def test_a_citizens_reply_is_traced_back_to_its_case_by_the_message_id_it_answers(smtp_server, submit, settings):
+    from notifications.selectors import message_for_email_id
+
+    # given an acknowledgement received by the citizen
+    settings.NOTIFICATIONS_SEND_ON_COMMIT = False
+    code = submit()["tracking_code"]
+    run_outbox()
+    [ack] = smtp_server.messages()
+
+    # when their reply refers to it, the outbox finds the petition it was about
+    found = message_for_email_id(ack["Message-ID"])
+    assert found is not None and found.about == Petition.objects.get(tracking_code=code)
+    assert message_for_email_id(ack["Message-ID"].replace(DOMAIN, "elsewhere.test")) is None
+    assert message_for_email_id("<CAF=abc@mail.gmail.com>") is None
