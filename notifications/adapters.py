@@ -195,7 +195,9 @@ class EmailAdapter(Adapter):
             mail.attach_alternative(message.html, "text/html")
         try:
             if self.connection is None:
-                self.connection = get_connection(self.options.get("EMAIL_BACKEND") or None)
+                # A mail server that hangs must not hold the worker (Django's SMTP default is no timeout).
+                timeout = getattr(settings, "EMAIL_TIMEOUT", None) or self.timeout
+                self.connection = get_connection(self.options.get("EMAIL_BACKEND") or None, timeout=timeout)
                 self.connection.open()
             mail.connection = self.connection
             mail.send()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ BATCH_SIZE = 100
 LEASE = datetime.timedelta(minutes=5)  # longer than any send takes (HTTP timeouts are 10 s)
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 3600
+monotonic = time.monotonic  # a worker's own clock for its lease (tests replace it)
 
 
 @dataclass(frozen=True)
@@ -439,7 +441,7 @@ def deliver(
     *, limit: int = BATCH_SIZE, ids: Sequence[int] | None = None, adapters: Adapters | None = None
 ) -> DeliveryResult:
     """Claim and send one batch of due messages (or only the given ones, if due); returns what happened."""
-    now = timezone.now()
+    now, started = timezone.now(), monotonic()
     messages = claim(limit=limit, ids=ids, now=now)
     result = DeliveryResult(claimed=len(messages))
     if not messages:
@@ -447,12 +449,25 @@ def deliver(
     own = adapters is None
     adapters = adapters or Adapters()
     try:
-        for message in messages:
+        for index, message in enumerate(messages):
+            if monotonic() - started > LEASE.total_seconds() / 2:
+                # Slow providers: give the rest back before the lease ends, so no other worker takes a row this
+                # one still holds (which would send it twice).
+                _release(messages[index:])
+                result.claimed = index
+                break
             _deliver_one(message, adapters, now, result)
     finally:
         if own:
             adapters.close()
     return result
+
+
+def _release(messages: Sequence[Message]) -> None:
+    for message in messages:
+        Message.objects.filter(pk=message.pk, claim=message.claim).update(
+            state=MessageState.PENDING, claim="", claimed_until=None, attempts=models.F("attempts") - 1
+        )
 
 
 def deliver_all(*, limit: int = BATCH_SIZE) -> DeliveryResult:

@@ -231,3 +231,20 @@ def test_the_admin_lists_messages_without_their_addresses_and_queues_a_failed_on
     assert response.status_code == 302
     message.refresh_from_db()
     assert (message.state, message.address_index, message.given_up) == (MessageState.PENDING, 0, [])
+
+
+def test_a_worker_slowed_by_its_providers_gives_back_what_it_cannot_send_within_its_lease(db, locmem, monkeypatch):
+    # given a batch of three messages and a provider so slow that the first send uses half the lease
+    for number in range(3):
+        queue(f"slow:{number}")
+    clock = iter([0.0, 0.0, services.LEASE.total_seconds(), services.LEASE.total_seconds()])
+    monkeypatch.setattr(services, "monotonic", lambda: next(clock))
+
+    # when the worker runs one batch
+    result = services.deliver(limit=10)
+
+    # then it sent the first and gave the others back, unclaimed and due, for any worker
+    assert (result.claimed, result.sent) == (1, 1)
+    states = dict(Message.objects.values_list("idempotency_key", "state"))
+    assert states == {"slow:0": MessageState.SENT, "slow:1": MessageState.PENDING, "slow:2": MessageState.PENDING}
+    assert set(Message.objects.filter(state=MessageState.PENDING).values_list("attempts", "claim")) == {(0, "")}
