@@ -94,17 +94,20 @@ def notify(
 
 def acknowledge(petition: Petition, *, language: str | None = None) -> None:
     """The acknowledgement of a new petition: its tracking code and where to follow it."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        label = str(petition.get_petition_type_display()).lower()
     notify(
         petition,
         kind=MessageKind.ACKNOWLEDGEMENT,
         occasion="received",
-        language=language or translation.get_language() or settings.LANGUAGE_CODE,
+        language=language,
         subject=_("Đã nhận đơn của ông/bà"),
         intro=_(
             "%(unit)s đã nhận %(label)s «%(title)s» của ông/bà ngày %(date)s.\n\nMã tra cứu: %(code)s. Ông/bà có thể theo dõi tình trạng giải quyết bằng mã này và mã bí mật được cấp khi gửi đơn."
         ),
         unit=petition.unit.name,
-        label=petition.get_petition_type_display().lower(),
+        label=label,
         title=petition.title,
         date=timezone.localtime(petition.received_at).strftime("%d/%m/%Y"),
         code=petition.tracking_code,

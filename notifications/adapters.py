@@ -288,7 +288,9 @@ class FacebookAdapter(Adapter):
 
 
 def chat_text(message: Outbound, limit: int) -> str:
-    text = f"[{message.reference}] {message.text}" if message.reference else message.text
+    """The plain text for a chat, without the e-mail signature (it speaks of mail subjects)."""
+    body = message.text.split("\n-- \n", 1)[0].strip()
+    text = f"[{message.reference}] {body}" if message.reference else body
     if len(text) <= limit:
         return text
     tail = f"… {message.link}" if message.link else "…"

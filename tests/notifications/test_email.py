@@ -82,6 +82,7 @@ def test_a_petition_sent_from_the_english_portal_is_answered_in_english_to_the_e
     # then both messages are in English, text and HTML
     ack, accepted = smtp_server.messages()
     assert ack["Subject"].strip() == f"[{code}] We have received your petition"
+    assert "Phường Đông Hà received your feedback «Đèn đường hỏng trên đường Lê Duẩn»" in body_of(ack, "plain")
     assert f"Tracking code: {code}" in body_of(ack, "plain")
     assert "Follow its progress" in body_of(ack, "html") and '<html lang="en">' in body_of(ack, "html")
     assert accepted["Subject"].strip() == f"[{code}] Notice of acceptance of your petition"
