@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from cases.models import Channel
@@ -64,7 +64,7 @@ def add_message(
     draft.save()
     refused = []
     for incoming in files:
-        upload = ContentFile(incoming.content, name=incoming.name)
+        upload = SimpleUploadedFile(incoming.name, incoming.content)
         try:
             content_type = check_upload(
                 upload,
