@@ -486,3 +486,28 @@ def deliver_all(*, limit: int = BATCH_SIZE) -> DeliveryResult:
 
 def pending() -> int:
     return Message.objects.filter(state__in=[MessageState.PENDING, MessageState.SENDING]).count()
+
+
+@transaction.atomic
+def note_inbound(*, about: models.Model, adapter: str, at: datetime.datetime) -> int:
+    """The person wrote again on `adapter` (e.g. "facebook") at `at`: messages about `about` still waiting may use
+    the window that message opened (Facebook answers only within 24 hours of the person's latest message). Call
+    it where a channel's new message joins its case. Returns how many messages were updated."""
+    waiting = Message.objects.select_for_update().filter(
+        content_type=ContentType.objects.get_for_model(about),
+        object_id=str(about.pk),
+        state=MessageState.PENDING,
+    )
+    updated = 0
+    for message in waiting:
+        changed = False
+        for address in message.addresses:
+            if address.get("adapter") == adapter:
+                previous = address.get("last_inbound_at")
+                if previous is None or datetime.datetime.fromisoformat(previous) < at:
+                    address["last_inbound_at"] = at.isoformat()
+                    changed = True
+        if changed:
+            Message.objects.filter(pk=message.pk).update(addresses=message.addresses, updated_at=timezone.now())
+            updated += 1
+    return updated

@@ -246,3 +246,20 @@ def test_a_providers_error_never_keeps_a_denouncers_phone_and_scrubs_anyone_else
     assert plain.last_error == "sms: SMS gateway error 99: Phone … is blocked"
     assert "909888777" not in caplog.text
     assert Petition.objects.count() == 2
+
+
+def test_a_citizen_writing_again_on_messenger_reopens_the_window_for_what_still_waits(
+    org, processes, real_adapters, worker_only
+):
+    # given an acknowledgement waiting for a provider, from a citizen who last wrote 25 hours ago
+    real_adapters.script["/graph/1122/messages"] = [FACEBOOK_OK]
+    old = timezone.now() - datetime.timedelta(hours=25)
+    petition = petition_from(org, channel="facebook", origin=PSID, last_at=old, email="an.nguyen@example.vn")
+
+    # when they write again on Messenger before it is sent
+    assert services.note_inbound(about=petition, adapter="facebook", at=timezone.now()) == 1
+    services.deliver_all()
+
+    # then it goes to Messenger, not to e-mail
+    assert len(requests_to(real_adapters, "/graph/1122/messages")) == 1 and mail.outbox == []
+    assert Message.objects.get().adapter == "facebook"
