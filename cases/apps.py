@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from cases import (
             handlers,  # noqa: F401 - registers the petition service-task handlers
+            notices,
             outcomes,
             selectors,
         )
@@ -30,5 +31,7 @@ class CasesConfig(AppConfig):
                 related=("instance__petition",),
                 kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
                 bulk_url=lambda: reverse("cases:bulk"),
+                # The petitioner hears of every change of their due date (suspension, resumption, extension).
+                step_hooks=(notices.notify_clock_change,),
             ),
         )
