@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cases import services as case_services
-from cases.models import Channel
-from channels.models import Draft, DraftAttachment, DraftStatus
+from cases.models import Attachment, Channel, Petition
+from channels.mail import ParsedMail, case_codes_in
+from channels.models import Draft, DraftAttachment, DraftStatus, EventOutcome, InboundEvent
 from core.errors import AppError
 from core.uploads import UploadRefused, check_upload
 from organisation.models import Membership, Role, Unit
+from workflows.models import CaseEvent
 
 # Chat channels: the messages a person sends while their draft is open make up one draft. A mail is one draft.
 CHAT_CHANNELS = frozenset({Channel.ZALO, Channel.FACEBOOK})
@@ -203,3 +205,165 @@ def discard_draft(*, draft: Draft, by: User, reason: str) -> Draft:
     _claim(draft=draft, by=by, status=DraftStatus.DISCARDED, discard_reason=reason)
     draft.refresh_from_db()
     return draft
+
+
+# The official mailbox: one stored mail (an InboundEvent with its raw bytes) becomes a draft, a message on its case,
+# or is recorded as ignored, a duplicate or refused, with the reason. `channels.mailbox` fetches and parses.
+
+
+@dataclass(frozen=True)
+class MailOutcome:
+    outcome: str
+    note: str
+    draft: Draft | None = None
+    petition: Petition | None = None
+
+
+@transaction.atomic
+def finish_event(*, event: InboundEvent, outcome: str, note: str) -> MailOutcome:
+    """Record that an event was handled without a draft or a case message (ignored, refused), with why."""
+    InboundEvent.objects.filter(pk=event.pk, handled_at__isnull=True).update(
+        handled_at=timezone.now(), outcome=outcome, note=note[:2000], last_error=""
+    )
+    return MailOutcome(outcome, note)
+
+
+def _petitioner_case(parsed: ParsedMail) -> tuple[Petition | None, str]:
+    """The case this mail answers, and how it was found: a case Message-ID in its thread or "[CODE]" in its
+    subject, and in both ways only from the petitioner's own address (an id or a code alone can be copied)."""
+    by_thread, by_subject = case_codes_in(parsed, settings.TRACKING_CODE_PREFIX)
+    for codes, how in ((by_thread, "thread"), (by_subject, "subject")):
+        for code in codes:
+            petition = Petition.objects.filter(tracking_code=code).select_related("workflow").first()
+            if petition is None:
+                continue
+            addresses = {petition.petitioner_email.strip().lower(), petition.origin_address.strip().lower()} - {""}
+            if parsed.sender_address in addresses:
+                return petition, f"{how}: {code}"
+    return None, ""
+
+
+def add_case_message(
+    *, petition: Petition, parsed: ParsedMail, received_at: datetime, files: Iterable[IncomingFile]
+) -> list[str]:
+    """The petitioner wrote again about their case: an entry in its history (public: that they wrote; internal:
+    what), their files added to the case after the upload check. Returns why any file was refused. Call inside a
+    transaction."""
+    refused: list[str] = []
+    kept: list[str] = []
+    for incoming in files:
+        upload = SimpleUploadedFile(incoming.name, incoming.content)
+        try:
+            content_type = check_upload(
+                upload,
+                allowed=settings.UPLOAD_ALLOWED_TYPES,
+                max_bytes=settings.UPLOAD_MAX_BYTES,
+                allowed_label=", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values())),
+            )
+        except UploadRefused as refusal:
+            refused.append(str(refusal))
+            continue
+        Attachment.objects.create(
+            petition=petition,
+            file=upload,
+            original_name=incoming.name[:255],
+            content_type=content_type,
+            size=len(incoming.content),
+        )
+        kept.append(incoming.name)
+    # A denouncer's identity is sealed: their own words go into the trail without names, phones or addresses.
+    text = petition.public_text(parsed.text) if petition.identity_sealed else parsed.text
+    subject = petition.public_text(parsed.subject) if petition.identity_sealed else parsed.subject
+    summary = f"Người gửi đơn gửi thêm thư điện tử: «{subject}»\n\n{text}".strip()
+    if kept:
+        summary += f"\n\nTệp đính kèm: {', '.join(kept)}"
+    CaseEvent.objects.create(
+        instance=petition.workflow,
+        kind="petitioner_message",
+        created_at=received_at,
+        summary=summary[:20_000],
+        public_text="Người gửi đơn đã gửi thêm thông tin qua thư điện tử",
+        data={"channel": Channel.EMAIL, "message_id": parsed.message_id, "files": kept, "refused_files": refused},
+    )
+    if petition.origin_last_message_at is None or received_at > petition.origin_last_message_at:
+        Petition.objects.filter(pk=petition.pk).update(origin_last_message_at=received_at)
+    return refused
+
+
+@transaction.atomic
+def take_in_mail(
+    *,
+    event: InboundEvent,
+    parsed: ParsedMail,
+    received_at: datetime,
+    unit: Unit | None = None,
+    own_addresses: Collection[str] = (),
+) -> MailOutcome:
+    """Handle one stored, parsed mail in one transaction that also marks its event handled, so a crash leaves the
+    event to be handled again and never half-applied:
+
+    - sent by a machine (auto-reply, bounce, list), or by this mailbox itself: ignored, never a draft;
+    - the same Message-ID already taken in (another mailbox, a UIDVALIDITY change): a duplicate;
+    - the petitioner's reply about their case: a message on that case;
+    - anything else: a new draft in the reception queue of `unit`.
+
+    Expects no lock; takes the event's row lock, and does nothing if another worker handled it meanwhile.
+    """
+    locked = InboundEvent.objects.select_for_update().get(pk=event.pk)
+    if locked.handled_at is not None:
+        return MailOutcome(locked.outcome, locked.note, locked.draft, locked.petition)
+    locked.message_id = parsed.message_id
+    result = _mail_outcome(event=locked, parsed=parsed, received_at=received_at, unit=unit, own=own_addresses)
+    locked.outcome, locked.note = result.outcome, result.note[:2000]
+    locked.draft, locked.petition = result.draft, result.petition
+    locked.handled_at, locked.last_error = timezone.now(), ""
+    locked.save()
+    return result
+
+
+def _mail_outcome(
+    *, event: InboundEvent, parsed: ParsedMail, received_at: datetime, unit: Unit | None, own: Collection[str]
+) -> MailOutcome:
+    if parsed.automated:
+        return MailOutcome(EventOutcome.IGNORED, f"automated mail ({parsed.automated})")
+    if parsed.sender_address in {address.lower() for address in own}:
+        return MailOutcome(EventOutcome.IGNORED, "sent by this mailbox itself (loop guard)")
+    earlier = (
+        InboundEvent.objects.filter(
+            channel=Channel.EMAIL,
+            message_id=parsed.message_id,
+            outcome__in=(EventOutcome.DRAFT, EventOutcome.CASE_MESSAGE),
+        )
+        .exclude(pk=event.pk)
+        .first()
+    )
+    if earlier is not None:
+        return MailOutcome(EventOutcome.DUPLICATE, f"same Message-ID as {earlier.external_id}", earlier.draft)
+    too_large = [
+        gettext("«%(name)s» lớn hơn %(limit)s MB") % {"name": f.name, "limit": settings.UPLOAD_MAX_BYTES // 2**20}
+        for f in parsed.files
+        if f.content is None
+    ]
+    skipped = [gettext("«%(name)s»: quá nhiều tệp trong một thư") % {"name": name} for name in parsed.skipped_files]
+    files = [IncomingFile(f.name, f.content) for f in parsed.files if f.content is not None]
+    petition, how = _petitioner_case(parsed)
+    if petition is not None:
+        refused = add_case_message(petition=petition, parsed=parsed, received_at=received_at, files=files)
+        note = "; ".join([f"reply to {petition.tracking_code} ({how})", *too_large, *skipped, *refused])
+        return MailOutcome(EventOutcome.CASE_MESSAGE, note, petition=petition)
+    draft, refused = add_message(
+        channel=Channel.EMAIL,
+        sender_address=parsed.sender_address,
+        sender_name=parsed.sender_name,
+        message_id=parsed.message_id,
+        subject=parsed.subject,
+        text=parsed.text,
+        received_at=received_at,
+        files=files,
+    )
+    refused_all = [*too_large, *skipped, *refused]
+    if unit is not None or refused_all:
+        draft.unit = draft.unit or unit
+        draft.refused_files = [*draft.refused_files, *refused_all]
+        draft.save(update_fields=["unit", "refused_files"])
+    return MailOutcome(EventOutcome.DRAFT, "; ".join(["new draft", *refused_all]), draft=draft)
