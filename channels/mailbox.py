@@ -375,7 +375,7 @@ def _wait(client: IMAPClient, idle: bool, stop: threading.Event, poll_seconds: f
     client.idle()
     try:
         while not stop.is_set() and timezone.now().timestamp() < deadline:
-            responses = client.idle_check(timeout=min(5.0, max(0.1, deadline - timezone.now().timestamp())))
+            responses = client.idle_check(timeout=min(1.0, max(0.1, deadline - timezone.now().timestamp())))
             if any(len(item) > 1 and item[1] in (b"EXISTS", b"RECENT") for item in responses):
                 return
     finally:

@@ -5,6 +5,8 @@ only after the database committed."""
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Channel, Petition
 from channels import services
-from channels.mailbox import PROCESSED_KEYWORD, MailboxConfig, sync_once
+from channels.mailbox import PROCESSED_KEYWORD, MailboxConfig, sync_once, watch
 from channels.models import Draft, DraftStatus, EventOutcome, InboundEvent
 from tests.channels import mails
 from tests.conftest import PASSWORD
@@ -251,3 +253,21 @@ def test_a_mailbox_password_never_goes_over_the_network_in_clear_text():
     with pytest.raises(ImproperlyConfigured, match="clear text"):
         MailboxConfig.from_settings(values)
     assert MailboxConfig.from_settings({**values, "security": "tls"}).port == 993
+
+
+def test_with_idle_a_new_mail_is_taken_in_within_seconds_not_at_the_next_poll(transactional_db, mailbox):
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(mailbox.config, stop), kwargs={"poll_seconds": 120}, daemon=True)
+    thread.start()
+    try:
+        time.sleep(1)  # connected, first read done, idling
+        delivered = time.monotonic()
+        mailbox.deliver(mails.vietnamese())
+        while not Draft.objects.exists() and time.monotonic() - delivered < 20:
+            time.sleep(0.1)
+        assert Draft.objects.exists(), "the mail was not taken in while the worker was idling"
+        assert time.monotonic() - delivered < 10  # well before the 120 s poll
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+    assert not thread.is_alive()
