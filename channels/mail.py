@@ -29,6 +29,8 @@ STRUCTURAL_DEFECTS = (
 MAX_DEPTH = 20
 MAX_PARTS = 200
 MAX_FILES = 20
+# A draft's text beyond this (a pasted document, a long quoted thread) is cut; the raw mail keeps everything.
+MAX_TEXT = 50_000
 # Message-IDs of the case mails we send: "<case-QT-2026-7KX4-M9PA.3@ubnd.example>" (code, then a sequence number).
 CASE_MESSAGE_ID = re.compile(r"<case-(?P<code>[A-Za-z0-9-]+)\.\d+@[^<>\s]+>")
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -220,6 +222,8 @@ def parse_mail(raw: bytes, *, max_file_bytes: int) -> ParsedMail:
         if body is not None:
             content = body.get_content()
             text = html_to_text(content) if body.get_content_subtype() == "html" else _clean(content)
+            if len(text) > MAX_TEXT:
+                text = text[:MAX_TEXT].rstrip() + "\n[…]"
         files: list[MailFile] = []
         skipped: list[str] = []
         for leaf in leaves:

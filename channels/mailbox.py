@@ -248,14 +248,16 @@ class MailboxReader:
             "size": size,
             "internal_date": internal_date.isoformat() if internal_date else None,
         }
+        event = InboundEvent(channel=Channel.EMAIL, external_id=external_id, payload=payload)
         try:
             with transaction.atomic():
-                event = InboundEvent(channel=Channel.EMAIL, external_id=external_id, payload=payload)
                 if raw is not None:
                     event.raw.save("mail.eml", ContentFile(raw), save=False)
                 event.save()
                 return event
         except IntegrityError:
+            if event.raw:
+                event.raw.delete(save=False)  # stored by the other worker already
             return InboundEvent.objects.get(channel=Channel.EMAIL, external_id=external_id)
 
     def _take_in(self, uidvalidity: int, uid: int, raw: bytes, internal_date: datetime | None) -> str | None:

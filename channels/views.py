@@ -76,7 +76,6 @@ def _render(
     context = {
         "draft": draft,
         "attachments": draft.attachments.order_by("pk"),
-        "events": draft.events.order_by("received_at", "pk"),
         "petition_types": bound_petition_types(),
         "communes": Unit.objects.filter(is_commune=True).order_by("name"),
         "units": units,
