@@ -198,6 +198,16 @@ def _file(part: EmailMessage, number: int, max_bytes: int) -> MailFile:
     return MailFile(name, part.get_content_type(), content if isinstance(content, bytes) else b"", encoded_size)
 
 
+def _text_of(part: EmailMessage) -> str:
+    """A text part's content; in a charset Python does not know (VISCII, a typo), read as UTF-8 with the
+    undecodable bytes replaced rather than refusing a citizen's mail."""
+    try:
+        return str(part.get_content())
+    except LookupError:
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+
+
 def message_id_of(msg: Message, raw: bytes) -> str:
     match = MESSAGE_ID.search(str(msg.get("Message-ID", "")))
     if match:
@@ -220,7 +230,7 @@ def parse_mail(raw: bytes, *, max_file_bytes: int) -> ParsedMail:
         body = msg.get_body(preferencelist=("plain", "html"))
         text = ""
         if body is not None:
-            content = body.get_content()
+            content = _text_of(body)
             text = html_to_text(content) if body.get_content_subtype() == "html" else _clean(content)
             if len(text) > MAX_TEXT:
                 text = text[:MAX_TEXT].rstrip() + "\n[…]"
