@@ -156,8 +156,15 @@ def measure(messages: int = 1000, database_url: str = "") -> dict[str, Any]:
     database_url = database_url or f"sqlite:///{workdir}/bench.sqlite3"
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "CHANNEL_MAILBOXES")}
     completed = subprocess.run(  # noqa: S603 - this very script
-        [sys.executable, str(Path(__file__).resolve()), "--worker", "--messages", str(messages)]
-        + ["--database-url", database_url],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            "--messages",
+            str(messages),
+            "--database-url",
+            database_url,
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -165,7 +172,10 @@ def measure(messages: int = 1000, database_url: str = "") -> dict[str, Any]:
     )
     lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
     if completed.returncode != 0 or not lines:
-        return {"error": (completed.stderr or completed.stdout).strip()[-2000:], "targets_met": {"mailbox_intake": False}}
+        return {
+            "error": (completed.stderr or completed.stdout).strip()[-2000:],
+            "targets_met": {"mailbox_intake": False},
+        }
     figures: dict[str, Any] = json.loads(lines[-1])
     figures["target_messages_per_s_min"] = TARGET_MESSAGES_PER_S
     figures["targets_met"] = {

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import errors as email_errors
-from email.message import EmailMessage, Message
+from email.message import EmailMessage, Message, MIMEPart
 from html.parser import HTMLParser
 
 # A mail whose MIME structure is broken this way cannot be read reliably: its parts (and files) would be guesses.
@@ -198,7 +198,7 @@ def _file(part: EmailMessage, number: int, max_bytes: int) -> MailFile:
     return MailFile(name, part.get_content_type(), content if isinstance(content, bytes) else b"", encoded_size)
 
 
-def _text_of(part: EmailMessage) -> str:
+def _text_of(part: MIMEPart) -> str:
     """A text part's content; in a charset Python does not know (VISCII, a typo), read as UTF-8 with the
     undecodable bytes replaced rather than refusing a citizen's mail."""
     try:
