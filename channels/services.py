@@ -351,19 +351,63 @@ def _mail_outcome(
         refused = add_case_message(petition=petition, parsed=parsed, received_at=received_at, files=files)
         note = "; ".join([f"reply to {petition.tracking_code} ({how})", *too_large, *skipped, *refused])
         return MailOutcome(EventOutcome.CASE_MESSAGE, note, petition=petition)
-    draft, refused = add_message(
-        channel=Channel.EMAIL,
-        sender_address=parsed.sender_address,
-        sender_name=parsed.sender_name,
-        message_id=parsed.message_id,
-        subject=parsed.subject,
-        text=parsed.text,
-        received_at=received_at,
-        files=files,
-    )
+    draft = _open_draft_replied_to(parsed)
+    if draft is not None:
+        refused = _join_draft(draft=draft, parsed=parsed, received_at=received_at, files=files)
+        how = "joined the sender's open draft it replies to"
+    else:
+        draft, refused = add_message(
+            channel=Channel.EMAIL,
+            sender_address=parsed.sender_address,
+            sender_name=parsed.sender_name,
+            message_id=parsed.message_id,
+            subject=parsed.subject,
+            text=parsed.text,
+            received_at=received_at,
+            files=files,
+        )
+        how = "new draft"
     refused_all = [*too_large, *skipped, *refused]
     if unit is not None or refused_all:
         draft.unit = draft.unit or unit
         draft.refused_files = [*draft.refused_files, *refused_all]
         draft.save(update_fields=["unit", "refused_files"])
-    return MailOutcome(EventOutcome.DRAFT, "; ".join(["new draft", *refused_all]), draft=draft)
+    return MailOutcome(EventOutcome.DRAFT, "; ".join([how, *refused_all]), draft=draft)
+
+
+def _open_draft_replied_to(parsed: ParsedMail) -> Draft | None:
+    """The sender's open mail draft that this mail answers (its Message-ID in In-Reply-To/References): a citizen
+    who writes again before the officer confirmed adds to the same draft instead of opening a second one."""
+    if not parsed.references:
+        return None
+    referenced = set(parsed.references)
+    candidates = Draft.objects.select_for_update().filter(
+        channel=Channel.EMAIL, sender_address=parsed.sender_address, status=DraftStatus.OPEN
+    )
+    return next((draft for draft in candidates if referenced & set(draft.message_ids)), None)
+
+
+def _join_draft(*, draft: Draft, parsed: ParsedMail, received_at: datetime, files: Iterable[IncomingFile]) -> list[str]:
+    """Add a further mail to an open draft: its text below the earlier ones, its files checked. Returns why any
+    file was refused."""
+    draft.text = f"{draft.text}\n\n— {parsed.subject}\n{parsed.text}".strip()
+    draft.message_ids = [*draft.message_ids, parsed.message_id]
+    draft.last_message_at = max(draft.last_message_at, received_at)
+    draft.save(update_fields=["text", "message_ids", "last_message_at"])
+    refused = []
+    for incoming in files:
+        upload = SimpleUploadedFile(incoming.name, incoming.content)
+        try:
+            content_type = check_upload(
+                upload,
+                allowed=settings.UPLOAD_ALLOWED_TYPES,
+                max_bytes=settings.UPLOAD_MAX_BYTES,
+                allowed_label=", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values())),
+            )
+        except UploadRefused as refusal:
+            refused.append(str(refusal))
+            continue
+        DraftAttachment.objects.create(
+            draft=draft, file=upload, name=incoming.name, content_type=content_type, size=len(incoming.content)
+        )
+    return refused

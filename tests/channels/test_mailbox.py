@@ -271,3 +271,20 @@ def test_with_idle_a_new_mail_is_taken_in_within_seconds_not_at_the_next_poll(tr
         stop.set()
         thread.join(timeout=15)
     assert not thread.is_alive()
+
+
+def test_a_second_mail_answering_the_first_joins_its_open_draft(db, mailbox):
+    mailbox.deliver(mails.vietnamese())
+    sync_once(mailbox.config)
+    follow_up = mails.simple(
+        subject="Re: Phản ánh: Đèn đường hỏng",
+        text="Bổ sung: cột đèn thứ tư cũng hỏng.",
+        message_id="<ank-002@mail.example.vn>",
+        headers="In-Reply-To: <CAF=ank-001@mail.example.vn>\r\nReferences: <CAF=ank-001@mail.example.vn>\r\n",
+    )
+    mailbox.deliver(follow_up)
+    assert sync_once(mailbox.config).outcomes == {"draft": 1}
+    draft = Draft.objects.get()
+    assert draft.text.startswith(mails.TEXT) and draft.text.endswith("Bổ sung: cột đèn thứ tư cũng hỏng.")
+    assert draft.message_ids == ["<CAF=ank-001@mail.example.vn>", "<ank-002@mail.example.vn>"]
+    assert "joined" in InboundEvent.objects.get(message_id="<ank-002@mail.example.vn>").note
