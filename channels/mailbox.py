@@ -19,7 +19,7 @@ import logging
 import socket
 import ssl
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -239,7 +239,6 @@ class MailboxReader:
     def _store(
         self, external_id: str, uidvalidity: int, uid: int, raw: bytes | None, internal_date: datetime | None, size: int
     ) -> InboundEvent:
-        """Store the mail as received and commit, before handling it. Twice (two workers) is stored once."""
         payload = {
             "mailbox": self.config.name,
             "folder": self.config.folder,
@@ -248,52 +247,14 @@ class MailboxReader:
             "size": size,
             "internal_date": internal_date.isoformat() if internal_date else None,
         }
-        event = InboundEvent(channel=Channel.EMAIL, external_id=external_id, payload=payload)
-        try:
-            with transaction.atomic():
-                if raw is not None:
-                    event.raw.save("mail.eml", ContentFile(raw), save=False)
-                event.save()
-                return event
-        except IntegrityError:
-            if event.raw:
-                event.raw.delete(save=False)  # stored by the other worker already
-            return InboundEvent.objects.get(channel=Channel.EMAIL, external_id=external_id)
+        return store_mail(external_id=external_id, raw=raw, payload=payload)
 
     def _take_in(self, uidvalidity: int, uid: int, raw: bytes, internal_date: datetime | None) -> str | None:
-        """Store, parse and handle one mail; its outcome once committed, or None when handling failed (the event
-        keeps the error and the mail stays unprocessed on the server, to be retried)."""
         external_id = self._external_id(uidvalidity, uid)
         event = self._store(external_id, uidvalidity, uid, raw, internal_date, len(raw))
-        if event.handled_at is not None:
-            return event.outcome
-        try:
-            parsed = parse_mail(raw, max_file_bytes=settings.UPLOAD_MAX_BYTES)
-        except MalformedMail as error:
-            logger.warning("mailbox %s: UID %s refused as malformed: %s", self.config.name, uid, error)
-            services.finish_event(event=event, outcome=EventOutcome.REJECTED, note=f"malformed mail: {error}")
-            return EventOutcome.REJECTED
-        received_at = internal_date or _sent_at(parsed.date)
-        try:
-            outcome = services.take_in_mail(
-                event=event, parsed=parsed, received_at=received_at, unit=self.unit, own_addresses=self.own_addresses
-            )
-        except Exception as error:  # a bug or the database: keep the mail for the next run, never stop the worker
-            logger.exception("mailbox %s: UID %s could not be handled", self.config.name, uid)
-            return self._failed(event, error)
-        logger.info("mailbox %s: UID %s → %s (%s)", self.config.name, uid, outcome.outcome, outcome.note)
-        return outcome.outcome
-
-    def _failed(self, event: InboundEvent, error: Exception) -> str | None:
-        event.refresh_from_db()
-        event.attempts += 1
-        event.last_error = f"{type(error).__name__}: {error}"[:2000]
-        event.save(update_fields=["attempts", "last_error"])
-        if event.attempts < MAX_ATTEMPTS:
-            return None
-        note = f"handling failed {event.attempts} times, left flagged in the mailbox: {event.last_error}"
-        services.finish_event(event=event, outcome=EventOutcome.REJECTED, note=note)
-        return EventOutcome.REJECTED
+        return handle_mail(
+            event=event, raw=raw, internal_date=internal_date, unit=self.unit, own_addresses=self.own_addresses
+        )
 
     def _mark_processed(self, done: dict[int, str]) -> None:
         if not done:
@@ -318,6 +279,63 @@ class MailboxReader:
             if not self.client.folder_exists(self.config.processed_folder):
                 self.client.create_folder(self.config.processed_folder)
             self._processed_folder_ready = True
+
+
+def store_mail(*, external_id: str, raw: bytes | None, payload: dict[str, Any]) -> InboundEvent:
+    """Store the mail as received and commit, before handling it. Twice (two workers) is stored once."""
+    event = InboundEvent(channel=Channel.EMAIL, external_id=external_id, payload=payload)
+    try:
+        with transaction.atomic():
+            if raw is not None:
+                event.raw.save("mail.eml", ContentFile(raw), save=False)
+            event.save()
+            return event
+    except IntegrityError:
+        if event.raw:
+            event.raw.delete(save=False)  # stored by the other worker already
+        return InboundEvent.objects.get(channel=Channel.EMAIL, external_id=external_id)
+
+
+def handle_mail(
+    *,
+    event: InboundEvent,
+    raw: bytes,
+    internal_date: datetime | None = None,
+    unit: Unit | None = None,
+    own_addresses: Collection[str] = (),
+) -> str | None:
+    """Parse and handle one stored mail; its outcome once committed, or None when handling failed (the event keeps
+    the error; the caller leaves the mail where it is, to be retried). Never raises for a bad mail."""
+    if event.handled_at is not None:
+        return event.outcome
+    try:
+        parsed = parse_mail(raw, max_file_bytes=settings.UPLOAD_MAX_BYTES)
+    except MalformedMail as error:
+        logger.warning("%s refused as malformed: %s", event.external_id, error)
+        services.finish_event(event=event, outcome=EventOutcome.REJECTED, note=f"malformed mail: {error}")
+        return EventOutcome.REJECTED
+    received_at = internal_date or _sent_at(parsed.date)
+    try:
+        outcome = services.take_in_mail(
+            event=event, parsed=parsed, received_at=received_at, unit=unit, own_addresses=own_addresses
+        )
+    except Exception as error:  # a bug or the database: keep the mail for the next run, never stop the worker
+        logger.exception("%s could not be handled", event.external_id)
+        return _failed(event, error)
+    logger.info("%s → %s (%s)", event.external_id, outcome.outcome, outcome.note)
+    return outcome.outcome
+
+
+def _failed(event: InboundEvent, error: Exception) -> str | None:
+    event.refresh_from_db()
+    event.attempts += 1
+    event.last_error = f"{type(error).__name__}: {error}"[:2000]
+    event.save(update_fields=["attempts", "last_error"])
+    if event.attempts < MAX_ATTEMPTS:
+        return None
+    note = f"handling failed {event.attempts} times, left flagged in the mailbox: {event.last_error}"
+    services.finish_event(event=event, outcome=EventOutcome.REJECTED, note=note)
+    return EventOutcome.REJECTED
 
 
 def _sent_at(date: datetime | None) -> datetime:
