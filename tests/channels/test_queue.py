@@ -60,7 +60,7 @@ def test_a_reception_officer_sees_the_open_drafts_with_channel_sender_time_subje
     html = page.content.decode()
     assert "Thư điện tử công vụ" in html and "Nguyễn Văn Ánh" in html and "anh.nguyen@example.vn" in html
     assert "Phản ánh: Đèn đường hỏng tại tổ 5" in html
-    assert "<td>2</td>" in html
+    assert '<td data-label="Tệp đính kèm" class="count">2</td>' in html
     assert 'data-nav="reception"' in html
 
 
