@@ -145,6 +145,8 @@ def _create_petition(
     recorded_by: User | None = None,
     start_data: dict[str, str] | None = None,
     received_at: datetime | None = None,
+    origin_address: str = "",
+    origin_last_message_at: datetime | None = None,
 ) -> Receipt:
     """Record a petition handled by `unit` and start its process. Call inside a transaction.
 
@@ -176,6 +178,8 @@ def _create_petition(
         publish_consent=publish_consent,
         workflow=instance,
         appeal_of=appeal_of,
+        origin_address=origin_address,
+        origin_last_message_at=origin_last_message_at,
         **({"received_at": received_at} if received_at is not None else {}),
     )
     for upload, mime in attachments:
@@ -300,10 +304,15 @@ def record_petition(
     publish_consent: bool = False,
     files: Sequence[UploadedFile] = (),
     received_at: datetime | None = None,
+    origin_address: str = "",
+    origin_last_message_at: datetime | None = None,
 ) -> Receipt:
     """An official records a petition that arrived by email, social network, at the counter or at a citizen
     reception session, and starts its process (the reception process for a reflection or recommendation heard
     at a reception session, see `process_subject`).
+
+    `origin_address` (with the time of the citizen's latest message there) is where answers go back on the
+    channel it came from: the citizen's Message-ID for e-mail, their chat address for Zalo and Facebook.
 
     `commune` is where the matter is; `unit` the unit that received it and handles it (default: the commune),
     of which `recorded_by` must be a reception officer. `received_at` is when the petition was received (default:
@@ -348,6 +357,8 @@ def record_petition(
         files=files,
         recorded_by=recorded_by,
         received_at=received_at,
+        origin_address=origin_address,
+        origin_last_message_at=origin_last_message_at,
     )
 
 

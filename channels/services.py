@@ -146,7 +146,10 @@ def confirm_draft(
 ) -> case_services.Receipt:
     """A reception officer confirms a draft into a petition of `petition_type` handled by `unit` (one of theirs),
     through the same recording service as the /record/ page: the channel is the draft's, the petition counts as
-    received when the first message arrived (`received_at`), answers go back to the sender (`origin_address`).
+    received when the first message arrived (`received_at`), and answers go back the way it came
+    (`origin_address`, set when the petition is created so its acknowledgement already uses it): for a mail, the
+    citizen's Message-ID (answers reply in their thread) and their address as `petitioner_email` unless the
+    officer typed another; for a chat, the sender's address on the page or OA.
 
     The files kept are `attachment_ids` (default: all) and move to the petition. `publish_consent` is the
     citizen's, stated by the officer; it defaults to no (writing to a mailbox is not consent to publish).
@@ -161,6 +164,11 @@ def confirm_draft(
     for item in kept:
         with item.file.open("rb") as stored:
             files.append(SimpleUploadedFile(item.name, stored.read(), content_type=item.content_type))
+    if draft.channel == Channel.EMAIL:
+        origin = draft.message_ids[0] if draft.message_ids else ""
+        petitioner_email = petitioner_email or draft.sender_address
+    else:
+        origin = draft.sender_address
     receipt = case_services.record_petition(
         recorded_by=by,
         channel=draft.channel,
@@ -176,11 +184,10 @@ def confirm_draft(
         publish_consent=publish_consent,
         files=files,
         received_at=draft.received_at,
+        origin_address=origin,
+        origin_last_message_at=draft.last_message_at,
     )
     petition = receipt.petition
-    petition.origin_address = draft.sender_address
-    petition.origin_last_message_at = draft.last_message_at
-    petition.save(update_fields=["origin_address", "origin_last_message_at"])
     Draft.objects.filter(pk=draft.pk).update(petition=petition)
     draft.refresh_from_db()
     moved = [item.file.name for item in kept]
@@ -229,17 +236,22 @@ def finish_event(*, event: InboundEvent, outcome: str, note: str) -> MailOutcome
 
 
 def _petitioner_case(parsed: ParsedMail) -> tuple[Petition | None, str]:
-    """The case this mail answers, and how it was found: a case Message-ID in its thread or "[CODE]" in its
-    subject, and in both ways only from the petitioner's own address (an id or a code alone can be copied)."""
+    """The case this mail answers, and how it was found: a case Message-ID in its thread, "[CODE]" in its subject,
+    or the citizen's own first mail (the case's `origin_address`) in its thread; in every way only from the
+    petitioner's own address (an id or a code alone can be copied)."""
     by_thread, by_subject = case_codes_in(parsed, settings.TRACKING_CODE_PREFIX)
+    candidates: list[tuple[Petition, str]] = []
     for codes, how in ((by_thread, "thread"), (by_subject, "subject")):
         for code in codes:
             petition = Petition.objects.filter(tracking_code=code).select_related("workflow").first()
-            if petition is None:
-                continue
-            addresses = {petition.petitioner_email.strip().lower(), petition.origin_address.strip().lower()} - {""}
-            if parsed.sender_address in addresses:
-                return petition, f"{how}: {code}"
+            if petition is not None:
+                candidates.append((petition, f"{how}: {code}"))
+    if parsed.references:  # a reply to the citizen's own first mail, which became the case
+        own_thread = Petition.objects.filter(channel=Channel.EMAIL, origin_address__in=parsed.references)
+        candidates += [(petition, f"their first mail: {petition.tracking_code}") for petition in own_thread[:5]]
+    for petition, how in candidates:
+        if parsed.sender_address == petition.petitioner_email.strip().lower():
+            return petition, how
     return None, ""
 
 
@@ -279,7 +291,7 @@ def add_case_message(
         summary += f"\n\nTệp đính kèm: {', '.join(kept)}"
     CaseEvent.objects.create(
         instance=petition.workflow,
-        kind="petitioner_message",
+        kind="citizen_message",
         created_at=received_at,
         summary=summary[:20_000],
         public_text="Người gửi đơn đã gửi thêm thông tin qua thư điện tử",

@@ -119,7 +119,7 @@ def test_a_citizens_reply_in_the_case_thread_joins_the_case_as_a_history_entry(d
     mailbox.deliver(reply)
     assert sync_once(mailbox.config).outcomes == {"case_message": 1}
     assert not Draft.objects.exists()
-    event = CaseEvent.objects.get(instance=case.workflow, kind="petitioner_message")
+    event = CaseEvent.objects.get(instance=case.workflow, kind="citizen_message")
     assert "Tôi gửi thêm ảnh chụp cột đèn hỏng." in event.summary
     assert "Người gửi đơn đã gửi thêm thông tin qua thư điện tử" in _public_history(case)
     case.refresh_from_db()
@@ -139,7 +139,7 @@ def test_the_tracking_code_in_the_subject_joins_the_case_only_from_the_petitione
     mailbox.deliver(own)
     mailbox.deliver(stranger)
     assert sync_once(mailbox.config).outcomes == {"case_message": 1, "draft": 1}
-    assert CaseEvent.objects.filter(instance=case.workflow, kind="petitioner_message").count() == 1
+    assert CaseEvent.objects.filter(instance=case.workflow, kind="citizen_message").count() == 1
     assert Draft.objects.get().sender_address == "ke.la@example.vn"
 
 
@@ -243,9 +243,22 @@ def test_an_officer_confirms_a_mail_into_a_petition_received_when_the_mail_arriv
     petition = Petition.objects.get()
     assert petition.channel == Channel.EMAIL
     assert petition.received_at == sent
-    assert petition.origin_address == mails.SENDER and petition.publish_consent is False
+    assert petition.origin_address == "<CAF=ank-001@mail.example.vn>" and petition.petitioner_email == mails.SENDER
+    assert petition.publish_consent is False
     assert [a.original_name for a in petition.attachments.all()] == [mails.FILENAME]
     assert petition.tracking_code in alice.get("/reception/").content.decode()
+
+    # The citizen answers their own first mail (not ours): it joins the case it became.
+    mailbox.deliver(
+        mails.simple(
+            subject="Re: Phản ánh: Đèn đường hỏng",
+            text="Đèn vẫn chưa được sửa.",
+            message_id="<ank-003@mail.example.vn>",
+            headers="In-Reply-To: <CAF=ank-001@mail.example.vn>\r\nReferences: <CAF=ank-001@mail.example.vn>\r\n",
+        )
+    )
+    assert sync_once(mailbox.config).outcomes == {"case_message": 1}
+    assert "Đèn vẫn chưa được sửa." in CaseEvent.objects.get(instance=petition.workflow, kind="citizen_message").summary
 
 
 def test_a_mailbox_password_never_goes_over_the_network_in_clear_text():
@@ -255,7 +268,10 @@ def test_a_mailbox_password_never_goes_over_the_network_in_clear_text():
     assert MailboxConfig.from_settings({**values, "security": "tls"}).port == 993
 
 
-def test_with_idle_a_new_mail_is_taken_in_within_seconds_not_at_the_next_poll(transactional_db, mailbox):
+# The worker's thread has its own database connection: it must see committed data. Serialized rollback, as the
+# browser tests do, so the database is given back with its initial rows.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_with_idle_a_new_mail_is_taken_in_within_seconds_not_at_the_next_poll(mailbox):
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=(mailbox.config, stop), kwargs={"poll_seconds": 120}, daemon=True)
     thread.start()

@@ -93,7 +93,8 @@ def test_confirming_a_mail_makes_a_petition_of_the_email_channel_received_when_t
     petition = Petition.objects.get()
     assert petition.channel == Channel.EMAIL
     assert petition.received_at == received
-    assert petition.origin_address == "anh.nguyen@example.vn"
+    assert petition.origin_address == "<abc@mail.example.vn>"  # answers reply in the citizen's thread
+    assert petition.petitioner_email == "anh.nguyen@example.vn"
     assert petition.publish_consent is False
     assert petition.unit == org.dong_ha
     assert [a.original_name for a in petition.attachments.all()] == ["Đơn kiến nghị số 0.pdf"]
@@ -149,3 +150,10 @@ def test_a_draft_is_discarded_with_a_reason_and_leaves_the_queue(org, processes)
     assert draft.status == DraftStatus.DISCARDED and draft.discard_reason == "Thư quảng cáo"
     assert not Petition.objects.exists()
     assert "Thư quảng cáo" in alice.get(f"/reception/{draft.pk}/").content.decode()
+
+
+def test_a_mail_confirmed_without_an_email_typed_is_still_answered_at_the_senders_address(org, processes):
+    draft = mail_draft()
+    response = logged_in("alice").post(f"/reception/{draft.pk}/", {**CONFIRM, "petitioner_email": ""})
+    assert response.status_code == 302
+    assert Petition.objects.get().petitioner_email == "anh.nguyen@example.vn"
