@@ -117,18 +117,19 @@ def html_to_text(html: str) -> str:
 def automated_reason(msg: Message) -> str:
     """Why this mail was sent by a machine and must never open a case nor be answered (auto-replies, bounces,
     read receipts, mailing lists), or "" for a person's mail."""
-    auto = str(msg.get("Auto-Submitted", "")).strip().lower()
+    present = {key.lower() for key in msg.keys()}  # noqa: SIM118 - keys() reads names without parsing values
+    auto = str(msg.get("Auto-Submitted", "")).strip().lower() if "auto-submitted" in present else ""
     if auto and auto != "no":
         return f"Auto-Submitted: {auto}"
-    if str(msg.get("Return-Path", "")).strip() == "<>":
+    if "return-path" in present and str(msg.get("Return-Path", "")).strip() == "<>":
         return "Return-Path: <>"
     if msg.get_content_type() == "multipart/report":
         return "Content-Type: multipart/report"
-    precedence = str(msg.get("Precedence", "")).strip().lower()
+    precedence = str(msg.get("Precedence", "")).strip().lower() if "precedence" in present else ""
     if precedence in ("bulk", "junk", "list", "auto_reply"):
         return f"Precedence: {precedence}"
     for header in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe"):
-        if msg.get(header) is not None:
+        if header.lower() in present:
             return f"{header}: {str(msg.get(header)).strip()[:80]}"
     sender = email.utils.parseaddr(str(msg.get("From", "")))[1].lower()
     if sender.startswith(AUTOMATED_SENDERS):

@@ -194,8 +194,15 @@ class MailboxReader:
         for batch in _batches(uids, sizes):
             done: dict[int, str] = {}
             wanted: list[int] = []
+            known = {
+                event.external_id: event
+                for event in InboundEvent.objects.filter(
+                    channel=Channel.EMAIL, external_id__in=[self._external_id(uidvalidity, uid) for uid in batch]
+                )
+            }
             for uid in batch:
-                outcome, new = self._known(uidvalidity, uid, sizes[uid], dates[uid])
+                event = known.get(self._external_id(uidvalidity, uid))
+                outcome, new = self._known(event, uidvalidity, uid, sizes[uid], dates[uid])
                 if outcome is None:
                     wanted.append(uid)
                 else:
@@ -220,11 +227,12 @@ class MailboxReader:
     def _external_id(self, uidvalidity: int, uid: int) -> str:
         return f"{self.config.name}:{uidvalidity}:{uid}"
 
-    def _known(self, uidvalidity: int, uid: int, size: int, internal_date: datetime | None) -> tuple[str | None, bool]:
+    def _known(
+        self, event: InboundEvent | None, uidvalidity: int, uid: int, size: int, internal_date: datetime | None
+    ) -> tuple[str | None, bool]:
         """(outcome, decided now): the outcome of a mail handled before (the server was not told: a crash after the
-        commit), a refusal of a mail too large to fetch, or (None, False) to fetch it."""
+        commit), a refusal of a mail too large to fetch, or (None, False) to fetch it. `event`: its stored event."""
         external_id = self._external_id(uidvalidity, uid)
-        event = InboundEvent.objects.filter(channel=Channel.EMAIL, external_id=external_id).first()
         if event is not None and event.handled_at is not None:
             return event.outcome, False
         if size > settings.CHANNEL_MAILBOX_MAX_MESSAGE_BYTES:
