@@ -38,6 +38,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
+from bench.figures import percentile, say  # noqa: E402
+
 TARGETS = {"pdf_seconds_max": 10.0, "pdf_peak_mb_max": 500.0}
 KINDS = ["person", "person", "person", "enterprise", "association", "agency"]
 ORGANISATIONS = {
@@ -45,15 +48,6 @@ ORGANISATIONS = {
     "association": "Hiệp hội Bất động sản tỉnh Quảng Trị",
     "agency": "Ủy ban nhân dân phường Nam Đông Hà",
 }
-
-
-def say(line: str = "") -> None:
-    print(line, flush=True)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def draft_text(articles: int) -> str:

@@ -34,7 +34,6 @@ import gc
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,36 +44,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
+from bench.figures import say, summary  # noqa: E402
+
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"fired_per_s_min": 500.0, "empty_sweep_ms_max": 50.0}
 INDEX_NAME = "deadline_next_action"
 WARDS = 30
 CHUNK = 5000
 SEED = 20251120
-
-
-def say(line: str = "") -> None:
-    print(line, flush=True)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def summary(samples_s: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in samples_s]
-    return {
-        "n": len(ms),
-        "p50_ms": round(statistics.median(ms), 3),
-        "p95_ms": round(percentile(ms, 95), 3),
-        "mean_ms": round(statistics.fmean(ms), 3),
-        "min_ms": round(min(ms), 3),
-        "max_ms": round(max(ms), 3),
-    }
 
 
 def classify_query(sql: str) -> str:

@@ -22,7 +22,6 @@ import gc
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
+from bench.figures import say, summary  # noqa: E402
+
 BPMN_FILE = ROOT / "bpmn" / "processes" / "reflection.bpmn"
 PROCESS_ID = "reflection"
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -44,37 +46,10 @@ TARGETS = {"ratio_postgresql_max": 3.0, "state_kb_max": 20.0}
 # --------------------------------------------------------------------------------------------------- helpers
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Linear interpolation between closest ranks (same as numpy's default)."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def summary(samples_s: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in samples_s]
-    return {
-        "n": len(ms),
-        "p50_ms": round(statistics.median(ms), 3),
-        "p95_ms": round(percentile(ms, 95), 3),
-        "mean_ms": round(statistics.fmean(ms), 3),
-        "min_ms": round(min(ms), 3),
-        "max_ms": round(max(ms), 3),
-    }
-
-
 def fmt(stats: dict[str, float]) -> str:
     return (
         f"p50 {stats['p50_ms']:.3f} ms · p95 {stats['p95_ms']:.3f} ms · mean {stats['mean_ms']:.3f} ms (n={stats['n']})"
     )
-
-
-def say(line: str = "") -> None:
-    print(line, flush=True)
 
 
 # --------------------------------------------------------------------------------------- 1. raw SpiffWorkflow

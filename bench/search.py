@@ -41,36 +41,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
+from bench.figures import say, summary  # noqa: E402
+
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 SEED = 20260115
 TARGETS = {"query_p95_ms_max": 50.0, "postgres_index_docs_per_s_min": 2000.0, "outbox_lag_p95_s_max": 2.0}
 LIVE_BATCH = 500
 CORPUS_START = 10_000_001
 PAGE_SIZE = 20
-
-
-def say(line: str = "") -> None:
-    print(line, flush=True)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def summary(samples_s: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in samples_s]
-    return {
-        "n": len(ms),
-        "p50_ms": round(statistics.median(ms), 2),
-        "p95_ms": round(percentile(ms, 95), 2),
-        "max_ms": round(max(ms), 2),
-    }
 
 
 # ------------------------------------------------------------------------------------------------- worker

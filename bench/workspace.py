@@ -31,13 +31,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
+from bench.figures import say, summary  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_workspace"
 DEPARTMENTS = 20
 COMMUNES = 179
@@ -49,28 +51,6 @@ TARGETS_MS = {
     "task_page_p95_ms_max": 100.0,
     "leaders_page_p95_ms_max": 300.0,
 }
-
-
-def say(line: str = "") -> None:
-    print(line, flush=True)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def summary(samples_s: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in samples_s]
-    return {
-        "n": len(ms),
-        "p50_ms": round(statistics.median(ms), 2),
-        "p95_ms": round(percentile(ms, 95), 2),
-        "max_ms": round(max(ms), 2),
-    }
 
 
 # ------------------------------------------------------------------------------------------------ database
@@ -120,6 +100,7 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from cases.outcomes import rebuild_tally
     from cases.services import submit_petition
     from organisation.models import Membership, Unit
     from workflows.models import Deadline, HumanTask, WorkflowInstance
@@ -242,7 +223,8 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
             INSERT INTO cases_petition
                 (tracking_code, access_key_hash, petition_type, channel, title, content, commune_id, address,
                  petitioner_name, petitioner_phone, petitioner_email, publish_consent, status, answer, answered_at,
-                 answered_by_id, published_at, received_at, workflow_id)
+                 answered_by_id, published_at, received_at, workflow_id, outcome, missed_deadline, tallied_unit_id,
+                 origin_address)
             SELECT 'QT-BENCH-' || g, md5('k' || g) || md5('h' || g),
                    CASE WHEN is_open THEN 'reflection'
                         ELSE (ARRAY['reflection', 'recommendation', 'complaint', 'denunciation'])[1 + g %% 4] END,
@@ -255,7 +237,10 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
                         WHEN r2 < 0.9 THEN 'answered' ELSE 'rejected' END,
                    CASE WHEN is_open THEN '' ELSE 'Đơn vị đã kiểm tra và khắc phục.' END,
                    CASE WHEN is_open THEN NULL ELSE received_at + (5 + r2 * 30) * interval '1 day' END,
-                   CASE WHEN is_open THEN NULL ELSE unit_id END, NULL, received_at, instance_id
+                   CASE WHEN is_open THEN NULL ELSE unit_id END, NULL, received_at, instance_id,
+                   -- as `cases.outcomes` keeps them: a closed case's clock ended late unless r1 < 0.85 (below)
+                   CASE WHEN is_open THEN 'open' WHEN r1 < 0.85 THEN 'on_time' ELSE 'late' END,
+                   NOT is_open AND r1 >= 0.85, unit_id, ''
             FROM bench_case
             """,
             {"communes": [unit.pk for unit in units if unit.is_commune], "commune0": commune0.pk},
@@ -311,6 +296,7 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
         )  # fmt: skip
         cur.execute("DROP TABLE bench_case")
         cur.execute("DROP TABLE bench_handler")
+        rebuild_tally()
         cur.execute("SET LOCAL session_replication_role = origin")
         cur.execute(
             "SELECT setval(pg_get_serial_sequence('workflows_workflowinstance', 'id'), "
@@ -327,6 +313,7 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
                 "workflows_deadline",
                 "workflows_humantask",
                 "cases_petition",
+                "cases_outcometally",
             )
         ):
             cur.execute(f"VACUUM (ANALYZE) {table}")

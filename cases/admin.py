@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from cases import services
-from cases.models import AnswerTemplate, Attachment, Petition
+from cases.models import AnswerTemplate, Attachment, OutcomeTally, Petition
 
 
 class AttachmentInline(admin.TabularInline):
@@ -39,6 +39,11 @@ class PetitionAdmin(admin.ModelAdmin):
         "published_at",
         "received_at",
         "workflow",
+        "outcome",
+        "missed_deadline",
+        "tallied_unit",
+        "origin_address",
+        "origin_last_message_at",
     ]
     exclude = ["access_key_hash"]
 
@@ -62,3 +67,22 @@ class AnswerTemplateAdmin(admin.ModelAdmin):
     list_display = ["title", "unit", "petition_type", "active"]
     list_filter = ["petition_type", "active", "unit"]
     search_fields = ["title", "body"]
+
+
+@admin.register(OutcomeTally)
+class OutcomeTallyAdmin(admin.ModelAdmin):
+    """The leaders' tally, kept by the engine: read-only here (`manage.py rebuild_outcome_tally` recounts it)."""
+
+    list_display = ["received_on", "unit", "petition_type", "in_progress", "on_time", "late"]
+    list_filter = ["petition_type"]
+    date_hierarchy = "received_on"
+    search_fields = ["unit__code", "unit__name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -366,6 +366,9 @@ class StatsQuerySerializer(serializers.Serializer):
 class DrillDownQuerySerializer(StatsQuerySerializer):
     bucket = serializers.ChoiceField(choices=list(selectors.BUCKETS), required=False, help_text="Empty: received.")
     month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="YYYY-MM of receipt.")
+    exact_unit = serializers.BooleanField(
+        required=False, default=False, help_text="Only the unit's own cases, not those of the units below it."
+    )
 
 
 def _leader_scope(user: Any, params: Any, serializer_class: type[StatsQuerySerializer]) -> tuple[dict[str, Any], Any]:
@@ -380,7 +383,7 @@ def _leader_scope(user: Any, params: Any, serializer_class: type[StatsQuerySeria
         unit = units.filter(code=filters["unit"]).first()
         if unit is None:
             raise serializers.ValidationError({"unit": gettext("Không phải đơn vị bạn lãnh đạo")})
-        units = units.filter(path__startswith=unit.path)
+        units = units.filter(pk=unit.pk) if filters.get("exact_unit") else units.filter(path__startswith=unit.path)
     return filters, units
 
 

@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from cases import (
             handlers,  # noqa: F401 - registers the petition service-task handlers
+            outcomes,
             selectors,
         )
         from cases.models import APPEAL_SUBJECT, RECEPTION_SUBJECT, PetitionType
@@ -25,6 +26,7 @@ class CasesConfig(AppConfig):
                 may_see=selectors.may_see_task,
                 task_context=selectors.task_context,
                 fired_timers_stay_due=True,
+                written_hooks=(outcomes.keep_outcome,),
                 related=("instance__petition",),
                 kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
                 bulk_url=lambda: reverse("cases:bulk"),

@@ -70,6 +70,18 @@ class PetitionStatus(models.TextChoices):
     REJECTED = "rejected", _("Không thụ lý")
 
 
+OPEN_STATUSES = (PetitionStatus.RECEIVED, PetitionStatus.IN_PROGRESS)
+FINISHED_STATUSES = (PetitionStatus.ANSWERED, PetitionStatus.REJECTED)
+
+
+class Outcome(models.TextChoices):
+    """Whether a petition was answered in time, decided once when it is answered (or not accepted)."""
+
+    OPEN = "open", _("Đang xử lý")
+    ON_TIME = "on_time", _("Trả lời đúng hạn")
+    LATE = "late", _("Trả lời trễ hạn")
+
+
 def new_tracking_code(year: int | None = None) -> str:
     """`QT-2026-7KX4-M9PA`: the province prefix, the year and 8 random symbols (29^8 ≈ 5·10^11)."""
     symbols = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
@@ -126,6 +138,13 @@ class Petition(models.Model):
     workflow = models.OneToOneField(
         WorkflowInstance, verbose_name=_("hồ sơ quy trình"), on_delete=models.PROTECT, related_name="petition"
     )
+    # Kept by `cases.outcomes` whenever the case is written, for the leaders' figures (`OutcomeTally`): the outcome,
+    # whether some step already missed its deadline, and the handling unit the tally counts the petition under.
+    outcome = models.CharField(_("kết quả về thời hạn"), max_length=8, choices=Outcome.choices, default=Outcome.OPEN)
+    missed_deadline = models.BooleanField(_("đã có bước trễ hạn"), default=False)
+    tallied_unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị được thống kê"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     appeal_of = models.ForeignKey(
         "self",
         verbose_name=_("khiếu nại lần đầu"),
@@ -140,6 +159,20 @@ class Petition(models.Model):
         verbose_name = _("đơn thư")
         verbose_name_plural = _("đơn thư")
         ordering = ["-received_at"]
+        indexes = [
+            # The leaders' figures read only the open petitions live, and among them those already late.
+            models.Index(
+                fields=["received_at"],
+                include=["workflow", "petition_type", "tallied_unit"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="petition_open_received",
+            ),
+            models.Index(
+                fields=["workflow"],
+                condition=models.Q(status__in=OPEN_STATUSES, missed_deadline=True),
+                name="petition_open_missed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tracking_code} · {self.title}"
@@ -169,6 +202,36 @@ class Petition(models.Model):
 def attachment_path(instance: Attachment, filename: str) -> str:
     extension = settings.UPLOAD_ALLOWED_TYPES.get(instance.content_type, "bin")
     return f"petitions/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
+class OutcomeTally(models.Model):
+    """How many petitions received on a day, of a type, handled by a unit, are open, answered on time or answered
+    late: the leaders' figures over a million cases read these rows, not the cases (`cases.outcomes` keeps them
+    in the transaction that changes a petition; `manage.py rebuild_outcome_tally` recounts them)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị xử lý"), on_delete=models.PROTECT, related_name="+")
+    petition_type = models.CharField(_("loại đơn"), max_length=32, choices=PetitionType.choices)
+    received_on = models.DateField(_("ngày tiếp nhận"))
+    in_progress = models.IntegerField(_("đang xử lý"), default=0)
+    on_time = models.IntegerField(_("trả lời đúng hạn"), default=0)
+    late = models.IntegerField(_("trả lời trễ hạn"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu theo ngày tiếp nhận")
+        verbose_name_plural = _("số liệu theo ngày tiếp nhận")
+        constraints = [
+            models.UniqueConstraint(fields=["received_on", "unit", "petition_type"], name="outcome_tally_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["received_on", "unit"],
+                include=["petition_type", "in_progress", "on_time", "late"],
+                name="outcome_tally_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.unit_id} {self.petition_type}"
 
 
 class Attachment(models.Model):

@@ -13,13 +13,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases import answer_templates
-from cases.models import AnswerTemplate, Petition, PetitionStatus, normalize_tracking_code
+from cases.models import (
+    OPEN_STATUSES,
+    AnswerTemplate,
+    Outcome,
+    OutcomeTally,
+    Petition,
+    PetitionStatus,
+    normalize_tracking_code,
+)
 from deadlines import calendar
 from organisation.models import Role, Unit
 from organisation.selectors import memberships_of, work_visibility_q
 from workflows import textdiff
 from workflows.clock import very_overdue_working_days
-from workflows.models import CaseEvent, Deadline, DeadlineKind, HumanTask, WorkflowInstance
+from workflows.models import CaseEvent, Deadline, DeadlineKind, HumanTask
 from workflows.selectors import (
     legal_due_of,
 )
@@ -164,34 +172,32 @@ def _bucketed(
     *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None, now: datetime
 ) -> tuple[QuerySet[Petition], dict[str, Q]]:
     """Petitions handled by `units` and received in [date_from, date_to], with what the buckets test, and the
-    condition of each bucket of `UnitTypeStats` at `now` (the figures, the charts and the drill-down share them,
-    so a figure and the list behind it cannot disagree)."""
+    condition of each bucket of `UnitTypeStats` at `now`: the drill-down lists them, with the same rules as the
+    figures (`leader_figures`), so a figure and the list behind it cannot disagree. An answered petition's bucket
+    was decided when it was answered (`Petition.outcome`, kept by `cases.outcomes`)."""
     clocks = Deadline.objects.filter(instance=OuterRef("workflow"))
     running = Q(closed_at__isnull=True, suspended_since__isnull=True)
     # A fired timer is the case's legal period running out: it stays late until the case is answered.
     expired = Q(kind=DeadlineKind.TIMER, closed_at__gt=F("due_at"))
     petitions = Petition.objects.filter(
-        workflow__unit__in=units,
+        tallied_unit__in=units,
         received_at__gte=calendar.start_of_day(date_from),
         received_at__lte=calendar.end_of_day(date_to),
     )
     if petition_type:
         petitions = petitions.filter(petition_type=petition_type)
-    very_bound = very_overdue_before(now)
     petitions = petitions.alias(
-        missed=Exists(clocks.filter(closed_at__gt=F("due_at"))),
         overdue_now=Exists(clocks.filter(running, due_at__lt=now)),
-        very=Exists(clocks.filter(running | expired, due_at__lt=very_bound)),
+        very=Exists(clocks.filter(running | expired, due_at__lt=very_overdue_before(now))),
     )
-    finished = Q(status__in=[PetitionStatus.ANSWERED, PetitionStatus.REJECTED])
-    very = Q(very=True)
-    late = Q(missed=True) | Q(overdue_now=True)
+    is_open = Q(status__in=OPEN_STATUSES)
+    late = Q(missed_deadline=True) | Q(overdue_now=True)
     conditions = {
-        "answered_on_time": finished & Q(missed=False),
-        "answered_late": finished & Q(missed=True),
-        "open_on_time": ~finished & ~late & ~very,
-        "overdue": ~finished & late & ~very,
-        "very_overdue": ~finished & very,
+        "answered_on_time": Q(outcome=Outcome.ON_TIME),
+        "answered_late": Q(outcome=Outcome.LATE),
+        "open_on_time": is_open & ~late & ~Q(very=True),
+        "overdue": is_open & late & ~Q(very=True),
+        "very_overdue": is_open & Q(very=True),
     }
     return petitions, conditions
 
@@ -213,87 +219,116 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _late_clocks_sql(*, now: datetime, very_bound: datetime) -> tuple[str, list[Any]]:
-    """Per workflow instance with a clock that makes it late, which of the three tests of `_bucketed` it meets:
-    missed (a clock closed after its deadline), overdue_now (a running clock past its deadline), very (a running
-    clock or a fired timer past `very_bound`). Only such clocks are read (a late one is closed after its deadline
-    or running past it), so the figures cost the late clocks, not every clock of the period."""
-    ops = connection.ops
-    running = "d.closed_at IS NULL AND d.suspended_since IS NULL"
-    sql = f"""
-        SELECT d.instance_id,
-               MAX(CASE WHEN d.closed_at > d.due_at THEN 1 ELSE 0 END) AS missed,
-               MAX(CASE WHEN {running} AND d.due_at < %s THEN 1 ELSE 0 END) AS overdue_now,
-               MAX(CASE WHEN (({running}) OR (d.kind = %s AND d.closed_at > d.due_at)) AND d.due_at < %s
-                        THEN 1 ELSE 0 END) AS very
-        FROM {Deadline._meta.db_table} AS d
-        WHERE d.closed_at > d.due_at OR ({running} AND (d.due_at < %s OR d.due_at < %s))
-        GROUP BY d.instance_id
-    """  # noqa: S608 - table names and fixed fragments only; every value is a parameter
-    now_db, very_db = ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(very_bound)
-    return sql, [now_db, DeadlineKind.TIMER.value, very_db, now_db, very_db]
-
-
-def _month_sql(column: str) -> str:
-    """SQL of the month of receipt in local time ("YYYY-MM"); Vietnam keeps UTC+7 all year."""
+def _month_sql(column: str, *, is_date: bool = False) -> str:
+    """SQL of the month ("YYYY-MM") of a date column, or of a datetime column in local time (UTC+7 all year)."""
     if connection.vendor == "postgresql":
-        return f"to_char({column} AT TIME ZONE '{calendar.LEGAL_TZ.key}', 'YYYY-MM')"
-    return f"strftime('%%Y-%%m', {column}, '+7 hours')"
+        local = column if is_date else f"{column} AT TIME ZONE '{calendar.LEGAL_TZ.key}'"
+        return f"to_char({local}, 'YYYY-MM')"
+    return f"strftime('%%Y-%%m', {column})" if is_date else f"strftime('%%Y-%%m', {column}, '+7 hours')"
+
+
+def _tally_sql(*, unit_ids: list[int], date_from: date, date_to: date, petition_type: str | None) -> tuple[str, list]:
+    """Per month of receipt, unit and type: the petitions open, answered on time and answered late (the tally)."""
+    type_sql, type_params = ("AND t.petition_type = %s", [petition_type]) if petition_type else ("", [])
+    sql = f"""
+        SELECT {_month_sql("t.received_on", is_date=True)} AS month, t.unit_id, t.petition_type,
+               SUM(t.in_progress), SUM(t.on_time), SUM(t.late)
+        FROM {OutcomeTally._meta.db_table} AS t
+        WHERE t.received_on >= %s AND t.received_on <= %s AND t.unit_id IN ({", ".join(["%s"] * len(unit_ids))})
+              {type_sql}
+        GROUP BY 1, 2, 3
+    """  # noqa: S608 - table names and fixed fragments only; every value is a parameter
+    return sql, [date_from, date_to, *unit_ids, *type_params]
+
+
+def _late_open_sql(
+    *, unit_ids: list[int], date_from: date, date_to: date, petition_type: str | None, now: datetime
+) -> tuple[str, list]:
+    """Per month of receipt, unit and type: the open petitions late at `now` (a clock ended after its deadline,
+    `Petition.missed_deadline`, or one is running past it) and, of those, the very overdue ones (a running clock or
+    a fired timer due before `very_overdue_before(now)`). Reads only late clocks and late petitions, never every
+    clock of the period."""
+    ops = connection.ops
+    clocks, petitions = Deadline._meta.db_table, Petition._meta.db_table
+    open_sql = ", ".join(["%s"] * len(OPEN_STATUSES))
+    type_sql, type_params = ("AND p.petition_type = %s", [petition_type]) if petition_type else ("", [])
+    sql = f"""
+        SELECT {_month_sql("p.received_at")} AS month, p.tallied_unit_id, p.petition_type,
+               COUNT(*), SUM(CASE WHEN l.due < %s THEN 1 ELSE 0 END)
+        FROM (
+            SELECT instance_id, MIN(due) AS due FROM (
+                SELECT d.instance_id, d.due_at AS due FROM {clocks} AS d
+                WHERE d.closed_at IS NULL AND d.suspended_since IS NULL AND d.due_at < %s
+                UNION ALL
+                SELECT m.workflow_id, NULL FROM {petitions} AS m
+                WHERE m.missed_deadline AND m.status IN ({open_sql})
+                UNION ALL
+                SELECT d.instance_id, d.due_at FROM {petitions} AS m
+                JOIN {clocks} AS d ON d.instance_id = m.workflow_id AND d.closed_at > d.due_at AND d.kind = %s
+                WHERE m.missed_deadline AND m.status IN ({open_sql})
+            ) AS late_clocks GROUP BY instance_id
+        ) AS l
+        JOIN {petitions} AS p ON p.workflow_id = l.instance_id
+        WHERE p.status IN ({open_sql}) AND p.received_at >= %s AND p.received_at <= %s
+              AND p.tallied_unit_id IN ({", ".join(["%s"] * len(unit_ids))}) {type_sql}
+        GROUP BY 1, 2, 3
+    """  # noqa: S608 - table names and fixed fragments only; every value is a parameter
+    params = [
+        ops.adapt_datetimefield_value(very_overdue_before(now)),
+        ops.adapt_datetimefield_value(now),
+        *OPEN_STATUSES,
+        DeadlineKind.TIMER.value,
+        *OPEN_STATUSES,
+        *OPEN_STATUSES,
+        ops.adapt_datetimefield_value(calendar.start_of_day(date_from)),
+        ops.adapt_datetimefield_value(calendar.end_of_day(date_to)),
+        *unit_ids,
+        *type_params,
+    ]
+    return sql, params
 
 
 def _monthly_rows(
     *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None, now: datetime
 ) -> list[dict[str, Any]]:
-    """Bucket counts per month of receipt, handling unit and petition type, in one pass: the same buckets as
-    `_bucketed` (the drill-down lists them), computed by joining each petition with its instance's late clocks
-    (see `_late_clocks_sql`) instead of testing every clock of every petition."""
-    ops = connection.ops
-    late_sql, late_params = _late_clocks_sql(now=now, very_bound=very_overdue_before(now))
+    """Bucket counts per month of receipt, handling unit and petition type: the tally of each petition's outcome
+    (`cases.outcomes`), with its open petitions split by what is late at `now` (`_late_open_sql`)."""
     # The units as a list of ids: a sub-query on the path (`led_units`) is estimated at one unit, and the planner
-    # then walks every case of every unit instead of the period's petitions.
-    unit_ids = list(units.order_by().values_list("pk", flat=True))
-    if not unit_ids:
+    # then walks every case of every unit instead of the period's.
+    names = {pk: (code, name) for pk, code, name in units.order_by().values_list("pk", "code", "name")}
+    if not names:
         return []
-    unit_sql, unit_params = ", ".join(["%s"] * len(unit_ids)), unit_ids
-    finished = "p.status IN (%s, %s)"
-    finished_params = [PetitionStatus.ANSWERED.value, PetitionStatus.REJECTED.value]
-    missed = "COALESCE(l.missed, 0) = 1"
-    very = "COALESCE(l.very, 0) = 1"
-    late = "(COALESCE(l.missed, 0) = 1 OR COALESCE(l.overdue_now, 0) = 1)"
-    conditions = {
-        "answered_on_time": (f"{finished} AND NOT {missed}", finished_params),
-        "answered_late": (f"{finished} AND {missed}", finished_params),
-        "open_on_time": (f"NOT {finished} AND NOT {late} AND NOT {very}", finished_params),
-        "overdue": (f"NOT {finished} AND {late} AND NOT {very}", finished_params),
-        "very_overdue": (f"NOT {finished} AND {very}", finished_params),
+    scope: dict[str, Any] = {
+        "unit_ids": list(names),
+        "date_from": date_from,
+        "date_to": date_to,
+        "petition_type": petition_type,
     }
-    counts = ",\n".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {key}" for key, (cond, _) in conditions.items())
-    count_params = [param for _, params in conditions.values() for param in params]
-    type_sql, type_params = ("AND p.petition_type = %s", [petition_type]) if petition_type else ("", [])
-    month = _month_sql("p.received_at")
-    sql = f"""
-        SELECT {month} AS month, u.code, u.name, p.petition_type, COUNT(*) AS received,
-               {counts}
-        FROM {Petition._meta.db_table} AS p
-        JOIN {WorkflowInstance._meta.db_table} AS w ON w.id = p.workflow_id
-        JOIN {Unit._meta.db_table} AS u ON u.id = w.unit_id
-        LEFT JOIN ({late_sql}) AS l ON l.instance_id = p.workflow_id
-        WHERE w.unit_id IN ({unit_sql}) AND p.received_at >= %s AND p.received_at <= %s {type_sql}
-        GROUP BY {month}, u.code, u.name, p.petition_type
-        ORDER BY 2, 4, 1
-    """  # noqa: S608 - table names and fixed fragments only; every value is a parameter
-    params = [
-        *count_params,
-        *late_params,
-        *unit_params,
-        ops.adapt_datetimefield_value(calendar.start_of_day(date_from)),
-        ops.adapt_datetimefield_value(calendar.end_of_day(date_to)),
-        *type_params,
-    ]
+    counts: dict[tuple[str, int, str], dict[str, int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        cursor.execute(*_tally_sql(**scope))
+        for month, unit_id, kind, in_progress, on_time, late in cursor.fetchall():
+            counts[(month, unit_id, kind)] = {
+                "received": int(in_progress) + int(on_time) + int(late),
+                "answered_on_time": int(on_time),
+                "answered_late": int(late),
+                "open_on_time": int(in_progress),
+                "overdue": 0,
+                "very_overdue": 0,
+            }
+        cursor.execute(*_late_open_sql(**scope, now=now))
+        for month, unit_id, kind, late, very in cursor.fetchall():
+            row = counts.get((month, unit_id, kind))
+            if row is None:  # the tally has not counted it (it is recounted by `manage.py rebuild_outcome_tally`)
+                continue
+            row["open_on_time"] -= int(late)
+            row["overdue"] += int(late) - int(very)
+            row["very_overdue"] += int(very)
+    return [
+        {"month": month, "code": names[unit_id][0], "name": names[unit_id][1], "petition_type": kind, **row}
+        for (month, unit_id, kind), row in sorted(counts.items(), key=lambda item: (names[item[0][1]][0], item[0][2]))
+        if row["received"]
+    ]
 
 
 def _stats_from_months(rows: list[dict[str, Any]]) -> list[UnitTypeStats]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from uuid import UUID
 
 import segno
@@ -330,30 +330,83 @@ def _figure_labels() -> dict[str, str]:
     }
 
 
-def _drill_url(filters: dict[str, Any], **extra: str) -> str:
-    """The drill-down list of one figure: the page's period and type, narrowed by `extra`."""
-    params = {
-        "date_from": filters["date_from"].isoformat(),
-        "date_to": filters["date_to"].isoformat(),
-        "unit": filters.get("unit") or "",
-        "petition_type": filters.get("petition_type") or "",
-    }
-    params.update(extra)
+def _drill_base(filters: dict[str, Any], *, scoped: bool) -> str:
+    """The drill-down list's URL for the page's period, with its unit and type filters if `scoped` (a figure's
+    link then narrows it: `_drill`)."""
+    params = {"date_from": filters["date_from"].isoformat(), "date_to": filters["date_to"].isoformat()}
+    if scoped:
+        params.update(unit=filters.get("unit") or "", petition_type=filters.get("petition_type") or "")
     return reverse("cases:leaders-cases") + "?" + urlencode({k: v for k, v in params.items() if v})
 
 
-def _bucket(key: str) -> dict[str, str]:
-    return {} if key == "received" else {"bucket": key}
+def _drill(base: str, key: str, **narrowed: str) -> str:
+    """The drill-down of one figure (`key`: a bucket or "received"), narrowed to a unit and type if given."""
+    if key != "received":
+        narrowed["bucket"] = key
+    return base + "".join(f"&{name}={quote(value)}" for name, value in narrowed.items())
 
 
 def _percent(rate: float | None) -> int | None:
     return None if rate is None else round(rate * 100)
 
 
+TABLE_ROWS = 50  # a page of the leaders' table; the totals, charts and downloads cover every row
+CHART_UNITS = 8  # the rate chart draws the units with the most petitions: more lines cannot be read apart
+
+
+def _chart(months: list[dict[str, Any]], types: dict[str, Any]) -> dict[str, Any]:
+    """The charts' data: per month, the figures of each of the CHART_UNITS busiest units (all types) and of each
+    petition type (all units), summed from the monthly rows (`selectors.leader_figures`)."""
+    keys = ("received", *selectors.BUCKETS)
+
+    def summed(group_of: Any) -> dict[tuple[str, str], dict[str, Any]]:
+        sums: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in months:
+            group, label = group_of(row)
+            total = sums.setdefault(
+                (row["month"], group), {"month": row["month"], "label": label, **dict.fromkeys(keys, 0)}
+            )
+            for key in keys:
+                total[key] += row[key]
+        return sums
+
+    received: dict[str, int] = {}
+    for row in months:
+        received[row["unit"]] = received.get(row["unit"], 0) + row["received"]
+    busiest = set(sorted(received, key=lambda unit: (-received[unit], unit))[:CHART_UNITS])
+    by_unit = summed(lambda row: (row["unit"], row["unit_name"]))
+    by_type = summed(lambda row: (row["petition_type"], types.get(row["petition_type"], row["petition_type"])))
+
+    def listed(sums: dict[tuple[str, str], dict[str, Any]], field: str, label: str) -> list[dict[str, Any]]:
+        return [
+            {field: group, label: row.pop("label"), **row, "on_time_rate": _rate_of(row)}
+            for (_month, group), row in sorted(sums.items())
+            if field != "unit" or group in busiest
+        ]
+
+    return {
+        "months": sorted({row["month"] for row in months}),
+        "unit_rows": listed(by_unit, "unit", "unit_name"),
+        "type_rows": listed(by_type, "petition_type", "type_label"),
+        "more_units": max(0, len(received) - CHART_UNITS),
+        "labels": {"rate": _("Tỉ lệ đúng hạn (%)"), "volume": _("Số đơn tiếp nhận")},
+    }
+
+
+def _rate_of(row: dict[str, Any]) -> float | None:
+    return selectors.on_time_rate(
+        answered_on_time=row["answered_on_time"],
+        answered_late=row["answered_late"],
+        overdue=row["overdue"],
+        very_overdue=row["very_overdue"],
+    )
+
+
 @login_required
 def leaders(request: HttpRequest) -> HttpResponse:
-    """Leaders' view: on-time figures per unit and petition type over a period; each figure links to the
-    petitions behind it; the table downloads as CSV or XLSX; the charts draw from the same figures by month."""
+    """Leaders' view: on-time figures per unit and petition type over a period (a page of the table at a time);
+    each figure links to the petitions behind it; the whole table downloads as CSV or XLSX; the charts draw the
+    same figures by month."""
     try:
         filters, stats, months = leader_figures_for(request.user, request.GET)
     except ValidationError as error:
@@ -375,47 +428,36 @@ def leaders(request: HttpRequest) -> HttpResponse:
     totals = {
         key: sum(getattr(row, key) for row in stats) for key in ("received", "open", "answered", *selectors.BUCKETS)
     }
-    rate = selectors.on_time_rate(
-        answered_on_time=totals["answered_on_time"],
-        answered_late=totals["answered_late"],
-        overdue=totals["overdue"],
-        very_overdue=totals["very_overdue"],
-    )
+    base = _drill_base(filters, scoped=False)
+    page = Paginator(stats, TABLE_ROWS).get_page(request.GET.get("page"))
     table = [
         {
             "row": row,
             "type_label": types.get(row.petition_type, row.petition_type),
             "cells": [
-                (
-                    getattr(row, key),
-                    _drill_url(filters, unit=row.unit, petition_type=row.petition_type, **_bucket(key)),
-                )
+                (getattr(row, key), _drill(base, key, unit=row.unit, exact_unit="1", petition_type=row.petition_type))
                 for key in FIGURES
             ],
         }
-        for row in stats
+        for row in page.object_list
     ]
-    total_links = [(labels[key], totals[key], _drill_url(filters, **_bucket(key))) for key in FIGURES]
-    chart = {
-        "months": sorted({row["month"] for row in months}),
-        "rows": [{**row, "type_label": types.get(row["petition_type"], row["petition_type"])} for row in months],
-        "labels": {"rate": _("Tỉ lệ đúng hạn (%)"), "volume": _("Số đơn tiếp nhận")},
+    scoped = _drill_base(filters, scoped=True)
+    total_links = [(labels[key], totals[key], _drill(scoped, key)) for key in FIGURES]
+    query = {
+        key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in filters.items() if value
     }
-    export_query = urlencode(
-        {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in filters.items() if value}
-    )
     return render(
         request,
         "cases/leaders.html",
         {
             "stats": stats,
             "table": table,
+            "page": page,
+            "query": urlencode(query),  # the page's filters, kept by its pagination and downloads
             "totals": totals,
             "total_links": total_links,
-            "rate": _percent(rate),
-            "months": months,
-            "chart": chart,
-            "export_query": export_query,
+            "rate": _percent(_rate_of(totals)),
+            "chart": _chart(months, types),
             "very_overdue_days": very_overdue_working_days(),
             "filters": filters,
             "types": types,

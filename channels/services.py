@@ -12,7 +12,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -73,7 +72,7 @@ def add_message(
     draft.save()
     refused = []
     for incoming in files:
-        upload = ContentFile(incoming.content, name=incoming.name)
+        upload = SimpleUploadedFile(incoming.name, incoming.content)
         try:
             content_type = check_upload(
                 upload,

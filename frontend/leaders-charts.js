@@ -45,8 +45,8 @@ function draw() {
   if (!source) return;
   const data = JSON.parse(source.textContent);
   const months = data.months;
-  const byUnit = group(data.rows, "unit", "unit_name");
-  const byType = group(data.rows, "petition_type", "type_label");
+  const byUnit = group(data.unit_rows, "unit", "unit_name");
+  const byType = group(data.type_rows, "petition_type", "type_label");
   const options = { responsive: true, maintainAspectRatio: false, animation: false };
 
   new Chart(document.getElementById("chart-rate"), {

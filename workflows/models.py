@@ -354,6 +354,20 @@ class Deadline(models.Model):
                 fields=["next_action_at"], condition=models.Q(next_action_at__isnull=False), name="deadline_next_action"
             ),
             models.Index(fields=["instance", "closed_at"], name="deadline_instance_open"),
+            # What makes a case late, read by the leaders' figures without scanning every clock: running clocks by
+            # due date, and the clocks that ended after their deadline.
+            models.Index(
+                fields=["due_at"],
+                include=["instance"],
+                condition=models.Q(closed_at__isnull=True, suspended_since__isnull=True),
+                name="deadline_running_due",
+            ),
+            models.Index(
+                fields=["instance"],
+                include=["due_at", "kind"],
+                condition=models.Q(closed_at__gt=models.F("due_at")),
+                name="deadline_missed",
+            ),
         ]
 
     def __str__(self) -> str:

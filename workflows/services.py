@@ -381,6 +381,7 @@ def _save(
     if not saved:
         raise Conflict(gettext("Hồ sơ vừa được người khác cập nhật"))
     refresh_legal_clock(instance.pk)  # a step, a timer that fired, a suspension, a resumption, an extension
+    subjects.run_written_hooks(instance)
     instance.lock_version = expected_lock_version + 1
     context.events.clear()
     runner.baseline = live
@@ -658,4 +659,5 @@ def transfer_case(
         data={"from": previous.code, "to": unit.code, "reason": reason},
     )
     instance.refresh_from_db()
+    subjects.run_written_hooks(instance)
     return instance

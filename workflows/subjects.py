@@ -9,7 +9,8 @@ projections, `search.projection`); this package never imports it. An adapter say
 - who may see a task beyond the engine's role-and-unit rule (`may_see`, e.g. a sealed identity);
 - the context a task page shows (`task_context`, a template's extra context);
 - which units may receive one of its cases by a transfer (`may_receive`);
-- a hook run on every step of its cases (`step_hook`, below);
+- a hook run on every step of its cases (`step_hook`, below), and one run once a case's rows are written
+  (`written_hooks`: a step, a fired timer, a moved clock, a transfer), for what the subject derives from them;
 - how its timers show as deadlines (`fired_timers_stay_due`);
 - the name of each of its subject types (`kind_label`, the inbox's filter by kind of case).
 
@@ -45,6 +46,9 @@ class Step:
 
 
 StepHook = Callable[[Step], None]
+# Run once a case's rows are written (a step, a timer that fired, a suspension, a resumption, an extension, a
+# transfer), in the same transaction: what the subject keeps derived from its case (a petition's outcome).
+WrittenHook = Callable[["WorkflowInstance"], None]
 TaskUrl = Callable[["HumanTask"], str]
 
 
@@ -84,6 +88,7 @@ class SubjectAdapter:
     # Which units are competent to receive a case of the subject by a transfer (`services.transfer_case`).
     may_receive: Callable[[WorkflowInstance, Unit], bool] = _staffed_for_open_steps
     step_hooks: tuple[StepHook, ...] = field(default=())
+    written_hooks: tuple[WrittenHook, ...] = field(default=())
     # A timer that fired (its legal period ran out) stays the case's clock until the case is closed, so its
     # steps show overdue (a petition's resolution period); otherwise a fired timer merely ended a stage (a
     # consultation's comment window) and the steps after it are not late for it.
@@ -145,3 +150,8 @@ def work_urls(task: HumanTask) -> tuple[str, str]:
 def run_step_hooks(step: Step) -> None:
     for hook in adapter_for(step.instance.subject_type).step_hooks:
         hook(step)
+
+
+def run_written_hooks(instance: WorkflowInstance) -> None:
+    for hook in adapter_for(instance.subject_type).written_hooks:
+        hook(instance)

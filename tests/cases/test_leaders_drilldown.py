@@ -104,10 +104,10 @@ def test_the_charts_data_add_up_to_the_table(cases, client_for):
     table = henry.get(f"/api/v1/stats?{PERIOD}").json()
     for key in ("received", *BUCKETS):
         for unit in ("dong-ha", "gio-linh"):
-            assert sum(r[key] for r in data["rows"] if r["unit"] == unit) == sum(
+            assert sum(r[key] for r in data["unit_rows"] if r["unit"] == unit) == sum(
                 r[key] for r in table if r["unit"] == unit
             ), (key, unit)
-    october = [r for r in data["rows"] if r["month"] == "2026-10"]
+    october = [r for r in data["unit_rows"] if r["month"] == "2026-10"]
     assert [(r["unit"], r["received"], r["very_overdue"]) for r in october] == [("dong-ha", 1, 1)]
     # The text alternative of the charts: the monthly figures as a table, and labelled canvases.
     assert 'id="monthly-figures"' in page and 'role="img"' in page
@@ -162,3 +162,19 @@ def test_the_leaders_page_queries_do_not_grow_with_units_or_months(cases, client
         return len(captured.captured_queries)
 
     assert queries("henry") == queries("carol")  # four units and two months against one unit
+
+
+def test_the_table_comes_a_page_at_a_time_and_the_totals_cover_every_page(cases, client_for, monkeypatch):
+    from cases import views
+
+    monkeypatch.setattr(views, "TABLE_ROWS", 1)
+    henry = client_for("henry")
+    first = henry.get(f"/leaders/?{PERIOD}").content.decode()
+    second = henry.get(f"/leaders/?{PERIOD}&page=2").content.decode()
+    assert "Trang 1/2" in first and "Trang 2/2" in second
+    row = "<td>{}</td><td>Phản ánh</td>"
+    assert row.format("Phường Đông Hà") in first and row.format("Phường Đông Hà") not in second
+    assert row.format("Xã Gio Linh") in second
+    # The totals line (and the rate) are the same on every page: the whole period's.
+    totals = r'id="on-time-rate">(.*?)</p>'
+    assert found(totals, first) == found(totals, second)

@@ -37,7 +37,7 @@ def test_a_petition_received_just_after_local_midnight_counts_in_its_local_month
     page = henry.get("/leaders/?date_from=2026-11-01&date_to=2026-11-30").content.decode()
     data = json.loads(found(r'<script id="leaders-chart-data" type="application/json">(.*?)</script>', page))
     assert data["months"] == ["2026-11"]
-    assert [(row["month"], row["unit"], row["received"], row["open_on_time"]) for row in data["rows"]] == [
+    assert [(row["month"], row["unit"], row["received"], row["open_on_time"]) for row in data["unit_rows"]] == [
         ("2026-11", "dong-ha", 1, 1)
     ]
     table = henry.get("/api/v1/stats?date_from=2026-11-01&date_to=2026-11-30").json()
