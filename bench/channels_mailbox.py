@@ -29,12 +29,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
+from bench.figures import say  # noqa: E402
+
 TARGET_MESSAGES_PER_S = 20.0
 PDF_BYTES = 20 * 1024
-
-
-def say(line: str = "") -> None:
-    print(line, flush=True)
 
 
 def _mail(number: int) -> bytes:
