@@ -121,9 +121,7 @@ def _claim(*, draft: Draft, by: User, status: str, discard_reason: str = "") -> 
         status=status, decided_by=by, decided_at=timezone.now(), discard_reason=discard_reason
     )
     if not claimed:
-        raise DraftConflict(
-            gettext("Đơn này vừa được cán bộ khác xác nhận hoặc loại; những gì bạn nhập vẫn còn dưới đây.")
-        )
+        raise DraftConflict(gettext("Đơn này vừa được cán bộ khác xác nhận hoặc loại khỏi hàng chờ."))
 
 
 @transaction.atomic
@@ -156,6 +154,7 @@ def confirm_draft(
     service's IntakeError and NotAllowed; every one of them leaves the draft open and unchanged.
     """
     _claim(draft=draft, by=by, status=DraftStatus.CONFIRMED)
+    draft.refresh_from_db()  # as claimed: a message may have joined it since the caller read it
     kept = list(draft.attachments.order_by("pk"))
     if attachment_ids is not None:
         kept = [item for item in kept if item.pk in set(attachment_ids)]

@@ -135,7 +135,8 @@ def test_two_officers_confirming_the_same_draft_make_one_petition_and_the_second
     response = logged_in("alice").post(f"/reception/{draft.pk}/", {**CONFIRM, "title": "Gõ lại tiêu đề"})
     assert response.status_code == 409
     assert 'value="Gõ lại tiêu đề"' not in response.content.decode()  # the form is gone: the draft is decided
-    assert "vừa được cán bộ khác" in response.content.decode()
+    assert "Đơn này vừa được cán bộ khác xác nhận hoặc loại khỏi hàng chờ." in response.content.decode()
+    assert "Đã ghi nhận thành đơn" in response.content.decode()  # what became of it
     assert Petition.objects.count() == 1
 
 
