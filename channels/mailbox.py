@@ -367,7 +367,8 @@ def sync_once(config: MailboxConfig) -> SyncResult:
 def watch(config: MailboxConfig, stop: threading.Event, *, poll_seconds: float) -> None:
     """Read the mailbox until `stop` is set: with IMAP IDLE where the server offers it (a new mail is taken in
     within a second), else every `poll_seconds`; in both cases a full read at least every `poll_seconds`.
-    Connection failures are logged and retried with backoff; they never end the loop."""
+    Failures (the mail server or the database unreachable) are logged and retried with backoff; they never end
+    the loop. A configuration error does."""
     backoff = 1.0
     while not stop.is_set():
         try:
@@ -387,10 +388,17 @@ def watch(config: MailboxConfig, stop: threading.Event, *, poll_seconds: float) 
                     client.logout()
                 except NETWORK_ERRORS:
                     client.shutdown()
+        except ImproperlyConfigured:
+            raise
         except NETWORK_ERRORS as error:
             logger.warning("mailbox %s: %s; retrying in %.0f s", config.name, error, backoff)
-            stop.wait(backoff)
-            backoff = min(backoff * 2, 300.0)
+        except Exception:  # the database down, a bug: logged, retried; the worker keeps running
+            logger.exception("mailbox %s: reading failed; retrying in %.0f s", config.name, backoff)
+            close_old_connections()
+        else:
+            continue
+        stop.wait(backoff)
+        backoff = min(backoff * 2, 300.0)
     connection.close()  # this thread's own database connection
 
 

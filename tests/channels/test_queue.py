@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -14,7 +17,8 @@ from cases.models import Channel, Petition
 from channels import services
 from channels.models import Draft, DraftAttachment, DraftStatus
 from channels.services import IncomingFile, add_message
-from tests.conftest import PASSWORD
+from organisation.models import Role, Unit
+from tests.conftest import PASSWORD, make_official
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer<<>>\n%%EOF\n"
 CONFIRM = {
@@ -158,3 +162,39 @@ def test_a_mail_confirmed_without_an_email_typed_is_still_answered_at_the_sender
     response = logged_in("alice").post(f"/reception/{draft.pk}/", {**CONFIRM, "petitioner_email": ""})
     assert response.status_code == 302
     assert Petition.objects.get().petitioner_email == "anh.nguyen@example.vn"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_officers_confirming_at_the_same_moment_make_one_petition(org, processes):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent confirmations need PostgreSQL (the tests' in-memory SQLite locks tables at once)")
+    draft = mail_draft()
+    make_official("anna", org.dong_ha, Role.RECEPTION_OFFICER)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def confirm(username: str) -> None:
+        try:
+            start.wait()
+            services.confirm_draft(
+                draft=Draft.objects.get(pk=draft.pk),
+                by=get_user_model().objects.get(username=username),
+                petition_type="reflection",
+                title="Đèn đường hỏng tại tổ 5",
+                content="Ba cột đèn trên đường Lê Duẩn, tổ 5, không sáng.",
+                commune=Unit.objects.get(code="dong-ha"),
+                petitioner_name="Nguyễn Văn Ánh",
+            )
+            outcomes.append("confirmed")
+        except services.DraftConflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(name,)) for name in ("alice", "anna")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["confirmed", "conflict"]
+    assert Petition.objects.count() == 1

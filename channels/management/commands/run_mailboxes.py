@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from channels.mailbox import NETWORK_ERRORS, configured_mailboxes, sync_once, watch
+from organisation.models import Unit
 
 
 class Command(BaseCommand):
@@ -30,6 +31,9 @@ class Command(BaseCommand):
         mailboxes = [config for config in configured_mailboxes() if not mailbox or config.name in mailbox]
         if not mailboxes:
             raise CommandError("No mailbox configured: set CHANNEL_MAILBOXES and MAILBOX_<NAME>_* (see the README).")
+        for config in mailboxes:
+            if config.unit and not Unit.objects.filter(code=config.unit).exists():
+                raise CommandError(f"mailbox {config.name!r}: no unit with the code {config.unit!r} (MAILBOX_…_UNIT)")
         if once:
             failed = False
             for config in mailboxes:
