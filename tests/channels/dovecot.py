@@ -41,12 +41,17 @@ def _mail_owner() -> tuple[str, int, int]:
     try:
         entry = pwd.getpwnam("vmail")
     except KeyError:
-        subprocess.run(
+        # Two test processes (xdist) may both get here: the second useradd fails, and the user exists all the same.
+        created = subprocess.run(
             ["/usr/sbin/useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "vmail"],
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
         )
-        entry = pwd.getpwnam("vmail")
+        try:
+            entry = pwd.getpwnam("vmail")
+        except KeyError:
+            raise DovecotUnavailable(f"cannot create the vmail user: {created.stderr.strip()}") from None
     return entry.pw_name, entry.pw_uid, entry.pw_gid
 
 
