@@ -260,6 +260,8 @@ def submit_petition(
 RECORDED_CHANNELS = (
     Channel.EMAIL,
     Channel.SOCIAL,
+    Channel.ZALO,  # confirmed from the reception queue (channels.services.confirm_draft)
+    Channel.FACEBOOK,
     Channel.COUNTER,
     Channel.RECEPTION,
     Channel.PHONE,
@@ -307,10 +309,15 @@ def record_petition(
     publish_consent: bool = False,
     files: Sequence[UploadedFile] = (),
     received_at: datetime | None = None,
+    origin_address: str = "",
+    origin_last_message_at: datetime | None = None,
 ) -> Receipt:
     """An official records a petition that arrived by email, social network, at the counter or at a citizen
     reception session, and starts its process (the reception process for a reflection or recommendation heard
     at a reception session, see `process_subject`).
+
+    `origin_address` (with the time of the citizen's latest message there) is where answers go back on the
+    channel it came from: the citizen's Message-ID for e-mail, their chat address for Zalo and Facebook.
 
     `commune` is where the matter is; `unit` the unit that received it and handles it (default: the commune),
     of which `recorded_by` must be a reception officer. `received_at` is when the petition was received (default:
@@ -355,6 +362,8 @@ def record_petition(
         files=files,
         recorded_by=recorded_by,
         received_at=received_at,
+        origin_address=origin_address,
+        origin_last_message_at=origin_last_message_at,
     )
 
 

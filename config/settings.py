@@ -413,6 +413,29 @@ NOTIFICATIONS_HTTP_TIMEOUT = float(env("NOTIFICATIONS_HTTP_TIMEOUT", "10"))
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = env("NOTIFICATIONS_MESSAGE_ID_DOMAIN")
 # How long after the answer a petitioner is asked to rate how the case was handled.
 NOTIFICATIONS_RATING_DELAY = datetime.timedelta(hours=float(env("NOTIFICATIONS_RATING_DELAY_HOURS", "24")))
+# Official mailboxes read by `manage.py run_mailboxes` (IMAP). CHANNEL_MAILBOXES names them ("tiepnhan,sotn");
+# each NAME is set by MAILBOX_<NAME>_HOST, _PORT (993), _USER, _PASSWORD, _SECURITY ("tls", the default, or
+# "starttls"; "plain" is accepted only for a server on the loopback interface, as in the tests), _FOLDER (INBOX),
+# _PROCESSED_FOLDER (where handled mail is moved; empty: it stays, flagged), _UNIT (the code of the unit whose
+# reception officers confirm its drafts; empty: any reception officer).
+CHANNEL_MAILBOXES = [
+    {
+        "name": name,
+        "host": env(f"MAILBOX_{name.upper()}_HOST"),
+        "port": int(env(f"MAILBOX_{name.upper()}_PORT", "993")),
+        "username": env(f"MAILBOX_{name.upper()}_USER"),
+        "password": env(f"MAILBOX_{name.upper()}_PASSWORD"),
+        "security": env(f"MAILBOX_{name.upper()}_SECURITY", "tls"),
+        "folder": env(f"MAILBOX_{name.upper()}_FOLDER", "INBOX"),
+        "processed_folder": env(f"MAILBOX_{name.upper()}_PROCESSED_FOLDER", "Processed"),
+        "unit": env(f"MAILBOX_{name.upper()}_UNIT"),
+    }
+    for name in env_list("CHANNEL_MAILBOXES", "")
+]
+# Seconds between two reads of a mailbox (with IDLE, the longest wait for a new mail the server did not announce).
+CHANNEL_MAILBOX_POLL_SECONDS = int(env("CHANNEL_MAILBOX_POLL_SECONDS", "60"))
+# A larger mail is not downloaded: it is recorded as refused and left flagged in the mailbox for a person.
+CHANNEL_MAILBOX_MAX_MESSAGE_BYTES = int(env("CHANNEL_MAILBOX_MAX_MESSAGE_BYTES", str(50 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
