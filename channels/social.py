@@ -25,7 +25,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from http.client import HTTPMessage
 from typing import Any
@@ -122,6 +122,11 @@ def _event_id(account_id: str, native_id: Any, raw: Any) -> str:
     return f"{account_id}:sha256:{digest}"
 
 
+def facebook_signature(*, body: bytes, app_secret: str) -> str:
+    """The `X-Hub-Signature-256` header Facebook sends with `body`."""
+    return "sha256=" + hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
 def check_facebook(*, body: bytes, signature: str, now: datetime.datetime) -> list[ReceivedEvent]:
     """The events of a Facebook delivery, each alone in the delivery's shape, or WebhookRefused.
 
@@ -135,7 +140,7 @@ def check_facebook(*, body: bytes, signature: str, now: datetime.datetime) -> li
     signed_by = {
         secret
         for secret in {page["app_secret"] for page in pages.values() if page.get("app_secret")}
-        if hmac.compare_digest(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest(), given)
+        if hmac.compare_digest(facebook_signature(body=body, app_secret=secret).removeprefix("sha256="), given)
     }
     if not signed_by:
         raise WebhookRefused(403, "signature does not match any page's app secret")
@@ -354,26 +359,30 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: HTTPMessage, newurl: str
     ) -> urllib.request.Request | None:
         if not _host_allowed(newurl):
-            raise FileRefused(f"redirected to a host that is not the platform's: {newurl[:200]}")
+            raise FileRefused(f"chuyển hướng đến địa chỉ không thuộc nền tảng ({newurl[:200]})")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"lớn hơn {max_bytes // (1024 * 1024)} MB"  # as the portal's check says it
 
 
 def fetch_file(url: str, *, max_bytes: int, timeout: float) -> bytes:
     """The file at `url`, at most `max_bytes`, within about `timeout` seconds."""
     if not _host_allowed(url):
-        raise FileRefused(f"not a platform address: {url[:200]}")
+        raise FileRefused(f"địa chỉ không thuộc nền tảng ({url[:200]})")
     opener = urllib.request.build_opener(_CheckedRedirects)
     deadline = time.monotonic() + timeout
     try:
         with opener.open(url, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise FileRefused(f"{int(length)} bytes, more than {max_bytes}")
+                raise FileRefused(_too_large(max_bytes))
             chunks, size = [], 0
             while chunk := response.read(64 * 1024):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise FileRefused(f"more than {max_bytes} bytes")
+                    raise FileRefused(_too_large(max_bytes))
                 if time.monotonic() > deadline:
                     raise FetchFailed(f"slower than {timeout} s")
                 chunks.append(chunk)
@@ -382,24 +391,38 @@ def fetch_file(url: str, *, max_bytes: int, timeout: float) -> bytes:
         raise FetchFailed(f"{url[:200]}: {error}") from None
 
 
+def check_file(incoming: IncomingFile) -> str:
+    """The file's content type, checked like a portal upload, or UploadRefused."""
+    return check_upload(
+        SimpleUploadedFile(incoming.name, incoming.content),
+        allowed=settings.UPLOAD_ALLOWED_TYPES,
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        allowed_label=", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values())),
+    )
+
+
 def _download(message: ChatMessage, *, last_try: bool) -> tuple[list[IncomingFile], list[str]]:
-    """The message's files, and a note for each left out. A file the platform fails to give raises FetchFailed
-    (the event is retried), unless this is the last try."""
+    """The message's files that pass the portal's checks, and a note for each left out. A file the platform
+    fails to give raises FetchFailed (the event is retried), unless this is the last try."""
     files, notes = [], []
     for remote in message.files:
         try:
-            content = fetch_file(
-                remote.url, max_bytes=settings.UPLOAD_MAX_BYTES, timeout=settings.CHANNEL_ATTACHMENT_TIMEOUT
+            incoming = IncomingFile(
+                name=remote.name,
+                content=fetch_file(
+                    remote.url, max_bytes=settings.UPLOAD_MAX_BYTES, timeout=settings.CHANNEL_ATTACHMENT_TIMEOUT
+                ),
             )
-        except FileRefused as refusal:
+            check_file(incoming)
+        except (FileRefused, UploadRefused) as refusal:
             notes.append(f"Tệp «{remote.name}» không được nhận: {refusal}")
             continue
         except FetchFailed as failure:
             if not last_try:
                 raise
-            notes.append(f"Tệp «{remote.name}» không tải được sau {FILE_ATTEMPTS} lần thử: {failure}")
+            notes.append(f"Tệp «{remote.name}» không tải được sau {FILE_ATTEMPTS} lần thử ({failure})")
             continue
-        files.append(IncomingFile(name=remote.name, content=content))
+        files.append(incoming)
     return files, notes
 
 
@@ -424,20 +447,14 @@ def record_on_petition(
     label = CHANNEL_LABEL.get(channel, channel)
     refused, names = [], []
     for incoming in files:
-        upload = SimpleUploadedFile(incoming.name, incoming.content)
         try:
-            content_type = check_upload(
-                upload,
-                allowed=settings.UPLOAD_ALLOWED_TYPES,
-                max_bytes=settings.UPLOAD_MAX_BYTES,
-                allowed_label=", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values())),
-            )
+            content_type = check_file(incoming)
         except UploadRefused as refusal:
             refused.append(str(refusal))
             continue
         Attachment.objects.create(
             petition=petition,
-            file=upload,
+            file=SimpleUploadedFile(incoming.name, incoming.content),
             original_name=incoming.name,
             content_type=content_type,
             size=len(incoming.content),
@@ -475,8 +492,10 @@ def _petition_in_progress(message: ChatMessage) -> Petition | None:
     return draft.petition if draft else None
 
 
-def record_message(message: ChatMessage, files: list[IncomingFile]) -> list[str]:
-    """Into the sender's open draft, or the case their draft became, or a new draft. Returns refusals."""
+def record_message(message: ChatMessage, files: list[IncomingFile], *, notes: Sequence[str] = ()) -> list[str]:
+    """Into the sender's open draft, or the case their draft became, or a new draft, with a line for each file
+    left out (`notes`), so the officer knows the citizen sent it. Returns refusals."""
+    text = "\n".join([message.text, *(f"({note})" for note in notes)]).strip()
     has_open_draft = Draft.objects.filter(
         channel=message.channel, sender_address=message.sender_address, status=DraftStatus.OPEN
     ).exists()
@@ -486,7 +505,7 @@ def record_message(message: ChatMessage, files: list[IncomingFile]) -> list[str]
             petition=petition,
             channel=message.channel,
             message_id=message.message_id,
-            text=message.text,
+            text=text,
             received_at=message.sent_at,
             files=files,
         )
@@ -494,7 +513,7 @@ def record_message(message: ChatMessage, files: list[IncomingFile]) -> list[str]
         channel=message.channel,
         sender_address=message.sender_address,
         message_id=message.message_id,
-        text=message.text,
+        text=text,
         received_at=message.sent_at,
         files=files,
     )
@@ -538,7 +557,7 @@ def handle_event(event: InboundEvent, result: RunResult, *, now: datetime.dateti
             ):
                 return
             if message is not None:
-                notes += record_message(message, files)
+                notes += record_message(message, files, notes=notes)
                 if notes:
                     InboundEvent.objects.filter(pk=event.pk).update(last_error="\n".join(notes)[:2000])
             before_commit()
