@@ -9,10 +9,11 @@ PORT ?= 8000
 .PHONY: run test lint typecheck test-sqlite test-postgres assets messages setup system-packages clean
 
 # Debian packages `make run` needs: python3-venv for .venv, gettext to compile the translations, Pango and a font
-# with Vietnamese glyphs for the PDF reports. `make test` adds Chromium, used only by the browser tests.
+# with Vietnamese glyphs for the PDF reports. `make test` adds Chromium (browser tests), Redis and Dovecot (the IMAP
+# server the mailbox tests start on a loopback port).
 # Installed with apt when missing and we are root (as on CI); otherwise named for you.
 SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-dejavu-core
-TEST_SYSTEM_PACKAGES := chromium redis-server
+TEST_SYSTEM_PACKAGES := chromium redis-server dovecot-imapd
 
 run: system-packages setup assets messages
 	$(PY) manage.py migrate --no-input
@@ -30,7 +31,7 @@ system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  for p in $$missing; do case " $(TEST_SYSTEM_PACKAGES) " in *" $$p "*) \
-	    echo "$$p is needed only by the browser tests (make test), not by make run";; esac; done; \
+	    echo "$$p is needed only by the tests (make test), not by make run";; esac; done; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Please install: sudo apt-get install $$missing"; exit 1; fi; \
 	fi

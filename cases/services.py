@@ -251,6 +251,8 @@ def submit_petition(
 RECORDED_CHANNELS = (
     Channel.EMAIL,
     Channel.SOCIAL,
+    Channel.ZALO,  # confirmed from the reception queue (channels.services.confirm_draft)
+    Channel.FACEBOOK,
     Channel.COUNTER,
     Channel.RECEPTION,
     Channel.PHONE,

@@ -6,11 +6,29 @@ A mailbox or a chat is not a citizen's consent to publish: a draft never becomes
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Channel, Petition
+from organisation.models import Unit
+
+
+class EventOutcome(models.TextChoices):
+    """What handling an inbound event did: every event ends in one of these, with a note saying why."""
+
+    DRAFT = "draft", _("Vào hàng chờ xác nhận")
+    CASE_MESSAGE = "case_message", _("Ghép vào hồ sơ đơn")
+    DUPLICATE = "duplicate", _("Trùng, đã nhận trước đó")
+    IGNORED = "ignored", _("Bỏ qua (thư tự động, thư báo lỗi, danh sách thư)")
+    REJECTED = "rejected", _("Từ chối (thư hỏng hoặc quá lớn)")
+
+
+def raw_event_path(instance: InboundEvent, filename: str) -> str:
+    return f"inbound/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}.eml"
 
 
 class InboundEvent(models.Model):
@@ -21,6 +39,23 @@ class InboundEvent(models.Model):
     # same event twice is stored once.
     external_id = models.CharField(_("mã sự kiện của kênh"), max_length=255)
     payload = models.JSONField(_("dữ liệu gốc"))
+    # The message as received, byte for byte, when it is too large for `payload` (an e-mail with its attachments).
+    raw = models.FileField(_("thư gốc"), upload_to=raw_event_path, blank=True)
+    # E-mail Message-ID: the same mail fetched from two mailboxes (or after a UIDVALIDITY change) is taken in once.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    outcome = models.CharField(_("kết quả xử lý"), max_length=16, choices=EventOutcome.choices, blank=True)
+    note = models.TextField(_("ghi chú xử lý"), blank=True)
+    draft = models.ForeignKey(
+        "Draft",
+        verbose_name=_("đơn chờ xác nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("đơn thư"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     received_at = models.DateTimeField(_("nhận lúc"), default=timezone.now)
     handled_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("số lần xử lý"), default=0)
@@ -66,10 +101,26 @@ class Draft(models.Model):
     message_ids = models.JSONField(_("mã tin nhắn"), default=list)
     received_at = models.DateTimeField(_("nhận lúc"), default=timezone.now)
     last_message_at = models.DateTimeField(_("tin nhắn gần nhất lúc"), default=timezone.now)
+    # The unit whose mailbox or page received it: its reception officers confirm it. Empty: any reception officer.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị nhận"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Why files that came with the messages were left out (too large, a type not allowed), for the officer to see.
+    refused_files = models.JSONField(_("tệp bị từ chối"), default=list, blank=True)
     status = models.CharField(_("tình trạng"), max_length=16, choices=DraftStatus.choices, default=DraftStatus.OPEN)
     petition = models.OneToOneField(
         Petition, verbose_name=_("đơn thư"), null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
     )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ xác nhận hoặc loại"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("xác nhận hoặc loại lúc"), null=True, blank=True)
+    discard_reason = models.TextField(_("lý do loại"), blank=True)
 
     class Meta:
         verbose_name = _("đơn chờ xác nhận")

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("search.urls")),
     path("consultations/", include("consultation.urls")),
     path("", include("workflows.urls")),
+    path("", include("channels.urls")),
     path("", include("cases.urls")),
 ]

@@ -28,6 +28,7 @@ def nav_links(user: object) -> list[NavLink]:
         links.append(NavLink("inbox", _("Hộp việc"), reverse("work:inbox")))
     if Role.RECEPTION_OFFICER in roles:
         links.append(NavLink("record", _("Ghi nhận đơn"), reverse("cases:record")))
+        links.append(NavLink("reception", _("Đơn chờ xác nhận"), reverse("channels:queue")))
     if Role.UNIT_LEADER in roles:
         links.append(NavLink("leaders", _("Số liệu"), reverse("cases:leaders")))
     # Drafting a regulation and taking the public's comments on it is the work of handling officers and

@@ -21,7 +21,7 @@ def header_links(client) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("username", "expected"),
     [
-        ("alice", {"inbox", "record"}),  # reception officer
+        ("alice", {"inbox", "record", "reception"}),  # reception officer
         ("bob", {"inbox", "consultations"}),  # handling officer of a drafting unit
         ("carol", {"inbox", "leaders", "consultations"}),  # unit leader
     ],
