@@ -167,6 +167,7 @@ def worker(events: int) -> dict[str, Any]:
         for received, handled in InboundEvent.objects.filter(handled_at__isnull=False).values_list(
             "received_at", "handled_at"
         )
+        if handled is not None
     ]
     ms = [s * 1000 for s in latencies]
     unhandled = InboundEvent.objects.filter(handled_at__isnull=True).count()

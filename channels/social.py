@@ -38,10 +38,11 @@ from django.utils import timezone
 from rest_framework.exceptions import ParseError, ValidationError
 
 from cases.models import SEALED_TYPES, Attachment, Channel, Petition, PetitionStatus
-from channels.models import Draft, DraftStatus, InboundEvent
+from channels.models import Draft, DraftStatus, EventOutcome, InboundEvent
 from channels.services import CHAT_CHANNELS, IncomingFile, add_message
 from core.parsers import check_json
 from core.uploads import UploadRefused, check_upload
+from organisation.models import Unit
 from workflows.models import CaseEvent
 
 logger = logging.getLogger(__name__)
@@ -438,19 +439,20 @@ def record_on_petition(
     text: str,
     received_at: datetime.datetime,
     files: Iterable[IncomingFile] = (),
+    refused: Sequence[str] = (),
 ) -> list[str]:
     """A citizen's message about a petition their earlier messages became: an entry of the case's history (the
     text for the officials; that something came, without it, on the public page), its files checked like portal
-    uploads and attached, and the time of their latest message (a Facebook page may answer only within 24 hours
-    of it). Returns why any file was refused."""
+    uploads and attached (`refused`: why others were left out before), and the time of their latest message (a
+    Facebook page may answer only within 24 hours of it). Returns why any file was refused here."""
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     label = CHANNEL_LABEL.get(channel, channel)
-    refused, names = [], []
+    left_out, names = list(refused), []
     for incoming in files:
         try:
             content_type = check_file(incoming)
         except UploadRefused as refusal:
-            refused.append(str(refusal))
+            left_out.append(str(refusal))
             continue
         Attachment.objects.create(
             petition=petition,
@@ -463,15 +465,15 @@ def record_on_petition(
     CaseEvent.objects.create(
         instance_id=petition.workflow_id,
         kind="citizen_message",
-        summary=f"Người gửi nhắn thêm qua {label}: {text}"[:10_000],
+        summary="\n".join([f"Người gửi nhắn thêm qua {label}: {text}", *(f"({why})" for why in left_out)])[:10_000],
         # Only that something came: the content is the petitioner's, and a sealed petitioner is not named anywhere.
         public_text="" if petition.petition_type in SEALED_TYPES else f"Người gửi đã bổ sung thông tin qua {label}",
-        data={"channel": channel, "message_id": message_id, "files": names},
+        data={"channel": channel, "message_id": message_id, "files": names, "refused_files": left_out},
     )
     if petition.origin_last_message_at is None or received_at > petition.origin_last_message_at:
         petition.origin_last_message_at = received_at
         petition.save(update_fields=["origin_last_message_at"])
-    return refused
+    return left_out[len(refused) :]
 
 
 def _petition_in_progress(message: ChatMessage) -> Petition | None:
@@ -492,32 +494,55 @@ def _petition_in_progress(message: ChatMessage) -> Petition | None:
     return draft.petition if draft else None
 
 
-def record_message(message: ChatMessage, files: list[IncomingFile], *, notes: Sequence[str] = ()) -> list[str]:
-    """Into the sender's open draft, or the case their draft became, or a new draft, with a line for each file
-    left out (`notes`), so the officer knows the citizen sent it. Returns refusals."""
-    text = "\n".join([message.text, *(f"({note})" for note in notes)]).strip()
+@dataclass(frozen=True)
+class Recorded:
+    outcome: str
+    draft: Draft | None = None
+    petition: Petition | None = None
+    refused: list[str] = field(default_factory=list)
+
+
+def _account_unit(message: ChatMessage) -> Unit | None:
+    """The unit whose page or OA it is (`<PREFIX>_<id>_UNIT`, a unit code): its reception officers confirm."""
+    accounts = settings.FACEBOOK_PAGES if message.channel == Channel.FACEBOOK else settings.ZALO_OAS
+    code = accounts.get(message.account_id, {}).get("unit", "")
+    return Unit.objects.filter(code=code).first() if code else None
+
+
+def record_message(message: ChatMessage, files: list[IncomingFile], *, refused: Sequence[str] = ()) -> Recorded:
+    """Into the sender's open draft, or the case their draft became, or a new draft; `refused` says why files
+    that came with it were left out, shown to the officer with the draft (or on the case)."""
     has_open_draft = Draft.objects.filter(
         channel=message.channel, sender_address=message.sender_address, status=DraftStatus.OPEN
     ).exists()
     petition = None if has_open_draft else _petition_in_progress(message)
     if petition is not None:
-        return record_on_petition(
+        also_refused = record_on_petition(
             petition=petition,
             channel=message.channel,
             message_id=message.message_id,
-            text=text,
+            text=message.text,
             received_at=message.sent_at,
             files=files,
+            refused=refused,
         )
-    _draft, refused = add_message(
+        return Recorded(EventOutcome.CASE_MESSAGE, petition=petition, refused=[*refused, *also_refused])
+    draft, also_refused = add_message(
         channel=message.channel,
         sender_address=message.sender_address,
         message_id=message.message_id,
-        text=text,
+        text=message.text,
         received_at=message.sent_at,
         files=files,
     )
-    return refused
+    all_refused = [*refused, *also_refused]
+    if all_refused:
+        draft.refused_files = [*draft.refused_files, *all_refused]
+        draft.save(update_fields=["refused_files"])
+    if draft.unit_id is None and (unit := _account_unit(message)):
+        draft.unit = unit
+        draft.save(update_fields=["unit"])
+    return Recorded(EventOutcome.DRAFT, draft=draft, refused=all_refused)
 
 
 # ---------------------------------------------------------------------------------------------- the worker
@@ -556,10 +581,15 @@ def handle_event(event: InboundEvent, result: RunResult, *, now: datetime.dateti
                 handled_at=timezone.now(), last_error=""
             ):
                 return
-            if message is not None:
-                notes += record_message(message, files, notes=notes)
-                if notes:
-                    InboundEvent.objects.filter(pk=event.pk).update(last_error="\n".join(notes)[:2000])
+            if message is None:
+                recorded = Recorded(EventOutcome.IGNORED)
+                note = "Không phải tin nhắn của người dân (thông báo đã xem, đã nhận, quan tâm, tin của chính trang)."
+            else:
+                recorded = record_message(message, files, refused=notes)
+                note = "\n".join(recorded.refused)
+            InboundEvent.objects.filter(pk=event.pk).update(
+                outcome=recorded.outcome, note=note, draft=recorded.draft, petition=recorded.petition
+            )
             before_commit()
     except Exception as error:
         if not isinstance(error, FetchFailed):

@@ -356,6 +356,7 @@ SEARCH_DRAIN_ON_COMMIT = env_bool("SEARCH_DRAIN_ON_COMMIT", SEARCH_BACKEND != "e
 #                              events of another Zalo app are refused), ZALO_OA_<oa id>_ACCESS_TOKEN (replies)
 #   FACEBOOK_PAGE_IDS=<page id>,…   FACEBOOK_PAGE_<page id>_APP_SECRET (signs the events),
 #                              FACEBOOK_PAGE_<page id>_VERIFY_TOKEN (the subscription handshake), …_ACCESS_TOKEN (replies)
+#   and for either, …_UNIT=<unit code>: the unit whose reception officers confirm its drafts (empty: any unit's)
 def env_accounts(prefix: str, fields: tuple[str, ...]) -> dict[str, dict[str, str]]:
     return {
         account: {field.lower(): env(f"{prefix}_{account}_{field}") for field in fields}
@@ -363,8 +364,8 @@ def env_accounts(prefix: str, fields: tuple[str, ...]) -> dict[str, dict[str, st
     }
 
 
-ZALO_OAS = env_accounts("ZALO_OA", ("SECRET_KEY", "APP_ID", "ACCESS_TOKEN"))
-FACEBOOK_PAGES = env_accounts("FACEBOOK_PAGE", ("APP_SECRET", "VERIFY_TOKEN", "ACCESS_TOKEN"))
+ZALO_OAS = env_accounts("ZALO_OA", ("SECRET_KEY", "APP_ID", "ACCESS_TOKEN", "UNIT"))
+FACEBOOK_PAGES = env_accounts("FACEBOOK_PAGE", ("APP_SECRET", "VERIFY_TOKEN", "ACCESS_TOKEN", "UNIT"))
 # An event stamped further from now than this is refused as a replay (the same event id twice is stored once).
 CHANNEL_WEBHOOK_MAX_AGE = datetime.timedelta(seconds=int(env("CHANNEL_WEBHOOK_MAX_AGE_SECONDS", str(24 * 3600))))
 CHANNEL_WEBHOOK_RATE = env("CHANNEL_WEBHOOK_RATE", "1200/minute")  # per client address

@@ -77,7 +77,8 @@ def test_an_event_stored_while_the_worker_is_down_becomes_one_draft_when_it_runs
     assert draft.sender_address == f"{OA_ID}:{ZALO_USER}"
     assert draft.text == "Đèn đường trước số 12 Lê Lợi không sáng"
     assert draft.received_at == sent_at  # the legal clock runs from the citizen's message, not from the worker
-    assert InboundEvent.objects.get().handled_at is not None
+    event = InboundEvent.objects.get()
+    assert event.handled_at is not None and (event.outcome, event.draft) == ("draft", draft)
     assert run_events().handled == 0  # nothing twice
 
 
@@ -92,6 +93,17 @@ def test_two_messages_from_the_same_person_make_one_draft_another_person_another
     assert mine.text == "Rác chất đống ở đầu hẻm 42\n\nĐã ba ngày chưa ai dọn"
     assert mine.message_ids == ["m_1", "m_2"]
     assert Draft.objects.count() == 2
+
+
+def test_a_draft_from_a_units_page_waits_for_that_units_reception_officers(
+    client: Client, org: Org, settings: Any
+) -> None:
+    settings.ZALO_OAS[OA_ID]["unit"] = org.dong_ha.code
+
+    send_zalo(client, msg_id="z-unit", text="Vỉa hè bị lấn chiếm")
+    run_events()
+
+    assert Draft.objects.get().unit == org.dong_ha
 
 
 def test_a_file_is_fetched_by_the_worker_from_the_platform_and_attached(client: Client, platform: FakePlatform) -> None:
@@ -143,17 +155,17 @@ def test_a_file_the_platform_never_gives_is_left_out_after_the_last_try_and_the_
         run_events(now=later(120 * minutes))
 
     draft = Draft.objects.get()
-    assert draft.text.startswith("Đơn kèm theo\n(Tệp «gone.pdf» không tải được sau 5 lần thử")
-    assert not draft.attachments.exists()
+    assert draft.text == "Đơn kèm theo" and not draft.attachments.exists()
+    assert draft.refused_files[0].startswith("Tệp «gone.pdf» không tải được sau 5 lần thử")  # the officer sees it
     event = InboundEvent.objects.get()
-    assert event.handled_at is not None and "không tải được" in event.last_error
+    assert event.handled_at is not None and event.note == draft.refused_files[0]
 
 
 @pytest.mark.parametrize(
     ("path", "content", "why"),
     [
-        ("/big.pdf", b"%PDF-1.4\n" + b"0" * 1024 * 1024, "(Tệp «big.pdf» không được nhận: lớn hơn 1 MB)"),
-        ("/script.pdf", b"#!/bin/sh\nrm -rf /\n", "(Tệp «script.pdf» không được nhận: «script.pdf» không phải tệp"),
+        ("/big.pdf", b"%PDF-1.4\n" + b"0" * 1024 * 1024, "Tệp «big.pdf» không được nhận: lớn hơn 1 MB"),
+        ("/script.pdf", b"#!/bin/sh\nrm -rf /\n", "Tệp «script.pdf» không được nhận: «script.pdf» không phải tệp"),
     ],
 )
 def test_a_file_too_large_or_not_allowed_is_refused_and_the_message_kept(
@@ -167,8 +179,9 @@ def test_a_file_too_large_or_not_allowed_is_refused_and_the_message_kept(
 
     assert result.handled == 1
     draft = Draft.objects.get()
-    assert draft.text.startswith("Tệp đính kèm\n" + why) and not draft.attachments.exists()
-    assert why.strip("()") in InboundEvent.objects.get().last_error
+    assert draft.text == "Tệp đính kèm" and not draft.attachments.exists()
+    assert draft.refused_files[0].startswith(why)
+    assert InboundEvent.objects.get().note.startswith(why)
 
 
 def test_files_are_fetched_only_from_the_platforms_hosts(client: Client, platform: FakePlatform, settings: Any) -> None:
@@ -179,7 +192,9 @@ def test_files_are_fetched_only_from_the_platforms_hosts(client: Client, platfor
     run_events()
 
     assert platform.requests == []
-    assert Draft.objects.get().text.startswith("Xem tệp\n(Tệp «internal-secret.pdf» không được nhận: địa chỉ không")
+    draft = Draft.objects.get()
+    assert draft.text == "Xem tệp"
+    assert draft.refused_files[0].startswith("Tệp «internal-secret.pdf» không được nhận: địa chỉ không thuộc nền tảng")
 
 
 def test_a_crash_before_the_commit_loses_nothing_and_records_once(client: Client, monkeypatch: Any) -> None:
@@ -289,6 +304,7 @@ def test_a_message_about_a_case_in_progress_is_recorded_on_it(
     run_events()
 
     assert Draft.objects.count() == 1  # no new draft
+    assert (InboundEvent.objects.get().outcome, InboundEvent.objects.get().petition) == ("case_message", petition)
     note = CaseEvent.objects.get(instance_id=petition.workflow_id, kind="citizen_message")
     assert "Nước đã tràn vào nhà tôi" in note.summary
     petition.refresh_from_db()
