@@ -571,9 +571,21 @@ def _claim(pk: int, now: datetime.datetime) -> InboundEvent | None:
 
 def handle_event(event: InboundEvent, result: RunResult, *, now: datetime.datetime) -> None:
     """Parse, fetch the files (outside any transaction: the network is slow), then record the message and mark
-    the event handled in one transaction. A failure leaves the event unhandled, due again after a backoff."""
+    the event handled in one transaction. A failure leaves the event unhandled, due again after a backoff; an
+    event that cannot be read as a message (signed by the platform, but not in a shape we know) is marked rejected
+    with the reason, its payload kept, since reading it again would fail again."""
     try:
         message = parse_event(event)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, WebhookRefused) as error:
+        logger.warning("Channel event %s (%s) is not a message we can read: %r", event.pk, event, error)
+        InboundEvent.objects.filter(pk=event.pk, handled_at__isnull=True).update(
+            handled_at=timezone.now(),
+            outcome=EventOutcome.REJECTED,
+            note=f"Không đọc được sự kiện: {type(error).__name__}: {error}"[:2000],
+        )
+        result.failed += 1
+        return
+    try:
         files, notes = _download(message, last_try=event.attempts >= FILE_ATTEMPTS) if message else ([], [])
         with transaction.atomic():
             # First, so a second worker holding the same event (its lease ran out) waits here, then records nothing.

@@ -334,3 +334,21 @@ def test_the_command_runs_one_pass(client: Client, capsys: pytest.CaptureFixture
 
     assert "1 recorded, 0 ignored, 0 failed" in capsys.readouterr().out
     assert Draft.objects.get().text == "Xin hỏi lịch tiếp công dân"
+
+
+def test_a_signed_event_in_a_shape_we_cannot_read_is_rejected_kept_and_not_retried(client: Client) -> None:
+    event = samples.facebook_event(page_id=PAGE_ID, sender_id=PSID, mid="m_odd", at=timezone.now(), text="?")
+    del event["entry"][0]["messaging"][0]["sender"]
+    raw = samples.body(event)
+    client.post(
+        "/webhooks/facebook/",
+        raw,
+        content_type="application/json",
+        headers=samples.facebook_headers(raw, app_secret=FB_APP_SECRET),
+    )
+
+    assert run_events().failed == 1
+
+    stored = InboundEvent.objects.get()
+    assert stored.outcome == "rejected" and "KeyError" in stored.note and stored.payload == event
+    assert run_events(now=later(120)).failed == 0 and not Draft.objects.exists()

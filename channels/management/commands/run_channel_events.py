@@ -6,15 +6,18 @@ Several workers may run at once: each event is recorded exactly once. SIGTERM st
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
-from channels.social import run_events
+from channels.social import RunResult, run_events
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -36,7 +39,14 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
         while not stopping:
-            result = run_events(batch_size=batch_size)
+            try:
+                result = run_events(batch_size=batch_size)
+            except DatabaseError:
+                if once:
+                    raise
+                # The database went away: the events wait, stored; try again on the next pass.
+                logger.exception("channel events: the pass failed")
+                result = RunResult()
             if result.handled or result.failed or once:
                 self.stdout.write(
                     f"channel events: {result.handled} recorded, {result.ignored} ignored, {result.failed} failed"
