@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -79,9 +80,11 @@ def test_facebook_handshake_with_a_wrong_token_or_mode_is_refused(client: Client
 def test_a_signed_facebook_message_is_stored_raw_and_answered_without_processing(client: Client) -> None:
     raw = fb_raw(text="Cống trước nhà số 5 bị tắc, nước tràn ra đường")
 
+    started = time.monotonic()
     response = post_fb(client, raw)
 
     assert response.status_code == 200
+    assert time.monotonic() - started < 1.0
     event = InboundEvent.objects.get()
     assert event.channel == "facebook" and event.external_id == f"{PAGE_ID}:m_1"
     assert event.payload == json.loads(raw)
@@ -253,3 +256,15 @@ def test_zalo_garbage_is_refused_without_a_5xx(client: Client, raw: bytes) -> No
 
 def test_zalo_webhook_answers_only_post(client: Client) -> None:
     assert client.get(ZALO_URL).status_code == 405
+
+
+def test_pages_and_oas_are_configured_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from config.settings import env_accounts
+
+    monkeypatch.setenv("FACEBOOK_PAGE_IDS", "111, 222")
+    monkeypatch.setenv("FACEBOOK_PAGE_111_APP_SECRET", "s1")
+    monkeypatch.setenv("FACEBOOK_PAGE_222_UNIT", "phuong-dong-ha")
+
+    pages = env_accounts("FACEBOOK_PAGE", ("APP_SECRET", "UNIT"))
+
+    assert pages == {"111": {"app_secret": "s1", "unit": ""}, "222": {"app_secret": "", "unit": "phuong-dong-ha"}}
