@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -59,7 +59,8 @@ def _receive(
             raise WebhookRefused(413, "body too large")
         now = timezone.now()
         events = check(body=body, signature=request.headers.get(signature_header, ""), now=now)
-    except (ValueError, RequestDataTooBig):
+    except (ValueError, RequestDataTooBig, RawPostDataException):
+        # RawPostDataException: a multipart form, already read as a form by a middleware; never an event.
         return _refused(request, platform, WebhookRefused(400, "unreadable request"))
     except WebhookRefused as refusal:
         return _refused(request, platform, refusal)

@@ -172,6 +172,14 @@ def test_garbage_signed_or_not_is_a_4xx_never_a_5xx(client: Client, raw: bytes) 
     assert not InboundEvent.objects.exists()
 
 
+def test_a_form_instead_of_an_event_is_refused_without_a_5xx(client: Client) -> None:
+    multipart = client.post(FB_URL, {"entry": "x"}, headers={"X-Hub-Signature-256": "sha256=00"})
+    urlencoded = client.post(ZALO_URL, "app_id=1&timestamp=2", content_type="application/x-www-form-urlencoded")
+
+    assert (multipart.status_code, urlencoded.status_code) == (400, 400)
+    assert not InboundEvent.objects.exists()
+
+
 def test_an_oversized_delivery_is_refused(client: Client) -> None:
     raw = fb_raw(text="x" * 300_000)
 
