@@ -465,7 +465,9 @@ def record_on_petition(
     CaseEvent.objects.create(
         instance_id=petition.workflow_id,
         kind="citizen_message",
-        summary="\n".join([f"Người gửi nhắn thêm qua {label}: {text}", *(f"({why})" for why in left_out)])[:10_000],
+        summary="\n".join(
+            [f"Người gửi nhắn thêm qua {label}: {text or '(chỉ gửi tệp)'}", *(f"({why})" for why in left_out)]
+        )[:10_000],
         # Only that something came: the content is the petitioner's, and a sealed petitioner is not named anywhere.
         public_text="" if petition.petition_type in SEALED_TYPES else f"Người gửi đã bổ sung thông tin qua {label}",
         data={"channel": channel, "message_id": message_id, "files": names, "refused_files": left_out},
