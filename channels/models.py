@@ -60,12 +60,22 @@ class InboundEvent(models.Model):
     handled_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("số lần xử lý"), default=0)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    # When a worker may take the event (again): a claim moves it a lease ahead, a failure a backoff ahead.
+    next_attempt_at = models.DateTimeField(_("xử lý lại lúc"), default=timezone.now)
 
     class Meta:
         verbose_name = _("sự kiện nhận từ kênh")
         verbose_name_plural = _("sự kiện nhận từ kênh")
         constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="inbound_event_once")]
-        indexes = [models.Index(fields=["handled_at", "received_at"], name="inbound_event_pending")]
+        indexes = [
+            models.Index(fields=["handled_at", "received_at"], name="inbound_event_pending"),
+            # The webhook worker's claim: what is due among the unhandled events of its channels.
+            models.Index(
+                fields=["channel", "next_attempt_at"],
+                condition=models.Q(handled_at__isnull=True),
+                name="inbound_event_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id}"

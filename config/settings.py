@@ -460,3 +460,27 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 # "" (the database's own), "sqlite", "postgres" or "elasticsearch"
 SEARCH_BACKEND = env("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "")
 SEARCH_DRAIN_ON_COMMIT = env_bool("SEARCH_DRAIN_ON_COMMIT", SEARCH_BACKEND != "elasticsearch")
+
+
+# Zalo Official Accounts and Facebook Pages whose messages come in through the webhooks (channels/webhooks.py,
+# /webhooks/zalo/ and /webhooks/facebook/), each listed by its id with its secrets:
+#   ZALO_OA_IDS=<oa id>,…      ZALO_OA_<oa id>_SECRET_KEY (signs the events), ZALO_OA_<oa id>_APP_ID (optional:
+#                              events of another Zalo app are refused), ZALO_OA_<oa id>_ACCESS_TOKEN (replies)
+#   FACEBOOK_PAGE_IDS=<page id>,…   FACEBOOK_PAGE_<page id>_APP_SECRET (signs the events),
+#                              FACEBOOK_PAGE_<page id>_VERIFY_TOKEN (the subscription handshake), …_ACCESS_TOKEN (replies)
+#   and for either, …_UNIT=<unit code>: the unit whose reception officers confirm its drafts (empty: any unit's)
+def env_accounts(prefix: str, fields: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    return {
+        account: {field.lower(): env(f"{prefix}_{account}_{field}") for field in fields}
+        for account in env_list(f"{prefix}_IDS", "")
+    }
+
+
+ZALO_OAS = env_accounts("ZALO_OA", ("SECRET_KEY", "APP_ID", "ACCESS_TOKEN", "UNIT"))
+FACEBOOK_PAGES = env_accounts("FACEBOOK_PAGE", ("APP_SECRET", "VERIFY_TOKEN", "ACCESS_TOKEN", "UNIT"))
+# An event stamped further from now than this is refused as a replay (the same event id twice is stored once).
+CHANNEL_WEBHOOK_MAX_AGE = datetime.timedelta(seconds=int(env("CHANNEL_WEBHOOK_MAX_AGE_SECONDS", str(24 * 3600))))
+CHANNEL_WEBHOOK_RATE = env("CHANNEL_WEBHOOK_RATE", "1200/minute")  # per client address
+# The worker fetches a message's files only from these hosts (and their subdomains), over HTTPS.
+CHANNEL_ATTACHMENT_HOSTS = env_list("CHANNEL_ATTACHMENT_HOSTS", "fbcdn.net,fbsbx.com,zdn.vn,zadn.vn,zalo.me")
+CHANNEL_ATTACHMENT_TIMEOUT = float(env("CHANNEL_ATTACHMENT_TIMEOUT", "10"))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("webhooks/", include("channels.webhook_urls")),
     path("api/v1/", include("workflows.api_urls")),
     path("api/v1/", include("cases.api_urls")),
     path("api/v1/", include("consultation.api_urls")),

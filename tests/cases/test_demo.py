@@ -49,7 +49,7 @@ def test_a_petition_to_a_commune_of_the_demo_reaches_an_official_there(db):
         ).petition
         official = get_user_model().objects.get(username=reception)
         assert [task.instance_id for task in inbox(official)] == [petition.workflow_id]
-    assert Petition.objects.count() == 10
+    assert Petition.objects.count() == 12  # 8 demo petitions, the Zalo and e-mail cases (channels' demos), these two
 
 
 def test_seed_demo_adds_missing_officials_to_a_demo_loaded_before(db):
@@ -57,7 +57,7 @@ def test_seed_demo_adds_missing_officials_to_a_demo_loaded_before(db):
     get_user_model().objects.filter(username__in=["tiepnhan.camlo", "phapche2"]).delete()
     call_command("seed_demo", stdout=StringIO())
     assert get_user_model().objects.filter(username__in=["tiepnhan.camlo", "phapche2"]).count() == 2
-    assert Petition.objects.count() == 8  # the demo petitions are not loaded twice
+    assert Petition.objects.count() == 10  # the demo petitions (8, the Zalo and e-mail cases) are not loaded twice
 
 
 def test_names_read_family_name_first(db):

@@ -1,5 +1,5 @@
 """A real IMAP server (Dovecot) for the mailbox tests: one per test session on a free loopback port, a fresh
-mailbox (user) per test."""
+mailbox (user) per test; the Zalo and Facebook accounts of the webhook tests and their fake platform."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from imapclient import IMAPClient
 
 from channels.mailbox import MailboxConfig
 from tests.channels.dovecot import Dovecot, DovecotUnavailable
+from tests.channels.platform_fake import platform  # noqa: F401 - fixture
 from tests.tools import requires_tool
 
 _numbers = itertools.count(1)
@@ -76,3 +77,21 @@ def mailbox(dovecot: Dovecot, settings: Any) -> TestMailbox:
     }
     settings.CHANNEL_MAILBOXES = [values]
     return TestMailbox(dovecot, username, "secret123", MailboxConfig.from_settings(values))
+
+
+PAGE_ID = "104857600123456"
+FB_APP_SECRET = "fb-app-secret-for-tests"
+FB_VERIFY_TOKEN = "verify-me-please"
+OA_ID = "4318492746190812345"
+ZALO_APP_ID = "3482178216594085616"
+ZALO_SECRET = "zalo-oa-secret-for-tests"
+
+
+@pytest.fixture(autouse=True)
+def _channel_accounts(settings: Any) -> None:
+    settings.FACEBOOK_PAGES = {
+        PAGE_ID: {"app_secret": FB_APP_SECRET, "verify_token": FB_VERIFY_TOKEN, "access_token": ""}
+    }
+    settings.ZALO_OAS = {OA_ID: {"secret_key": ZALO_SECRET, "app_id": ZALO_APP_ID, "access_token": ""}}
+    settings.CHANNEL_ATTACHMENT_HOSTS = ["127.0.0.1"]
+    settings.CHANNEL_ATTACHMENT_TIMEOUT = 5
