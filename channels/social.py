@@ -42,6 +42,7 @@ from channels.models import Draft, DraftStatus, EventOutcome, InboundEvent
 from channels.services import CHAT_CHANNELS, IncomingFile, add_message
 from core.parsers import check_json
 from core.uploads import UploadRefused, check_upload
+from notifications import services as notifications
 from organisation.models import Unit
 from workflows.models import CaseEvent
 
@@ -475,6 +476,8 @@ def record_on_petition(
     if petition.origin_last_message_at is None or received_at > petition.origin_last_message_at:
         petition.origin_last_message_at = received_at
         petition.save(update_fields=["origin_last_message_at"])
+    # Answers still waiting may use the window this message opened (Facebook: 24 hours after it).
+    notifications.note_inbound(about=petition, adapter=channel, at=received_at)
     return left_out[len(refused) :]
 
 

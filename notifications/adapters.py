@@ -237,15 +237,25 @@ def message_id_for(pk: int, thread: str) -> str:
 # ---- chat: Zalo Official Account, Facebook Page -----------------------------------------------------------------
 
 
+def chat_account(to: str, accounts: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A chat address is "<page or OA id>:<user id>" (as the channels' webhooks record the sender), or a bare user id
+    of the one configured account: the user id, and the settings of the account it wrote to (its access token)."""
+    account_id, separator, user_id = to.partition(":")
+    if not separator:
+        return to, {}
+    return user_id, {"account_id": account_id, **accounts.get(account_id, {})}
+
+
 class ZaloOAAdapter(Adapter):
-    """Zalo OA customer-care message (`POST /v3.0/oa/message/cs`) to the user id the citizen wrote from."""
+    """Zalo OA customer-care message (`POST /v3.0/oa/message/cs`) to the user id the citizen wrote from, through the
+    OA they wrote to (its token from `ZALO_OAS`), else the one configured OA."""
 
     def send(self, message: Outbound) -> str:
+        user_id, account = chat_account(message.to, settings.ZALO_OAS)
         url = self.option("BASE_URL").rstrip("/") + "/v3.0/oa/message/cs"
-        payload = {"recipient": {"user_id": message.to}, "message": {"text": chat_text(message, 2000)}}
-        status, data = post_json(
-            url, payload, headers={"access_token": self.option("ACCESS_TOKEN")}, timeout=self.timeout
-        )
+        payload = {"recipient": {"user_id": user_id}, "message": {"text": chat_text(message, 2000)}}
+        token = account.get("access_token") or self.option("ACCESS_TOKEN")
+        status, data = post_json(url, payload, headers={"access_token": token}, timeout=self.timeout)
         error = _field(data, "error")
         if error == 0 and _field(data, "data", "message_id"):
             return str(_field(data, "data", "message_id"))
@@ -256,7 +266,8 @@ class ZaloOAAdapter(Adapter):
 
 
 class FacebookAdapter(Adapter):
-    """Facebook Send API (`POST /{page-id}/messages`) to the page-scoped id the citizen wrote from.
+    """Facebook Send API (`POST /{page-id}/messages`) to the page-scoped id the citizen wrote from, through the page
+    they wrote to (its token from `FACEBOOK_PAGES`), else the one configured page.
 
     Free-form messages are allowed only within 24 hours of the citizen's last message (the address carries it as
     `last_inbound_at`); outside the window the address is given up and the chain goes on (e-mail, SMS)."""
@@ -266,12 +277,15 @@ class FacebookAdapter(Adapter):
         last_at = datetime.datetime.fromisoformat(last) if last else None
         if last_at is None or timezone.now() - last_at > FACEBOOK_WINDOW:
             raise Undeliverable("outside Facebook's 24-hour window")
-        url = f"{self.option('BASE_URL').rstrip('/')}/{self.option('PAGE_ID')}/messages"
+        user_id, page = chat_account(message.to, settings.FACEBOOK_PAGES)
+        page_id = page.get("account_id") or self.option("PAGE_ID")
+        url = f"{self.option('BASE_URL').rstrip('/')}/{page_id}/messages"
         payload = {
-            "recipient": {"id": message.to},
+            "recipient": {"id": user_id},
             "messaging_type": "RESPONSE",
             "message": {"text": chat_text(message, 2000)},
-            "access_token": self.option("PAGE_ACCESS_TOKEN"),  # in the body, so never in a URL that is logged
+            # in the body, so never in a URL that is logged
+            "access_token": page.get("access_token") or self.option("PAGE_ACCESS_TOKEN"),
         }
         status, data = post_json(url, payload, headers={}, timeout=self.timeout)
         if status < 300 and _field(data, "message_id"):

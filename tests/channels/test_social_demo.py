@@ -40,4 +40,5 @@ def test_the_demo_has_a_case_from_zalo_and_a_facebook_message_in_the_queue(db: N
     assert not InboundEvent.objects.filter(handled_at__isnull=True).exists()
 
     call_command("seed_demo", stdout=StringIO())  # twice: nothing more
-    assert Petition.objects.filter(channel="zalo").count() == 1 and InboundEvent.objects.count() == 4
+    zalo_and_facebook = InboundEvent.objects.filter(channel__in=["zalo", "facebook"])
+    assert Petition.objects.filter(channel="zalo").count() == 1 and zalo_and_facebook.count() == 4

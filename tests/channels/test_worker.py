@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from cases.models import PetitionStatus
 from cases.selectors import public_status
-from cases.services import submit_petition
 from channels import samples, social
 from channels.models import Draft, DraftStatus, InboundEvent
+from channels.services import confirm_draft
 from channels.social import run_events
 from tests.channels.conftest import FB_APP_SECRET, OA_ID, PAGE_ID, ZALO_APP_ID, ZALO_SECRET
 from tests.channels.platform_fake import FakePlatform
@@ -264,32 +264,31 @@ def confirmed(org: Org, processes: None) -> Callable[[str], Any]:
     """A draft of `address` confirmed into a petition (as the reception queue's confirmation leaves it)."""
 
     def make(sender_address: str) -> Any:
-        petition = submit_petition(
-            petition_type="reflection",
-            title="Cống thoát nước bị tắc",
-            content="Cống trước nhà số 5 bị tắc, nước tràn ra đường.",
-            commune=org.dong_ha,
-            petitioner_name="Nguyễn Văn Bình",
-            channel="facebook",
-        ).petition
-        petition.origin_address = sender_address
-        petition.save(update_fields=["origin_address"])
-        Draft.objects.create(
+        draft = Draft.objects.create(
             channel="facebook",
             sender_address=sender_address,
-            text=petition.content,
+            text="Cống trước nhà số 5 bị tắc, nước tràn ra đường.",
             message_ids=["m_first"],
-            status=DraftStatus.CONFIRMED,
-            petition=petition,
+            received_at=timezone.now() - datetime.timedelta(hours=30),
+            last_message_at=timezone.now() - datetime.timedelta(hours=30),
         )
-        return petition
+        return confirm_draft(
+            draft=draft,
+            by=org.alice,
+            petition_type="reflection",
+            title="Cống thoát nước bị tắc",
+            content=draft.text,
+            commune=org.dong_ha,
+            petitioner_name="Nguyễn Văn Bình",
+        ).petition
 
     return make
 
 
 def test_a_message_about_a_case_in_progress_is_recorded_on_it(
-    client: Client, platform: FakePlatform, confirmed: Callable[[str], Any]
+    client: Client, platform: FakePlatform, confirmed: Callable[[str], Any], settings: Any
 ) -> None:
+    settings.NOTIFICATIONS_SEND_ON_COMMIT = False  # the acknowledgement waits for the outbox worker
     petition = confirmed(f"{PAGE_ID}:{PSID}")
     sent_at = timezone.now().replace(microsecond=0)
     url = platform.serve("/fbcdn/them-anh.png", PNG, content_type="image/png")
@@ -313,6 +312,11 @@ def test_a_message_about_a_case_in_progress_is_recorded_on_it(
     history = [entry["text"] for entry in public_status(petition).history]
     assert "Người gửi đã bổ sung thông tin qua trang Facebook" in history
     assert not any("tràn vào nhà" in text for text in history)  # the content stays with the officials
+    # and what still waits to be sent back on Messenger may use the window this message opened
+    from notifications.models import Message
+
+    waiting = [a for m in Message.objects.filter(state="pending") for a in m.addresses if a["adapter"] == "facebook"]
+    assert waiting and all(a["last_inbound_at"] == sent_at.isoformat() for a in waiting)
 
 
 def test_after_the_answer_a_new_message_starts_a_new_draft(client: Client, confirmed: Callable[[str], Any]) -> None:

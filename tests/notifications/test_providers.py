@@ -263,3 +263,23 @@ def test_a_citizen_writing_again_on_messenger_reopens_the_window_for_what_still_
     # then it goes to Messenger, not to e-mail
     assert len(requests_to(real_adapters, "/graph/1122/messages")) == 1 and mail.outbox == []
     assert Message.objects.get().adapter == "facebook"
+
+
+def test_a_chat_answer_goes_back_through_the_page_or_oa_the_citizen_wrote_to(
+    org, processes, real_adapters, worker_only, settings
+):
+    """The webhooks record a chat sender as "<page or OA id>:<user id>": each page and OA answers with its own token."""
+    settings.FACEBOOK_PAGES = {"2233": {"access_token": "second-page-token"}}
+    settings.ZALO_OAS = {"4455": {"access_token": "second-oa-token"}}
+    real_adapters.script["/graph/2233/messages"] = [FACEBOOK_OK]
+    real_adapters.script["/zalo/v3.0/oa/message/cs"] = [ZALO_OK]
+    recent = timezone.now() - datetime.timedelta(hours=1)
+    petition_from(org, channel="facebook", origin=f"2233:{PSID}", last_at=recent)
+    petition_from(org, channel="zalo", origin=f"4455:{ZALO_USER}")
+
+    services.deliver_all()
+
+    [messenger] = requests_to(real_adapters, "/graph/2233/messages")
+    assert messenger.body["recipient"] == {"id": PSID} and messenger.body["access_token"] == "second-page-token"
+    [zalo] = requests_to(real_adapters, "/zalo/v3.0/oa/message/cs")
+    assert zalo.body["recipient"] == {"user_id": ZALO_USER} and zalo.headers["access_token"] == "second-oa-token"
