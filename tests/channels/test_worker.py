@@ -358,7 +358,7 @@ def test_a_signed_event_in_a_shape_we_cannot_read_is_rejected_kept_and_not_retri
     assert run_events(now=later(120)).failed == 0 and not Draft.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_running_at_once_record_every_message_once(client: Client) -> None:
     import threading
 
