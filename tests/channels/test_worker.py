@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -274,7 +275,7 @@ def confirmed(org: Org, processes: None) -> Callable[[str], Any]:
         )
         return confirm_draft(
             draft=draft,
-            by=org.alice,
+            by=User.objects.get(username="alice"),
             petition_type="reflection",
             title="Cống thoát nước bị tắc",
             content=draft.text,
