@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import (
+            complaint_steps,  # registers the complaint and reception handlers of the July 2026 processes
             handlers,  # noqa: F401 - registers the petition service-task handlers
             outcomes,
             selectors,
@@ -26,6 +27,7 @@ class CasesConfig(AppConfig):
                 may_see=selectors.may_see_task,
                 task_context=selectors.task_context,
                 fired_timers_stay_due=True,
+                step_hooks=(complaint_steps.apply_remote_periods,),
                 written_hooks=(outcomes.keep_outcome,),
                 related=("instance__petition",),
                 kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
