@@ -49,6 +49,8 @@ def accept_complaint(context: HandlerContext) -> None:
     except complaints.ComplaintError as error:
         raise _refuse(error) from None
     notify_acceptance(context)
+    if not complex_case and not reasons.strip():
+        return
     context.record(
         "complexity_finding",
         f"Kết luận về tính chất vụ việc ({complaints.ART_3A}): "

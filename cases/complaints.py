@@ -230,8 +230,11 @@ COMPLEX_RULES = {
 NORMAL_RULES = {complex_code: code for code, complex_code in COMPLEX_RULES.items()}
 
 
-def check_complexity_finding(*, complex_case: bool, criteria: Sequence[str], reasons: str) -> list[str]:
-    """A written finding: its reasons always, and for a complex case at least one criterion of Art. 3a."""
+def check_complexity_finding(
+    *, complex_case: bool, criteria: Sequence[str], reasons: str, change: bool = False
+) -> list[str]:
+    """A written finding: for a complex case at least one criterion of Art. 3a and its reasons; a change of the
+    finding (either way) always with its reasons. An ordinary case accepted as such needs no finding."""
     unknown = [code for code in criteria if code not in ComplexityCriterion.values]
     if unknown:
         raise ComplaintError(
@@ -242,7 +245,7 @@ def check_complexity_finding(*, complex_case: bool, criteria: Sequence[str], rea
             "criteria",
             gettext("Vụ việc phức tạp phải nêu ít nhất một tiêu chí của %(article)s") % {"article": ART_3A},
         )
-    if not reasons.strip():
+    if (complex_case or change) and not reasons.strip():
         raise ComplaintError(
             "reasons",
             gettext("Kết luận về tính chất vụ việc phải bằng văn bản, nêu rõ lý do (%(article)s)") % {"article": ART_3A},
@@ -267,7 +270,7 @@ def change_complexity(
     instance = petition.workflow
     if not workflow_services.leads(user, instance.unit):
         raise workflow_services.NotAllowed(gettext("Chỉ lãnh đạo đơn vị xử lý được quyết định việc này"))
-    criteria = check_complexity_finding(complex_case=complex_case, criteria=criteria, reasons=reasons)
+    criteria = check_complexity_finding(complex_case=complex_case, criteria=criteria, reasons=reasons, change=True)
     row = (
         Deadline.objects.select_for_update()
         .filter(instance=instance, kind=DeadlineKind.TIMER, closed_at__isnull=True)
