@@ -127,8 +127,10 @@ def notify_first_outcome(context: HandlerContext) -> None:
     else:
         raise HandlerError(gettext("Chưa có kết quả phân loại"))
     context.record(
-        "first_outcome", f"Thông báo kết quả ban đầu: {text}" + (f" ({citation})" if citation else ""),
-        public_text=text[:500], data=data,
+        "first_outcome",
+        f"Thông báo kết quả ban đầu: {text}" + (f" ({citation})" if citation else ""),
+        public_text=text[:500],
+        data=data,
     )
     _notify_petitioner(petition, "Thông báo kết quả xử lý đơn", text)
 
@@ -137,7 +139,11 @@ def apply_remote_periods(step: Step) -> None:
     """Give a complaint in a remote area the remote-area period of each resolution clock the step starts (Arts. 28
     and 37 of the Law on Complaints); a diagram that names a remote period for a complaint not in a remote area is
     refused. Runs in the step's transaction, before its rows are written."""
-    clocks = [row for row in step.new_clocks if row.rule_code in complaints.REMOTE_RULES or row.rule_code in complaints.BASE_RULES]
+    clocks = [
+        row
+        for row in step.new_clocks
+        if row.rule_code in complaints.REMOTE_RULES or row.rule_code in complaints.BASE_RULES
+    ]
     if not clocks:
         return
     petition = Petition.objects.select_related("commune").filter(workflow=step.instance).first()

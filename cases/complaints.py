@@ -238,7 +238,9 @@ def check_complexity_finding(
     unknown = [code for code in criteria if code not in ComplexityCriterion.values]
     if unknown:
         raise ComplaintError(
-            "criteria", gettext("Tiêu chí không có trong %(article)s: %(codes)s") % {"article": ART_3A, "codes": ", ".join(unknown)}
+            "criteria",
+            gettext("Tiêu chí không có trong %(article)s: %(codes)s")
+            % {"article": ART_3A, "codes": ", ".join(unknown)},
         )
     if complex_case and not criteria:
         raise ComplaintError(
@@ -248,7 +250,8 @@ def check_complexity_finding(
     if (complex_case or change) and not reasons.strip():
         raise ComplaintError(
             "reasons",
-            gettext("Kết luận về tính chất vụ việc phải bằng văn bản, nêu rõ lý do (%(article)s)") % {"article": ART_3A},
+            gettext("Kết luận về tính chất vụ việc phải bằng văn bản, nêu rõ lý do (%(article)s)")
+            % {"article": ART_3A},
         )
     return [code for code in ComplexityCriterion.values if code in criteria]
 
@@ -280,7 +283,11 @@ def change_complexity(
     if row is None:
         raise ComplaintError("petition", gettext("Khiếu nại không có thời hạn giải quyết đang chạy"))
     before, due_before = row.rule_code, row.due_at
-    row.rule_code = COMPLEX_RULES.get(row.rule_code, row.rule_code) if complex_case else NORMAL_RULES.get(row.rule_code, row.rule_code)
+    row.rule_code = (
+        COMPLEX_RULES.get(row.rule_code, row.rule_code)
+        if complex_case
+        else NORMAL_RULES.get(row.rule_code, row.rule_code)
+    )
     clock.schedule(row, clock.compute(row))
     text = finding_text(complex_case=complex_case, criteria=criteria, reasons=reasons)
     due = calendar.local_date(row.due_at)
@@ -345,7 +352,9 @@ def suspend_complaint(*, petition: Petition, user: User, decided_on: datetime.da
     late = send_by is not None and today > send_by
     summary = f"Quyết định tạm đình chỉ giải quyết khiếu nại ngày {decided_on:%d/%m/%Y} ({ART_11A}). Lý do: {reason}"
     if send_by is not None:
-        summary += f". Gửi người khiếu nại ngày {today:%d/%m/%Y} (hạn gửi {send_by:%d/%m/%Y}{', gửi muộn' if late else ''})"
+        summary += (
+            f". Gửi người khiếu nại ngày {today:%d/%m/%Y} (hạn gửi {send_by:%d/%m/%Y}{', gửi muộn' if late else ''})"
+        )
     event = CaseEvent.objects.create(
         instance=petition.workflow,
         kind="suspension_decision",

@@ -34,7 +34,6 @@ from cases.models import (
     Attachment,
     Channel,
     Petition,
-    PetitionStatus,
     PetitionType,
     hash_access_key,
     new_tracking_code,
@@ -43,7 +42,7 @@ from core.errors import INVALID_DETAIL, AppError
 from core.uploads import UploadRefused, check_upload
 from deadlines import calendar
 from deadlines.errors import DeadlineError
-from deadlines.services import DueDate, compute_due
+from deadlines.services import DueDate
 from organisation.models import Membership, Role, Unit
 from organisation.names import official_name
 from search.outbox import enqueue

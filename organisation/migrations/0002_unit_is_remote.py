@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0001_initial'),
+        ("organisation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unit',
-            name='is_remote',
-            field=models.BooleanField(default=False, help_text='Vùng sâu, vùng xa đi lại khó khăn: khiếu nại tại đơn vị này được áp dụng thời hạn giải quyết và thời hạn khiếu nại lần hai dài hơn (Điều 28, 33, 37 Luật Khiếu nại).', verbose_name='vùng sâu, vùng xa'),
+            model_name="unit",
+            name="is_remote",
+            field=models.BooleanField(
+                default=False,
+                help_text="Vùng sâu, vùng xa đi lại khó khăn: khiếu nại tại đơn vị này được áp dụng thời hạn giải quyết và thời hạn khiếu nại lần hai dài hơn (Điều 28, 33, 37 Luật Khiếu nại).",
+                verbose_name="vùng sâu, vùng xa",
+            ),
         ),
     ]

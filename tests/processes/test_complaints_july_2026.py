@@ -88,9 +88,10 @@ def test_a_complex_complaint_in_a_remote_commune_gets_the_remote_complex_period(
     # 60 days from 2 July: Sunday 30 August, moved past the weekend and National Day (2 September) …
     resolve = clock_of(case, "resolve_clock_complex")
     assert resolve.rule_code == "complaint.resolve.first.remote.complex"
-    assert due_date(resolve.due_at) == compute_due(
-        rule_code="complaint.resolve.first.remote.complex", start=D(2026, 7, 1)
-    ).due_date
+    assert (
+        due_date(resolve.due_at)
+        == compute_due(rule_code="complaint.resolve.first.remote.complex", start=D(2026, 7, 1)).due_date
+    )
 
 
 def test_a_remote_period_for_a_unit_not_marked_remote_is_refused_citing_the_article(org, processes):
@@ -274,9 +275,7 @@ def test_a_changed_complexity_finding_is_audited_and_the_due_date_recomputed(org
     assert finding.actor == org.carol
     assert finding.data["criteria"] == ["several_places"] and finding.data["due_after"] == "2026-12-21"
     assert "Phải xác minh tại ba thửa đất ở hai xã." in finding.summary
-    assert "Thời hạn giải quyết được tính lại: hạn mới ngày 21/12/2026" in " ".join(
-        history(public, case.tracking_code)
-    )
+    assert "Thời hạn giải quyết được tính lại: hạn mới ngày 21/12/2026" in " ".join(history(public, case.tracking_code))
 
 
 # ---- suspension, continuation, stopping (Art. 11a) --------------------------------------------------------------
@@ -365,7 +364,9 @@ def test_a_dialogue_set_3_days_ahead_is_refused_and_5_days_ahead_is_notified(
 ):
     with time_machine.travel(at("2026-11-04"), tick=False):
         code = submit(
-            petition_type="complaint", title="Khiếu nại", content="Khiếu nại quyết định xử phạt số 45.",
+            petition_type="complaint",
+            title="Khiếu nại",
+            content="Khiếu nại quyết định xử phạt số 45.",
             petitioner_email="an.nguyen@example.vn",
         )["tracking_code"]
         do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})

@@ -40,7 +40,9 @@ def report(plan: migration.CasePlan) -> list[str]:
     for change in plan.deadlines:
         before = due_date(change.due_before).isoformat() if change.due_before else "—"
         after = due_date(change.due_after).isoformat() if change.due_after else "—"
-        lines.append(f"{change.element_id}: {change.outcome} {change.rule_before} {before} → {change.rule_after} {after}")
+        lines.append(
+            f"{change.element_id}: {change.outcome} {change.rule_before} {before} → {change.rule_after} {after}"
+        )
     return lines
 
 
@@ -48,21 +50,41 @@ def test_running_complaints_and_receptions_move_to_the_july_2026_versions_after_
     # given the processes as shipped before, and cases running on them since Monday 2 November 2026
     publish_before("complaint_first")
     publish_before("reception")
-    call_command("load_processes", "bpmn/processes/complaint_second.bpmn", "bpmn/processes/denunciation.bpmn",
-                 "bpmn/processes/reflection.bpmn", "--effective-from", "2020-01-01", verbosity=0)
+    call_command(
+        "load_processes",
+        "bpmn/processes/complaint_second.bpmn",
+        "bpmn/processes/denunciation.bpmn",
+        "bpmn/processes/reflection.bpmn",
+        "--effective-from",
+        "2020-01-01",
+        verbosity=0,
+    )
     with time_machine.travel(at("2026-11-02"), tick=False) as clock:
         waiting_to_accept = submit_petition(
-            petition_type=PetitionType.COMPLAINT, title="Khiếu nại xử phạt", content="Khiếu nại quyết định xử phạt 45.",
-            commune=org.dong_ha, petitioner_name="Nguyễn Văn An", petitioner_phone="0912345678",
+            petition_type=PetitionType.COMPLAINT,
+            title="Khiếu nại xử phạt",
+            content="Khiếu nại quyết định xử phạt 45.",
+            commune=org.dong_ha,
+            petitioner_name="Nguyễn Văn An",
+            petitioner_phone="0912345678",
         ).petition
         at_dialogue = submit_petition(
-            petition_type=PetitionType.COMPLAINT, title="Khiếu nại thu hồi đất", content="Khiếu nại quyết định thu hồi đất.",
-            commune=org.dong_ha, petitioner_name="Lê Thị Hoa", petitioner_phone="0912000111",
+            petition_type=PetitionType.COMPLAINT,
+            title="Khiếu nại thu hồi đất",
+            content="Khiếu nại quyết định thu hồi đất.",
+            commune=org.dong_ha,
+            petitioner_name="Lê Thị Hoa",
+            petitioner_phone="0912000111",
         ).petition
         heard = record_petition(
-            recorded_by=org.alice, channel=Channel.RECEPTION, petition_type=PetitionType.REFLECTION,
-            title="Ngập nước đường Trần Hưng Đạo", content="Cống thoát nước bị tắc, mưa là ngập.",
-            commune=org.dong_ha, petitioner_name="Võ Thị Cúc", petitioner_phone="0935222333",
+            recorded_by=org.alice,
+            channel=Channel.RECEPTION,
+            petition_type=PetitionType.REFLECTION,
+            title="Ngập nước đường Trần Hưng Đạo",
+            content="Cống thoát nước bị tắc, mưa là ngập.",
+            commune=org.dong_ha,
+            petitioner_name="Võ Thị Cúc",
+            petitioner_phone="0935222333",
         ).petition
         clock.move_to(at("2026-11-04"))
         step(at_dialogue, org.alice, {"decision": "accept", "complexity": "normal"}, "accept_or_refuse")

@@ -95,7 +95,10 @@ def test_a_petition_not_accepted_is_answered_with_its_reason(org, processes, cli
 
         status = public.get(f"/api/v1/petitions/{case.tracking_code}").json()
         assert (status["status"], status["answer"]) == ("rejected", "Đề nghị liên hệ Bảo hiểm xã hội tỉnh.")
-        assert history(public, case.tracking_code)[-1] == "Đơn không được thụ lý. Lý do: Đề nghị liên hệ Bảo hiểm xã hội tỉnh."
+        assert (
+            history(public, case.tracking_code)[-1]
+            == "Đơn không được thụ lý. Lý do: Đề nghị liên hệ Bảo hiểm xã hội tỉnh."
+        )
         assert client_for("alice").get("/api/v1/inbox").json()["count"] == 0
 
 

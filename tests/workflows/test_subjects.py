@@ -44,7 +44,8 @@ def test_every_subject_type_the_apps_start_is_registered():
     # a petition of each type, its appeal and reception processes; a consultation
     for subject_type in ("reflection", "recommendation", "complaint", "denunciation", "complaint_appeal"):
         assert registered[subject_type].fired_timers_stay_due
-        assert registered[subject_type].step_hooks == ()
+        # the complaint processes' remote-area periods (cases.complaint_steps), a no-op for other petitions
+        assert [hook.__name__ for hook in registered[subject_type].step_hooks] == ["apply_remote_periods"]
     assert registered["consultation"].step_hooks
     assert not registered["consultation"].fired_timers_stay_due
     assert subjects.adapter_for("unknown") is subjects.DEFAULT
