@@ -394,3 +394,55 @@ def test_a_dialogue_set_3_days_ahead_is_refused_and_5_days_ahead_is_notified(
     assert invitation.data["dialogue_date"] == "2026-11-16" and invitation.data["notice_by"] == "2026-11-11"
     assert "Phường Đông Hà mời người khiếu nại đối thoại ngày 16/11/2026" in history(public, code)
     assert [m.subject for m in mailoutbox] == [f"[{code}] Thông báo đối thoại giải quyết khiếu nại"]
+
+
+# ---- the leader's decisions through the API, in the official's language -----------------------------------------
+
+
+def test_a_continuation_without_a_suspension_is_refused_in_english_through_the_api(org, processes, client_for):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        case = accepted(org, "2026-11-04")
+        carol = client_for("carol")
+
+        response = carol.post(
+            f"/api/v1/cases/{case.pk}/complaint/continuation",
+            {"decided_on": "2026-11-04", "reason": "Tiếp tục."},
+            format="json",
+            headers={"accept-language": "en"},
+        )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["petition"].startswith(
+        "The complaint is not suspended, so there is nothing to continue (Điều 11a Luật Khiếu nại"
+    )
+    assert not CaseEvent.objects.filter(instance=case.workflow, kind__in=["resumed", "continuation_decision"]).exists()
+
+
+def test_the_leader_suspends_and_continues_a_complaint_through_the_api(org, processes, client_for):
+    with time_machine.travel(at("2026-11-04"), tick=False) as clock:
+        case = accepted(org, "2026-11-04")
+        clock.move_to(at("2026-11-10"))
+        carol = client_for("carol")
+        suspended = carol.post(
+            f"/api/v1/cases/{case.pk}/complaint/suspension",
+            {"decided_on": "2026-11-10", "reason": "Chờ giám định."},
+            format="json",
+        )
+        assert suspended.status_code == 200, suspended.json()
+        # a handling officer may not decide it
+        clock.move_to(at("2026-11-20"))
+        bob = client_for("bob").post(
+            f"/api/v1/cases/{case.pk}/complaint/continuation",
+            {"decided_on": "2026-11-20", "reason": "x"},
+            format="json",
+        )
+        assert bob.status_code == 403
+        continued = client_for("carol").post(
+            f"/api/v1/cases/{case.pk}/complaint/continuation",
+            {"decided_on": "2026-11-20", "reason": "Đã có kết quả giám định."},
+            format="json",
+        )
+        assert continued.status_code == 200, continued.json()
+
+    # 4 December + the ten days 10–19 November: Monday 14 December
+    assert due_date(clock_of(case, "resolve_clock").due_at) == D(2026, 12, 14)
