@@ -38,8 +38,8 @@ def report(plan: migration.CasePlan) -> list[str]:
     """The dry run as a legal officer reads it: one line per waiting step and per clock."""
     lines = [f"{step.element_id}: {step.outcome}" for step in plan.steps]
     for change in plan.deadlines:
-        before = due_date(change.due_before).isoformat() if change.due_before else "—"
-        after = due_date(change.due_after).isoformat() if change.due_after else "—"
+        before = str(due_date(change.due_before)) if change.due_before else "—"
+        after = str(due_date(change.due_after)) if change.due_after else "—"
         lines.append(
             f"{change.element_id}: {change.outcome} {change.rule_before} {before} → {change.rule_after} {after}"
         )
