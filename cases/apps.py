@@ -15,6 +15,7 @@ class CasesConfig(AppConfig):
             selectors,
         )
         from cases.models import APPEAL_SUBJECT, RECEPTION_SUBJECT, PetitionType
+        from documents.steps import draft_from_step
         from workflows import subjects
 
         # Every process a petition runs (`services.process_subject`): its pages, and its legal period that runs
@@ -32,6 +33,7 @@ class CasesConfig(AppConfig):
                 kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
                 bulk_url=lambda: reverse("cases:bulk"),
                 # The petitioner hears of every change of their due date (suspension, resumption, extension).
-                step_hooks=(notices.notify_clock_change,),
+                # The documents its steps produce (notices, decisions, conclusions, answers: `documents.steps`).
+                step_hooks=(notices.notify_clock_change, draft_from_step),
             ),
         )

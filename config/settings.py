@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "consultation",
     "channels",
     "notifications",
+    "documents",
     "search",
     "bpmn",
     "core",
@@ -297,6 +298,11 @@ SPECTACULAR_SETTINGS = {
     # Tags with their descriptions, in the documentation's order (core/api_schema.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.describe_tags"],
 }
+
+# Legal documents (documents/): what a unit without its own `documents.Issuer` row heads and signs with.
+DOCUMENTS_DEFAULT_PLACE = env("DOCUMENTS_DEFAULT_PLACE", "Đông Hà")
+DOCUMENTS_DEFAULT_ABBREVIATION = env("DOCUMENTS_DEFAULT_ABBREVIATION", "UBND")
+DOCUMENTS_DEFAULT_SIGNER_TITLE = env("DOCUMENTS_DEFAULT_SIGNER_TITLE", "CHỦ TỊCH")
 
 # Public intake: the province's tracking-code prefix and the limits on attachments.
 TRACKING_CODE_PREFIX = env("TRACKING_CODE_PREFIX", "QT")
