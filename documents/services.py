@@ -160,12 +160,13 @@ def _render(document: Document) -> None:
         raise InvalidForm(str(error)) from error
     if document.petition.identity_sealed:
         try:
-            check_sealed(document.petition, document.body, document.title, *_recipient_labels(document, sealed=False))
+            texts = [str(value) for value in document.values.values()]
+            check_sealed(document.petition, document.body, document.title, *texts, *_recipient_labels(document))
         except HandlerError as error:
             raise InvalidForm(str(error), field="values") from error
 
 
-def _recipient_labels(document: Document, *, sealed: bool = True) -> list[str]:
+def _recipient_labels(document: Document) -> list[str]:
     return [str(item.get("label", "")) for item in document.recipients if str(item.get("label", "")).strip()]
 
 

@@ -26,6 +26,7 @@ from documents import services
 from documents.models import DocumentKind, RecipientRole
 from organisation.models import Unit
 from workflows import subjects
+from workflows.services import WorkflowError
 
 COMPLAINTS = {PetitionType.COMPLAINT, PetitionType.COMPLAINT_SECOND}
 
@@ -74,19 +75,25 @@ def draft_from_step(step: subjects.Step) -> None:
             if target is not None:
                 values["don_vi_nhan"] = target.name
                 recipients.insert(0, {"role": RecipientRole.UNIT, "label": target.name, "unit": target.code})
-        document = services.draft_document(
-            case=petition,
-            kind=kind,
-            by=step.context.actor,
-            context=values,
-            recipients=recipients,
-            unit=unit,
-            source=f"step:{step.instance.lock_version}:{event.kind}",
-            handler_context=step.context,
-        )
-        actor = step.context.actor
-        if actor is not None and services.may_approve(actor, document):
-            services.issue_document(document=document, by=actor, handler_context=step.context)
+        try:
+            document = services.draft_document(
+                case=petition,
+                kind=kind,
+                by=step.context.actor,
+                context=values,
+                recipients=recipients,
+                unit=unit,
+                source=f"step:{step.instance.lock_version}:{event.kind}",
+                handler_context=step.context,
+            )
+            actor = step.context.actor
+            if actor is not None and services.may_approve(actor, document):
+                services.issue_document(document=document, by=actor, handler_context=step.context)
+        except services.NoFormInForce as error:
+            # A step never fails for want of a form: the audit trail says which is missing, for legal staff.
+            step.context.record("document_form_missing", str(error), data={"kind": kind})
+        except services.DocumentError as error:
+            raise WorkflowError(str(error)) from error
 
 
 STEP_EVENTS = frozenset(
