@@ -74,6 +74,18 @@ def invite_dialogue(context: HandlerContext) -> None:
     petition = _petition(context)
     unit = context.instance.unit.name
     where = f" tại {place}" if place else ""
+    document_id = complaints.issue_document(
+        petition,
+        "dialogue",
+        by=context.actor,
+        values={
+            "thoi_gian": f"ngày {dialogue_on:%d/%m/%Y}",
+            "dia_diem": place,
+            "can_cu": notice.rule.citation if notice else "",
+        },
+        source=f"{context.element_id}:dialogue:{dialogue_on.isoformat()}",
+        handler_context=context,
+    )
     context.record(
         "dialogue_invitation",
         f"Gửi thông báo đối thoại: ngày {dialogue_on:%d/%m/%Y}{where}"
@@ -85,12 +97,8 @@ def invite_dialogue(context: HandlerContext) -> None:
             "place": place,
             "sent_on": calendar.today().isoformat(),
             "notice_by": notice.due_date.isoformat() if notice else None,
+            "document_id": document_id,
         },
-    )
-    _notify_petitioner(
-        petition,
-        "Thông báo đối thoại giải quyết khiếu nại",
-        f"{unit} mời ông/bà tham dự buổi đối thoại giải quyết khiếu nại ngày {dialogue_on:%d/%m/%Y}{where}.",
     )
 
 
@@ -115,6 +123,14 @@ def notify_first_outcome(context: HandlerContext) -> None:
             raise HandlerError(gettext("Không thụ lý phải nêu rõ lý do"))
         text = f"Đơn không được thụ lý. Lý do: {reason}"
         data["reason"] = reason
+        data["document_id"] = complaints.issue_document(
+            petition,
+            "refusal",
+            by=context.actor,
+            values={"ly_do": reason, "can_cu": citation},
+            source=f"{context.element_id}:refusal",
+            handler_context=context,
+        )
         petition.status, petition.answer, petition.answered_by = PetitionStatus.REJECTED, reason, unit
         petition.answered_at = timezone.now()
         petition.save(update_fields=["status", "answer", "answered_at", "answered_by"])

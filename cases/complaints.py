@@ -32,6 +32,7 @@ from deadlines.services import DueDate, compute_due
 from organisation.models import Membership, Unit
 from workflows import clock
 from workflows import services as workflow_services
+from workflows.handlers import HandlerContext
 from workflows.models import CaseEvent, Deadline, DeadlineKind, WorkflowInstance
 
 # The law's words, cited in refusals and in the audit trail.
@@ -328,6 +329,28 @@ def _reason(reason: str) -> str:
     return reason.strip()
 
 
+def issue_document(
+    petition: Petition,
+    kind: str,
+    *,
+    by: User | None,
+    values: dict[str, str],
+    source: str,
+    handler_context: HandlerContext | None = None,
+) -> int:
+    """The legal document of a decision or notice (`documents`): drafted from its form in force, and issued at
+    once — numbered, stored, sent through the outbox — when `by` leads the issuing unit (the leader's decision is
+    the approval); otherwise a draft a leader approves on its page. Returns its id, for the audit entry."""
+    from documents import services as documents
+
+    document = documents.draft_document(
+        case=petition, kind=kind, by=by, context=values, source=source, handler_context=handler_context
+    )
+    if by is not None and documents.may_approve(by, document):
+        documents.issue_document(document=document, by=by, handler_context=handler_context)
+    return int(document.pk)
+
+
 def _notify(petition: Petition, subject: str, body: str) -> None:
     from cases.handlers import _notify_petitioner
 
@@ -355,6 +378,13 @@ def suspend_complaint(*, petition: Petition, user: User, decided_on: datetime.da
         summary += (
             f". Gửi người khiếu nại ngày {today:%d/%m/%Y} (hạn gửi {send_by:%d/%m/%Y}{', gửi muộn' if late else ''})"
         )
+    document_id = issue_document(
+        petition,
+        "suspension",
+        by=user,
+        values={"ly_do": reason, "can_cu": f"{ART_11A}; {ARTS_28A_28B}"},
+        source=f"suspension:{decided_on.isoformat()}",
+    )
     event = CaseEvent.objects.create(
         instance=petition.workflow,
         kind="suspension_decision",
@@ -368,13 +398,8 @@ def suspend_complaint(*, petition: Petition, user: User, decided_on: datetime.da
             "send_by": send_by.isoformat() if send_by else None,
             "sent_on": today.isoformat(),
             "sent_late": late,
+            "document_id": document_id,
         },
-    )
-    _notify(
-        petition,
-        "Quyết định tạm đình chỉ giải quyết khiếu nại",
-        f"{petition.workflow.unit.name} tạm đình chỉ giải quyết khiếu nại của ông/bà từ ngày {decided_on:%d/%m/%Y}. "
-        f"Lý do: {reason}",
     )
     return event
 
@@ -399,6 +424,13 @@ def continue_complaint(*, petition: Petition, user: User, decided_on: datetime.d
     )
     row = _resolution_clock(petition.workflow_id)
     due = calendar.local_date(row.due_at) if row is not None else None
+    document_id = issue_document(
+        petition,
+        "continuation",
+        by=user,
+        values={"ly_do": reason, "han_moi": format(due, "%d/%m/%Y") if due else "", "can_cu": ARTS_28A_28B},
+        source=f"continuation:{decided_on.isoformat()}",
+    )
     event = CaseEvent.objects.create(
         instance=petition.workflow,
         kind="continuation_decision",
@@ -411,13 +443,8 @@ def continue_complaint(*, petition: Petition, user: User, decided_on: datetime.d
             "decided_on": decided_on.isoformat(),
             "reason": reason,
             "due": due.isoformat() if due else None,
+            "document_id": document_id,
         },
-    )
-    _notify(
-        petition,
-        "Quyết định tiếp tục giải quyết khiếu nại",
-        f"{petition.workflow.unit.name} tiếp tục giải quyết khiếu nại của ông/bà từ ngày {decided_on:%d/%m/%Y}."
-        + (f" Hạn giải quyết mới: {due:%d/%m/%Y}." if due else ""),
     )
     return event
 
