@@ -16,6 +16,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import complaints
 from cases.handlers import _notify_petitioner, _petition, notify_acceptance
@@ -23,10 +24,13 @@ from cases.models import Petition, PetitionStatus
 from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.selectors import rule_in_force
+from notifications.models import MessageKind
 from organisation.models import Unit
 from workflows import clock
 from workflows.handlers import HandlerContext, HandlerError, register_handler
 from workflows.subjects import Step
+
+SUBJECT = _("Thông báo kết quả xử lý đơn")
 
 CRITERION_FIELD = "criterion_"  # the acceptance form's checkbox per criterion: criterion_several_fields, …
 
@@ -117,6 +121,17 @@ def notify_first_outcome(context: HandlerContext) -> None:
     data: dict[str, object] = {"document": "first_outcome_notice", "outcome": decision, "citation": citation}
     if decision == "accept":
         text = f"Đơn đã được thụ lý tại {unit.name}"
+        data["document_id"] = complaints.issue_document(
+            petition,
+            "acceptance",
+            by=context.actor,
+            values={"can_cu": citation},
+            source=f"{context.element_id}:acceptance",
+            handler_context=context,
+        )
+        _notify_petitioner(
+            context, petition, MessageKind.ACCEPTANCE, SUBJECT, _("%(unit)s đã thụ lý đơn của ông/bà."), unit=unit.name
+        )
     elif decision == "refuse":
         reason = str(context.data.get("reason") or "").strip()
         if not reason:
@@ -134,12 +149,29 @@ def notify_first_outcome(context: HandlerContext) -> None:
         petition.status, petition.answer, petition.answered_by = PetitionStatus.REJECTED, reason, unit
         petition.answered_at = timezone.now()
         petition.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        _notify_petitioner(
+            context,
+            petition,
+            MessageKind.REFUSAL,
+            SUBJECT,
+            _("%(unit)s không thụ lý đơn của ông/bà. Lý do:"),
+            reason,
+            unit=unit.name,
+        )
     elif decision == "transfer":
         target = Unit.objects.filter(code=str(context.data.get("transfer_to") or "")).first()
         if target is None:
             raise HandlerError(gettext("Chưa chọn đơn vị nhận đơn chuyển"))
         text = f"Đơn được chuyển đến {target.name} (đơn vị có thẩm quyền)"
         data["to"] = target.code
+        _notify_petitioner(
+            context,
+            petition,
+            MessageKind.ACCEPTANCE,
+            SUBJECT,
+            _("Đơn của ông/bà được chuyển đến %(target)s, đơn vị có thẩm quyền giải quyết."),
+            target=target.name,
+        )
     else:
         raise HandlerError(gettext("Chưa có kết quả phân loại"))
     context.record(
@@ -148,7 +180,6 @@ def notify_first_outcome(context: HandlerContext) -> None:
         public_text=text[:500],
         data=data,
     )
-    _notify_petitioner(petition, "Thông báo kết quả xử lý đơn", text)
 
 
 def apply_remote_periods(step: Step) -> None:

@@ -351,12 +351,6 @@ def issue_document(
     return int(document.pk)
 
 
-def _notify(petition: Petition, subject: str, body: str) -> None:
-    from cases.handlers import _notify_petitioner
-
-    _notify_petitioner(petition, subject, body)
-
-
 @transaction.atomic
 def suspend_complaint(*, petition: Petition, user: User, decided_on: datetime.date, reason: str) -> CaseEvent:
     """Record a decision to suspend (tạm đình chỉ) a complaint's resolution: the legal clock stops from the day of
@@ -470,7 +464,21 @@ def stop_complaint(*, petition: Petition, user: User, decided_on: datetime.date,
     petition.answered_at = timezone.now()
     petition.answered_by = instance.unit
     petition.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-    _notify(petition, "Quyết định đình chỉ giải quyết khiếu nại", petition.answer)
+    # No document kind for a stopping decision yet (`documents.models.DocumentKind`): the complainant gets the
+    # message with the decision's reason; its formal document is the seam left for `documents`.
+    from cases import notices
+    from notifications.models import MessageKind
+
+    notices.notify(
+        petition,
+        kind=MessageKind.ANSWER,
+        occasion=f"stopped:{decided_on.isoformat()}",
+        subject=_("Quyết định đình chỉ giải quyết khiếu nại"),
+        intro=_("%(unit)s đình chỉ giải quyết khiếu nại của ông/bà (quyết định ngày %(day)s). Lý do:"),
+        text=reason,
+        unit=instance.unit.name,
+        day=format(decided_on, "%d/%m/%Y"),
+    )
     return instance
 
 

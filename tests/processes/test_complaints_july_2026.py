@@ -10,11 +10,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 
 from cases import complaints
 from cases.models import Petition, PetitionStatus, PetitionType
 from cases.services import IntakeError, appeal_petition, submit_petition
 from deadlines.services import compute_due
+from documents import services as documents
+from documents.models import Document
 from tests.processes.steps import at, clock_of, do, due_date, history, task_of
 from workflows.models import CaseEvent, HumanTask, InstanceStatus
 from workflows.services import complete_task
@@ -304,7 +307,13 @@ def test_suspended_10_days_then_continued_the_due_date_moves_10_days(org, proces
     assert due_date(resolve.due_at) == D(2026, 12, 14)
     assert resolve.suspensions == [["2026-11-10", "2026-11-19"]]
     suspension = CaseEvent.objects.get(instance=case.workflow, kind="suspension_decision")
-    # the decision is sent within 3 working days of it (complaint.suspension_notice): by Friday 13 November
+    # the decision is a document the leader issued (numbered in the unit's register), sent at once: within the
+    # 3 working days of complaint.suspension_notice, by Friday 13 November
+    document = Document.objects.get(pk=suspension.data.pop("document_id"))
+    assert (document.kind, document.state, document.number) == ("suspension", "issued", 1)
+    assert "Chờ kết quả giám định của Sở Tài nguyên." in document.body
+    continued = Document.objects.get(kind="continuation", petition=case)
+    assert continued.state == "issued" and "14/12/2026" in continued.body
     assert suspension.data == {
         "document": "suspension_decision",
         "decided_on": "2026-11-10",
@@ -393,7 +402,13 @@ def test_a_dialogue_set_3_days_ahead_is_refused_and_5_days_ahead_is_notified(
     invitation = CaseEvent.objects.get(instance__reference=code, kind="dialogue_invitation")
     assert invitation.data["dialogue_date"] == "2026-11-16" and invitation.data["notice_by"] == "2026-11-11"
     assert "Phường Đông Hà mời người khiếu nại đối thoại ngày 16/11/2026" in history(public, code)
-    assert [m.subject for m in mailoutbox] == [f"[{code}] Thông báo đối thoại giải quyết khiếu nại"]
+    # the invitation is drafted by the handling officer and issued by the leader, who sends it
+    document = Document.objects.get(pk=invitation.data["document_id"])
+    assert (document.kind, document.state) == ("dialogue", "draft")
+    assert "16/11/2026" in document.body and "UBND phường" in document.body
+    with time_machine.travel(at("2026-11-11", 10), tick=False), django_capture_on_commit_callbacks(execute=True):
+        documents.issue_document(document=document, by=User.objects.get(username="carol"))
+    assert [m.subject for m in mailoutbox] == [f"[{code}] Giấy mời đối thoại số 01/GM-UBND"]
 
 
 # ---- the leader's decisions through the API, in the official's language -----------------------------------------

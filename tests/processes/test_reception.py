@@ -10,6 +10,7 @@ import time_machine
 
 from cases.models import Channel, Petition, PetitionStatus, PetitionType
 from cases.services import IntakeError, record_petition
+from documents.models import Document
 from tests.processes.steps import at, do, due_date, history, task_of
 from workflows.models import CaseEvent
 from workflows.services import NotAllowed
@@ -100,6 +101,9 @@ def test_a_petition_not_accepted_is_answered_with_its_reason(org, processes, cli
             == "Đơn không được thụ lý. Lý do: Đề nghị liên hệ Bảo hiểm xã hội tỉnh."
         )
         assert client_for("alice").get("/api/v1/inbox").json()["count"] == 0
+        # the refusal is a document the reception officer drafted for the leader to sign, with its reason
+        refusal = Document.objects.get(petition=case, kind="refusal")
+        assert refusal.state == "draft" and "Đề nghị liên hệ Bảo hiểm xã hội tỉnh." in refusal.body
 
 
 def test_a_transferred_petition_tells_the_citizen_to_whom(org, processes, client_for, public):
