@@ -308,6 +308,10 @@ DOCUMENTS_DEFAULT_SIGNER_TITLE = env("DOCUMENTS_DEFAULT_SIGNER_TITLE", "CHá»¦ Tá
 TRACKING_CODE_PREFIX = env("TRACKING_CODE_PREFIX", "QT")
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_FILES = int(env("UPLOAD_MAX_FILES", "5"))
+# The appeal window (Law on Complaints, Art. 33) runs from the day the complainant received the first decision. Without
+# a recorded delivery date, the decision counts as received this many calendar days after it was issued: the
+# province's choice, not the law's (0: decisions are sent the day they are issued, by email and on the status page).
+COMPLAINT_DECISION_RECEIVED_AFTER_DAYS = int(env("COMPLAINT_DECISION_RECEIVED_AFTER_DAYS", "0"))
 UPLOAD_ALLOWED_TYPES = {
     "application/pdf": "pdf",
     "image/jpeg": "jpg",
