@@ -95,7 +95,7 @@ class NumberTaken(DocumentError):
 
 # Whom a document of each kind goes to besides the petitioner (Law on Complaints 2011, Art. 40; Law on
 # Denunciations 2018, Art. 35: the conclusion to the denounced person).
-LABELS = {
+LABELS: dict[str, str] = {
     PetitionType.REFLECTION: "phản ánh",
     PetitionType.RECOMMENDATION: "kiến nghị",
     PetitionType.COMPLAINT: "khiếu nại",

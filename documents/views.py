@@ -126,7 +126,7 @@ def _filename(document: Document) -> str:
 
 
 @login_required
-def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def pdf(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """The stored PDF of an issued document; a draft's rendered now, marked «DỰ THẢO»."""
     document = get_object_or_404(selectors.visible_documents(request.user), pk=pk)
     if document.state == DocumentState.ISSUED and document.file:
@@ -137,7 +137,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def public(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def public(request: HttpRequest, code: str, pk: int) -> HttpResponse | FileResponse:
     """The link in the petitioner's message: the PDF once they give the access key (POSTed, never in a URL)."""
     petition = petition_by_code(code)
     document = (

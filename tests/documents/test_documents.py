@@ -125,6 +125,7 @@ def test_a_notice_drafted_by_the_reception_officer_waits_for_a_leader_who_alone_
         response = client.post(f"/documents/{notice.pk}/", {"action": "approve"})
         assert response.status_code == 302
         notice.refresh_from_db()
+        assert notice.approved_by is not None
         assert (notice.state, notice.number_and_symbol, notice.approved_by.username) == (
             DocumentState.ISSUED,
             "01/TB-UBND",
@@ -170,6 +171,7 @@ def test_a_number_already_used_in_the_register_is_refused_and_nothing_changes(su
         client.login(username="carol", password=PASSWORD)
         assert client.post(f"/documents/{first.pk}/", {"action": "approve"}).status_code == 302
         first.refresh_from_db()
+        assert first.approved_by is not None
         last_event = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
         messages = Message.objects.count()
 
