@@ -369,3 +369,55 @@ def test_a_used_form_is_never_edited_and_a_new_version_applies_from_its_date(sub
     first, second = Document.objects.order_by("pk")
     assert first.form.effective_from.isoformat() == "2026-07-01"
     assert second.form.effective_from.isoformat() == "2027-01-01" and second.body.startswith("Phường Đông Hà thụ lý")
+
+
+def test_the_api_refuses_a_used_number_with_409_and_an_official_who_is_not_a_leader_with_403(submit, client_for):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        first_code = submit(**COMPLAINT)["tracking_code"]
+        second_code = submit(**COMPLAINT)["tracking_code"]
+        accept(client_for("alice"), first_code)
+        accept(client_for("alice"), second_code)
+        first, second = Document.objects.order_by("pk")
+        carol = client_for("carol")
+        assert carol.post(f"/api/v1/case-documents/{first.pk}/issue", {}, format="json").json()["number"] == 1
+
+        refused = client_for("alice").post(f"/api/v1/case-documents/{second.pk}/issue", {}, format="json")
+        assert (refused.status_code, refused.json()["code"]) == (403, "document_not_allowed")
+        taken = carol.post(f"/api/v1/case-documents/{second.pk}/issue", {"number": 1}, format="json")
+        assert (taken.status_code, taken.json()["code"]) == (409, "document_number_taken")
+        assert "Nghị định 30/2020/NĐ-CP, Điều 15" in taken.json()["detail"]
+        assert carol.get(f"/api/v1/case-documents/{second.pk}").json()["state"] == "draft"
+        english = carol.post(
+            f"/api/v1/case-documents/{second.pk}/issue", {"number": 1}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert "Decree 30/2020/NĐ-CP, Art. 15(1)" in english.json()["detail"]
+
+
+def test_legal_staff_edit_forms_in_the_admin_until_one_is_used(submit, client_for, client, django_user_model):
+    legal = django_user_model.objects.create_superuser("lan", "lan@langnghe.test", PASSWORD)
+    client.force_login(legal)
+    form = DocumentForm.objects.get(kind=DocumentKind.DIALOGUE, effective_from="2026-07-01")
+    url = f"/admin/documents/documentform/{form.pk}/change/"
+    fields = {
+        "kind": form.kind,
+        "title": form.title,
+        "symbol": form.symbol,
+        "register": form.register,
+        "citation": form.citation,
+        "effective_from": "2026-07-01",
+        "note": "",
+    }
+    # an unknown placeholder is refused, by name, and the form is unchanged
+    response = client.post(url, {**fields, "body": "Mời {{ xung_ho }} lúc {{ gio_hen }}."})
+    assert response.status_code == 200 and "{{ gio_hen }}" in response.content.decode()
+    assert "gio_hen" not in DocumentForm.objects.get(pk=form.pk).body
+    # a known one is saved
+    assert client.post(url, {**fields, "body": "Mời {{ xung_ho }} lúc {{ thoi_gian }}."}).status_code == 302
+
+    # once a document used a form, its admin page shows it read-only
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        submit(**COMPLAINT)
+        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})
+    used = Document.objects.get().form
+    page = client.get(f"/admin/documents/documentform/{used.pk}/change/").content.decode()
+    assert 'name="body"' not in page and "thụ lý" in page
