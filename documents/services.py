@@ -351,6 +351,7 @@ def issue_document(
         with transaction.atomic():
             document.save()
     except IntegrityError as error:  # the same number given by hand in a concurrent transaction
+        document.file.delete(save=False)
         raise NumberTaken(
             number=document.number, register=document.register, year=today.year, unit=document.unit
         ) from error

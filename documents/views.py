@@ -91,10 +91,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     number_text = request.POST.get("number", "").strip()
     try:
         if document.state == DocumentState.DRAFT:
-            kept = [item for item in document.recipients if item.get("role") != RecipientRole.OTHER]
-            document = services.update_draft(
-                document=document, by=user, values=values, recipients=kept + _extra_recipients(extra)
-            )
+            recipients = None
+            if "extra_recipients" in request.POST:
+                kept = [item for item in document.recipients if item.get("role") != RecipientRole.OTHER]
+                recipients = kept + _extra_recipients(extra)
+            typed = {name: value for name, value in values.items() if name in request.POST}
+            document = services.update_draft(document=document, by=user, values=typed, recipients=recipients)
         if action == "approve":
             if number_text and not number_text.isdigit():
                 raise services.InvalidForm(_("Số văn bản phải là số nguyên dương."), field="number")

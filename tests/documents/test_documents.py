@@ -421,3 +421,45 @@ def test_legal_staff_edit_forms_in_the_admin_until_one_is_used(submit, client_fo
     used = Document.objects.get().form
     page = client.get(f"/admin/documents/documentform/{used.pk}/change/").content.decode()
     assert 'name="body"' not in page and "thụ lý" in page
+
+
+def test_a_transfer_signed_later_stays_with_the_unit_that_signs_it(submit, client_for, client):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        # given a reflection the reception officer of Phường Đông Hà transfers to Sở Xây dựng
+        code = submit()["tracking_code"]
+        do(client_for("alice"), "classify", {"decision": "transfer", "transfer_to": "so-xay-dung"})
+        slip = Document.objects.get(petition__tracking_code=code, kind=DocumentKind.TRANSFER)
+        assert (slip.state, slip.unit.code, petition(code).workflow.unit.code) == ("draft", "dong-ha", "so-xay-dung")
+
+        # when Đông Hà's leader, who no longer handles the case, finds it waiting and signs it
+        client.login(username="carol", password=PASSWORD)
+        assert f"/documents/{slip.pk}/" in client.get("/documents/").content.decode()
+        assert client.post(f"/documents/{slip.pk}/", {"action": "approve"}).status_code == 302
+
+    # then it is Đông Hà's transfer slip no. 01, sent to Sở Xây dựng's leader and to the petitioner
+    slip.refresh_from_db()
+    text = pdf_text(slip.file.read())
+    assert slip.number_and_symbol == "01/PC-UBND" and "Kính gửi: Sở Xây dựng." in " ".join(text.split())
+    assert text.splitlines()[-4:-2] == ["- Ông/Bà Nguyễn Văn An;", "- Lưu: VT, hồ sơ;"]
+    sent = Message.objects.filter(idempotency_key__startswith=f"document:{slip.pk}:").order_by("pk")
+    assert [m.addresses[0]["to"] for m in sent] == ["frank@langnghe.test", "an.nguyen@example.vn"]
+
+
+def test_an_answer_is_an_official_letter_with_its_summary_under_the_number(submit, client_for, client):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        # given a reflection answered, the answer approved by the leader
+        code = submit()["tracking_code"]
+        do(client_for("alice"), "classify", {"decision": "accept"})
+        do(client_for("carol"), "assign", {"handler": "bob"})
+        do(client_for("bob"), "draft_answer", {"answer": "Đã thay bóng đèn ngày 20/11."})
+        do(client_for("carol"), "approve", {"approval": "approve"})
+
+    # then the answer is letter no. 01/UBND, «V/v trả lời đơn», and published with the petitioner's consent
+    answer = issued(code, DocumentKind.ANSWER)
+    lines = pdf_text(answer.file.read()).splitlines()
+    assert "Số: 01/UBND" in lines and "V/v trả lời đơn" in lines
+    assert "Đã thay bóng đèn ngày 20/11." in lines
+    page = client.get(f"/track/{code}/").content.decode()
+    assert "01/UBND" in page and "Đã thay bóng đèn ngày 20/11." in page
+    # the acceptance of a reflection makes no document; nor is any notice but the answer shown to the public
+    assert list(Document.objects.values_list("kind", flat=True)) == [DocumentKind.ANSWER]
