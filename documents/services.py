@@ -156,6 +156,7 @@ def _check_values(values: Mapping[str, Any]) -> dict[str, str]:
 def _render(document: Document) -> None:
     try:
         document.body = render_body(document.form.body, document.values)
+        document.title = render_body(document.form.title, document.values).replace("\n\n", "\n")[:255]
     except FormBodyError as error:
         raise InvalidForm(str(error)) from error
     if document.petition.identity_sealed:

@@ -463,3 +463,66 @@ def test_an_answer_is_an_official_letter_with_its_summary_under_the_number(submi
     assert "01/UBND" in page and "Đã thay bóng đèn ngày 20/11." in page
     # the acceptance of a reflection makes no document; nor is any notice but the answer shown to the public
     assert list(Document.objects.values_list("kind", flat=True)) == [DocumentKind.ANSWER]
+
+
+def test_suspension_stop_and_other_notices_follow_the_law_of_their_petition(submit, client_for):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        complaint = petition(submit(**COMPLAINT)["tracking_code"])
+        denunciation = petition(submit(**DENUNCIATION)["tracking_code"])
+        carol = complaint.workflow.unit.memberships.get(role="unit_leader").user
+
+        # when the leader suspends both, stops the complaint, and sends a notice of another kind
+        suspended = [
+            services.issue_document(
+                document=services.draft_document(
+                    case=case, kind=DocumentKind.SUSPENSION, by=carol, context={"ly_do": "Chờ kết quả giám định"}
+                ),
+                by=carol,
+            )
+            for case in (complaint, denunciation)
+        ]
+        stop = services.draft_document(
+            case=complaint, kind=DocumentKind.STOP, by=carol, context={"ly_do": "Người khiếu nại rút đơn"}
+        )
+        notice = services.draft_document(
+            case=denunciation,
+            kind=DocumentKind.NOTICE,
+            by=carol,
+            context={"trich_yeu": "Về việc rút tố cáo", "noi_dung": "Đã nhận văn bản rút tố cáo."},
+        )
+
+    # then each cites its own law, and the other notice takes its title from what was given
+    assert "Điều 11a" in suspended[0].body and "tạm đình chỉ việc giải quyết khiếu nại" in suspended[0].title
+    assert "Luật Tố cáo năm 2018, Điều 34" in suspended[1].body and "người tố cáo, người bị tố cáo" in suspended[1].body
+    assert DENOUNCER not in suspended[1].body
+    assert [d.number_and_symbol for d in suspended] == ["01/QĐ-UBND", "02/QĐ-UBND"]  # one register of decisions
+    assert stop.title == "QUYẾT ĐỊNH\nVề việc đình chỉ việc giải quyết khiếu nại" and "rút đơn" in stop.body
+    assert notice.title == "THÔNG BÁO\nVề việc rút tố cáo" and notice.body.startswith("Kính gửi: Ông/Bà.")
+
+
+def test_a_step_whose_handler_drafted_the_document_issues_that_draft_once(submit, client_for):
+    with time_machine.travel(at("2026-11-04"), tick=False) as clock:
+        # given a decision step whose document a handler already drafted under the step's source, with its recipients
+        code = submit(**COMPLAINT)["tracking_code"]
+        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})
+        do(client_for("carol"), "assign", {"handler": "bob", "instructions": "Xác minh"})
+        do(client_for("bob"), "verify", {"findings": "Đúng.", "dialogue_needed": False})
+        case = petition(code)
+        services.draft_document(
+            case=case,
+            kind=DocumentKind.DECISION,
+            by=None,
+            context={"noi_dung": "Soạn trước."},
+            recipients=[
+                *services.default_recipients(case),
+                {"role": "other", "label": "Thanh tra tỉnh", "send": False},
+            ],
+            source=f"step:{case.workflow.lock_version}:decided",
+        )
+        clock.move_to(at("2026-12-01"))
+        do(client_for("carol"), "decide", {"outcome": "correct", "decision": "Chấp nhận khiếu nại."})
+
+    # then that draft is the one issued, with its recipients, and no second decision exists
+    decision = Document.objects.get(kind=DocumentKind.DECISION)
+    assert decision.state == DocumentState.ISSUED and decision.number_and_symbol == "01/QĐ-UBND"
+    assert "Thanh tra tỉnh" in [item["label"] for item in decision.recipients]
