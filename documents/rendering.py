@@ -78,7 +78,10 @@ def document_html(
     signer_name: str = "",
     draft: bool = False,
 ) -> str:
+    """An official letter (công văn: no type symbol) has no centred title: its summary («V/v …») stands under its
+    number (Decree 30/2020/NĐ-CP, Appendix I)."""
     title_lines = [line.strip() for line in title.split("\n") if line.strip()]
+    letter = bool(title_lines) and title_lines[0].startswith("V/v")
     return render_to_string(
         "documents/document_pdf.html",
         {
@@ -91,7 +94,8 @@ def document_html(
             if symbol
             else "Số:",
             "date_line": date_line(place, issued_on),
-            "title_lines": title_lines,
+            "title_lines": [] if letter else title_lines,
+            "summary": " ".join(title_lines) if letter else "",
             "paragraphs": paragraphs(body),
             "recipients": recipients,
             "signer_title": signer_title,

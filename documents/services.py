@@ -95,7 +95,7 @@ class NumberTaken(DocumentError):
 
 # Whom a document of each kind goes to besides the petitioner (Law on Complaints 2011, Art. 40; Law on
 # Denunciations 2018, Art. 35: the conclusion to the denounced person).
-LABELS = {
+LABELS: dict[str, str] = {
     PetitionType.REFLECTION: "phản ánh",
     PetitionType.RECOMMENDATION: "kiến nghị",
     PetitionType.COMPLAINT: "khiếu nại",
@@ -156,6 +156,7 @@ def _check_values(values: Mapping[str, Any]) -> dict[str, str]:
 def _render(document: Document) -> None:
     try:
         document.body = render_body(document.form.body, document.values)
+        document.title = render_body(document.form.title, document.values).replace("\n\n", "\n")[:255]
     except FormBodyError as error:
         raise InvalidForm(str(error)) from error
     if document.petition.identity_sealed:
@@ -351,6 +352,7 @@ def issue_document(
         with transaction.atomic():
             document.save()
     except IntegrityError as error:  # the same number given by hand in a concurrent transaction
+        document.file.delete(save=False)
         raise NumberTaken(
             number=document.number, register=document.register, year=today.year, unit=document.unit
         ) from error

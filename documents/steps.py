@@ -23,7 +23,7 @@ from typing import Any
 from cases.handlers import COMPLAINT_OUTCOMES, DENUNCIATION_OUTCOMES
 from cases.models import Petition, PetitionType
 from documents import services
-from documents.models import DocumentKind, RecipientRole
+from documents.models import DocumentKind, DocumentState, RecipientRole
 from organisation.models import Unit
 from workflows import subjects
 from workflows.services import WorkflowError
@@ -87,7 +87,9 @@ def draft_from_step(step: subjects.Step) -> None:
                 handler_context=step.context,
             )
             actor = step.context.actor
-            if actor is not None and services.may_approve(actor, document):
+            # A handler may have drafted this step's document itself, under the same source (with recipients of its
+            # own), or already issued it: only a draft is issued here.
+            if document.state == DocumentState.DRAFT and actor is not None and services.may_approve(actor, document):
                 services.issue_document(document=document, by=actor, handler_context=step.context)
         except services.NoFormInForce as error:
             # A step never fails for want of a form: the audit trail says which is missing, for legal staff.

@@ -91,10 +91,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     number_text = request.POST.get("number", "").strip()
     try:
         if document.state == DocumentState.DRAFT:
-            kept = [item for item in document.recipients if item.get("role") != RecipientRole.OTHER]
-            document = services.update_draft(
-                document=document, by=user, values=values, recipients=kept + _extra_recipients(extra)
-            )
+            recipients = None
+            if "extra_recipients" in request.POST:
+                kept = [item for item in document.recipients if item.get("role") != RecipientRole.OTHER]
+                recipients = kept + _extra_recipients(extra)
+            typed = {name: value for name, value in values.items() if name in request.POST}
+            document = services.update_draft(document=document, by=user, values=typed, recipients=recipients)
         if action == "approve":
             if number_text and not number_text.isdigit():
                 raise services.InvalidForm(_("Số văn bản phải là số nguyên dương."), field="number")
@@ -126,7 +128,7 @@ def _filename(document: Document) -> str:
 
 
 @login_required
-def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def pdf(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """The stored PDF of an issued document; a draft's rendered now, marked «DỰ THẢO»."""
     document = get_object_or_404(selectors.visible_documents(request.user), pk=pk)
     if document.state == DocumentState.ISSUED and document.file:
@@ -137,7 +139,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def public(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def public(request: HttpRequest, code: str, pk: int) -> HttpResponse | FileResponse:
     """The link in the petitioner's message: the PDF once they give the access key (POSTed, never in a URL)."""
     petition = petition_by_code(code)
     document = (

@@ -125,6 +125,7 @@ def test_a_notice_drafted_by_the_reception_officer_waits_for_a_leader_who_alone_
         response = client.post(f"/documents/{notice.pk}/", {"action": "approve"})
         assert response.status_code == 302
         notice.refresh_from_db()
+        assert notice.approved_by is not None
         assert (notice.state, notice.number_and_symbol, notice.approved_by.username) == (
             DocumentState.ISSUED,
             "01/TB-UBND",
@@ -170,6 +171,7 @@ def test_a_number_already_used_in_the_register_is_refused_and_nothing_changes(su
         client.login(username="carol", password=PASSWORD)
         assert client.post(f"/documents/{first.pk}/", {"action": "approve"}).status_code == 302
         first.refresh_from_db()
+        assert first.approved_by is not None
         last_event = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
         messages = Message.objects.count()
 
@@ -367,3 +369,160 @@ def test_a_used_form_is_never_edited_and_a_new_version_applies_from_its_date(sub
     first, second = Document.objects.order_by("pk")
     assert first.form.effective_from.isoformat() == "2026-07-01"
     assert second.form.effective_from.isoformat() == "2027-01-01" and second.body.startswith("Phường Đông Hà thụ lý")
+
+
+def test_the_api_refuses_a_used_number_with_409_and_an_official_who_is_not_a_leader_with_403(submit, client_for):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        first_code = submit(**COMPLAINT)["tracking_code"]
+        second_code = submit(**COMPLAINT)["tracking_code"]
+        accept(client_for("alice"), first_code)
+        accept(client_for("alice"), second_code)
+        first, second = Document.objects.order_by("pk")
+        carol = client_for("carol")
+        assert carol.post(f"/api/v1/case-documents/{first.pk}/issue", {}, format="json").json()["number"] == 1
+
+        refused = client_for("alice").post(f"/api/v1/case-documents/{second.pk}/issue", {}, format="json")
+        assert (refused.status_code, refused.json()["code"]) == (403, "document_not_allowed")
+        taken = carol.post(f"/api/v1/case-documents/{second.pk}/issue", {"number": 1}, format="json")
+        assert (taken.status_code, taken.json()["code"]) == (409, "document_number_taken")
+        assert "Nghị định 30/2020/NĐ-CP, Điều 15" in taken.json()["detail"]
+        assert carol.get(f"/api/v1/case-documents/{second.pk}").json()["state"] == "draft"
+        english = carol.post(
+            f"/api/v1/case-documents/{second.pk}/issue", {"number": 1}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert "Decree 30/2020/NĐ-CP, Art. 15(1)" in english.json()["detail"]
+
+
+def test_legal_staff_edit_forms_in_the_admin_until_one_is_used(submit, client_for, client, django_user_model):
+    legal = django_user_model.objects.create_superuser("lan", "lan@langnghe.test", PASSWORD)
+    client.force_login(legal)
+    form = DocumentForm.objects.get(kind=DocumentKind.DIALOGUE, effective_from="2026-07-01")
+    url = f"/admin/documents/documentform/{form.pk}/change/"
+    fields = {
+        "kind": form.kind,
+        "title": form.title,
+        "symbol": form.symbol,
+        "register": form.register,
+        "citation": form.citation,
+        "effective_from": "2026-07-01",
+        "note": "",
+    }
+    # an unknown placeholder is refused, by name, and the form is unchanged
+    response = client.post(url, {**fields, "body": "Mời {{ xung_ho }} lúc {{ gio_hen }}."})
+    assert response.status_code == 200 and "{{ gio_hen }}" in response.content.decode()
+    assert "gio_hen" not in DocumentForm.objects.get(pk=form.pk).body
+    # a known one is saved
+    assert client.post(url, {**fields, "body": "Mời {{ xung_ho }} lúc {{ thoi_gian }}."}).status_code == 302
+
+    # once a document used a form, its admin page shows it read-only
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        submit(**COMPLAINT)
+        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})
+    used = Document.objects.get().form
+    page = client.get(f"/admin/documents/documentform/{used.pk}/change/").content.decode()
+    assert 'name="body"' not in page and "thụ lý" in page
+
+
+def test_a_transfer_signed_later_stays_with_the_unit_that_signs_it(submit, client_for, client):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        # given a reflection the reception officer of Phường Đông Hà transfers to Sở Xây dựng
+        code = submit()["tracking_code"]
+        do(client_for("alice"), "classify", {"decision": "transfer", "transfer_to": "so-xay-dung"})
+        slip = Document.objects.get(petition__tracking_code=code, kind=DocumentKind.TRANSFER)
+        assert (slip.state, slip.unit.code, petition(code).workflow.unit.code) == ("draft", "dong-ha", "so-xay-dung")
+
+        # when Đông Hà's leader, who no longer handles the case, finds it waiting and signs it
+        client.login(username="carol", password=PASSWORD)
+        assert f"/documents/{slip.pk}/" in client.get("/documents/").content.decode()
+        assert client.post(f"/documents/{slip.pk}/", {"action": "approve"}).status_code == 302
+
+    # then it is Đông Hà's transfer slip no. 01, sent to Sở Xây dựng's leader and to the petitioner
+    slip.refresh_from_db()
+    text = pdf_text(slip.file.read())
+    assert slip.number_and_symbol == "01/PC-UBND" and "Kính gửi: Sở Xây dựng." in " ".join(text.split())
+    assert text.splitlines()[-4:-2] == ["- Ông/Bà Nguyễn Văn An;", "- Lưu: VT, hồ sơ;"]
+    sent = Message.objects.filter(idempotency_key__startswith=f"document:{slip.pk}:").order_by("pk")
+    assert [m.addresses[0]["to"] for m in sent] == ["frank@langnghe.test", "an.nguyen@example.vn"]
+
+
+def test_an_answer_is_an_official_letter_with_its_summary_under_the_number(submit, client_for, client):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        # given a reflection answered, the answer approved by the leader
+        code = submit()["tracking_code"]
+        do(client_for("alice"), "classify", {"decision": "accept"})
+        do(client_for("carol"), "assign", {"handler": "bob"})
+        do(client_for("bob"), "draft_answer", {"answer": "Đã thay bóng đèn ngày 20/11."})
+        do(client_for("carol"), "approve", {"approval": "approve"})
+
+    # then the answer is letter no. 01/UBND, «V/v trả lời đơn», and published with the petitioner's consent
+    answer = issued(code, DocumentKind.ANSWER)
+    lines = pdf_text(answer.file.read()).splitlines()
+    assert "Số: 01/UBND" in lines and "V/v trả lời đơn" in lines
+    assert "Đã thay bóng đèn ngày 20/11." in lines
+    page = client.get(f"/track/{code}/").content.decode()
+    assert "01/UBND" in page and "Đã thay bóng đèn ngày 20/11." in page
+    # the acceptance of a reflection makes no document; nor is any notice but the answer shown to the public
+    assert list(Document.objects.values_list("kind", flat=True)) == [DocumentKind.ANSWER]
+
+
+def test_suspension_stop_and_other_notices_follow_the_law_of_their_petition(submit, client_for):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        complaint = petition(submit(**COMPLAINT)["tracking_code"])
+        denunciation = petition(submit(**DENUNCIATION)["tracking_code"])
+        carol = complaint.workflow.unit.memberships.get(role="unit_leader").user
+
+        # when the leader suspends both, stops the complaint, and sends a notice of another kind
+        suspended = [
+            services.issue_document(
+                document=services.draft_document(
+                    case=case, kind=DocumentKind.SUSPENSION, by=carol, context={"ly_do": "Chờ kết quả giám định"}
+                ),
+                by=carol,
+            )
+            for case in (complaint, denunciation)
+        ]
+        stop = services.draft_document(
+            case=complaint, kind=DocumentKind.STOP, by=carol, context={"ly_do": "Người khiếu nại rút đơn"}
+        )
+        notice = services.draft_document(
+            case=denunciation,
+            kind=DocumentKind.NOTICE,
+            by=carol,
+            context={"trich_yeu": "Về việc rút tố cáo", "noi_dung": "Đã nhận văn bản rút tố cáo."},
+        )
+
+    # then each cites its own law, and the other notice takes its title from what was given
+    assert "Điều 11a" in suspended[0].body and "tạm đình chỉ việc giải quyết khiếu nại" in suspended[0].title
+    assert "Luật Tố cáo năm 2018, Điều 34" in suspended[1].body and "người tố cáo, người bị tố cáo" in suspended[1].body
+    assert DENOUNCER not in suspended[1].body
+    assert [d.number_and_symbol for d in suspended] == ["01/QĐ-UBND", "02/QĐ-UBND"]  # one register of decisions
+    assert stop.title == "QUYẾT ĐỊNH\nVề việc đình chỉ việc giải quyết khiếu nại" and "rút đơn" in stop.body
+    assert notice.title == "THÔNG BÁO\nVề việc rút tố cáo" and notice.body.startswith("Kính gửi: Ông/Bà.")
+
+
+def test_a_step_whose_handler_drafted_the_document_issues_that_draft_once(submit, client_for):
+    with time_machine.travel(at("2026-11-04"), tick=False) as clock:
+        # given a decision step whose document a handler already drafted under the step's source, with its recipients
+        code = submit(**COMPLAINT)["tracking_code"]
+        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})
+        do(client_for("carol"), "assign", {"handler": "bob", "instructions": "Xác minh"})
+        do(client_for("bob"), "verify", {"findings": "Đúng.", "dialogue_needed": False})
+        case = petition(code)
+        services.draft_document(
+            case=case,
+            kind=DocumentKind.DECISION,
+            by=None,
+            context={"noi_dung": "Soạn trước."},
+            recipients=[
+                *services.default_recipients(case),
+                {"role": "other", "label": "Thanh tra tỉnh", "send": False},
+            ],
+            source=f"step:{case.workflow.lock_version}:decided",
+        )
+        clock.move_to(at("2026-12-01"))
+        do(client_for("carol"), "decide", {"outcome": "correct", "decision": "Chấp nhận khiếu nại."})
+
+    # then that draft is the one issued, with its recipients, and no second decision exists
+    decision = Document.objects.get(kind=DocumentKind.DECISION)
+    assert decision.state == DocumentState.ISSUED and decision.number_and_symbol == "01/QĐ-UBND"
+    assert "Thanh tra tỉnh" in [item["label"] for item in decision.recipients]
