@@ -376,7 +376,11 @@ def suspend_complaint(*, petition: Petition, user: User, decided_on: datetime.da
         petition,
         "suspension",
         by=user,
-        values={"ly_do": reason, "can_cu": f"{ART_11A}; {ARTS_28A_28B}"},
+        values={
+            "ly_do": reason,
+            "ngay_quyet_dinh": format(decided_on, "%d/%m/%Y"),
+            "can_cu": f"Căn cứ {ARTS_28A_28B}",
+        },
         source=f"suspension:{decided_on.isoformat()}",
     )
     event = CaseEvent.objects.create(
@@ -422,7 +426,12 @@ def continue_complaint(*, petition: Petition, user: User, decided_on: datetime.d
         petition,
         "continuation",
         by=user,
-        values={"ly_do": reason, "han_moi": format(due, "%d/%m/%Y") if due else "", "can_cu": ARTS_28A_28B},
+        values={
+            "ly_do": reason,
+            "ngay_quyet_dinh": format(decided_on, "%d/%m/%Y"),
+            "han_moi": format(due, "%d/%m/%Y") if due else "",
+            "can_cu": f"Căn cứ {ARTS_28A_28B}",
+        },
         source=f"continuation:{decided_on.isoformat()}",
     )
     event = CaseEvent.objects.create(
@@ -446,39 +455,36 @@ def continue_complaint(*, petition: Petition, user: User, decided_on: datetime.d
 @transaction.atomic
 def stop_complaint(*, petition: Petition, user: User, decided_on: datetime.date, reason: str) -> WorkflowInstance:
     """Record a decision to stop (đình chỉ) a complaint's resolution (Art. 11a): the case ends with its reason,
-    its open steps and clocks closed; the complainant is told."""
+    its open steps and clocks closed; the decision is a document (issued by the leader, sent to the complainant)."""
     petition = _complaint(petition)
     reason = _reason(reason)
     if decided_on > calendar.today():
         raise ComplaintError("decided_on", gettext("Ngày ra quyết định ở tương lai; chỉ ghi quyết định đã ban hành"))
+    document_id = issue_document(
+        petition,
+        "stop",
+        by=user,
+        values={"ly_do": reason, "ngay_quyet_dinh": format(decided_on, "%d/%m/%Y")},
+        source=f"stop:{decided_on.isoformat()}",
+    )
     instance = workflow_services.end_case(
         instance=petition.workflow,
         user=user,
         kind="stopping_decision",
         summary=f"Quyết định đình chỉ giải quyết khiếu nại ngày {decided_on:%d/%m/%Y} ({ART_11A}). Lý do: {reason}",
         public_text=f"Đình chỉ giải quyết khiếu nại (quyết định ngày {decided_on:%d/%m/%Y}). Lý do: {reason}",
-        data={"document": "stopping_decision", "decided_on": decided_on.isoformat(), "reason": reason},
+        data={
+            "document": "stopping_decision",
+            "decided_on": decided_on.isoformat(),
+            "reason": reason,
+            "document_id": document_id,
+        },
     )
     petition.status = PetitionStatus.ANSWERED
     petition.answer = f"Đình chỉ giải quyết khiếu nại. Lý do: {reason}"
     petition.answered_at = timezone.now()
     petition.answered_by = instance.unit
     petition.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-    # No document kind for a stopping decision yet (`documents.models.DocumentKind`): the complainant gets the
-    # message with the decision's reason; its formal document is the seam left for `documents`.
-    from cases import notices
-    from notifications.models import MessageKind
-
-    notices.notify(
-        petition,
-        kind=MessageKind.ANSWER,
-        occasion=f"stopped:{decided_on.isoformat()}",
-        subject=_("Quyết định đình chỉ giải quyết khiếu nại"),
-        intro=_("%(unit)s đình chỉ giải quyết khiếu nại của ông/bà (quyết định ngày %(day)s). Lý do:"),
-        text=reason,
-        unit=instance.unit.name,
-        day=format(decided_on, "%d/%m/%Y"),
-    )
     return instance
 
 

@@ -311,7 +311,8 @@ def test_suspended_10_days_then_continued_the_due_date_moves_10_days(org, proces
     # 3 working days of complaint.suspension_notice, by Friday 13 November
     document = Document.objects.get(pk=suspension.data.pop("document_id"))
     assert (document.kind, document.state, document.number) == ("suspension", "issued", 1)
-    assert "Chờ kết quả giám định của Sở Tài nguyên." in document.body
+    assert "từ ngày 10/11/2026. Lý do: Chờ kết quả giám định của Sở Tài nguyên." in document.body
+    assert "Căn cứ Điều 28a, 28b Nghị định số 124/2020/NĐ-CP" in document.body
     continued = Document.objects.get(kind="continuation", petition=case)
     assert continued.state == "issued" and "14/12/2026" in continued.body
     assert suspension.data == {
@@ -363,6 +364,10 @@ def test_a_stopped_complaint_ends_with_its_reason(org, processes, client_for, pu
         )
         stopped = CaseEvent.objects.get(instance=case.workflow, kind="stopping_decision")
         assert stopped.data["document"] == "stopping_decision" and stopped.actor == org.carol
+        # the decision is the leader's document, issued and numbered, with its reason
+        document = Document.objects.get(pk=stopped.data["document_id"])
+        assert (document.kind, document.state) == ("stop", "issued")
+        assert "Lý do: Người khiếu nại rút toàn bộ khiếu nại." in document.body and "Điều 11a" in document.body
 
 
 # ---- the dialogue (Art. 28 of Decree 124/2020 as amended) --------------------------------------------------------
