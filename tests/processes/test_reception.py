@@ -58,6 +58,8 @@ def test_a_petition_heard_at_a_reception_session_gets_its_first_outcome_within_t
         notice = CaseEvent.objects.get(instance=case.workflow, kind="first_outcome")
         assert notice.data["document"] == "first_outcome_notice" and notice.data["outcome"] == "accept"
         assert "Nghị định số 154/2026/NĐ-CP" in notice.summary
+        acceptance = Document.objects.get(pk=notice.data["document_id"])
+        assert (acceptance.kind, acceptance.state) == ("acceptance", "draft")  # for the leader to sign
         assert "Đơn đã được thụ lý tại Phường Đông Hà" in history(public, case.tracking_code)
         assert [m.subject for m in mailoutbox] == [f"[{case.tracking_code}] Thông báo kết quả xử lý đơn"]
 
@@ -116,6 +118,9 @@ def test_a_transferred_petition_tells_the_citizen_to_whom(org, processes, client
         assert (notice.data["outcome"], notice.data["to"]) == ("transfer", "so-xay-dung")
         assert "Đơn được chuyển đến Sở Xây dựng (đơn vị có thẩm quyền)" in history(public, case.tracking_code)
         assert task_of(client_for("dave"), "classify")["unit"] == "so-xay-dung"
+        # the transfer slip names the receiving unit
+        slip = Document.objects.get(petition=case, kind="transfer")
+        assert "Sở Xây dựng" in slip.body
 
 
 @pytest.mark.parametrize(
@@ -158,3 +163,21 @@ def test_a_department_records_a_petition_about_a_commune_for_itself(org, process
 
     assert (case.commune, case.unit) == (org.dong_ha, org.so_xay_dung)
     assert task_of(client_for("dave"), "classify")["unit"] == "so-xay-dung"
+
+
+@pytest.mark.parametrize(
+    ("day", "cited", "not_cited"),
+    [
+        ("2026-06-25", "Nghị định số 64/2014/NĐ-CP", "Nghị định số 154/2026/NĐ-CP"),  # before 1 July 2026
+        ("2026-07-01", "Nghị định số 154/2026/NĐ-CP", "Nghị định số 64/2014/NĐ-CP; "),  # Decree 154/2026 replaces it
+    ],
+)
+def test_the_first_outcome_notice_cites_the_decree_in_force_on_the_day_of_the_reception(
+    org, processes, client_for, day, cited, not_cited
+):
+    with time_machine.travel(at(day), tick=False):
+        case = record(org)
+        do(client_for("alice"), "classify", {"decision": "accept"})
+
+    notice = CaseEvent.objects.get(instance=case.workflow, kind="first_outcome")
+    assert cited in notice.summary and not_cited not in notice.summary
