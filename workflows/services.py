@@ -534,12 +534,9 @@ def suspend_case(
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không có thời hạn nào đang chạy"))
     day = _decision_day(on)
-    if any(day < row.start_date for row in rows):
-        raise WorkflowError(
-            gettext("Ngày tạm dừng %(day)s trước ngày bắt đầu tính thời hạn") % {"day": format(day, "%d/%m/%Y")}
-        )
     for row in rows:
-        row.suspended_since = day
+        # a step that started after a back-dated decision is suspended from its own first day
+        row.suspended_since = max(day, row.start_date)
         clock.schedule(row, clock.compute(row))
     grounds = f" ({basis})" if basis else ""
     change_clocks(
@@ -570,13 +567,14 @@ def resume_case(
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không bị tạm dừng nên không thể tiếp tục"))
     day = _decision_day(on)
+    since = min(row.suspended_since for row in rows if row.suspended_since is not None)
+    if day < since:
+        raise WorkflowError(
+            gettext("Ngày tiếp tục %(day)s trước ngày tạm dừng %(since)s")
+            % {"day": format(day, "%d/%m/%Y"), "since": format(since, "%d/%m/%Y")}
+        )
     for row in rows:
         assert row.suspended_since is not None
-        if day < row.suspended_since:
-            raise WorkflowError(
-                gettext("Ngày tiếp tục %(day)s trước ngày tạm dừng %(since)s")
-                % {"day": format(day, "%d/%m/%Y"), "since": format(row.suspended_since, "%d/%m/%Y")}
-            )
         if day > row.suspended_since:
             last = day - datetime.timedelta(days=1)
             row.suspensions = [*row.suspensions, [row.suspended_since.isoformat(), last.isoformat()]]

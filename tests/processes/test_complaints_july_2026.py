@@ -20,7 +20,7 @@ from documents import services as documents
 from documents.models import Document
 from tests.processes.steps import at, clock_of, do, due_date, history, task_of
 from workflows.models import CaseEvent, HumanTask, InstanceStatus
-from workflows.services import complete_task
+from workflows.services import WorkflowError, complete_task
 from workflows.sweep import sweep
 
 D = datetime.date
@@ -466,3 +466,22 @@ def test_the_leader_suspends_and_continues_a_complaint_through_the_api(org, proc
 
     # 4 December + the ten days 10–19 November: Monday 14 December
     assert due_date(clock_of(case, "resolve_clock").due_at) == D(2026, 12, 14)
+
+
+def test_decision_dates_in_the_future_or_out_of_order_are_refused(org, processes):
+    with time_machine.travel(at("2026-11-04"), tick=False) as clock:
+        case = accepted(org, "2026-11-04")
+        clock.move_to(at("2026-11-10"))
+        # a suspension dated tomorrow is refused
+        with pytest.raises(WorkflowError) as future:
+            complaints.suspend_complaint(petition=case, user=org.carol, decided_on=D(2026, 11, 11), reason="Chờ.")
+        assert "11/11/2026 ở tương lai" in str(future.value)
+        complaints.suspend_complaint(petition=case, user=org.carol, decided_on=D(2026, 11, 10), reason="Chờ.")
+
+        # a continuation dated before the suspension is refused, and the case stays suspended
+        clock.move_to(at("2026-11-20"))
+        with pytest.raises(WorkflowError) as backwards:
+            complaints.continue_complaint(petition=case, user=org.carol, decided_on=D(2026, 11, 9), reason="Tiếp.")
+    assert str(backwards.value) == "Ngày tiếp tục 09/11/2026 trước ngày tạm dừng 10/11/2026"
+    assert clock_of(case, "resolve_clock").suspended_since == D(2026, 11, 10)
+    assert not CaseEvent.objects.filter(instance=case.workflow, kind="continuation_decision").exists()
