@@ -254,6 +254,11 @@ class YearSchedule:
     working_weekend_days: tuple[ScheduleDay, ...]  # Saturdays (and Sundays) worked, the result of all the above
     estimated: bool
 
+    @property
+    def has_culture_day(self) -> bool:
+        """Vietnam Culture Day (24 November) is in the package; whether it is a paid day off is for legal staff."""
+        return any((day.day.month, day.day.day) == (11, 24) for day in self.holidays)
+
 
 def is_estimated_year(year: int) -> bool:
     """Whether the package's Tết and National Day days of `year` are still its estimates.

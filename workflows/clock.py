@@ -39,9 +39,22 @@ REMINDER_HOUR = datetime.time(8, 0)
 
 
 def check_rule_code(code: str) -> None:
-    """Validation of `deadline_rule` when a process is loaded: the code must name a rule."""
-    if not rule_versions(code):
+    """Validation of `deadline_rule` when a process is loaded: the code must name a rule counted after an event.
+
+    A minimum notice before a scheduled event (e.g. complaint.dialogue_notice) counts back from the event's date,
+    which a step's clock does not know: its due date would be in the past as soon as the step starts.
+    """
+    versions = rule_versions(code)
+    if not versions:
         raise ValueError(gettext("không có quy tắc thời hạn «%(code)s»") % {"code": code})
+    if any(version.counts_before for version in versions):
+        raise ValueError(
+            gettext(
+                "quy tắc «%(code)s» là thời hạn báo trước một sự việc đã lên lịch, tính lùi từ ngày của sự việc, "
+                "nên không dùng làm thời hạn của một bước hay hẹn giờ"
+            )
+            % {"code": code}
+        )
 
 
 def check_start(value: str) -> None:

@@ -48,6 +48,7 @@ def test_the_2026_schedule_lists_the_holidays_the_new_year_swap_and_the_result(a
     assert "Chính phủ đồng ý ngày 25/12/2025" in page
     assert "17/02/2026" in page and "Tết Nguyên Đán" in page  # the holidays of the package
     assert "24/11/2026" in page and "Ngày Văn hóa Việt Nam" in page
+    assert "Ngày Văn hóa Việt Nam (24/11) chỉ là ngày nghỉ có hưởng lương khi Điều 112 Bộ luật Lao động" in page
     non_working = [day.day for day in schedule.non_working_weekdays]
     assert datetime.date(2026, 1, 2) in non_working and datetime.date(2026, 8, 31) in non_working
     assert [day.day for day in schedule.working_weekend_days] == [

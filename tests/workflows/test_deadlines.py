@@ -319,6 +319,20 @@ def test_a_reminder_is_never_before_the_day_after_the_start_and_survives_a_recom
     assert row.remind_before_days == 30 and row.remind_at == at("2026-11-03", 8)
 
 
+def test_a_minimum_notice_rule_is_refused_as_a_step_s_clock(db):
+    # given the reflection process with its classify step timed by the dialogue notice (5 days BEFORE the dialogue)
+    xml = REFLECTION.replace(
+        CLASSIFY_RULE, CLASSIFY_RULE.replace("reflection.transfer", "complaint.dialogue_notice"), 1
+    )
+
+    # when / then
+    with pytest.raises(BpmnInvalid) as caught, translation.override("en"):
+        validate(xml)
+    [error] = caught.value.errors
+    assert error.element_id == "classify"
+    assert "«complaint.dialogue_notice» is a minimum notice before a scheduled event" in error.reason
+
+
 @pytest.mark.parametrize(
     ("properties", "reason"),
     [
