@@ -71,7 +71,7 @@ def test_the_leaders_decision_is_issued_in_the_official_form_with_its_number_pla
     assert "155/2026" in decision.form.citation
     text = pdf_text(decision.file.read())
     for line in (
-        "UBND TỈNH",
+        "ỦY BAN NHÂN DÂN",
         "PHƯỜNG ĐÔNG HÀ",
         "Số: 01/QĐ-UBND",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -526,3 +526,18 @@ def test_a_step_whose_handler_drafted_the_document_issues_that_draft_once(submit
     decision = Document.objects.get(kind=DocumentKind.DECISION)
     assert decision.state == DocumentState.ISSUED and decision.number_and_symbol == "01/QĐ-UBND"
     assert "Thanh tra tỉnh" in [item["label"] for item in decision.recipients]
+
+
+def test_a_department_heads_its_documents_under_its_superior_and_signs_as_director(org):
+    # Decree 30/2020/NĐ-CP, Appendix I: the superior body's name above the issuing body's
+    from documents.rendering import issuer_of
+
+    department = issuer_of(org.so_xay_dung)
+    assert (department.superior, department.name, department.abbreviation, department.signer_title) == (
+        "UBND TỈNH",
+        "SỞ XÂY DỰNG",
+        "SXD",
+        "GIÁM ĐỐC",
+    )
+    ward = issuer_of(org.dong_ha)
+    assert (ward.superior, ward.name, ward.abbreviation) == ("", "ỦY BAN NHÂN DÂN\nPHƯỜNG ĐÔNG HÀ", "UBND")
