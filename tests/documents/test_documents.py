@@ -113,7 +113,10 @@ def test_a_notice_drafted_by_the_reception_officer_waits_for_a_leader_who_alone_
             response = client.post(f"/documents/{notice.pk}/", {"action": "approve"})
             assert response.status_code == 403
             assert "Chỉ lãnh đạo đơn vị ban hành" in response.content.decode()
-        # nor may a leader of another unit (Sở Xây dựng's), who does not even see the case
+        # nor the province's leader, who may act on the ward's cases but does not sign in the ward's name
+        client.login(username="henry", password=PASSWORD)
+        assert client.post(f"/documents/{notice.pk}/", {"action": "approve"}).status_code == 403
+        # nor a leader of another unit (Sở Xây dựng's), who does not even see the case
         client.login(username="frank", password=PASSWORD)
         assert client.post(f"/documents/{notice.pk}/", {"action": "approve"}).status_code == 404
         assert Document.objects.get(pk=notice.pk).state == DocumentState.DRAFT
@@ -186,8 +189,9 @@ def test_a_number_already_used_in_the_register_is_refused_and_nothing_changes(su
         assert "Số 01 đã được dùng trong sổ TB năm 2026 của Phường Đông Hà" in page
         assert "Nghị định 30/2020/NĐ-CP, Điều 15" in page
         assert 'value="1"' in page
+        assert "Theo sổ đăng ký giấy" in page
         second.refresh_from_db()
-        assert (second.state, second.number) == (DocumentState.DRAFT, None)
+        assert (second.state, second.number, second.values.get("can_cu")) == (DocumentState.DRAFT, None, None)
         assert Message.objects.count() == messages
         assert not CaseEvent.objects.filter(pk__gt=last_event).exists()
         assert Document.objects.filter(number=1).count() == 1
@@ -541,3 +545,30 @@ def test_a_department_heads_its_documents_under_its_superior_and_signs_as_direct
     )
     ward = issuer_of(org.dong_ha)
     assert (ward.superior, ward.name, ward.abbreviation) == ("", "ỦY BAN NHÂN DÂN\nPHƯỜNG ĐÔNG HÀ", "UBND")
+
+
+def test_an_official_drafts_a_dialogue_invitation_from_the_case_page(submit, client_for, client):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        # given a complaint the handling officer is verifying
+        code = submit(**COMPLAINT)["tracking_code"]
+        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})
+        case = petition(code)
+        client.login(username="bob", password=PASSWORD)
+        assert "Giấy mời đối thoại" in client.get(f"/cases/{case.pk}/").content.decode()
+
+        # when he drafts a dialogue invitation and types its time and place
+        response = client.post(f"/cases/{case.pk}/documents/new/", {"kind": DocumentKind.DIALOGUE})
+        invitation = Document.objects.get(kind=DocumentKind.DIALOGUE)
+        assert response["Location"] == f"/documents/{invitation.pk}/"
+        typed = {"action": "save", "thoi_gian": "08 giờ 00 ngày 12/11/2026", "dia_diem": "Trụ sở UBND phường Đông Hà"}
+        assert client.post(f"/documents/{invitation.pk}/", typed).status_code == 302
+        # and the leader approves it
+        client.login(username="carol", password=PASSWORD)
+        assert client.post(f"/documents/{invitation.pk}/", {"action": "approve"}).status_code == 302
+
+    # then it is invitation no. 01/GM-UBND to the complainant, with the time and place
+    invitation.refresh_from_db()
+    text = " ".join(pdf_text(invitation.file.read()).split())
+    assert invitation.number_and_symbol == "01/GM-UBND" and "GIẤY MỜI" in text
+    assert "Thời gian: 08 giờ 00 ngày 12/11/2026." in text and "Địa điểm: Trụ sở UBND phường Đông Hà." in text
+    assert Message.objects.filter(idempotency_key=f"document:{invitation.pk}:0").exists()
