@@ -111,13 +111,14 @@ def _save_and_approve(
     number_text: str,
 ) -> Document:
     """Save what was typed into a draft, then (`action` "approve") issue it. Raises DocumentError."""
-    if document.state == DocumentState.DRAFT:
-        recipients = None
-        if "extra_recipients" in request.POST:
-            kept = [item for item in document.recipients if item.get("role") != RecipientRole.OTHER]
-            recipients = kept + _extra_recipients(extra)
-        typed = {name: value for name, value in values.items() if name in request.POST}
-        document = services.update_draft(document=document, by=user, values=typed, recipients=recipients)
+    if document.state != DocumentState.DRAFT:
+        raise services.WrongState(_("Văn bản này đã được duyệt và ban hành."))
+    recipients = None
+    if "extra_recipients" in request.POST:
+        kept = [item for item in document.recipients if item.get("role") != RecipientRole.OTHER]
+        recipients = kept + _extra_recipients(extra)
+    typed = {name: value for name, value in values.items() if name in request.POST}
+    document = services.update_draft(document=document, by=user, values=typed, recipients=recipients)
     if action != "approve":
         messages.success(request, _("Đã lưu dự thảo."))
         return document

@@ -572,3 +572,26 @@ def test_an_official_drafts_a_dialogue_invitation_from_the_case_page(submit, cli
     assert invitation.number_and_symbol == "01/GM-UBND" and "GIẤY MỜI" in text
     assert "Thời gian: 08 giờ 00 ngày 12/11/2026." in text and "Địa điểm: Trụ sở UBND phường Đông Hà." in text
     assert Message.objects.filter(idempotency_key=f"document:{invitation.pk}:0").exists()
+
+
+def test_a_leaders_transfer_from_the_task_page_issues_the_transfer_slip(submit, client_for, client):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        # given a reflection waiting in Phường Đông Hà, transferred by its leader from the task page
+        code = submit()["tracking_code"]
+        case = petition(code)
+        task = case.workflow.tasks.get(completed_at__isnull=True)
+        client.login(username="carol", password=PASSWORD)
+        moved = client.post(
+            f"/tasks/{task.task_id}/",
+            {"action": "transfer", "transfer_unit": "so-xay-dung", "transfer_reason": "Thuộc ngành xây dựng"},
+        )
+        assert moved.status_code == 302
+        # a later step of the case adds no second slip
+        do(client_for("dave"), "classify", {"decision": "accept"})
+
+    # then Đông Hà's slip no. 01/PC-UBND says to whom and why, and goes to Sở Xây dựng and the petitioner
+    slip = Document.objects.get(kind=DocumentKind.TRANSFER)
+    text = " ".join(pdf_text(slip.file.read()).split())
+    assert (slip.unit.code, slip.state, slip.number_and_symbol) == ("dong-ha", DocumentState.ISSUED, "01/PC-UBND")
+    assert "chuyển đơn đến Sở Xây dựng để xem xét, giải quyết theo thẩm quyền. Lý do: Thuộc ngành xây dựng." in text
+    assert Message.objects.filter(idempotency_key__startswith=f"document:{slip.pk}:").count() == 2
