@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.selectors import petition_by_code, visible_petitions
 from documents import selectors, services
-from documents.models import Document, DocumentKind, DocumentState, RecipientRole
+from documents.models import Document, DocumentState, RecipientRole
 from documents.placeholders import PLACEHOLDERS
 
 # What an official may type into a draft; the case's own values (name, code, dates, unit) come from the case.
@@ -194,6 +194,3 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("cases:case", petition.pk)
     return redirect("documents:detail", document.pk)
-
-
-KINDS = DocumentKind.choices
