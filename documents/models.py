@@ -254,7 +254,3 @@ class Document(models.Model):
         if self.number is None:
             return ""
         return f"{self.number:02d}/{self.symbol}" if self.symbol else f"{self.number:02d}"
-
-    @property
-    def sends_beyond_petitioner(self) -> bool:
-        return any(item.get("role") != RecipientRole.PETITIONER for item in self.recipients if item.get("send", True))

@@ -8,6 +8,7 @@ signer's title. A draft shows an empty number («Số:      /TB-UBND») and «D�
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,7 +34,9 @@ class IssuerInfo:
 
 
 def issuer_of(unit: Unit) -> IssuerInfo:
-    """The unit's `Issuer`, or defaults: its name and its parent's in capitals, «UBND», the province's place."""
+    """The unit's `Issuer`, or defaults (Decree 30/2020/NĐ-CP, Appendix I): a commune or ward signs as its
+    People's Committee («ỦY BAN NHÂN DÂN» over «PHƯỜNG ĐÔNG HÀ», symbol UBND, its chairman); another body under
+    its superior's name («UBND TỈNH» over «SỞ XÂY DỰNG»), with the initials of its name as symbol («SXD»)."""
     from documents.models import Issuer
 
     issuer = Issuer.objects.filter(unit=unit).first()
@@ -41,14 +44,29 @@ def issuer_of(unit: Unit) -> IssuerInfo:
         return IssuerInfo(
             issuer.name, issuer.superior, issuer.abbreviation, issuer.place, issuer.signer_title, issuer.email
         )
+    if unit.is_commune:
+        return IssuerInfo(
+            name=f"ỦY BAN NHÂN DÂN\n{unit.name.upper()}",
+            superior="",
+            abbreviation=settings.DOCUMENTS_DEFAULT_ABBREVIATION,
+            place=settings.DOCUMENTS_DEFAULT_PLACE,
+            signer_title=settings.DOCUMENTS_DEFAULT_SIGNER_TITLE,
+        )
     parent = unit.parent
     return IssuerInfo(
         name=unit.name.upper(),
         superior=parent.name.upper() if parent is not None else "",
-        abbreviation=settings.DOCUMENTS_DEFAULT_ABBREVIATION,
+        abbreviation=initials(unit.name) or settings.DOCUMENTS_DEFAULT_ABBREVIATION,
         place=settings.DOCUMENTS_DEFAULT_PLACE,
-        signer_title=settings.DOCUMENTS_DEFAULT_SIGNER_TITLE,
+        signer_title="GIÁM ĐỐC" if unit.kind.strip().casefold() == "sở" else settings.DOCUMENTS_DEFAULT_SIGNER_TITLE,
     )
+
+
+def initials(name: str) -> str:
+    """«Sở Xây dựng» → «SXD» (letters without their marks, Đ as D)."""
+    folded = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(char for char in folded if not unicodedata.combining(char))
+    return "".join(word[0] for word in plain.split() if word[:1].isalpha()).upper()
 
 
 def date_line(place: str, day: datetime.date | None) -> str:

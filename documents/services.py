@@ -1,7 +1,7 @@
 """Writes of documents: draft (`draft_document`), edit a draft (`update_draft`), approve and issue
 (`issue_document`). Numbers come from the unit's register (`allocate_number`), under a row lock.
 
-Who approves: a leader of the issuing unit or of a unit above it (`workflows.services.leads`). A step whose
+Who approves: a leader of the issuing unit itself (`may_approve`). A step whose
 official already is such a leader (a complaint's decision, a denunciation's conclusion, a reflection's approved
 answer: the leader's own step) issues its document at once (`documents.steps`); any other step leaves a draft
 for a leader to approve on the document's page.
@@ -246,9 +246,13 @@ def draft_document(
 
 
 def may_approve(user: User | AnonymousUser, document: Document) -> bool:
-    from workflows.services import leads
-
-    return isinstance(user, User) and leads(user, document.unit)
+    """A leader of the issuing unit itself signs its documents (a leader of a unit above may act on the case, but
+    does not sign in the name of the unit below)."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and Membership.objects.filter(user=user, unit_id=document.unit_id, role=Role.UNIT_LEADER).exists()
+    )
 
 
 @transaction.atomic

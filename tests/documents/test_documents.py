@@ -71,7 +71,7 @@ def test_the_leaders_decision_is_issued_in_the_official_form_with_its_number_pla
     assert "155/2026" in decision.form.citation
     text = pdf_text(decision.file.read())
     for line in (
-        "UBND TỈNH",
+        "ỦY BAN NHÂN DÂN",
         "PHƯỜNG ĐÔNG HÀ",
         "Số: 01/QĐ-UBND",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -113,7 +113,10 @@ def test_a_notice_drafted_by_the_reception_officer_waits_for_a_leader_who_alone_
             response = client.post(f"/documents/{notice.pk}/", {"action": "approve"})
             assert response.status_code == 403
             assert "Chỉ lãnh đạo đơn vị ban hành" in response.content.decode()
-        # nor may a leader of another unit (Sở Xây dựng's), who does not even see the case
+        # nor the province's leader, who may act on the ward's cases but does not sign in the ward's name
+        client.login(username="henry", password=PASSWORD)
+        assert client.post(f"/documents/{notice.pk}/", {"action": "approve"}).status_code == 403
+        # nor a leader of another unit (Sở Xây dựng's), who does not even see the case
         client.login(username="frank", password=PASSWORD)
         assert client.post(f"/documents/{notice.pk}/", {"action": "approve"}).status_code == 404
         assert Document.objects.get(pk=notice.pk).state == DocumentState.DRAFT
@@ -186,8 +189,9 @@ def test_a_number_already_used_in_the_register_is_refused_and_nothing_changes(su
         assert "Số 01 đã được dùng trong sổ TB năm 2026 của Phường Đông Hà" in page
         assert "Nghị định 30/2020/NĐ-CP, Điều 15" in page
         assert 'value="1"' in page
+        assert "Theo sổ đăng ký giấy" in page
         second.refresh_from_db()
-        assert (second.state, second.number) == (DocumentState.DRAFT, None)
+        assert (second.state, second.number, second.values.get("can_cu")) == (DocumentState.DRAFT, None, None)
         assert Message.objects.count() == messages
         assert not CaseEvent.objects.filter(pk__gt=last_event).exists()
         assert Document.objects.filter(number=1).count() == 1
@@ -526,3 +530,68 @@ def test_a_step_whose_handler_drafted_the_document_issues_that_draft_once(submit
     decision = Document.objects.get(kind=DocumentKind.DECISION)
     assert decision.state == DocumentState.ISSUED and decision.number_and_symbol == "01/QĐ-UBND"
     assert "Thanh tra tỉnh" in [item["label"] for item in decision.recipients]
+
+
+def test_a_department_heads_its_documents_under_its_superior_and_signs_as_director(org):
+    # Decree 30/2020/NĐ-CP, Appendix I: the superior body's name above the issuing body's
+    from documents.rendering import issuer_of
+
+    department = issuer_of(org.so_xay_dung)
+    assert (department.superior, department.name, department.abbreviation, department.signer_title) == (
+        "UBND TỈNH",
+        "SỞ XÂY DỰNG",
+        "SXD",
+        "GIÁM ĐỐC",
+    )
+    ward = issuer_of(org.dong_ha)
+    assert (ward.superior, ward.name, ward.abbreviation) == ("", "ỦY BAN NHÂN DÂN\nPHƯỜNG ĐÔNG HÀ", "UBND")
+
+
+def test_an_official_drafts_a_dialogue_invitation_from_the_case_page(submit, client_for, client):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        # given a complaint the handling officer is verifying
+        code = submit(**COMPLAINT)["tracking_code"]
+        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})
+        case = petition(code)
+        client.login(username="bob", password=PASSWORD)
+        assert "Giấy mời đối thoại" in client.get(f"/cases/{case.pk}/").content.decode()
+
+        # when he drafts a dialogue invitation and types its time and place
+        response = client.post(f"/cases/{case.pk}/documents/new/", {"kind": DocumentKind.DIALOGUE})
+        invitation = Document.objects.get(kind=DocumentKind.DIALOGUE)
+        assert response["Location"] == f"/documents/{invitation.pk}/"
+        typed = {"action": "save", "thoi_gian": "08 giờ 00 ngày 12/11/2026", "dia_diem": "Trụ sở UBND phường Đông Hà"}
+        assert client.post(f"/documents/{invitation.pk}/", typed).status_code == 302
+        # and the leader approves it
+        client.login(username="carol", password=PASSWORD)
+        assert client.post(f"/documents/{invitation.pk}/", {"action": "approve"}).status_code == 302
+
+    # then it is invitation no. 01/GM-UBND to the complainant, with the time and place
+    invitation.refresh_from_db()
+    text = " ".join(pdf_text(invitation.file.read()).split())
+    assert invitation.number_and_symbol == "01/GM-UBND" and "GIẤY MỜI" in text
+    assert "Thời gian: 08 giờ 00 ngày 12/11/2026." in text and "Địa điểm: Trụ sở UBND phường Đông Hà." in text
+    assert Message.objects.filter(idempotency_key=f"document:{invitation.pk}:0").exists()
+
+
+def test_a_leaders_transfer_from_the_task_page_issues_the_transfer_slip(submit, client_for, client):
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        # given a reflection waiting in Phường Đông Hà, transferred by its leader from the task page
+        code = submit()["tracking_code"]
+        case = petition(code)
+        task = case.workflow.tasks.get(completed_at__isnull=True)
+        client.login(username="carol", password=PASSWORD)
+        moved = client.post(
+            f"/tasks/{task.task_id}/",
+            {"action": "transfer", "transfer_unit": "so-xay-dung", "transfer_reason": "Thuộc ngành xây dựng"},
+        )
+        assert moved.status_code == 302
+        # a later step of the case adds no second slip
+        do(client_for("dave"), "classify", {"decision": "accept"})
+
+    # then Đông Hà's slip no. 01/PC-UBND says to whom and why, and goes to Sở Xây dựng and the petitioner
+    slip = Document.objects.get(kind=DocumentKind.TRANSFER)
+    text = " ".join(pdf_text(slip.file.read()).split())
+    assert (slip.unit.code, slip.state, slip.number_and_symbol) == ("dong-ha", DocumentState.ISSUED, "01/PC-UBND")
+    assert "chuyển đơn đến Sở Xây dựng để xem xét, giải quyết theo thẩm quyền. Lý do: Thuộc ngành xây dựng." in text
+    assert Message.objects.filter(idempotency_key__startswith=f"document:{slip.pk}:").count() == 2
