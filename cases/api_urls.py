@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import api
+from cases import api, complaint_api
 
 urlpatterns = [
     path("petitions", api.PetitionSubmitApi.as_view(), name="api-petition-submit"),
@@ -16,4 +16,17 @@ urlpatterns = [
     path("cases/<int:pk>", api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:pk>/suspend", api.CaseSuspendApi.as_view(), name="api-case-suspend"),
     path("cases/<int:pk>/resume", api.CaseResumeApi.as_view(), name="api-case-resume"),
+    path("cases/<int:pk>/complaint/suspension", complaint_api.SuspensionApi.as_view(), name="api-complaint-suspension"),
+    path(
+        "cases/<int:pk>/complaint/continuation",
+        complaint_api.ContinuationApi.as_view(),
+        name="api-complaint-continuation",
+    ),
+    path("cases/<int:pk>/complaint/stopping", complaint_api.StoppingApi.as_view(), name="api-complaint-stopping"),
+    path("cases/<int:pk>/complaint/complexity", complaint_api.ComplexityApi.as_view(), name="api-complaint-complexity"),
+    path(
+        "cases/<int:pk>/complaint/decision-receipt",
+        complaint_api.DecisionReceiptApi.as_view(),
+        name="api-complaint-decision-receipt",
+    ),
 ]

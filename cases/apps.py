@@ -9,12 +9,14 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import (
+            complaint_steps,  # registers the complaint and reception handlers of the July 2026 processes
             handlers,  # noqa: F401 - registers the petition service-task handlers
             notices,
             outcomes,
             selectors,
         )
         from cases.models import APPEAL_SUBJECT, RECEPTION_SUBJECT, PetitionType
+        from documents.steps import draft_from_step, slip_for_transfer
         from workflows import subjects
 
         # Every process a petition runs (`services.process_subject`): its pages, and its legal period that runs
@@ -27,11 +29,13 @@ class CasesConfig(AppConfig):
                 may_see=selectors.may_see_task,
                 task_context=selectors.task_context,
                 fired_timers_stay_due=True,
-                written_hooks=(outcomes.keep_outcome,),
+                written_hooks=(outcomes.keep_outcome, slip_for_transfer),
                 related=("instance__petition",),
                 kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
                 bulk_url=lambda: reverse("cases:bulk"),
                 # The petitioner hears of every change of their due date (suspension, resumption, extension).
-                step_hooks=(notices.notify_clock_change,),
+                # The documents its steps produce (notices, decisions, conclusions, answers: `documents.steps`).
+                # A complaint in a remote area gets the remote-area periods (`complaint_steps`), before the others see them.
+                step_hooks=(complaint_steps.apply_remote_periods, notices.notify_clock_change, draft_from_step),
             ),
         )

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from cases import notices, selectors
+from cases import complaints, notices, selectors
 from cases.models import (
     APPEAL_SUBJECT,
     PUBLIC_TYPES,
@@ -34,7 +34,6 @@ from cases.models import (
     Attachment,
     Channel,
     Petition,
-    PetitionStatus,
     PetitionType,
     hash_access_key,
     new_tracking_code,
@@ -43,7 +42,7 @@ from core.errors import INVALID_DETAIL, AppError
 from core.uploads import UploadRefused, check_upload
 from deadlines import calendar
 from deadlines.errors import DeadlineError
-from deadlines.services import DueDate, compute_due
+from deadlines.services import DueDate
 from organisation.models import Membership, Role, Unit
 from organisation.names import official_name
 from search.outbox import enqueue
@@ -368,11 +367,8 @@ def record_petition(
 
 
 def appeal_deadline(first: Petition) -> DueDate:
-    """Until when the complainant may appeal a first-instance decision: complaint.appeal (30 days) from the day
-    the decision was sent (Law on Complaints 2011, Art. 33)."""
-    if first.answered_at is None:
-        raise ValueError("the first-instance complaint has no decision yet")
-    return compute_due(rule_code="complaint.appeal", start=calendar.local_date(first.answered_at))
+    """Until when the complainant may appeal (Law on Complaints, Art. 33): see `complaints.appeal_window`."""
+    return complaints.appeal_window(first).due
 
 
 @transaction.atomic
@@ -386,42 +382,43 @@ def appeal_petition(
     files: Sequence[UploadedFile] = (),
     recorded_by: User | None = None,
 ) -> Receipt:
-    """File a second-instance complaint (khiếu nại lần hai) against the decision on `first`, linked to it.
+    """File a second-instance complaint (khiếu nại lần hai) against `first`, linked to it.
 
-    Handled by the unit above the one that decided the first complaint (Law on Complaints 2011, Art. 33 and 37),
-    by the same complainant; allowed once, only after the first decision was sent and within complaint.appeal of
-    it. The caller has checked who is appealing (the complainant's access key, or an official: `recorded_by`).
-    Raises IntakeError({field: reason}).
+    Handled by the unit above the one that decided (or had to decide) the first complaint (Law on Complaints,
+    Art. 33 and 37), by the same complainant; allowed once, within complaint.appeal (complaint.appeal.remote in a
+    remote area) of the day the first decision was received, or of the last day of the first-instance period when
+    it ran out without a decision (`complaints.appeal_window`). The caller has checked who is appealing (the
+    complainant's access key, or an official: `recorded_by`). Raises IntakeError({field: reason}).
     """
     # Locks the first petition (not its nullable relations: PostgreSQL refuses FOR UPDATE on an outer join), so
     # two appeals of one decision cannot both pass the "only once" check.
     first = (
         Petition.objects.select_for_update(of=("self",))
-        .select_related("workflow__unit", "answered_by")
+        .select_related("workflow__unit", "answered_by", "commune")
         .get(pk=first.pk)
     )
     if first.petition_type != PetitionType.COMPLAINT:
         raise IntakeError({"first": gettext("Chỉ khiếu nại lần đầu mới được khiếu nại lần hai")})
-    if first.status != PetitionStatus.ANSWERED or first.answered_at is None:
-        raise IntakeError(
-            {"first": gettext("Khiếu nại lần đầu chưa có quyết định giải quyết nên chưa thể khiếu nại lần hai")}
-        )
     if first.appeals.exists():
         raise IntakeError({"first": gettext("Quyết định này đã bị khiếu nại lần hai")})
     try:
-        window = appeal_deadline(first)
-    except DeadlineError as error:
+        window = complaints.appeal_window(first)
+    except (DeadlineError, complaints.ComplaintError) as error:
         raise IntakeError({"first": str(error)}) from None
-    if timezone.now() > window.due_at:
+    if timezone.now() > window.due.due_at:
+        since = (
+            gettext("kể từ ngày nhận quyết định")
+            if window.ground == "decision"
+            else gettext("kể từ ngày hết thời hạn giải quyết lần đầu")
+        )
         raise IntakeError(
             {
-                "first": gettext(
-                    "Đã quá thời hạn khiếu nại lần hai: %(days)s ngày kể từ ngày nhận quyết định, hết ngày %(due_date)s"
-                )
+                "first": gettext("Đã quá thời hạn khiếu nại lần hai: %(days)s ngày %(since)s, hết ngày %(due_date)s")
                 % {
-                    "days": window.rule.days,
-                    "due_date": format(window.due_date, "%d/%m/%Y"),
-                    "value": window.due_date.isoformat(),
+                    "days": window.due.rule.days,
+                    "since": since,
+                    "due_date": format(window.due.due_date, "%d/%m/%Y"),
+                    "value": window.due.due_date.isoformat(),
                 }
             }
         )
@@ -451,12 +448,20 @@ def appeal_petition(
         files=files,
         appeal_of=first,
         recorded_by=recorded_by,
-        start_data={"appeal_of": first.tracking_code},
+        start_data={"appeal_of": first.tracking_code, "appeal_ground": window.ground},
     )
+    ground = "" if window.ground == "decision" else " khi hết thời hạn giải quyết lần đầu mà chưa có quyết định"
     CaseEvent.objects.create(
         instance=first.workflow,
         kind="appealed",
-        summary=f"Khiếu nại lần hai lên {above.name}: {receipt.petition.tracking_code}",
+        data={
+            "ground": window.ground,
+            "opens": window.opens.isoformat(),
+            "received_basis": window.received_basis,
+            "rule": window.due.rule.code,
+            "due": window.due.due_date.isoformat(),
+        },
+        summary=f"Khiếu nại lần hai lên {above.name}{ground} (Điều 33 Luật Khiếu nại): {receipt.petition.tracking_code}",
         public_text=f"Người khiếu nại đã khiếu nại lần hai lên {above.name}",
         actor=recorded_by,
     )

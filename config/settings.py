@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "channels",
     "open311",
     "notifications",
+    "documents",
     "search",
     "bpmn",
     "core",
@@ -260,6 +261,7 @@ API_TAG_BY_PATH = {
     "inbox": "tasks",
     "tasks": "tasks",
     "cases": "cases",
+    "case-documents": "cases",
     "deadlines": "cases",
     "extension-requests": "cases",
     "work": "cases",
@@ -313,11 +315,19 @@ OPEN311_ANSWER_WITH_TOKEN = env_bool("OPEN311_ANSWER_WITH_TOKEN", False)
 OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID")
 OPEN311_CONTACT = env("OPEN311_CONTACT")
 OPEN311_KEY_SERVICE = env("OPEN311_KEY_SERVICE")
+# Legal documents (documents/): what a unit without its own `documents.Issuer` row heads and signs with.
+DOCUMENTS_DEFAULT_PLACE = env("DOCUMENTS_DEFAULT_PLACE", "Đông Hà")
+DOCUMENTS_DEFAULT_ABBREVIATION = env("DOCUMENTS_DEFAULT_ABBREVIATION", "UBND")
+DOCUMENTS_DEFAULT_SIGNER_TITLE = env("DOCUMENTS_DEFAULT_SIGNER_TITLE", "CHỦ TỊCH")
 
 # Public intake: the province's tracking-code prefix and the limits on attachments.
 TRACKING_CODE_PREFIX = env("TRACKING_CODE_PREFIX", "QT")
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_FILES = int(env("UPLOAD_MAX_FILES", "5"))
+# The appeal window (Law on Complaints, Art. 33) runs from the day the complainant received the first decision. Without
+# a recorded delivery date, the decision counts as received this many calendar days after it was issued: the
+# province's choice, not the law's (0: decisions are sent the day they are issued, by email and on the status page).
+COMPLAINT_DECISION_RECEIVED_AFTER_DAYS = int(env("COMPLAINT_DECISION_RECEIVED_AFTER_DAYS", "0"))
 UPLOAD_ALLOWED_TYPES = {
     "application/pdf": "pdf",
     "image/jpeg": "jpg",

@@ -17,10 +17,12 @@ urlpatterns = [
     path("api/v1/", include("cases.api_urls")),
     path("api/v1/", include("consultation.api_urls")),
     path("open311/v2/", include("open311.urls")),
+    path("api/v1/", include("documents.api_urls")),
     path("", include("bpmn.urls")),
     path("", include("search.urls")),
     path("consultations/", include("consultation.urls")),
     path("", include("workflows.urls")),
     path("", include("channels.urls")),
+    path("", include("documents.urls")),
     path("", include("cases.urls")),
 ]

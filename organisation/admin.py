@@ -11,8 +11,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "parent", "is_commune"]
-    list_filter = ["kind", "is_commune"]
+    list_display = ["name", "code", "kind", "parent", "is_commune", "is_remote"]
+    list_filter = ["kind", "is_commune", "is_remote"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline]

@@ -52,6 +52,16 @@ class Unit(models.Model):
     is_commune = models.BooleanField(
         _("là xã/phường"), default=False, help_text=_("Xã, phường, đặc khu: được chọn làm địa bàn của đơn.")
     )
+    # Set by administrators: the Law on Complaints gives longer periods "ở vùng sâu, vùng xa đi lại khó khăn" (Arts.
+    # 28, 33 and 37); which units qualify is the province's decision, not something the system infers.
+    is_remote = models.BooleanField(
+        _("vùng sâu, vùng xa"),
+        default=False,
+        help_text=_(
+            "Vùng sâu, vùng xa đi lại khó khăn: khiếu nại tại đơn vị này được áp dụng thời hạn giải quyết và thời hạn "
+            "khiếu nại lần hai dài hơn (Điều 28, 33, 37 Luật Khiếu nại)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("đơn vị")

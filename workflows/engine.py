@@ -288,6 +288,11 @@ class Runner:
         task.run()
         self.advance()
 
+    def cancel(self) -> None:
+        """End the workflow where it stands (a case stopped by a decision): every open task and timer is
+        cancelled, so the save closes its inbox rows and clocks."""
+        self.workflow.cancel()
+
     def path(self) -> list[str]:
         """Element ids of the steps completed so far, in order."""
         done = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]

@@ -481,7 +481,14 @@ def _check_leads(user: User, instance: WorkflowInstance) -> None:
 
 
 def change_clocks(
-    instance: WorkflowInstance, rows: list[Deadline], *, actor: User, kind: str, summary: str, public_text: str
+    instance: WorkflowInstance,
+    rows: list[Deadline],
+    *,
+    actor: User,
+    kind: str,
+    summary: str,
+    public_text: str,
+    data: dict[str, Any] | None = None,
 ) -> None:
     """Save recomputed deadlines and move the engine's timers with them, with one audit entry (suspension,
     extension, a rescheduled window). Caller holds the transaction and has called `clock.schedule` on each row."""
@@ -489,7 +496,7 @@ def change_clocks(
     runner, context = load(instance, actor=actor)
     for task_id, row in timers.items():
         runner.set_timer_due(task_id, FAR_FUTURE if row.suspended_since else row.due_at.isoformat())
-    context.record(kind, summary, public_text=public_text)
+    context.record(kind, summary, public_text=public_text, data=data)
     for row in rows:
         row.save()
         HumanTask.objects.filter(task_id=row.spiff_task_id).update(due_at=row.due_at)
@@ -499,54 +506,106 @@ def change_clocks(
 FAR_FUTURE = "9999-12-31T00:00:00+00:00"
 
 
+def _decision_day(on: datetime.date | None) -> datetime.date:
+    """The date of a suspension or continuation decision: today, or an earlier day it was signed on."""
+    today = calendar.today()
+    if on is None:
+        return today
+    if on > today:
+        raise WorkflowError(
+            gettext("Ngày ra quyết định %(day)s ở tương lai; chỉ ghi quyết định đã ban hành")
+            % {"day": format(on, "%d/%m/%Y")}
+        )
+    return on
+
+
 @transaction.atomic
-def suspend_case(*, instance: WorkflowInstance, user: User, reason: str) -> WorkflowInstance:
-    """Stop the clock (tạm đình chỉ): every open deadline of the case waits until `resume_case`."""
+def suspend_case(
+    *, instance: WorkflowInstance, user: User, reason: str, on: datetime.date | None = None, basis: str = ""
+) -> WorkflowInstance:
+    """Stop the clock (tạm đình chỉ): every open deadline of the case waits until `resume_case`.
+
+    `on`: the day of the suspension decision (default today; never in the future): the clock is stopped from that
+    day. `basis`: the article it rests on, written into the audit trail."""
     _check_leads(user, instance)
     rows = _open_deadlines(instance)
     if any(row.suspended_since for row in rows):
         raise Conflict(gettext("Hồ sơ đang tạm dừng tính thời hạn"))
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không có thời hạn nào đang chạy"))
-    today = calendar.today()
+    day = _decision_day(on)
     for row in rows:
-        row.suspended_since = today
+        # a step that started after a back-dated decision is suspended from its own first day
+        row.suspended_since = max(day, row.start_date)
         clock.schedule(row, clock.compute(row))
+    grounds = f" ({basis})" if basis else ""
     change_clocks(
         instance,
         rows,
         actor=user,
         kind="suspended",
-        summary=f"Tạm dừng tính thời hạn từ {today:%d/%m/%Y}. Lý do: {reason}",
-        public_text=f"Tạm dừng tính thời hạn giải quyết từ ngày {today:%d/%m/%Y}. Lý do: {reason}",
+        summary=f"Tạm dừng tính thời hạn từ {day:%d/%m/%Y}{grounds}. Lý do: {reason}",
+        public_text=f"Tạm dừng tính thời hạn giải quyết từ ngày {day:%d/%m/%Y}. Lý do: {reason}",
     )
     return instance
 
 
+def is_suspended(instance: WorkflowInstance) -> bool:
+    return Deadline.objects.filter(instance=instance, closed_at__isnull=True, suspended_since__isnull=False).exists()
+
+
 @transaction.atomic
-def resume_case(*, instance: WorkflowInstance, user: User, reason: str) -> WorkflowInstance:
-    """Restart the clock; the suspended working (or calendar) days are added to every due date."""
+def resume_case(
+    *, instance: WorkflowInstance, user: User, reason: str, on: datetime.date | None = None, basis: str = ""
+) -> WorkflowInstance:
+    """Restart the clock; the suspended working (or calendar) days are added to every due date.
+
+    `on`: the day of the decision to continue (default today): the clock runs again from that day, so the
+    suspension covers the days from the suspension's first day to the day before."""
     _check_leads(user, instance)
     rows = [row for row in _open_deadlines(instance) if row.suspended_since]
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không bị tạm dừng nên không thể tiếp tục"))
-    today = calendar.today()
+    day = _decision_day(on)
+    since = min(row.suspended_since for row in rows if row.suspended_since is not None)
+    if day < since:
+        raise WorkflowError(
+            gettext("Ngày tiếp tục %(day)s trước ngày tạm dừng %(since)s")
+            % {"day": format(day, "%d/%m/%Y"), "since": format(since, "%d/%m/%Y")}
+        )
     for row in rows:
         assert row.suspended_since is not None
-        if today > row.suspended_since:
-            last = today - datetime.timedelta(days=1)
+        if day > row.suspended_since:
+            last = day - datetime.timedelta(days=1)
             row.suspensions = [*row.suspensions, [row.suspended_since.isoformat(), last.isoformat()]]
         row.suspended_since = None
         clock.schedule(row, clock.compute(row))
     first = min(rows, key=lambda row: row.due_at)
+    grounds = f" ({basis})" if basis else ""
     change_clocks(
         instance,
         rows,
         actor=user,
         kind="resumed",
-        summary=f"Tiếp tục tính thời hạn. Lý do: {reason}",
+        summary=f"Tiếp tục tính thời hạn từ {day:%d/%m/%Y}{grounds}. Lý do: {reason}",
         public_text=f"Tiếp tục giải quyết; hạn mới {calendar.local_date(first.due_at):%d/%m/%Y}. {first.explanation}",
     )
+    return instance
+
+
+@transaction.atomic
+def end_case(
+    *, instance: WorkflowInstance, user: User, kind: str, summary: str, public_text: str, data: dict[str, Any]
+) -> WorkflowInstance:
+    """End a running case by a decision outside its diagram (a complaint stopped, đình chỉ): its open steps and
+    clocks are closed, one audit entry says why. Leaders of the unit."""
+    _check_leads(user, instance)
+    if instance.status != InstanceStatus.RUNNING:
+        raise Conflict(gettext("Hồ sơ đã kết thúc."))
+    runner, context = load(instance, actor=user)
+    runner.cancel()
+    context.record(kind, summary, public_text=public_text, data=data)
+    _save(instance, runner, context, expected_lock_version=instance.lock_version)
     return instance
 
 

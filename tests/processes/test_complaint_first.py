@@ -44,7 +44,9 @@ def test_it_resolves_a_complaint_within_thirty_days_of_acceptance(
         do(carol, "assign", {"handler": "bob", "instructions": "Xác minh biên bản vi phạm"})
         assert task_of(bob, "verify")["assignee"] == "bob"
         do(bob, "verify", {"findings": "Biên bản lập không đúng vị trí.", "dialogue_needed": True})
-        do(bob, "dialogue", {"dialogue_minutes": "Hai bên thống nhất đo lại vị trí."})
+        do(bob, "dialogue_invitation", {"dialogue_date": "2026-11-16", "dialogue_place": "Trụ sở UBND phường"})
+        clock.move_to(at("2026-11-16"))
+        do(client_for("bob"), "dialogue", {"dialogue_minutes": "Hai bên thống nhất đo lại vị trí."})
         clock.move_to(at("2026-12-01"))
         with django_capture_on_commit_callbacks(execute=True):
             do(client_for("carol"), "decide", {"outcome": "partly", "decision": "Huỷ một phần Quyết định 45/QĐ-XPHC."})
@@ -56,6 +58,7 @@ def test_it_resolves_a_complaint_within_thirty_days_of_acceptance(
         assert history(public, code) == [
             "Đã tiếp nhận khiếu nại",
             "Khiếu nại đã được thụ lý giải quyết tại Phường Đông Hà",
+            "Phường Đông Hà mời người khiếu nại đối thoại ngày 16/11/2026",
             "Phường Đông Hà đã ban hành quyết định giải quyết khiếu nại lần đầu (khiếu nại đúng một phần)",
             "Quyết định giải quyết đã được công khai",
         ]
@@ -67,8 +70,11 @@ def test_it_resolves_a_complaint_within_thirty_days_of_acceptance(
         )
         assert due_date(resolve.due_at) == D(2026, 12, 4) and resolve.on_time is True
         assert not Deadline.objects.filter(closed_at__isnull=True).exists()
-        assert [m.subject for m in mailoutbox] == [f"[{code}] Quyết định giải quyết khiếu nại lần đầu"]
-        assert mailoutbox[0].to == ["an.nguyen@example.vn"]
+        assert [m.subject for m in mailoutbox] == [
+            f"[{code}] Quyết định giải quyết khiếu nại lần đầu",
+            f"[{code}] Quyết định giải quyết khiếu nại số 01/QĐ-UBND",  # the signed decision (documents/)
+        ]
+        assert [m.to for m in mailoutbox] == [["an.nguyen@example.vn"]] * 2
         clock.move_to(at("2026-12-07"))
         assert sweep().acted == 0  # a decided complaint is never reported overdue
 
@@ -79,7 +85,16 @@ def test_a_complex_complaint_gets_forty_five_days_and_its_leader_is_told_when_th
         code = submit(**COMPLAINT)["tracking_code"]
         alice, carol = client_for("alice"), client_for("carol")
         clock.move_to(at("2026-11-04"))
-        do(alice, "accept_or_refuse", {"decision": "accept", "complexity": "complex"})
+        do(
+            alice,
+            "accept_or_refuse",
+            {
+                "decision": "accept",
+                "complexity": "complex",
+                "criterion_several_places": True,
+                "complexity_reasons": "Phải xác minh tại ba địa điểm lấn chiếm khác nhau.",
+            },
+        )
         do(carol, "assign", {"handler": "bob"})
         case = petition(code)
         # 45 days from 5 November end on Saturday 19 December, moved to Monday 21 December

@@ -83,6 +83,7 @@ def test_it_appeals_a_first_instance_decision_to_the_unit_above(first, province_
         )
         do(client_for("henry"), "assign", {"handler": "judy"})
         do(client_for("judy"), "verify", {"findings": "Đo đạc lại: thiếu 12 m²."})
+        do(client_for("judy"), "dialogue_invitation", {"dialogue_date": "2026-12-21", "dialogue_place": "UBND tỉnh"})
         do(client_for("judy"), "dialogue", {"dialogue_minutes": "Người khiếu nại đồng ý kết quả đo lại."})
         clock.move_to(at("2027-01-15"))
         do(client_for("henry"), "decide", {"outcome": "partly", "decision": "Bồi thường bổ sung 12 m²."})

@@ -48,7 +48,16 @@ def test_a_step_hook_moves_a_new_timer_and_the_engine_fires_it_then(submit, clie
         )
         # given a complex complaint accepted on 4 November: 45 days end on Monday 21 December, moved to 31 December
         traveller.move_to(at("2026-11-04"))
-        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "complex"})
+        do(
+            client_for("alice"),
+            "accept_or_refuse",
+            {
+                "decision": "accept",
+                "complexity": "complex",
+                "criterion_several_places": True,
+                "complexity_reasons": "Phải xác minh tại nhiều địa điểm.",
+            },
+        )
         resolve = clock_of(case, "resolve_clock_complex")
         assert resolve.due_at == calendar.end_of_day(datetime.date(2026, 12, 31))
         assert CaseEvent.objects.filter(instance=case.workflow, kind="moved_by_hook").count() == 1
