@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from deadlines import calendar
 from deadlines.models import DaySwap, DeadlineRule
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class VersionStatusFilter(admin.SimpleListFilter):
@@ -58,18 +63,48 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
         "effective_from",
         "in_force",
         "short_citation",
+        "has_note",
     )
     list_display_links = ("code", "name_vi")
-    list_filter = (VersionStatusFilter, "day_kind", "effective_from")
-    search_fields = ("code", "name_vi", "name_en", "citation")
+    list_filter = (VersionStatusFilter, "set_by_province", "day_kind", "direction", "effective_from")
+    search_fields = ("code", "name_vi", "name_en", "citation", "note")
     ordering = ("code", "-effective_from")
     date_hierarchy = "effective_from"
     readonly_fields = ("versions", "new_version_link", "created_at")
     fieldsets = (
-        (None, {"fields": ("code", "name_vi", "name_en", "citation")}),
-        (_("Thời hạn"), {"fields": ("day_kind", "days", "max_extensions", "extension_days", "remind_before_days")}),
+        (None, {"fields": ("code", "name_vi", "name_en", "citation", "set_by_province", "note")}),
+        (
+            _("Thời hạn"),
+            {
+                "fields": (
+                    "direction",
+                    "day_kind",
+                    "days",
+                    "max_extensions",
+                    "extension_days",
+                    "remind_before_days",
+                )
+            },
+        ),
         (_("Hiệu lực"), {"fields": ("effective_from", "new_version_link", "versions", "created_at")}),
     )
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        waiting = [
+            rule
+            for rule in DeadlineRule.objects.filter(set_by_province=True).order_by("code", "effective_from")
+            if rule.awaits_province
+        ]
+        for rule in waiting:
+            messages.warning(
+                request,
+                _(
+                    "Quy tắc «%(name)s» (%(code)s, từ %(date)s) do tỉnh quy định chưa có căn cứ: hãy ghi số, ngày, "
+                    "điều của quy định của tỉnh và kiểm tra thời hạn."
+                )
+                % {"name": rule.name_vi, "code": rule.code, "date": f"{rule.effective_from:%d/%m/%Y}"},
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DeadlineRule]:
         return super().get_queryset(request).annotate(current_version_pk=Subquery(_current_version_pk()))
@@ -88,6 +123,8 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("thời hạn"))
     def limit(self, rule: DeadlineRule) -> str:
+        if rule.counts_before:
+            return str(_("ít nhất %(days)s %(kind)s trước") % {"days": rule.days, "kind": rule.get_day_kind_display()})
         return f"{rule.days} {rule.get_day_kind_display()}"
 
     @admin.display(description=_("gia hạn"))
@@ -103,6 +140,10 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     @admin.display(description=_("căn cứ pháp lý"))
     def short_citation(self, rule: DeadlineRule) -> str:
         return rule.citation if len(rule.citation) <= 80 else rule.citation[:79] + "…"
+
+    @admin.display(description=_("có ghi chú"), boolean=True)
+    def has_note(self, rule: DeadlineRule) -> bool:
+        return bool(rule.note)
 
     @admin.display(description=_("các phiên bản"))
     def versions(self, rule: DeadlineRule) -> SafeString | str:
@@ -136,6 +177,9 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
                 "max_extensions",
                 "extension_days",
                 "remind_before_days",
+                "direction",
+                "set_by_province",
+                "note",
             )
         }
         url = reverse("admin:deadlines_deadlinerule_add") + "?" + urlencode(initial)
@@ -150,8 +194,45 @@ class DaySwapAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     ordering = ("-date",)
     readonly_fields = ("created_at", "updated_at")
+    change_list_template = "admin/deadlines/dayswap/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        schedule = path("schedule/", self.admin_site.admin_view(self.schedule_view), name="deadlines_dayswap_schedule")
+        return [schedule, *super().get_urls()]
+
+    def schedule_view(self, request: HttpRequest) -> HttpResponse:
+        """A year's official schedule: the package's holidays, the day swaps, the make-up days and the result."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        this_year = calendar.today().year
+        raw = request.GET.get("year", "")
+        error = ""
+        year = this_year
+        if raw:
+            if raw.isascii() and raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:
+                year = int(raw)
+            else:
+                error = _("Năm «%(year)s» không hợp lệ: hãy nhập một năm từ %(min)s đến %(max)s.") % {
+                    "year": raw,
+                    "min": MIN_YEAR,
+                    "max": MAX_YEAR,
+                }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Lịch nghỉ lễ và làm việc chính thức năm %(year)s") % {"year": year},
+            "schedule": calendar.year_schedule(year),
+            "year": year,
+            "years": range(this_year - 1, this_year + 3),
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/deadlines/dayswap/schedule.html", context, status=400 if error else 200)
 
     @admin.display(description=_("thứ"), ordering="date")
     def weekday(self, swap: DaySwap) -> str:
-        names = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật"))
-        return str(names[swap.date.weekday()])
+        return weekday_name(swap.date)
+
+
+def weekday_name(day: datetime.date) -> str:
+    names = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật"))
+    return str(names[day.weekday()])

@@ -228,6 +228,104 @@ def clear_caches() -> None:
         _cached_calendar = None
 
 
+# ---- a year's official schedule, for legal staff to check -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleDay:
+    """One line of a year's official schedule (see `year_schedule`)."""
+
+    day: datetime.date
+    is_working: bool  # under the full calendar (package + day swaps)
+    name_vi: str = ""
+    name_en: str = ""
+    legal_basis: str = ""
+    estimated: bool = False  # the package's estimate of a day the Government fixes each year
+    overridden: bool = False  # a package holiday that a day swap makes a working day
+
+
+@dataclass(frozen=True, slots=True)
+class YearSchedule:
+    year: int
+    holidays: tuple[ScheduleDay, ...]  # every public holiday of the package (observed and substituted days too)
+    day_swaps: tuple[ScheduleDay, ...]  # the DaySwap rows of the year
+    package_makeup_days: tuple[ScheduleDay, ...]  # make-up working weekend days the package knows
+    non_working_weekdays: tuple[ScheduleDay, ...]  # Monday–Friday days off, the result of all the above
+    working_weekend_days: tuple[ScheduleDay, ...]  # Saturdays (and Sundays) worked, the result of all the above
+    estimated: bool
+
+
+def is_estimated_year(year: int) -> bool:
+    """Whether the package's Tết and National Day days of `year` are still its estimates.
+
+    The Labour Code fixes the holidays but the Government chooses each year which days around Tết (5 days) and
+    which day next to 2 September are off, and announces it late in the year before. The package guesses; we
+    treat a year after the current one as not yet announced. Once it is, legal staff compare it with the
+    schedule page and enter any difference as a day swap.
+    """
+    return year > today().year
+
+
+def _is_variable_holiday(day: datetime.date, name_en: str) -> bool:
+    return "Lunar New Year" in name_en or ("National Day" in name_en and (day.month, day.day) != (9, 2))
+
+
+def year_schedule(year: int, legal_calendar: WorkingCalendar | None = None) -> YearSchedule:
+    """The official schedule of `year`: the package's holidays, the day swaps, the make-up days, and the result."""
+    legal_calendar = legal_calendar or get_calendar()
+    package = _year_holidays(year)
+    estimated = is_estimated_year(year)
+    holidays_ = tuple(
+        ScheduleDay(
+            day,
+            legal_calendar.is_working_day(day),
+            name_vi,
+            package.names_en.get(day, ""),
+            estimated=estimated and _is_variable_holiday(day, package.names_en.get(day, "")),
+            overridden=day in legal_calendar.swaps and legal_calendar.swaps[day].is_working,
+        )
+        for day, name_vi in sorted(package.names_vi.items())
+    )
+    swaps = tuple(
+        ScheduleDay(swap.day, swap.is_working, swap.reason, swap.reason, swap.legal_basis)
+        for swap in sorted(legal_calendar.swaps.values(), key=lambda swap: swap.day)
+        if swap.day.year == year
+    )
+    makeup = tuple(
+        ScheduleDay(day, legal_calendar.is_working_day(day), package.names_vi.get(day, ""))
+        for day in sorted(package.makeup_workdays)
+    )
+    first = datetime.date(year, 1, 1)
+    days = [
+        legal_calendar.day(first + datetime.timedelta(days=n))
+        for n in range((datetime.date(year, 12, 31) - first).days + 1)
+    ]
+    return YearSchedule(
+        year=year,
+        holidays=holidays_,
+        day_swaps=swaps,
+        package_makeup_days=makeup,
+        non_working_weekdays=tuple(
+            ScheduleDay(
+                info.day,
+                False,
+                info.name_vi,
+                info.name_en,
+                info.legal_basis,
+                estimated=estimated and _is_variable_holiday(info.day, info.name_en),
+            )
+            for info in days
+            if info.day.weekday() < 5 and not info.is_working
+        ),
+        working_weekend_days=tuple(
+            ScheduleDay(info.day, True, info.name_vi, info.name_en, info.legal_basis)
+            for info in days
+            if info.day.weekday() >= 5 and info.is_working
+        ),
+        estimated=estimated,
+    )
+
+
 # ---- conveniences on the current calendar ----------------------------------------------------------------
 
 

@@ -21,12 +21,31 @@ class DayKind(models.TextChoices):
     CALENDAR = "calendar", _("ngày theo lịch")
 
 
+# A provincial rule's citation starts with this until legal staff enter the province's regulation.
+PROVINCE_PLACEHOLDER_MARK = "[TỈNH GHI]"
+
+
+class Direction(models.TextChoices):
+    """Which way a rule counts from its event."""
+
+    AFTER = "after", _("sau sự việc (thời hạn phải làm xong)")
+    BEFORE = "before", _("trước sự việc (báo trước ít nhất)")
+
+
 class DeadlineRule(models.Model):
     """One version of a legal time limit (thời hạn), e.g. accepting a complaint within 10 working days.
 
     Versions are never edited in place once in force: a change in the law is a new row with the same code
     and a later `effective_from`. The version in force on the day the clock starts applies to that case
     (`deadlines.selectors.rule_in_force`).
+
+    Most rules count AFTER an event (accept within 7 working days of receipt). A BEFORE rule is a minimum lead
+    time before a scheduled event (notify the dialogue at least 5 days before it): its "start" is the event's
+    date and its due date the last day the notice may go out (see `deadlines.services.compute_due`).
+
+    `note` is for legal staff only (an open question about the citation, a reminder of what to fill in); it is
+    never shown to the public nor put in an explanation. `set_by_province` marks a rule whose period and
+    citation come from the province's own regulation rather than a national text.
     """
 
     # Changing any of these would silently change due dates already computed from this version.
@@ -37,6 +56,7 @@ class DeadlineRule(models.Model):
         "max_extensions",
         "extension_days",
         "effective_from",
+        "direction",
     )
 
     code = models.CharField(
@@ -64,6 +84,25 @@ class DeadlineRule(models.Model):
         default=2,
         help_text=_("Số ngày làm việc trước hạn để nhắc cán bộ được giao."),
     )
+    direction = models.CharField(
+        _("chiều tính"),
+        max_length=8,
+        choices=Direction.choices,
+        default=Direction.AFTER,
+        help_text=_("«Trước sự việc»: số ngày tối thiểu phải báo trước một sự việc đã lên lịch, ví dụ buổi đối thoại."),
+    )
+    set_by_province = models.BooleanField(
+        _("do tỉnh quy định"),
+        default=False,
+        help_text=_("Thời hạn và căn cứ theo quy định riêng của tỉnh; cán bộ pháp chế ghi số, ngày, điều của văn bản."),
+    )
+    note = models.TextField(
+        _("ghi chú nội bộ"),
+        blank=True,
+        help_text=_(
+            "Chỉ cán bộ pháp chế xem: câu hỏi còn mở về căn cứ, việc cần làm. Không bao giờ hiển thị cho người dân."
+        ),
+    )
     effective_from = models.DateField(_("có hiệu lực từ"))
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
 
@@ -77,6 +116,10 @@ class DeadlineRule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(max_extensions=0) | models.Q(extension_days__gte=1),
                 name="deadlines_rule_extension_has_days",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction="after") | models.Q(max_extensions=0),
+                name="deadlines_rule_before_has_no_extensions",
             ),
         ]
 
@@ -93,6 +136,15 @@ class DeadlineRule(models.Model):
         return self.day_kind == DayKind.WORKING
 
     @property
+    def awaits_province(self) -> bool:
+        """A provincial rule whose citation is still the placeholder seeded by migration 0004."""
+        return self.set_by_province and self.citation.startswith(PROVINCE_PLACEHOLDER_MARK)
+
+    @property
+    def counts_before(self) -> bool:
+        return self.direction == Direction.BEFORE
+
+    @property
     def has_applied(self) -> bool:
         """True once the version is in force: a clock may have started under it, so it is frozen."""
         return self.effective_from is not None and self.effective_from <= calendar.today()
@@ -102,6 +154,10 @@ class DeadlineRule(models.Model):
         if self.max_extensions and not self.extension_days:
             raise ValidationError(
                 {"extension_days": _("Quy tắc cho phép gia hạn thì phải ghi số ngày của mỗi lần gia hạn.")}
+            )
+        if self.direction == Direction.BEFORE and self.max_extensions:
+            raise ValidationError(
+                {"max_extensions": _("Thời hạn báo trước một sự việc không gia hạn được: để số lần gia hạn là 0.")}
             )
         if self.pk is not None:
             try:

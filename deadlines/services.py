@@ -9,7 +9,8 @@ Counting (see `deadlines.calendar` for the Civil Code rules):
   weekend day or a holiday the period ends on the next working day.
 - The due moment is the end of the last day, 23:59:59.999999 Asia/Ho_Chi_Minh.
 
-Suspension (stop-the-clock; tạm đình chỉ, Law on Complaints 2011 Art. 30): each suspension is an inclusive
+Suspension (stop-the-clock; tạm đình chỉ, Law on Complaints Art. 11a as added by Law 136/2025/QH15, and
+Arts. 28a–28b of Decree 124/2020/NĐ-CP as amended by Decree 155/2026/NĐ-CP): each suspension is an inclusive
 period of dates (first day suspended, last day suspended; the clock runs again the day after). A day inside
 a suspension never counts: walking forward from the start, a working day (working-day rules) or any day
 (calendar-day rules) that is suspended is passed over, so the due date moves later by exactly the suspended
@@ -20,18 +21,31 @@ due date yet: pass its periods once it ends.
 Extensions (gia hạn): each extension adds the rule's `extension_days`, in the rule's kind of day, counted
 from the day after the previous due date (the original one, then each extended one), with the same
 suspensions and the same move of a last day that is not a working day.
+
+Minimum notice (rules with `direction=before`, e.g. complaint.dialogue_notice: notify the dialogue at least 5 days
+before it): `start` is the date of the scheduled event, and the due date is the last day the notice may go out:
+`days` days (or working days) before the event; a last day that is not a working day moves back to the previous
+working day, because moving it later would shorten the notice. Such a rule has no extensions nor suspensions,
+and its event may lie in the future.
+
+Planning (`plan=True`): a start after today is allowed and the result is a plan under the rules and day swaps
+known today (`DueDate.is_plan`); without it, a start after today is refused (StartInFuture).
+
+The explanation is for the public: dates as dd/mm/yyyy, the rule's name and its citation; never the rule's
+code nor its internal note.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from deadlines import calendar
 from deadlines.calendar import DayInfo, DayReason, WorkingCalendar
 from deadlines.errors import DeadlineError, InvalidInput, StartInFuture, TooManyExtensions
-from deadlines.models import DayKind, DeadlineRule
+from deadlines.models import DayKind, DeadlineRule, Direction
 from deadlines.selectors import rule_in_force
 
 __all__ = [
@@ -45,6 +59,7 @@ __all__ = [
 
 Suspension = tuple[datetime.date | datetime.datetime, datetime.date | datetime.datetime]
 
+_US_DATE = re.compile(r"\b(\d\d)/(\d\d)/(\d{4})\b")  # the holidays package's English names: mm/dd/yyyy
 _WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -64,6 +79,7 @@ class RuleSnapshot:
     extension_days: int
     remind_before_days: int
     effective_from: datetime.date
+    direction: str = Direction.AFTER
 
     @classmethod
     def of(cls, rule: DeadlineRule) -> RuleSnapshot:
@@ -79,11 +95,16 @@ class RuleSnapshot:
             extension_days=rule.extension_days,
             remind_before_days=rule.remind_before_days,
             effective_from=rule.effective_from,
+            direction=rule.direction,
         )
 
     @property
     def is_working_days(self) -> bool:
         return self.day_kind == DayKind.WORKING
+
+    @property
+    def counts_before(self) -> bool:
+        return self.direction == Direction.BEFORE
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +131,9 @@ class DueDate:
     holidays: tuple[SkippedHoliday, ...]  # public holidays and swapped days off passed over, in order
     makeup_workdays: tuple[datetime.date, ...]  # weekend days worked (make-up days) that counted
     remind_date: datetime.date  # `rule.remind_before_days` working days before the due date
-    explanation: str  # one Vietnamese sentence
+    explanation: str  # one Vietnamese sentence, for the public
     explanation_en: str
+    is_plan: bool = False  # the start is after today: a plan under the rules and day swaps known today
 
     def explanation_in(self, lang: str) -> str:
         return self.explanation_en if lang.startswith("en") else self.explanation
@@ -171,13 +193,16 @@ def compute_due(
     suspended_days: Iterable[Suspension] = (),
     extensions: int = 0,
     today: datetime.date | None = None,
+    plan: bool = False,
 ) -> DueDate:
     """The due date of rule `rule_code` for a clock started by an event on `start`.
 
     `start`: the date of the starting event (an aware datetime is taken in Asia/Ho_Chi_Minh); the rule
     version in force on that date applies. `suspended_days`: inclusive (first, last) date periods during which
     the clock was stopped. `extensions`: how many extensions were granted (at most the rule's
-    `max_extensions`). `today`: defaults to today in Asia/Ho_Chi_Minh; a start after it is refused.
+    `max_extensions`). `today`: defaults to today in Asia/Ho_Chi_Minh; a start after it is refused, unless
+    `plan` (planning: the result is a plan under the rules and day swaps known today) or the rule counts BEFORE
+    a scheduled event (a minimum notice, whose event is usually still to come).
 
     Raises a DeadlineError subclass (RuleNotFound, StartInFuture, TooManyExtensions, InvalidInput).
     """
@@ -189,14 +214,16 @@ def compute_due(
             f"The start {start.isoformat()} has no time zone: pass a date or an aware datetime.",
         ) from None
     today = today or calendar.today()
-    if start_date > today:
-        raise StartInFuture(start=start_date, today=today)
     if extensions < 0:
         raise InvalidInput(
             f"Số lần gia hạn không được âm (nhận được {extensions}).",
             f"The number of extensions cannot be negative (got {extensions}).",
         )
     rule = RuleSnapshot.of(rule_in_force(rule_code, start_date))
+    if start_date > today and not (plan or rule.counts_before):
+        raise StartInFuture(start=start_date, today=today)
+    if rule.counts_before:
+        return _minimum_notice(rule, start_date, suspended_days=suspended_days, extensions=extensions)
     if extensions > rule.max_extensions:
         raise TooManyExtensions(
             code=rule.code, citation=rule.citation, requested=extensions, allowed=rule.max_extensions
@@ -225,6 +252,44 @@ def compute_due(
         remind_date=remind_date,
         explanation=_explain_vi(due_date, start_date, rule, extensions, count),
         explanation_en=_explain_en(due_date, start_date, rule, extensions, count),
+        is_plan=start_date > today,
+    )
+
+
+def _minimum_notice(
+    rule: RuleSnapshot, event: datetime.date, *, suspended_days: Iterable[Suspension], extensions: int
+) -> DueDate:
+    """The last day a notice may go out, `rule.days` before the scheduled `event` (see the module docstring)."""
+    if extensions or list(suspended_days):
+        raise InvalidInput(
+            f"Quy định «{rule.name_vi}» là thời hạn báo trước một sự việc ({rule.citation}): "
+            "không gia hạn, không tạm đình chỉ.",
+            f"'{rule.name_en}' is a minimum notice before an event ({rule.citation}): "
+            "it has no extension and no suspension.",
+        )
+    legal_calendar = calendar.get_calendar()
+    if rule.is_working_days:
+        nominal = legal_calendar.add_working_days(event, -rule.days)
+    else:
+        nominal = event - datetime.timedelta(days=rule.days)
+    last = nominal
+    while not legal_calendar.is_working_day(last):
+        last -= calendar.ONE_DAY
+    remind_date = legal_calendar.add_working_days(last, -rule.remind_before_days)
+    return DueDate(
+        due_at=calendar.end_of_day(last),
+        due_date=last,
+        start_date=event,
+        rule=rule,
+        extensions=0,
+        suspended_days=0,
+        weekend_days=0,
+        holidays=(),
+        makeup_workdays=(),
+        remind_date=remind_date,
+        explanation=_explain_notice_vi(last, nominal, event, rule),
+        explanation_en=_explain_notice_en(last, nominal, event, rule),
+        is_plan=False,
     )
 
 
@@ -266,14 +331,15 @@ def _holiday_label(holiday: SkippedHoliday, *, lang: str) -> str:
     name_vi = holiday.name_vi.split("; ")[0]
     name_en = holiday.name_en.split("; ")[0]
     if holiday.is_day_swap:
-        return f"nghỉ thêm theo hoán đổi ({name_vi})" if lang == "vi" else f"extra day off by day swap ({name_en})"
+        day = _d(holiday.day)
+        return f"nghỉ thêm theo hoán đổi ngày làm việc ({day})" if lang == "vi" else f"off by official day swap ({day})"
     if "Lunar New Year" in name_en:
         return "nghỉ Tết Nguyên Đán" if lang == "vi" else "off for Lunar New Year (Tết)"
     if "substituted" in name_en:
         return (
             "nghỉ hoán đổi " + name_vi.removeprefix("Ngày nghỉ ").strip()
             if lang == "vi"
-            else f"off in lieu ({name_en})"
+            else "off in lieu (" + _US_DATE.sub(r"\2/\1/\3", name_en) + ")"
         )
     if lang == "vi":
         name = name_vi.removesuffix(" (nghỉ bù)")
@@ -307,12 +373,21 @@ def _skipped_en(count: _Count) -> str:
     return _join(parts, lang="en") if parts else ""
 
 
+def _d(day: datetime.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _basis_vi(rule: RuleSnapshot) -> str:
+    return f"theo quy định «{rule.name_vi}» ({rule.citation})"
+
+
+def _basis_en(rule: RuleSnapshot) -> str:
+    return f"under '{rule.name_en}' (legal basis, in Vietnamese: {rule.citation})"
+
+
 def _explain_vi(due: datetime.date, start: datetime.date, rule: RuleSnapshot, extensions: int, count: _Count) -> str:
     unit = _unit(rule, rule.days, lang="vi")
-    text = (
-        f"Hạn {due.isoformat()}: tính {rule.days} {unit} kể từ ngày tiếp theo ngày {start.isoformat()} "
-        f"theo quy tắc {rule.code} ({rule.citation}; phiên bản có hiệu lực từ {rule.effective_from.isoformat()})"
-    )
+    text = f"Hạn {_d(due)}: {rule.days} {unit} kể từ ngày tiếp theo ngày {_d(start)}, {_basis_vi(rule)}"
     if extensions:
         added = extensions * rule.extension_days
         text += f", cộng {extensions} lần gia hạn, mỗi lần {rule.extension_days} {unit} (+{added} {unit})"
@@ -320,23 +395,22 @@ def _explain_vi(due: datetime.date, start: datetime.date, rule: RuleSnapshot, ex
         text += f", đồng hồ dừng {count.suspended_days} {unit} do tạm đình chỉ"
     skipped = _skipped_vi(count)
     if count.moves:
-        moves = _join([f"từ {last.isoformat()} sang {moved.isoformat()}" for last, moved in count.moves], lang="vi")
+        moves = _join([f"từ {_d(last)} sang {_d(moved)}" for last, moved in count.moves], lang="vi")
         text += (
             f"; ngày cuối cùng rơi vào ngày nghỉ nên chuyển sang ngày làm việc tiếp theo ({moves}), bỏ qua {skipped}"
         )
     elif skipped:
         text += f", bỏ qua {skipped}"
     if count.makeup_workdays:
-        days = _join([f"{_WEEKDAYS_VI[day.weekday()]} {day.isoformat()}" for day in count.makeup_workdays], lang="vi")
+        days = _join([f"{_WEEKDAYS_VI[day.weekday()]} {_d(day)}" for day in count.makeup_workdays], lang="vi")
         text += f", có tính ngày làm bù {days}"
     return text + "."
 
 
 def _explain_en(due: datetime.date, start: datetime.date, rule: RuleSnapshot, extensions: int, count: _Count) -> str:
     text = (
-        f"Due {due.isoformat()}: {rule.days} {_unit(rule, rule.days, lang='en')} counted from the day after "
-        f"{start.isoformat()} under rule {rule.code} ({rule.citation}; version in force from "
-        f"{rule.effective_from.isoformat()})"
+        f"Due {_d(due)}: {rule.days} {_unit(rule, rule.days, lang='en')} counted from the day after {_d(start)}, "
+        f"{_basis_en(rule)}"
     )
     if extensions:
         text += (
@@ -350,11 +424,27 @@ def _explain_en(due: datetime.date, start: datetime.date, rule: RuleSnapshot, ex
         )
     skipped = _skipped_en(count)
     if count.moves:
-        moves = _join([f"from {last.isoformat()} to {moved.isoformat()}" for last, moved in count.moves], lang="en")
+        moves = _join([f"from {_d(last)} to {_d(moved)}" for last, moved in count.moves], lang="en")
         text += f"; a last day falling on a day off moves to the next working day ({moves}), skipping {skipped}"
     elif skipped:
         text += f", skipping {skipped}"
     if count.makeup_workdays:
-        days = _join([f"{_WEEKDAYS_EN[day.weekday()]} {day.isoformat()}" for day in count.makeup_workdays], lang="en")
+        days = _join([f"{_WEEKDAYS_EN[day.weekday()]} {_d(day)}" for day in count.makeup_workdays], lang="en")
         text += f", counting the make-up working day{'s' if len(count.makeup_workdays) > 1 else ''} {days}"
+    return text + "."
+
+
+def _explain_notice_vi(last: datetime.date, nominal: datetime.date, event: datetime.date, rule: RuleSnapshot) -> str:
+    unit = _unit(rule, rule.days, lang="vi")
+    text = f"Gửi chậm nhất ngày {_d(last)}: ít nhất {rule.days} {unit} trước ngày {_d(event)}, {_basis_vi(rule)}"
+    if last != nominal:
+        text += f"; ngày {_d(nominal)} là ngày nghỉ nên lùi về ngày làm việc liền trước"
+    return text + "."
+
+
+def _explain_notice_en(last: datetime.date, nominal: datetime.date, event: datetime.date, rule: RuleSnapshot) -> str:
+    unit = _unit(rule, rule.days, lang="en")
+    text = f"Send by {_d(last)} at the latest: at least {rule.days} {unit} before {_d(event)}, {_basis_en(rule)}"
+    if last != nominal:
+        text += f"; {_d(nominal)} is a day off, so the notice moves back to the previous working day"
     return text + "."

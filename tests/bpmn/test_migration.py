@@ -62,7 +62,7 @@ def test_a_case_waiting_at_a_kept_step_moves_and_its_deadline_is_recomputed(
     (deadline,) = case["deadlines"]
     assert deadline["outcome"] == "recomputed"
     assert (deadline["rule_before"], deadline["rule_after"]) == ("reflection.transfer", "complaint.accept")
-    assert "complaint.accept" in deadline["explanation"]
+    assert "«Thụ lý hoặc không thụ lý khiếu nại" in deadline["explanation"]
     instance.refresh_from_db()
     assert instance.process_version.number == 1  # a dry run changes nothing
 

@@ -51,7 +51,7 @@ def test_a_reflection_runs_to_its_answer_and_only_records_what_handlers_would_do
     classify = next(d for d in result.deadlines if d.element_id == "classify")
     assert classify.due_date == datetime.date(2026, 11, 9)
     assert classify.status_on(result.today) == "on_time"
-    assert "5 ngày làm việc" in classify.explanation and "reflection.transfer" in classify.explanation
+    assert "5 ngày làm việc" in classify.explanation and "«Chuyển phản ánh, kiến nghị" in classify.explanation
     # Nothing real was created or sent.
     assert counts() == before
     assert mail.outbox == []

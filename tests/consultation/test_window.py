@@ -29,15 +29,16 @@ def test_a_window_shorter_than_the_2025_law_minimum_is_refused_with_its_citation
 
 def test_the_rule_in_force_on_the_opening_day_applies(client_for, processes, lawyer):
     erin = client_for("erin")
-    with time_machine.travel(at("2025-09-10"), tick=False):
+    # Law 64/2025/QH15 (at least 20 days) took effect on 1 April 2025; before it, Law 80/2015/QH13 (60 days)
+    with time_machine.travel(at("2025-03-20"), tick=False):
         before = erin.post(
             "/api/v1/dockets",
-            docket_payload(comment_start_date="2025-09-15", comment_end_date="2025-10-20"),
+            docket_payload(comment_start_date="2025-03-31", comment_end_date="2025-05-05"),
             format="json",
         )
         after = erin.post(
             "/api/v1/dockets",
-            docket_payload(comment_start_date="2025-10-01", comment_end_date="2025-10-21"),
+            docket_payload(comment_start_date="2025-04-01", comment_end_date="2025-04-21"),
             format="json",
         )
 

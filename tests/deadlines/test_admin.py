@@ -25,11 +25,12 @@ def test_it_lists_the_rule_versions_and_marks_the_one_in_force(
     # when
     response = admin_client.get(reverse("admin:deadlines_deadlinerule_changelist"), {"q": "complaint.accept"})
 
-    # then both versions are listed, the 2026 one in force
+    # then every version is listed (the 2011 law, as amended in 2025, Decree 155/2026), the 2026 one in force
     assert response.status_code == 200
     rows = list(response.context["cl"].result_list)
     assert [(rule.effective_from, rule.current_version_pk == rule.pk) for rule in rows] == [
         (datetime.date(2026, 7, 1), True),
+        (datetime.date(2025, 7, 1), False),
         (datetime.date(2012, 7, 1), False),
     ]
 
@@ -93,3 +94,33 @@ def test_it_tells_legal_staff_when_a_day_off_is_already_a_holiday(admin_client: 
     assert response.context["adminform"].form.errors["date"] == [
         "Ngày 2026-09-02 đã là ngày nghỉ (Quốc khánh): chỉ ghi ngày nghỉ thêm vào một ngày làm việc."
     ]
+
+
+def test_it_warns_legal_staff_while_the_provincial_reflection_rule_awaits_its_citation(
+    admin_client: Client, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    # given
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=HCM), tick=False)
+
+    # when
+    page = admin_client.get(reverse("admin:deadlines_deadlinerule_changelist")).content.decode()
+
+    # then
+    assert (
+        "Quy tắc «Xử lý phản ánh, kiến nghị (theo quy định của tỉnh)» (reflection.resolve.province, từ 01/01/2027)"
+        in (page)
+    )
+
+
+def test_it_shows_a_rule_s_internal_note_to_legal_staff(
+    admin_client: Client, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    # given
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=HCM), tick=False)
+    rule = rule_in_force("draft.consult", datetime.date(2025, 10, 1))
+
+    # when
+    page = admin_client.get(reverse("admin:deadlines_deadlinerule_change", args=[rule.pk])).content.decode()
+
+    # then
+    assert "Phiên bản này được tạo với ngày hiệu lực sai (01/10/2025)" in page

@@ -32,7 +32,7 @@ def test_it_prints_the_due_date_on_the_first_line() -> None:
 
     # then
     assert lines[0] == "2026-07-14"
-    assert lines[1].startswith("Hạn 2026-07-14: tính 10 ngày làm việc kể từ ngày tiếp theo ngày 2026-06-30")
+    assert lines[1].startswith("Hạn 14/07/2026: 10 ngày làm việc kể từ ngày tiếp theo ngày 30/06/2026")
 
 
 def test_it_explains_in_english_on_request() -> None:
@@ -41,7 +41,7 @@ def test_it_explains_in_english_on_request() -> None:
 
     # then
     assert lines[0] == "2026-07-10"
-    assert lines[1].startswith("Due 2026-07-10: 7 working days counted from the day after 2026-07-01")
+    assert lines[1].startswith("Due 10/07/2026: 7 working days counted from the day after 01/07/2026")
 
 
 def test_it_applies_extensions_and_suspensions() -> None:
@@ -100,3 +100,46 @@ def test_it_rejects_too_many_extensions() -> None:
         run("denunciation.resolve", "2026-03-02", "--extensions", "3")
     with pytest.raises(CommandError, match=r"at most 2 extensions"):
         run("denunciation.resolve", "2026-03-02", "--extensions", "3", "--lang", "en")
+
+
+def test_it_plans_from_a_future_date_with_plan_and_says_it_is_a_plan() -> None:
+    # when a complaint expected on Monday 1 February 2027 is planned (7 working days, across Tết 2027)
+    lines = run("complaint.accept", "2027-02-01", "--plan")
+
+    # then
+    assert lines[0] == "2027-02-17"
+    assert lines[1].startswith("Hạn 17/02/2027: 7 ngày làm việc kể từ ngày tiếp theo ngày 01/02/2027")
+    assert lines[2].startswith(
+        "Đây là kế hoạch: tính theo quy tắc thời hạn và lịch hoán đổi ngày làm việc đã biết đến hôm nay (01/11/2026)"
+    )
+    assert "Ngày nghỉ Tết, Quốc khánh năm 2027 vẫn là ước tính" in lines[2]
+
+
+def test_it_plans_in_english_too() -> None:
+    # when
+    lines = run("complaint.accept", "2027-02-01", "--plan", "--lang", "en")
+
+    # then
+    assert lines[0] == "2027-02-17"
+    assert lines[1].startswith("Due 17/02/2027: 7 working days counted from the day after 01/02/2027")
+    assert lines[2].startswith(
+        "This is a plan: computed under the deadline rules and day swaps known today (01/11/2026)"
+    )
+
+
+def test_it_refuses_a_future_date_without_plan_and_says_how_to_plan() -> None:
+    # when / then
+    with pytest.raises(CommandError) as raised:
+        run("complaint.accept", "2027-02-01")
+    assert "2027-02-01 ở tương lai" in str(raised.value) and "thêm --plan" in str(raised.value)
+    with pytest.raises(CommandError) as raised_en:
+        run("complaint.accept", "2027-02-01", "--lang", "en")
+    assert "To plan for a future date, add --plan." in str(raised_en.value)
+
+
+def test_it_rejects_an_unknown_rule_even_when_planning() -> None:
+    # when / then
+    with pytest.raises(
+        CommandError, match=r"Không có quy tắc thời hạn «complaint\.unknown» có hiệu lực ngày 2027-02-01"
+    ):
+        run("complaint.unknown", "2027-02-01", "--plan")

@@ -49,9 +49,8 @@ def test_it_picks_the_version_in_force_on_the_start_day() -> None:
     # when / then
     assert rule_in_force("complaint.accept", D(2026, 6, 30)).days == 10
     assert rule_in_force("complaint.accept", D(2026, 7, 1)).days == 7
-    assert rule_in_force("draft.consult", D(2025, 9, 30)).days == 60
-    assert rule_in_force("draft.consult", D(2025, 10, 1)).days == 20
-    assert "cần kiểm tra" in rule_in_force("draft.consult", D(2025, 10, 1)).citation
+    assert rule_in_force("draft.consult", D(2025, 3, 31)).days == 60
+    assert rule_in_force("draft.consult", D(2025, 4, 1)).days == 20
 
 
 def test_it_names_the_first_effective_date_when_a_rule_is_not_yet_in_force() -> None:
@@ -154,4 +153,29 @@ def test_it_refuses_a_day_swap_that_changes_nothing() -> None:
     # then
     assert raised.value.message_dict["date"] == [
         "Ngày 2026-09-02 đã là ngày nghỉ (Quốc khánh): chỉ ghi ngày nghỉ thêm vào một ngày làm việc."
+    ]
+
+
+def test_it_refuses_extensions_on_a_minimum_notice_before_an_event() -> None:
+    # given a rule counted before a scheduled event, with an extension
+    rule = DeadlineRule(
+        code="complaint.dialogue_notice",
+        name_vi="Thông báo đối thoại",
+        name_en="Notice of the dialogue",
+        citation="Điều 28 Nghị định 124/2020/NĐ-CP",
+        day_kind=DayKind.CALENDAR,
+        days=5,
+        direction="before",
+        max_extensions=1,
+        extension_days=5,
+        effective_from=D(2030, 1, 1),
+    )
+
+    # when
+    with pytest.raises(ValidationError) as raised:
+        rule.full_clean()
+
+    # then
+    assert raised.value.message_dict["max_extensions"] == [
+        "Thời hạn báo trước một sự việc không gia hạn được: để số lần gia hạn là 0."
     ]

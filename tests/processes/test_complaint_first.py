@@ -40,7 +40,7 @@ def test_it_resolves_a_complaint_within_thirty_days_of_acceptance(
         assert status["status"] == "in_progress"
         # 30 calendar days counted from 5 November: Friday 4 December
         assert status["due_at"].startswith("2026-12-04T23:59:59")
-        assert "complaint.resolve.first" in status["due_explanation"]
+        assert "«Giải quyết khiếu nại lần đầu» (Điều 28 Luật Khiếu nại" in status["due_explanation"]
         do(carol, "assign", {"handler": "bob", "instructions": "Xác minh biên bản vi phạm"})
         assert task_of(bob, "verify")["assignee"] == "bob"
         do(bob, "verify", {"findings": "Biên bản lập không đúng vị trí.", "dialogue_needed": True})
@@ -159,5 +159,8 @@ def test_acceptance_follows_the_rule_in_force_on_the_day_the_complaint_arrived(
         task = task_of(client_for("alice"), "accept_or_refuse")
         assert due_date(task["due_at"]) == due
         row = clock_of(petition(code), "accept_or_refuse")
-        assert row.start_date == D.fromisoformat(received) and f"tính {days} ngày làm việc" in row.explanation
+        assert (
+            row.start_date == D.fromisoformat(received)
+            and f"{days} ngày làm việc kể từ ngày tiếp theo" in row.explanation
+        )
         assert public.get(f"/api/v1/petitions/{code}").json()["due_at"].startswith(f"{due.isoformat()}T23:59:59")

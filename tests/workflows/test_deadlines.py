@@ -86,8 +86,27 @@ def test_the_public_clock_explains_its_due_date(submit, public, clock):
 
     assert status["due_at"].startswith("2026-11-09T23:59:59")
     sentence = status["due_explanation"]
-    assert "2026-11-09" in sentence and "5 ngày làm việc" in sentence and "reflection.transfer" in sentence
-    assert "Nghị định 20/2008/NĐ-CP" in sentence and "2 ngày cuối tuần" in sentence
+    assert "09/11/2026" in sentence and "5 ngày làm việc" in sentence and "reflection.transfer" not in sentence
+    assert "Nghị định số 20/2008/NĐ-CP" in sentence and "2 ngày cuối tuần" in sentence
+
+
+def test_the_public_status_explains_the_due_date_in_plain_english_and_plain_vietnamese(submit, public, client, clock):
+    # given a reflection received on Monday 2 November 2026 (5 working days to classify or transfer)
+    code = submit()["tracking_code"]
+
+    # when a citizen reads its status in English, through the API and on the status page, and in Vietnamese
+    english = public.get(f"/api/v1/petitions/{code}", HTTP_ACCEPT_LANGUAGE="en").json()["due_explanation"]
+    english_page = client.get(f"/track/{code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    vietnamese_page = client.get(f"/track/{code}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+
+    # then each names the rule and its citation, with dd/mm/yyyy dates, and no rule code nor internal note
+    assert english.startswith("Due 09/11/2026: 5 working days counted from the day after 02/11/2026, under 'Transfer")
+    assert "Due 09/11/2026: 5 working days" in english_page
+    assert "Hạn 09/11/2026: 5 ngày làm việc kể từ ngày tiếp theo ngày 02/11/2026" in vietnamese_page
+    rule = DeadlineRule.objects.filter(code="reflection.transfer").order_by("-effective_from").first()
+    assert rule is not None and rule.note
+    for text in (english, english_page, vietnamese_page):
+        assert "reflection.transfer" not in text and rule.note not in text
 
 
 def test_finishing_a_step_closes_its_clock_and_starts_the_next(submit, clock, client_for):
