@@ -9,6 +9,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import (
+            denunciation_handlers,  # noqa: F401 - registers the denunciation process's own handlers
+            denunciations,
             handlers,  # noqa: F401 - registers the petition service-task handlers
             outcomes,
             selectors,
@@ -30,5 +32,9 @@ class CasesConfig(AppConfig):
                 related=("instance__petition",),
                 kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
                 bulk_url=lambda: reverse("cases:bulk"),
+                # A denunciation's extensions follow its complexity, and each clock decision is a written one
+                # sent to both parties (Law on Denunciations, Arts. 30, 34); other petitions pass through.
+                check_clock_change=denunciations.check_clock_change,
+                clock_hooks=(denunciations.clock_changed,),
             ),
         )

@@ -282,6 +282,10 @@ class Runner:
             return None
         return _ready(task)
 
+    def cancel(self) -> None:
+        """End the workflow where it stands (a decision to stop the case): every waiting step is cancelled."""
+        self.workflow.cancel()
+
     def complete(self, task_id: UUID, data: dict[str, Any]) -> None:
         task = self.workflow.get_task_from_id(task_id)
         task.data.update(data)

@@ -8,6 +8,7 @@ engine state. A failing handler or expression rolls everything back: the case st
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from collections.abc import Callable
@@ -508,6 +509,7 @@ def suspend_case(*, instance: WorkflowInstance, user: User, reason: str) -> Work
         raise Conflict(gettext("Hồ sơ đang tạm dừng tính thời hạn"))
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không có thời hạn nào đang chạy"))
+    subjects.check_clock_change(subjects.ClockChange(instance, "suspended", user, reason))
     today = calendar.today()
     for row in rows:
         row.suspended_since = today
@@ -520,6 +522,7 @@ def suspend_case(*, instance: WorkflowInstance, user: User, reason: str) -> Work
         summary=f"Tạm dừng tính thời hạn từ {today:%d/%m/%Y}. Lý do: {reason}",
         public_text=f"Tạm dừng tính thời hạn giải quyết từ ngày {today:%d/%m/%Y}. Lý do: {reason}",
     )
+    subjects.run_clock_hooks(subjects.ClockChange(instance, "suspended", user, reason))
     return instance
 
 
@@ -530,6 +533,7 @@ def resume_case(*, instance: WorkflowInstance, user: User, reason: str) -> Workf
     rows = [row for row in _open_deadlines(instance) if row.suspended_since]
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không bị tạm dừng nên không thể tiếp tục"))
+    subjects.check_clock_change(subjects.ClockChange(instance, "resumed", user, reason))
     today = calendar.today()
     for row in rows:
         assert row.suspended_since is not None
@@ -547,6 +551,8 @@ def resume_case(*, instance: WorkflowInstance, user: User, reason: str) -> Workf
         summary=f"Tiếp tục tính thời hạn. Lý do: {reason}",
         public_text=f"Tiếp tục giải quyết; hạn mới {calendar.local_date(first.due_at):%d/%m/%Y}. {first.explanation}",
     )
+    due_date = calendar.local_date(first.due_at)
+    subjects.run_clock_hooks(subjects.ClockChange(instance, "resumed", user, reason, first, due_date=due_date))
     return instance
 
 
@@ -561,6 +567,11 @@ def request_extension(*, deadline: Deadline, user: User, reason: str) -> Extensi
         clock.compute(deadline, extensions=deadline.extensions + 1)
     except clock.DeadlineError as error:
         raise WorkflowError(str(error)) from None
+    subjects.check_clock_change(
+        subjects.ClockChange(
+            deadline.instance, "extension_requested", user, reason, deadline, extensions=deadline.extensions + 1
+        )
+    )
     if deadline.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
         raise Conflict(gettext("Đã có một đề nghị gia hạn đang chờ duyệt"))
     extension = ExtensionRequest.objects.create(deadline=deadline, requested_by=user, reason=reason)
@@ -602,6 +613,10 @@ def decide_extension(*, extension: ExtensionRequest, user: User, approve: bool, 
         due = clock.compute(deadline, extensions=deadline.extensions + 1)
     except clock.DeadlineError as error:
         raise WorkflowError(str(error)) from None
+    change = subjects.ClockChange(
+        deadline.instance, "extended", user, extension.reason, deadline, extensions=deadline.extensions + 1
+    )
+    subjects.check_clock_change(change)
     deadline.extensions += 1
     clock.schedule(deadline, due)
     change_clocks(
@@ -612,7 +627,25 @@ def decide_extension(*, extension: ExtensionRequest, user: User, approve: bool, 
         summary=f"Gia hạn «{deadline.title}» đến {due.due_date:%d/%m/%Y}. Lý do: {extension.reason}",
         public_text=f"Thời hạn giải quyết được gia hạn đến ngày {due.due_date:%d/%m/%Y}. {due.explanation}",
     )
+    subjects.run_clock_hooks(dataclasses.replace(change, due_date=due.due_date))
     return extension
+
+
+@transaction.atomic
+def stop_case(
+    *, instance: WorkflowInstance, user: User, kind: str, summary: str, public_text: str, data: dict[str, Any]
+) -> WorkflowInstance:
+    """End a running case by a decision outside its diagram (đình chỉ: e.g. a denunciation withdrawn in full): every
+    open step and clock of the case closes, with one audit entry. Leaders of the unit; the caller records the
+    decision itself."""
+    _check_leads(user, instance)
+    if instance.status != InstanceStatus.RUNNING:
+        raise Conflict(gettext("Hồ sơ đã kết thúc"))
+    runner, context = load(instance, actor=user)
+    runner.cancel()
+    context.record(kind, summary, public_text=public_text, data=data)
+    _save(instance, runner, context, expected_lock_version=instance.lock_version)
+    return instance
 
 
 class NotCompetent(WorkflowError):

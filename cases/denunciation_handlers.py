@@ -1,0 +1,221 @@
+"""Service-task handlers of the denunciation process from its version of 1 July 2026 (`bpmn/processes/denunciation.bpmn`):
+the notices to the denounced person and of a transfer, the conclusion sent to the denounced person, the end of the
+resolution period, and the handling of the conclusion (Law on Denunciations, Arts. 24, 29, 30, 35, 36, 39).
+
+Kept apart from `cases.handlers` (shared with the complaint and reception processes); each text that reaches a
+document, a notice, an event or a log line passes `check_sealed` (Arts. 47–56).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext
+
+from cases import denunciations
+from cases.denunciations import DENOUNCER, LAW, issue_document
+from cases.handlers import _notify_petitioner, _petition, _text, check_sealed, notify_refusal, report_overdue
+from cases.models import PetitionStatus
+from organisation.models import Unit
+from workflows.handlers import HandlerContext, HandlerError, register_handler
+from workflows.models import CaseEvent
+
+
+def _field(context: HandlerContext, name: str) -> str:
+    return " ".join(str(context.data.get(name) or "").split())
+
+
+@register_handler("refuse_denunciation", "Thông báo không thụ lý tố cáo kèm lý do (văn bản gửi người tố cáo)")
+def refuse_denunciation(context: HandlerContext, reason: str) -> None:
+    """Art. 24, 29: the denouncer is told why it is not accepted (checked for their identity by `notify_refusal`)."""
+    notify_refusal(context, reason)
+    unit = context.instance.unit.name
+    issue_document(
+        instance=context.instance,
+        form="denunciation.refusal_notice",
+        title="Thông báo không thụ lý tố cáo",
+        body=f"{unit} thông báo không thụ lý tố cáo. Lý do: {str(reason).strip()}. Căn cứ Điều 24, Điều 29 {LAW}.",
+        recipients=[DENOUNCER],
+        basis=f"Điều 24, Điều 29 {LAW}",
+        context=context,
+    )
+
+
+@register_handler("notify_denunciation_transfer", "Thông báo cho người tố cáo việc chuyển tố cáo và nơi chuyển đến")
+def notify_denunciation_transfer(context: HandlerContext) -> None:
+    """Art. 24: with the transfer (within its 5 working days), the denouncer is told to whom it went."""
+    moved = next((event for event in reversed(context.events) if event.kind == "transferred"), None)
+    if moved is None:
+        raise HandlerError(gettext("Chưa chuyển tố cáo nên chưa thể thông báo việc chuyển"))
+    source = Unit.objects.get(code=moved.data["from"])
+    target = Unit.objects.get(code=moved.data["to"])
+    sender = source.name
+    body = (
+        f"{sender} thông báo: tố cáo của ông/bà không thuộc thẩm quyền giải quyết của {sender} và đã được chuyển đến "
+        f"{target.name} là cơ quan, đơn vị có thẩm quyền giải quyết. Căn cứ Điều 24 {LAW}."
+    )
+    petition = _petition(context)
+    issue_document(
+        instance=context.instance,
+        form="denunciation.transfer_notice",
+        title="Thông báo việc chuyển tố cáo",
+        body=body,
+        recipients=[DENOUNCER, f"{target.name} (nơi nhận tố cáo được chuyển)"],
+        basis=f"Điều 24 {LAW}",
+        facts={"from": sender, "to": target.name, "to_code": target.code},
+        context=context,
+    )
+    context.record(
+        "denouncer_told_of_transfer",
+        f"Đã thông báo cho người tố cáo việc chuyển tố cáo đến {target.name}",
+        public_text=f"Đã thông báo cho người tố cáo: tố cáo được chuyển đến {target.name}",
+        data={"to": target.code},
+    )
+    _notify_petitioner(petition, "Thông báo việc chuyển tố cáo", body)
+
+
+@register_handler("notify_denounced", "Thông báo nội dung tố cáo cho người bị tố cáo (không nêu người tố cáo)")
+def notify_denounced(context: HandlerContext) -> None:
+    """Art. 29: the denounced person is told the content denounced, never who denounced it (Arts. 47–56)."""
+    name, address = _field(context, "denounced_name"), _field(context, "denounced_address")
+    email, content = _field(context, "denounced_email"), str(context.data.get("denounced_content") or "").strip()
+    if not (name and address and content):
+        raise HandlerError(
+            gettext("Phải ghi người bị tố cáo, địa chỉ nhận thông báo và nội dung bị tố cáo (Điều 29 Luật Tố cáo)")
+        )
+    petition = _petition(context)
+    check_sealed(petition, name, address, email, content)
+    unit = context.instance.unit.name
+    person = {"name": name, "address": address, "email": email}
+    body = (
+        f"{unit} thông báo: đã thụ lý giải quyết tố cáo đối với {name}. Nội dung bị tố cáo: {content}. "
+        f"Người bị tố cáo có quyền được thông báo về nội dung tố cáo, giải trình và đưa ra chứng cứ. "
+        f"Căn cứ Điều 29 {LAW}."
+    )
+    context.record(
+        "denounced_notified",
+        f"Đã thông báo nội dung tố cáo cho người bị tố cáo ({name})",
+        public_text="Đã thông báo nội dung tố cáo cho người bị tố cáo",
+        data={"denounced": person},
+    )
+    issue_document(
+        instance=context.instance,
+        form="denunciation.content_notice",
+        title="Thông báo về nội dung tố cáo",
+        body=body,
+        recipients=[f"Người bị tố cáo: {name}, {address}"],
+        basis=f"Điều 29 {LAW}",
+        facts={"denounced": person},
+        context=context,
+    )
+    denunciations._notify_denounced(petition, person, "Thông báo về nội dung tố cáo", body)
+
+
+def _denounced(context: HandlerContext) -> dict[str, str]:
+    """The denounced person recorded at acceptance: in this step's events, or earlier ones."""
+    for event in reversed(context.events):
+        if event.kind == "denounced_notified":
+            return dict(event.data["denounced"])
+    return denunciations.denounced_person(context.instance)
+
+
+@register_handler("send_conclusion_to_denounced", "Gửi kết luận nội dung tố cáo cho người bị tố cáo")
+def send_conclusion_to_denounced(context: HandlerContext) -> None:
+    """Art. 35: the conclusion goes to the denounced person (checked for the denouncer's identity by `send_conclusion`
+    before; checked again here)."""
+    petition = _petition(context)
+    conclusion = _text(context, "conclusion", gettext("nội dung kết luận"))
+    check_sealed(petition, conclusion)
+    person = _denounced(context)
+    unit = context.instance.unit.name
+    body = f"{unit} gửi kết luận nội dung tố cáo: {conclusion} Căn cứ Điều 35 {LAW}."
+    issue_document(
+        instance=context.instance,
+        form="denunciation.conclusion",
+        title="Kết luận nội dung tố cáo",
+        body=body,
+        recipients=[denunciations._denounced_recipient(person), DENOUNCER + " (thông báo kết luận)"],
+        basis=f"Điều 35 {LAW}",
+        facts={"outcome": str(context.data.get("outcome") or "")},
+        context=context,
+    )
+    context.record(
+        "conclusion_sent_to_denounced",
+        "Đã gửi kết luận nội dung tố cáo cho người bị tố cáo",
+        public_text="Đã gửi kết luận nội dung tố cáo cho người bị tố cáo",
+    )
+    denunciations._notify_denounced(petition, person, "Kết luận nội dung tố cáo", body)
+
+
+@register_handler("end_resolution_period", "Kết thúc thời hạn giải quyết tố cáo khi đã ban hành kết luận")
+def end_resolution_period(context: HandlerContext) -> None:
+    """Art. 30 ends with the conclusion: its clock closes; the handling has its own (Art. 36)."""
+    denunciations.close_resolution_clock(context.instance)
+    context.record(
+        "resolution_period_ended",
+        "Kết luận đã ban hành: kết thúc thời hạn giải quyết tố cáo (Điều 30)",
+        data={"basis": f"Điều 30 {LAW}"},
+    )
+
+
+@register_handler("report_denunciation_overdue", "Báo lãnh đạo khi hết thời hạn giải quyết tố cáo mà chưa kết luận")
+def report_denunciation_overdue(context: HandlerContext) -> None:
+    """The resolution clock ran out: report it, unless the conclusion was issued in time (the clock was closed)."""
+    if CaseEvent.objects.filter(instance=context.instance, kind="resolution_period_ended").exists():
+        return
+    report_overdue(context)
+
+
+@register_handler("record_conclusion_handling", "Ghi nhận xử lý kết luận nội dung tố cáo và thông báo kết quả")
+def record_conclusion_handling(context: HandlerContext) -> None:
+    """Art. 36(1), 39: the measures taken, the file sent to an investigation body if there are signs of a crime, how
+    the conclusion is published; the result notified to both parties."""
+    measures = _text(context, "measures", gettext("biện pháp xử lý"))
+    crime = _field(context, "crime_signs") == "yes"
+    body_name = _field(context, "investigation_body")
+    if crime and not body_name:
+        raise HandlerError(
+            gettext(
+                "Có dấu hiệu tội phạm: phải ghi Cơ quan điều tra hoặc Viện kiểm sát nhận hồ sơ (khoản 1 Điều 36 Luật Tố cáo)"
+            )
+        )
+    publication = _field(context, "publication")
+    petition = _petition(context)
+    check_sealed(petition, measures, body_name)
+    if petition.status != PetitionStatus.ANSWERED:
+        raise HandlerError(gettext("Chưa có kết luận nội dung tố cáo để xử lý"))
+    unit = context.instance.unit.name
+    referral = f" Hồ sơ vụ việc có dấu hiệu tội phạm đã được chuyển đến {body_name}." if crime else ""
+    text = f"{unit} thông báo kết quả xử lý kết luận nội dung tố cáo: {measures}.{referral} Căn cứ Điều 36 {LAW}."
+    facts = {"measures": measures, "crime_signs": crime, "investigation_body": body_name, "publication": publication}
+    context.record(
+        "conclusion_handled",
+        "Xử lý kết luận nội dung tố cáo" + (f"; chuyển hồ sơ đến {body_name}" if crime else ""),
+        public_text="Đã xử lý kết luận nội dung tố cáo",
+        data=facts,
+    )
+    person = _denounced(context)
+    issue_document(
+        instance=context.instance,
+        form="denunciation.handling_notice",
+        title="Thông báo kết quả xử lý kết luận nội dung tố cáo",
+        body=text,
+        recipients=[DENOUNCER, denunciations._denounced_recipient(person)],
+        basis=f"Khoản 1 Điều 36, Điều 39 {LAW}",
+        facts=facts,
+        context=context,
+    )
+    if crime:
+        issue_document(
+            instance=context.instance,
+            form="denunciation.criminal_referral",
+            title="Văn bản chuyển hồ sơ vụ việc có dấu hiệu tội phạm",
+            body=(
+                f"{unit} chuyển hồ sơ vụ việc tố cáo có dấu hiệu tội phạm đến {body_name} để xem xét, giải quyết "
+                f"theo quy định của pháp luật tố tụng hình sự. Căn cứ điểm c khoản 1 Điều 36 {LAW}."
+            ),
+            recipients=[body_name],
+            basis=f"Khoản 1 Điều 36 {LAW}",
+            facts={"investigation_body": body_name},
+            context=context,
+        )
+    _notify_petitioner(petition, "Thông báo kết quả xử lý kết luận nội dung tố cáo", text)
+    denunciations._notify_denounced(petition, person, "Thông báo kết quả xử lý kết luận nội dung tố cáo", text)

@@ -1,0 +1,420 @@
+"""Denunciations (tố cáo) beyond the diagram's own steps: the written decisions and notices the Law on Denunciations
+requires, the complexity finding that allows extensions, suspension, withdrawal, and the denounced person's notices.
+
+Law on Denunciations 25/2018/QH14, as amended by Laws 81/2025/QH15, 84/2025/QH15 and (from 01/07/2026) 136/2025/QH15;
+Decree 31/2019/NĐ-CP as amended by Decree 156/2026/NĐ-CP (forms). Articles used here, to be checked by legal staff
+against the consolidated text (the khoản numbers after the 2025–2026 amendments are not verified):
+
+- Art. 24: a denunciation transferred to the competent person: the denouncer is told to whom (5 working days).
+- Art. 29: within 5 working days of acceptance, the denouncer is notified and the denounced person is told the content
+  denounced (never who denounced).
+- Art. 30: 30 days from acceptance; a complex case may be extended once, an especially complex one twice, each by at
+  most 30 days; each extension is a written decision notified to the denouncer and the denounced person.
+- Art. 33: the denouncer may withdraw all or part of the denunciation in writing before the conclusion; a full
+  withdrawal stops the resolution (Art. 34) unless there are grounds that the denounced act broke the law.
+- Art. 34: suspension (tạm đình chỉ) and stopping (đình chỉ) are written decisions sent to the denouncer and the
+  denounced person; the time suspended does not count; the resolution resumes by a decision to continue.
+- Art. 35–36: the conclusion is sent to the denounced person and notified to the denouncer; it is acted on within
+  7 working days (`denunciation.conclusion_handling`).
+- Art. 47–56: the denouncer's identity is kept confidential: every text here passes `check_sealed`.
+
+Documents: `issue_document` is the one seam for the legal-documents app (`documents/`, being built on branch
+wt-docs): until it is merged, each notice or decision is recorded as a `CaseEvent` of kind `document_issued` whose
+`data` holds everything the document needs (form, title, text, recipients, legal basis, facts).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from cases.handlers import _notify_petitioner, check_sealed
+from cases.models import Petition, PetitionStatus, PetitionType
+from deadlines import calendar
+from workflows import services as workflow_services
+from workflows.handlers import HandlerContext, HandlerError
+from workflows.models import CaseEvent, Deadline, DeadlinePhase, InstanceStatus, WorkflowInstance
+from workflows.subjects import ClockChange
+
+logger = logging.getLogger(__name__)
+
+LAW = "Luật Tố cáo số 25/2018/QH14 (được sửa đổi, bổ sung)"
+DECREE = "Nghị định số 31/2019/NĐ-CP (được sửa đổi, bổ sung bởi Nghị định số 156/2026/NĐ-CP)"
+RESOLVE_RULE = "denunciation.resolve"
+DENOUNCER = "Người tố cáo (danh tính được giữ bí mật theo Điều 47 Luật Tố cáo)"
+
+# Art. 30: how many extensions each level of complexity allows.
+COMPLEXITY_EXTENSIONS = {"complex": 1, "especially_complex": 2}
+COMPLEXITY_LABELS = {"complex": "vụ việc phức tạp", "especially_complex": "vụ việc đặc biệt phức tạp"}
+
+
+class DenunciationError(workflow_services.WorkflowError):
+    """A decision on a denunciation the law does not allow, with the article it comes from."""
+
+    code = "denunciation_error"
+    status = 400
+
+
+def is_denunciation(instance: WorkflowInstance) -> bool:
+    return instance.subject_type == PetitionType.DENUNCIATION
+
+
+def _petition_of(instance: WorkflowInstance) -> Petition:
+    return Petition.objects.select_for_update().get(workflow=instance)
+
+
+# ---- documents (the seam for documents/) -------------------------------------------------------------------
+
+
+def issue_document(
+    *,
+    instance: WorkflowInstance,
+    form: str,
+    title: str,
+    body: str,
+    recipients: list[str],
+    basis: str,
+    facts: dict[str, Any] | None = None,
+    actor: User | None = None,
+    context: HandlerContext | None = None,
+) -> None:
+    """Record a notice or decision of a denunciation as a legal document.
+
+    Seam for `documents/`: replace the CaseEvent below by the documents API (create the document of `form` for the
+    case, numbered in the unit's register, to preview and approve). The texts are checked for the denouncer's identity
+    before anything is written (raises HandlerError)."""
+    petition = Petition.objects.get(workflow=instance)
+    check_sealed(petition, title, body, *recipients)
+    data = {"form": form, "title": title, "body": body, "recipients": recipients, "basis": basis, **(facts or {})}
+    summary = f"Văn bản: {title}"
+    public_text = f"Đã ban hành: {title}"
+    if context is not None:
+        context.record("document_issued", summary, public_text=public_text, data=data)
+        return
+    CaseEvent.objects.create(
+        instance=instance,
+        kind="document_issued",
+        actor=actor,
+        summary=summary,
+        public_text=public_text,
+        data=data,
+    )
+
+
+def denounced_person(instance: WorkflowInstance) -> dict[str, str]:
+    """Who was denounced and where notices reach them, as recorded by the acceptance notice (empty before it)."""
+    event = (
+        CaseEvent.objects.filter(instance=instance, kind="denounced_notified").order_by("-created_at", "-pk").first()
+    )
+    return dict(event.data.get("denounced", {})) if event else {}
+
+
+def _denounced_recipient(person: dict[str, str]) -> str:
+    if not person:
+        return "Người bị tố cáo (chưa ghi nhận địa chỉ: gửi khi có)"
+    return f"Người bị tố cáo: {person['name']}, {person['address']}"
+
+
+def _notify_denounced(petition: Petition, person: dict[str, str], subject: str, body: str) -> None:
+    """Email the denounced person after commit, if an address was given; posted otherwise (recorded in the document)."""
+    email = (person or {}).get("email", "")
+    if not email:
+        return
+    code = petition.tracking_code
+
+    def send() -> None:
+        try:
+            send_mail(f"[{code}] {subject}", body, None, [email])
+        except Exception as error:
+            logger.error("Could not email the denounced person of %s (%s)", code, type(error).__name__)
+
+    transaction.on_commit(send)
+
+
+def notify_both(
+    *,
+    instance: WorkflowInstance,
+    form: str,
+    title: str,
+    body: str,
+    basis: str,
+    facts: dict[str, Any] | None = None,
+    actor: User | None = None,
+    context: HandlerContext | None = None,
+) -> None:
+    """A decision sent to the denouncer and the denounced person: one document, two notices."""
+    petition = Petition.objects.get(workflow=instance)
+    person = denounced_person(instance)
+    issue_document(
+        instance=instance,
+        form=form,
+        title=title,
+        body=body,
+        recipients=[DENOUNCER, _denounced_recipient(person)],
+        basis=basis,
+        facts=facts,
+        actor=actor,
+        context=context,
+    )
+    _notify_petitioner(petition, title, body)
+    _notify_denounced(petition, person, title, body)
+
+
+# ---- complexity and extensions (Art. 30) --------------------------------------------------------------------
+
+
+def complexity(instance: WorkflowInstance) -> str:
+    """The latest written finding on the case's complexity: "", "complex" or "especially_complex"."""
+    event = CaseEvent.objects.filter(instance=instance, kind="complexity_found").order_by("-created_at", "-pk").first()
+    return str(event.data.get("level", "")) if event else ""
+
+
+def _granted_extensions(instance: WorkflowInstance) -> int:
+    row = Deadline.objects.filter(instance=instance, rule_code=RESOLVE_RULE).order_by("-pk").first()
+    return row.extensions if row else 0
+
+
+@transaction.atomic
+def find_complexity(*, petition: Petition, user: User, level: str, reasons: str) -> None:
+    """A leader's written finding that the case is complex or especially complex, with its reasons (Art. 30). It can
+    be changed later (a new finding, kept in the audit trail), never below the extensions already granted."""
+    instance = petition.workflow
+    if not is_denunciation(instance):
+        raise DenunciationError(gettext("Chỉ áp dụng cho tố cáo"))
+    if not workflow_services.leads(user, instance.unit):
+        raise workflow_services.NotAllowed(gettext("Chỉ lãnh đạo đơn vị xử lý được quyết định việc này"))
+    if level not in COMPLEXITY_EXTENSIONS:
+        raise DenunciationError(
+            gettext("Mức độ phức tạp phải là «complex» hoặc «especially_complex» (Điều 30 Luật Tố cáo)")
+        )
+    reasons = reasons.strip()
+    if not reasons:
+        raise DenunciationError(
+            gettext("Phải ghi lý do xác định vụ việc phức tạp hoặc đặc biệt phức tạp (Điều 30 Luật Tố cáo)")
+        )
+    if instance.status != InstanceStatus.RUNNING:
+        raise workflow_services.Conflict(gettext("Hồ sơ đã kết thúc"))
+    granted = _granted_extensions(instance)
+    if granted > COMPLEXITY_EXTENSIONS[level]:
+        raise DenunciationError(
+            gettext(
+                "Đã gia hạn %(granted)s lần: không thể xác định lại là vụ việc chỉ cho phép %(allowed)s lần gia hạn "
+                "(Điều 30 Luật Tố cáo)"
+            )
+            % {"granted": granted, "allowed": COMPLEXITY_EXTENSIONS[level]}
+        )
+    check_sealed(petition, reasons)
+    label = COMPLEXITY_LABELS[level]
+    CaseEvent.objects.create(
+        instance=instance,
+        kind="complexity_found",
+        actor=user,
+        summary=f"Xác định {label} (Điều 30 Luật Tố cáo). Lý do: {reasons}",
+        data={"level": level, "reasons": reasons, "previous": complexity(instance), "basis": f"Điều 30 {LAW}"},
+    )
+
+
+def check_clock_change(change: ClockChange) -> None:
+    """Art. 30: no extension of a denunciation's resolution without a written finding of complexity; one for a
+    complex case, two for an especially complex one. Texts that would reach the parties never name the denouncer.
+    Art. 34: a continuation needs a suspension (the engine refuses it before this runs)."""
+    if not is_denunciation(change.instance):
+        return
+    petition = Petition.objects.get(workflow=change.instance)
+    try:
+        check_sealed(petition, change.reason)
+    except HandlerError as error:
+        raise DenunciationError(str(error)) from None
+    if change.kind not in ("extension_requested", "extended") or change.deadline is None:
+        return
+    if change.deadline.rule_code != RESOLVE_RULE:
+        return
+    level = complexity(change.instance)
+    allowed = COMPLEXITY_EXTENSIONS.get(level, 0)
+    if change.extensions > 2:
+        raise DenunciationError(
+            gettext(
+                "Vụ việc đặc biệt phức tạp chỉ được gia hạn giải quyết tố cáo hai lần, mỗi lần không quá 30 ngày "
+                "(Điều 30 Luật Tố cáo); không thể gia hạn lần thứ %(number)s"
+            )
+            % {"number": change.extensions}
+        )
+    if allowed == 0:
+        raise DenunciationError(
+            gettext(
+                "Chỉ gia hạn giải quyết tố cáo khi lãnh đạo đã xác định bằng văn bản vụ việc phức tạp hoặc đặc biệt "
+                "phức tạp, kèm lý do (Điều 30 Luật Tố cáo)"
+            )
+        )
+    if change.extensions > allowed:
+        raise DenunciationError(
+            gettext(
+                "Vụ việc phức tạp chỉ được gia hạn giải quyết tố cáo một lần; gia hạn lần hai chỉ khi vụ việc đặc "
+                "biệt phức tạp (Điều 30 Luật Tố cáo)"
+            )
+        )
+
+
+def clock_changed(change: ClockChange) -> None:
+    """The written decision that follows a change of a denunciation's clock, sent to both parties."""
+    if not is_denunciation(change.instance):
+        return
+    unit = change.instance.unit.name
+    reason = change.reason.strip()
+    if change.kind == "extended" and change.deadline is not None and change.deadline.rule_code == RESOLVE_RULE:
+        level = complexity(change.instance)
+        due = f"{change.due_date:%d/%m/%Y}" if change.due_date else ""
+        notify_both(
+            instance=change.instance,
+            form="denunciation.extension_decision",
+            title=f"Quyết định gia hạn giải quyết tố cáo (lần {change.extensions})",
+            body=(
+                f"{unit} quyết định gia hạn thời hạn giải quyết tố cáo lần {change.extensions} "
+                f"({COMPLEXITY_LABELS.get(level, '')}), đến ngày {due}. Lý do: {reason}. "
+                f"Căn cứ Điều 30 {LAW}."
+            ),
+            basis=f"Điều 30 {LAW}; {DECREE}",
+            facts={"extension": change.extensions, "level": level, "due": due, "reason": reason},
+            actor=change.actor,
+        )
+    elif change.kind == "suspended":
+        notify_both(
+            instance=change.instance,
+            form="denunciation.suspension_decision",
+            title="Quyết định tạm đình chỉ việc giải quyết tố cáo",
+            body=(
+                f"{unit} quyết định tạm đình chỉ việc giải quyết tố cáo từ ngày {calendar.today():%d/%m/%Y}. "
+                f"Lý do: {reason}. Thời gian tạm đình chỉ không tính vào thời hạn giải quyết. Căn cứ Điều 34 {LAW}."
+            ),
+            basis=f"Điều 34 {LAW} (khoản cần đối chiếu sau sửa đổi bởi Luật số 136/2025/QH15)",
+            facts={"from": calendar.today().isoformat(), "reason": reason},
+            actor=change.actor,
+        )
+    elif change.kind == "resumed":
+        due = f"{change.due_date:%d/%m/%Y}" if change.due_date else ""
+        notify_both(
+            instance=change.instance,
+            form="denunciation.continuation_decision",
+            title="Quyết định tiếp tục giải quyết tố cáo",
+            body=(
+                f"{unit} quyết định tiếp tục giải quyết tố cáo từ ngày {calendar.today():%d/%m/%Y}; hạn giải quyết "
+                f"mới là ngày {due}. Lý do: {reason}. Căn cứ Điều 34 {LAW}."
+            ),
+            basis=f"Điều 34 {LAW} (khoản cần đối chiếu sau sửa đổi bởi Luật số 136/2025/QH15)",
+            facts={"from": calendar.today().isoformat(), "due": due, "reason": reason},
+            actor=change.actor,
+        )
+
+
+# ---- withdrawal (Art. 33) and stopping (Art. 34) -------------------------------------------------------------
+
+WITHDRAWAL_SCOPES = ("all", "part")
+
+
+@transaction.atomic
+def withdraw_denunciation(
+    *, petition: Petition, user: User, scope: str, withdrawn: str, continue_reason: str = ""
+) -> None:
+    """Record the denouncer's written withdrawal (rút tố cáo, Art. 33), before the conclusion.
+
+    Part of it: the rest is resolved as before. All of it: a decision to stop the resolution (đình chỉ, Art. 34),
+    sent to both parties, and the case ends, unless `continue_reason` records grounds that the denounced act broke
+    the law, when the resolution continues. The clock is not changed by a withdrawal that does not stop the case.
+    """
+    instance = WorkflowInstance.objects.select_related("unit").get(pk=petition.workflow_id)
+    if not is_denunciation(instance):
+        raise DenunciationError(gettext("Chỉ áp dụng cho tố cáo"))
+    if not workflow_services.leads(user, instance.unit):
+        raise workflow_services.NotAllowed(gettext("Chỉ lãnh đạo đơn vị xử lý được quyết định việc này"))
+    if scope not in WITHDRAWAL_SCOPES:
+        raise DenunciationError(gettext("Phạm vi rút tố cáo phải là «all» hoặc «part» (Điều 33 Luật Tố cáo)"))
+    withdrawn, continue_reason = withdrawn.strip(), continue_reason.strip()
+    if not withdrawn:
+        raise DenunciationError(gettext("Phải ghi nội dung tố cáo được rút theo văn bản rút tố cáo (Điều 33 Luật Tố cáo)"))
+    concluded = CaseEvent.objects.filter(instance=instance, kind="concluded").exists()
+    if instance.status != InstanceStatus.RUNNING or concluded:
+        raise DenunciationError(
+            gettext("Chỉ được rút tố cáo trước khi người giải quyết tố cáo ra kết luận nội dung tố cáo (Điều 33 Luật Tố cáo)")
+        )
+    try:
+        check_sealed(petition, withdrawn, continue_reason)
+    except HandlerError as error:
+        raise DenunciationError(str(error)) from None
+    unit = instance.unit.name
+    basis = f"Điều 33 {LAW}"
+    if scope == "part":
+        CaseEvent.objects.create(
+            instance=instance,
+            kind="withdrawn_in_part",
+            actor=user,
+            summary=f"Người tố cáo rút một phần nội dung tố cáo: {withdrawn}. Tiếp tục giải quyết phần còn lại",
+            public_text="Người tố cáo rút một phần nội dung tố cáo; phần còn lại tiếp tục được giải quyết",
+            data={"scope": scope, "withdrawn": withdrawn, "basis": basis},
+        )
+        return
+    if continue_reason:
+        CaseEvent.objects.create(
+            instance=instance,
+            kind="withdrawn_continued",
+            actor=user,
+            summary=f"Người tố cáo rút toàn bộ tố cáo; tiếp tục giải quyết vì: {continue_reason}",
+            public_text="Người tố cáo rút tố cáo; tố cáo tiếp tục được giải quyết theo quy định",
+            data={"scope": scope, "withdrawn": withdrawn, "continue_reason": continue_reason, "basis": basis},
+        )
+        issue_document(
+            instance=instance,
+            form="denunciation.withdrawal_continued_notice",
+            title="Thông báo tiếp tục giải quyết tố cáo sau khi người tố cáo rút tố cáo",
+            body=(
+                f"{unit} nhận văn bản rút toàn bộ nội dung tố cáo. Việc giải quyết tố cáo được tiếp tục vì: "
+                f"{continue_reason}. Căn cứ Điều 33 {LAW}."
+            ),
+            recipients=[DENOUNCER],
+            basis=basis,
+            facts={"continue_reason": continue_reason},
+            actor=user,
+        )
+        _notify_petitioner(petition, "Thông báo tiếp tục giải quyết tố cáo", continue_reason)
+        return
+    today = calendar.today()
+    decision = (
+        f"{unit} quyết định đình chỉ việc giải quyết tố cáo từ ngày {today:%d/%m/%Y} do người tố cáo rút toàn bộ nội "
+        f"dung tố cáo. Căn cứ Điều 33 và Điều 34 {LAW}."
+    )
+    notify_both(
+        instance=instance,
+        form="denunciation.stop_decision",
+        title="Quyết định đình chỉ việc giải quyết tố cáo",
+        body=decision,
+        basis=f"Điều 33, Điều 34 {LAW} (khoản cần đối chiếu sau sửa đổi bởi Luật số 136/2025/QH15)",
+        facts={"scope": scope, "withdrawn": withdrawn, "from": today.isoformat()},
+        actor=user,
+    )
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    petition.status = PetitionStatus.ANSWERED
+    petition.answer = decision
+    petition.answered_at = timezone.now()
+    petition.answered_by = instance.unit
+    petition.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+    workflow_services.stop_case(
+        instance=instance,
+        user=user,
+        kind="stopped",
+        summary=f"Đình chỉ việc giải quyết tố cáo: người tố cáo rút toàn bộ tố cáo ({withdrawn})",
+        public_text="Việc giải quyết tố cáo được đình chỉ do người tố cáo rút tố cáo",
+        data={"scope": scope, "basis": f"Điều 33, Điều 34 {LAW}"},
+    )
+
+
+def close_resolution_clock(instance: WorkflowInstance) -> None:
+    """Close the 30-day resolution clock once the conclusion is issued (Art. 30 ends there; the handling of the
+    conclusion has its own clock, Art. 36): it neither fires nor shows as the case's due date any more."""
+    Deadline.objects.filter(instance=instance, rule_code=RESOLVE_RULE, closed_at__isnull=True).update(
+        closed_at=timezone.now(), phase=DeadlinePhase.CLOSED, next_action_at=None
+    )
