@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import api
+from cases import api, denunciation_api
 
 urlpatterns = [
     path("petitions", api.PetitionSubmitApi.as_view(), name="api-petition-submit"),
@@ -16,4 +16,14 @@ urlpatterns = [
     path("cases/<int:pk>", api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:pk>/suspend", api.CaseSuspendApi.as_view(), name="api-case-suspend"),
     path("cases/<int:pk>/resume", api.CaseResumeApi.as_view(), name="api-case-resume"),
+    path(
+        "cases/<int:pk>/denunciation/complexity",
+        denunciation_api.ComplexityApi.as_view(),
+        name="api-denunciation-complexity",
+    ),
+    path(
+        "cases/<int:pk>/denunciation/withdrawal",
+        denunciation_api.WithdrawalApi.as_view(),
+        name="api-denunciation-withdrawal",
+    ),
 ]

@@ -231,6 +231,15 @@ def check_clock_change(change: ClockChange) -> None:
         check_sealed(petition, change.reason)
     except HandlerError as error:
         raise DenunciationError(str(error)) from None
+    if change.kind == "resumed" and not Deadline.objects.filter(
+        instance=change.instance, closed_at__isnull=True, suspended_since__isnull=False
+    ).exists():
+        raise DenunciationError(
+            gettext(
+                "Việc giải quyết tố cáo không bị tạm đình chỉ nên không có quyết định tiếp tục giải quyết "
+                "(Điều 34 Luật Tố cáo)"
+            )
+        )
     if change.kind not in ("extension_requested", "extended") or change.deadline is None:
         return
     if change.deadline.rule_code != RESOLVE_RULE:

@@ -531,9 +531,10 @@ def resume_case(*, instance: WorkflowInstance, user: User, reason: str) -> Workf
     """Restart the clock; the suspended working (or calendar) days are added to every due date."""
     _check_leads(user, instance)
     rows = [row for row in _open_deadlines(instance) if row.suspended_since]
+    # The subject may refuse first, in its own words (a denunciation cites the article that requires a suspension).
+    subjects.check_clock_change(subjects.ClockChange(instance, "resumed", user, reason))
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không bị tạm dừng nên không thể tiếp tục"))
-    subjects.check_clock_change(subjects.ClockChange(instance, "resumed", user, reason))
     today = calendar.today()
     for row in rows:
         assert row.suspended_since is not None
