@@ -17,9 +17,10 @@ TEST_SYSTEM_PACKAGES := chromium redis-server
 run: system-packages setup assets messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	# The deadline and report workers run beside the web server and stop with it.
+	# The deadline, report and notification workers run beside the web server and stop with it.
 	$(PY) manage.py run_deadlines --interval 60 & deadlines=$$!; $(PY) manage.py run_report_renders & reports=$$!; \
-	trap 'kill $$deadlines $$reports 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_outbox & outbox=$$!; \
+	trap 'kill $$deadlines $$reports $$outbox 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup messages assets lint typecheck

@@ -12,10 +12,12 @@ class CasesConfig(AppConfig):
             denunciation_handlers,  # noqa: F401 - registers the denunciation process's own handlers
             denunciations,
             handlers,  # noqa: F401 - registers the petition service-task handlers
+            notices,
             outcomes,
             selectors,
         )
         from cases.models import APPEAL_SUBJECT, RECEPTION_SUBJECT, PetitionType
+        from documents.steps import draft_from_step
         from workflows import subjects
 
         # Every process a petition runs (`services.process_subject`): its pages, and its legal period that runs
@@ -32,6 +34,9 @@ class CasesConfig(AppConfig):
                 related=("instance__petition",),
                 kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
                 bulk_url=lambda: reverse("cases:bulk"),
+                # The petitioner hears of every change of their due date (suspension, resumption, extension).
+                # The documents its steps produce (notices, decisions, conclusions, answers: `documents.steps`).
+                step_hooks=(notices.notify_clock_change, draft_from_step),
                 # A denunciation's extensions follow its complexity, and each clock decision is a written one
                 # sent to both parties (Law on Denunciations, Arts. 30, 34); other petitions pass through.
                 check_clock_change=denunciations.check_clock_change,

@@ -10,23 +10,26 @@ denunciation is refused if it names the denouncer (`check_sealed`).
 
 from __future__ import annotations
 
-import logging
 import re
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from cases import notices
 from cases.models import Petition, PetitionStatus, PetitionType
 from deadlines import calendar
+from notifications.models import MessageKind
+from notifications.services import Address
+from notifications.services import enqueue as enqueue_notification
 from organisation.models import Role, Unit
 from search.outbox import enqueue
 from workflows.handlers import HandlerContext, HandlerError, register_handler
 from workflows.models import Deadline, DeadlineKind
-
-logger = logging.getLogger(__name__)
 
 
 def _petition(context: HandlerContext) -> Petition:
@@ -41,31 +44,37 @@ def _publish(petition: Petition) -> None:
     enqueue("petition", petition.pk)
 
 
-def _notify_petitioner(petition: Petition, subject: str, body: str) -> None:
-    """Email after commit; a mail failure is logged and never undoes the answer, which stays on the status page.
-
-    For a sealed petitioner the failure is logged without the error's text, which may quote their address.
-    """
-    if not petition.petitioner_email:
-        return
-    email, code, sealed = petition.petitioner_email, petition.tracking_code, petition.identity_sealed
-
-    def send() -> None:
-        try:
-            send_mail(f"[{code}] {subject}", body, None, [email])
-        except Exception as error:
-            if sealed:
-                logger.error("Could not email the petitioner of %s (%s)", code, type(error).__name__)
-            else:
-                logger.exception("Could not email the petitioner of %s", code)
-
-    transaction.on_commit(send)
+def _notify_petitioner(
+    context: HandlerContext,
+    petition: Petition,
+    kind: str,
+    subject: str | Promise,
+    intro: str | Promise,
+    text: str = "",
+    **params: Any,
+) -> None:
+    """Queue a message to the petitioner in this step's transaction (`cases.notices`): it leaves only if the step
+    commits, through the channel the petition came from, and is retried until delivered. After an answer, the
+    petitioner is also asked, some time later, to rate how it was handled."""
+    occasion = context.instance.lock_version
+    notices.notify(petition, kind=kind, occasion=occasion, subject=subject, intro=intro, text=text, **params)
+    if kind == MessageKind.ANSWER:
+        notices.ask_for_rating(petition, occasion=occasion)
 
 
 @register_handler("accept_case", "Thụ lý đơn")
 def accept_case(context: HandlerContext) -> None:
     Petition.objects.filter(workflow=context.instance).update(status=PetitionStatus.IN_PROGRESS)
     context.record("accepted", "Thụ lý đơn", public_text=f"Đơn đã được thụ lý tại {context.instance.unit.name}")
+    _notify_petitioner(
+        context,
+        _petition(context),
+        MessageKind.ACCEPTANCE,
+        _("Thông báo thụ lý đơn"),
+        _("%(unit)s đã thụ lý đơn %(code)s của ông/bà."),
+        unit=context.instance.unit.name,
+        code=context.instance.reference,
+    )
 
 
 @register_handler("transfer_case", "Chuyển đơn đến đơn vị có thẩm quyền")
@@ -94,7 +103,15 @@ def reject_petition(context: HandlerContext, reason: str) -> None:
     petition.answered_by = context.instance.unit
     petition.save(update_fields=["status", "answer", "answered_at", "answered_by"])
     context.record("rejected", "Không thụ lý đơn", public_text=f"Đơn không được thụ lý. Lý do: {reason}")
-    _notify_petitioner(petition, "Thông báo không thụ lý", reason)
+    _notify_petitioner(
+        context,
+        petition,
+        MessageKind.REFUSAL,
+        _("Thông báo không thụ lý"),
+        _("Đơn %(code)s không được thụ lý. Lý do:"),
+        reason,
+        code=petition.tracking_code,
+    )
 
 
 @register_handler("send_answer", "Gửi văn bản trả lời cho người gửi đơn")
@@ -109,7 +126,16 @@ def send_answer(context: HandlerContext) -> None:
     petition.answered_by = context.instance.unit
     petition.save(update_fields=["status", "answer", "answered_at", "answered_by"])
     context.record("answered", "Gửi văn bản trả lời", public_text=f"{context.instance.unit.name} đã trả lời đơn")
-    _notify_petitioner(petition, "Trả lời đơn", answer)
+    _notify_petitioner(
+        context,
+        petition,
+        MessageKind.ANSWER,
+        _("Trả lời đơn"),
+        _("%(unit)s trả lời đơn %(code)s của ông/bà như sau:"),
+        answer,
+        unit=context.instance.unit.name,
+        code=petition.tracking_code,
+    )
 
 
 @register_handler("publish_answer", "Công khai trả lời (khi người gửi đồng ý)")
@@ -207,7 +233,16 @@ def notify_acceptance(context: HandlerContext) -> None:
         public_text=f"Khiếu nại đã được thụ lý giải quyết tại {unit}",
         data={"complexity": "complex" if complex_case else "normal"},
     )
-    _notify_petitioner(petition, "Thông báo thụ lý khiếu nại", f"{unit} đã thụ lý giải quyết {label} của ông/bà.")
+    _notify_petitioner(
+        context,
+        petition,
+        MessageKind.ACCEPTANCE,
+        _("Thông báo thụ lý khiếu nại"),
+        _("%(unit)s đã thụ lý giải quyết khiếu nại lần hai của ông/bà.")
+        if petition.petition_type == PetitionType.COMPLAINT_SECOND
+        else _("%(unit)s đã thụ lý giải quyết khiếu nại lần đầu của ông/bà."),
+        unit=unit,
+    )
 
 
 @register_handler("notify_refusal", "Thông báo không thụ lý khiếu nại, tố cáo kèm lý do")
@@ -220,7 +255,15 @@ def notify_refusal(context: HandlerContext, reason: str) -> None:
     _finish(petition, context, status=PetitionStatus.REJECTED, answer=reason)
     label = petition.get_petition_type_display().lower()
     context.record("rejected", f"Không thụ lý {label}", public_text=f"Không thụ lý {label}. Lý do: {reason}"[:500])
-    _notify_petitioner(petition, f"Thông báo không thụ lý {label}", reason)
+    _notify_petitioner(
+        context,
+        petition,
+        MessageKind.REFUSAL,
+        _("Thông báo không thụ lý tố cáo") if petition.identity_sealed else _("Thông báo không thụ lý khiếu nại"),
+        _("Đơn %(code)s không được thụ lý. Lý do:"),
+        reason,
+        code=petition.tracking_code,
+    )
 
 
 @register_handler("send_decision", "Gửi quyết định giải quyết khiếu nại cho người khiếu nại")
@@ -238,7 +281,17 @@ def send_decision(context: HandlerContext) -> None:
         + (f" ({verdict})" if verdict else ""),
         data={"outcome": outcome},
     )
-    _notify_petitioner(petition, f"Quyết định giải quyết {label}", decision)
+    _notify_petitioner(
+        context,
+        petition,
+        MessageKind.ANSWER,
+        _("Quyết định giải quyết khiếu nại lần hai")
+        if petition.petition_type == PetitionType.COMPLAINT_SECOND
+        else _("Quyết định giải quyết khiếu nại lần đầu"),
+        _("%(unit)s đã ban hành quyết định giải quyết khiếu nại của ông/bà:"),
+        decision,
+        unit=context.instance.unit.name,
+    )
 
 
 @register_handler("publish_decision", "Công khai quyết định giải quyết khiếu nại")
@@ -270,7 +323,14 @@ def notify_denouncer(context: HandlerContext) -> None:
         public_text="Đã thông báo việc thụ lý cho người tố cáo",
         data={"method": str(context.data.get("notice_method") or "")},
     )
-    _notify_petitioner(petition, "Thông báo thụ lý tố cáo", f"{unit} đã thụ lý giải quyết tố cáo của ông/bà.")
+    _notify_petitioner(
+        context,
+        petition,
+        MessageKind.ACCEPTANCE,
+        _("Thông báo thụ lý tố cáo"),
+        _("%(unit)s đã thụ lý giải quyết tố cáo của ông/bà."),
+        unit=unit,
+    )
 
 
 @register_handler("send_conclusion", "Gửi kết luận nội dung tố cáo cho người tố cáo")
@@ -288,7 +348,15 @@ def send_conclusion(context: HandlerContext) -> None:
         + (f" ({verdict})" if verdict else ""),
         data={"outcome": outcome},
     )
-    _notify_petitioner(petition, "Kết luận nội dung tố cáo", conclusion)
+    _notify_petitioner(
+        context,
+        petition,
+        MessageKind.ANSWER,
+        _("Kết luận nội dung tố cáo"),
+        _("%(unit)s đã ban hành kết luận nội dung tố cáo của ông/bà:"),
+        conclusion,
+        unit=context.instance.unit.name,
+    )
 
 
 @register_handler("publish_conclusion", "Công khai kết luận nội dung tố cáo (không kèm danh tính người tố cáo)")
@@ -305,18 +373,20 @@ def publish_conclusion(context: HandlerContext) -> None:
     )
 
 
-def _notify_officials(users: list[User], subject: str, body: str) -> None:
-    addresses = sorted({user.email for user in users if user.email})
-    if not addresses:
-        return
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, addresses)
-        except Exception:
-            logger.exception("Could not send an overdue notice to %s", addresses)
-
-    transaction.on_commit(send)
+def _notify_officials(context: HandlerContext, users: list[User], subject: str, body: str, *, occasion: str) -> None:
+    """One message per official (its own delivery state), by e-mail, queued in the step's transaction."""
+    for user in users:
+        if user.email:
+            enqueue_notification(
+                key=f"case:{context.instance.pk}:overdue:{occasion}:{user.pk}",
+                kind=MessageKind.OVERDUE,
+                about=context.instance,
+                addresses=[Address("email", user.email)],
+                subject=subject,
+                body=body,
+                reference=context.instance.reference,
+                language=settings.LANGUAGE_CODE,
+            )
 
 
 @register_handler("report_overdue", "Báo lãnh đạo đơn vị khi hết thời hạn giải quyết theo luật")
@@ -348,4 +418,6 @@ def report_overdue(context: HandlerContext) -> None:
             "level": 1,
         },
     )
-    _notify_officials(leaders, f"[{context.instance.reference}] {summary}", row.explanation if row else summary)
+    _notify_officials(
+        context, leaders, summary, row.explanation if row else summary, occasion=f"{row.pk if row else 0}:{due}"
+    )

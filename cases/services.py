@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from cases import selectors
+from cases import notices, selectors
 from cases.models import (
     APPEAL_SUBJECT,
     PUBLIC_TYPES,
@@ -145,10 +145,15 @@ def _create_petition(
     recorded_by: User | None = None,
     start_data: dict[str, str] | None = None,
     received_at: datetime | None = None,
+    origin_address: str = "",
+    origin_last_message_at: datetime | None = None,
 ) -> Receipt:
     """Record a petition handled by `unit` and start its process. Call inside a transaction.
 
     The first event says what arrived and how; it never names the petitioner (a denouncer's identity is sealed).
+    The petitioner is sent an acknowledgement (tracking code, status link) through the notification outbox, in
+    this transaction: back through the channel it came from (`origin_address`: the citizen's e-mail Message-ID,
+    Zalo user id or Facebook page-scoped id, with the time of their latest message there), else by e-mail or SMS.
     """
     attachments = check_attachments(files)
     access_key = Petition.new_access_key()
@@ -176,6 +181,8 @@ def _create_petition(
         publish_consent=publish_consent,
         workflow=instance,
         appeal_of=appeal_of,
+        origin_address=origin_address,
+        origin_last_message_at=origin_last_message_at,
         **({"received_at": received_at} if received_at is not None else {}),
     )
     for upload, mime in attachments:
@@ -202,6 +209,8 @@ def _create_petition(
         public_text=f"Đã tiếp nhận {label}",
         actor=recorded_by,
     )
+    # A citizen on the portal reads it in the page's language; a petition an official records, in Vietnamese.
+    notices.acknowledge(petition, language=settings.LANGUAGE_CODE if recorded_by is not None else None)
     return Receipt(petition, access_key)
 
 

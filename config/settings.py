@@ -5,9 +5,11 @@ DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0 (see README, "Configuration"
 """
 
 import datetime
+import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
     "cases",
     "consultation",
     "channels",
+    "notifications",
+    "documents",
     "search",
     "bpmn",
     "core",
@@ -295,6 +299,11 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.describe_tags"],
 }
 
+# Legal documents (documents/): what a unit without its own `documents.Issuer` row heads and signs with.
+DOCUMENTS_DEFAULT_PLACE = env("DOCUMENTS_DEFAULT_PLACE", "Đông Hà")
+DOCUMENTS_DEFAULT_ABBREVIATION = env("DOCUMENTS_DEFAULT_ABBREVIATION", "UBND")
+DOCUMENTS_DEFAULT_SIGNER_TITLE = env("DOCUMENTS_DEFAULT_SIGNER_TITLE", "CHỦ TỊCH")
+
 # Public intake: the province's tracking-code prefix and the limits on attachments.
 TRACKING_CODE_PREFIX = env("TRACKING_CODE_PREFIX", "QT")
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -327,6 +336,73 @@ if not DEBUG:
         )
     if EMAIL_BACKEND.endswith("smtp.EmailBackend") and not env("EMAIL_HOST"):
         raise ImproperlyConfigured("EMAIL_HOST must be set when DEBUG is off (the SMTP server that sends answers).")
+
+
+# Notifications (notifications/): every message to a citizen or an official goes through the outbox, delivered by
+# `manage.py run_outbox` through the adapters below, by the names address chains use. BACKEND: a short name (email,
+# zalo, facebook, sms, zns, console, locmem) or a dotted path; empty disables the name (its addresses are skipped
+# and the next one is tried). Zalo, Facebook, SMS and ZNS are on when their credentials are set; in development
+# (DEBUG) the others print to the console.
+def _notify_backend(name: str, *, configured: bool) -> str:
+    return env(f"NOTIFY_{name.upper()}_BACKEND", name if configured else ("console" if DEBUG else ""))
+
+
+def _zns_templates(raw: str) -> dict[str, str]:
+    try:
+        parsed = json.loads(raw or "{}")
+    except ValueError:
+        raise ImproperlyConfigured('ZALO_ZNS_TEMPLATES must be JSON: {"acknowledgement": "<template id>", …}') from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured('ZALO_ZNS_TEMPLATES must be a JSON object: {"acknowledgement": "<template id>", …}')
+    return {str(kind): str(template) for kind, template in parsed.items()}
+
+
+NOTIFICATION_ADAPTERS: dict[str, dict[str, Any]] = {
+    "email": {"BACKEND": env("NOTIFY_EMAIL_BACKEND", "email")},  # Django's EMAIL_BACKEND, above
+    "zalo": {
+        "BACKEND": _notify_backend("zalo", configured=bool(env("ZALO_OA_ACCESS_TOKEN"))),
+        "BASE_URL": env("ZALO_OA_API_URL", "https://openapi.zalo.me"),
+        "ACCESS_TOKEN": env("ZALO_OA_ACCESS_TOKEN"),
+    },
+    "facebook": {
+        "BACKEND": _notify_backend("facebook", configured=bool(env("FACEBOOK_PAGE_ACCESS_TOKEN"))),
+        "BASE_URL": env("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0"),
+        "PAGE_ID": env("FACEBOOK_PAGE_ID"),
+        "PAGE_ACCESS_TOKEN": env("FACEBOOK_PAGE_ACCESS_TOKEN"),
+    },
+    "sms": {
+        "BACKEND": _notify_backend("sms", configured=bool(env("SMS_API_KEY"))),
+        "BASE_URL": env(
+            "SMS_GATEWAY_URL", "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+        ),
+        "API_KEY": env("SMS_API_KEY"),
+        "SECRET_KEY": env("SMS_SECRET_KEY"),
+        "BRANDNAME": env("SMS_BRANDNAME"),
+        "SANDBOX": env_bool("SMS_SANDBOX", False),
+    },
+    "zns": {
+        "BACKEND": _notify_backend("zns", configured=bool(env("ZALO_OA_ACCESS_TOKEN") and env("ZALO_ZNS_TEMPLATES"))),
+        "BASE_URL": env("ZALO_ZNS_API_URL", "https://business.openapi.zalo.me"),
+        "ACCESS_TOKEN": env("ZALO_OA_ACCESS_TOKEN"),
+        "TEMPLATES": _zns_templates(env("ZALO_ZNS_TEMPLATES")),
+        "MODE": env("ZALO_ZNS_MODE"),  # "development": sent only to the OA's admins
+    },
+}
+if not DEBUG:
+    for _name, _adapter in NOTIFICATION_ADAPTERS.items():
+        if _adapter["BACKEND"] in ("console", "locmem"):
+            raise ImproperlyConfigured(
+                f"NOTIFY_{_name.upper()}_BACKEND={_adapter['BACKEND']} does not deliver messages: "
+                "set a real one, or nothing to disable it, when DEBUG is off."
+            )
+# Send each message right after the event commits (development: no worker needed); otherwise run_outbox sends it.
+NOTIFICATIONS_SEND_ON_COMMIT = env_bool("NOTIFICATIONS_SEND_ON_COMMIT", DEBUG)
+NOTIFICATIONS_MAX_ATTEMPTS_PER_ADDRESS = int(env("NOTIFICATIONS_MAX_ATTEMPTS_PER_ADDRESS", "10"))
+NOTIFICATIONS_HTTP_TIMEOUT = float(env("NOTIFICATIONS_HTTP_TIMEOUT", "10"))
+# The domain of outgoing Message-IDs (default: DEFAULT_FROM_EMAIL's).
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env("NOTIFICATIONS_MESSAGE_ID_DOMAIN")
+# How long after the answer a petitioner is asked to rate how the case was handled.
+NOTIFICATIONS_RATING_DELAY = datetime.timedelta(hours=float(env("NOTIFICATIONS_RATING_DELAY_HOURS", "24")))
 
 LOGGING = {
     "version": 1,

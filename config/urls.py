@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("search.urls")),
     path("consultations/", include("consultation.urls")),
     path("", include("workflows.urls")),
+    path("", include("documents.urls")),
     path("", include("cases.urls")),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from consultation import report_renders, services
+from consultation import notices, report_renders, services
 from consultation.errors import ConsultationError
 from consultation.models import Consultation, Stage
 from deadlines import calendar
@@ -97,3 +97,4 @@ def publish_report(context: HandlerContext) -> None:
         public_text="Công bố báo cáo tổng hợp, tiếp thu, giải trình ý kiến góp ý",
     )
     services.enqueue_search(consultation, comments=True, report=True)
+    notices.report_dispositions(consultation)  # each commenter hears what became of their comment

@@ -34,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from consultation import moderation, parsing, versions
+from consultation import moderation, notices, parsing, versions
 from consultation.errors import (
     DispositionsIncomplete,
     InvalidInput,
@@ -647,6 +647,7 @@ def moderate_comment(*, comment: Comment, user: Any, publish: bool, reason: str 
     comment.moderated_by, comment.moderated_at = official, now
     comment.save()
     enqueue_search(consultation, comment=comment)
+    notices.moderation_decision(comment)  # the commenter hears the decision, with its reason
     return comment
 
 

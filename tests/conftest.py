@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from notifications import adapters as notification_adapters
 from organisation.models import Membership, Role, Unit
 from tests.tools import (  # noqa: F401 - hooks: in CI a skip for a missing tool (requires_tool) fails the run
     pytest_collectreport,
@@ -36,6 +37,14 @@ def _fresh_cache() -> None:
 def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+    # Notifications: e-mail through Django's test backend (mail.outbox), every other channel kept in memory
+    # (notifications.adapters.outbox); a test of a provider's adapter sets its own.
+    settings.NOTIFICATION_ADAPTERS = {
+        "email": {"BACKEND": "email"},
+        **{name: {"BACKEND": "locmem"} for name in ("zalo", "facebook", "sms", "zns")},
+    }
+    settings.NOTIFICATIONS_SEND_ON_COMMIT = True
+    notification_adapters.outbox.clear()
 
 
 @dataclass

@@ -55,7 +55,9 @@ def _names_in_code(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("package", ["workflows", "search", "core", "deadlines", "organisation", "privacy"])
+@pytest.mark.parametrize(
+    "package", ["workflows", "search", "core", "deadlines", "organisation", "privacy", "notifications"]
+)
 def test_generic_packages_import_no_subject_app(package):
     offending = {
         str(path.relative_to(ROOT)): sorted(_imported_apps(path) & set(SUBJECT_APPS)) for path in _sources(package)
@@ -73,7 +75,7 @@ def test_config_is_configuration_only():
     ]
 
 
-@pytest.mark.parametrize("package", ["workflows", "core"])
+@pytest.mark.parametrize("package", ["workflows", "core", "notifications"])
 def test_the_engine_and_the_plumbing_name_no_subject(package):
     offending = {
         str(path.relative_to(ROOT)): sorted(

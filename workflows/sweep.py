@@ -5,7 +5,8 @@ still due and the next sweep does the work exactly once. On PostgreSQL rows are 
 `SELECT … FOR UPDATE SKIP LOCKED`, so several workers share the work without waiting on each other; SQLite
 runs write transactions one at a time (`transaction_mode=IMMEDIATE`), which gives the same guarantee.
 Each row runs in its own savepoint: one failing row is retried later with a backoff and never blocks the rest.
-Notices are emailed after the batch commits, over one connection.
+Notices to officials are queued in the notification outbox in the row's savepoint (one message per official),
+so they leave only if the row's work commits; `manage.py run_outbox` sends them.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.utils import timezone
 
 from deadlines import calendar
+from notifications.models import MessageKind
+from notifications.services import Address, Outgoing, enqueue_many
 from organisation.models import Role
 from workflows import clock
 from workflows.models import CaseEvent, Deadline, DeadlineKind, DeadlinePhase, EscalationTarget, HumanTask
@@ -42,12 +44,12 @@ class SweepResult:
 
 @dataclass
 class _Batch:
-    """What one batch shares: the officials to notify, the inbox rows of its steps, the mail to send."""
+    """What one batch shares: the officials to notify, the inbox rows of its steps."""
 
     now: datetime.datetime
     tasks: dict[object, HumanTask]
     officials: dict[tuple[str, tuple[int, ...]], list[User]] = field(default_factory=dict)
-    mail: list[EmailMessage] = field(default_factory=list)
+    notices: list[Outgoing] = field(default_factory=list)
 
     def officials_of(self, role: str, unit_ids: list[int]) -> list[User]:
         key = (role, tuple(unit_ids))
@@ -59,10 +61,22 @@ class _Batch:
             )
         return self.officials[key]
 
-    def notify(self, users: list[User], subject: str, body: str) -> None:
-        addresses = sorted({user.email for user in users if user.email})
-        if addresses:
-            self.mail.append(EmailMessage(subject, body, None, addresses))
+    def notify(self, row: Deadline, users: list[User], *, kind: str, phase: str, subject: str, body: str) -> None:
+        """One message per official, keyed by the row, its phase and due moment (a sweep that is retried after a
+        crash queues nothing twice); queued with the batch, in its transaction (`enqueue_many`)."""
+        for user in {user.pk: user for user in users if user.email}.values():
+            self.notices.append(
+                Outgoing(
+                    key=f"deadline:{row.pk}:{phase}:{row.due_at.timestamp():.0f}:{user.pk}",
+                    kind=kind,
+                    about=row.instance,
+                    addresses=[Address("email", user.email)],
+                    subject=subject,
+                    body=body,
+                    reference=row.instance.reference,
+                    language=settings.LANGUAGE_CODE,
+                )
+            )
 
 
 def sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> SweepResult:
@@ -78,8 +92,7 @@ def sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> Swe
             batch = _Batch(now, {task.task_id: task for task in tasks.select_related("assignee", "claimed_by")})
             for row in rows:
                 _act_on(row, batch, result)
-            if batch.mail:
-                transaction.on_commit(partial(_send, batch.mail))
+            enqueue_many(batch.notices)
             before_commit()
         if not rows:  # a row late by several phases catches up in the same sweep, one phase per pass
             return result
@@ -93,19 +106,11 @@ def _claim(now: datetime.datetime, batch_size: int) -> list[Deadline]:
     return list(due.select_related("instance__unit").defer("instance__state")[:batch_size])
 
 
-def _send(mail: list[EmailMessage]) -> None:
-    """After commit, over one connection; a mail failure never undoes the record of the step."""
-    try:
-        with get_connection() as mailer:
-            mailer.send_messages(mail)
-    except Exception:
-        logger.exception("Could not send %d deadline notices", len(mail))
-
-
 def _act_on(row: Deadline, batch: _Batch, result: SweepResult) -> None:
     phase = row.phase
     if phase == DeadlinePhase.REMIND and row.due_at <= batch.now:
         phase = DeadlinePhase.DUE  # a reminder after the deadline helps no one: escalate instead
+    queued = len(batch.notices)
     try:
         with transaction.atomic():
             if row.kind == DeadlineKind.TIMER:
@@ -119,6 +124,7 @@ def _act_on(row: Deadline, batch: _Batch, result: SweepResult) -> None:
             else:
                 Deadline.objects.filter(pk=row.pk).update(next_action_at=None)
     except Exception as error:
+        del batch.notices[queued:]  # the row's work rolled back: so do its notices
         logger.exception("Deadline %s (%s) failed", row.pk, row.instance.reference)
         row.attempts += 1
         backoff = min(datetime.timedelta(seconds=30 * 2**row.attempts), MAX_BACKOFF)
@@ -145,7 +151,14 @@ def _remind(row: Deadline, batch: _Batch) -> None:
         summary=summary,
         data={"due": due.isoformat(), "to": [user.username for user in people]},
     )
-    batch.notify(people, f"[{row.instance.reference}] {summary}", row.explanation)
+    batch.notify(
+        row,
+        people,
+        kind=MessageKind.DEADLINE_REMINDER,
+        phase=DeadlinePhase.REMIND,
+        subject=summary,
+        body=row.explanation,
+    )
     Deadline.objects.filter(pk=row.pk).update(phase=DeadlinePhase.DUE, next_action_at=row.due_at, attempts=0)
 
 
@@ -171,7 +184,7 @@ def _escalate(row: Deadline, batch: _Batch, *, level: int) -> None:
         summary=summary,
         data={"due": row.due_at.isoformat(), "to": [user.username for user in leaders], "level": level},
     )
-    batch.notify(leaders, f"[{row.instance.reference}] {summary}", row.explanation)
+    batch.notify(row, leaders, kind=MessageKind.OVERDUE, phase=kind, subject=summary, body=row.explanation)
     Deadline.objects.filter(pk=row.pk).update(phase=phase, next_action_at=next_at, attempts=0)
 
 

@@ -11,9 +11,11 @@ import smtplib
 
 import pytest
 import time_machine
+from django.core.mail.backends.base import BaseEmailBackend
 from django.forms.models import model_to_dict
 
 from cases.models import PetitionStatus
+from notifications.models import Message, MessageKind, MessageState
 from tests.processes.steps import at, clock_of, do, due_date, history, petition, task_of
 from workflows.models import CaseEvent, DeadlineKind, HumanTask, InstanceStatus
 from cases.denunciations import find_complexity
@@ -230,14 +232,19 @@ def test_a_refusal_reason_that_names_the_denouncer_is_refused(submit, client_for
     assert task_of(client_for("bob"), "classify")["lock_version"] == 1
 
 
+class RefusingMailBackend(BaseEmailBackend):
+    """A mail server that refuses every recipient, quoting the address in its error (as real servers do)."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({email_messages[0].to[0]: (550, b"5.1.1 user unknown")})
+
+
 def test_a_failed_email_to_the_denouncer_is_logged_without_their_address(
-    submit, client_for, caplog, monkeypatch, django_capture_on_commit_callbacks
+    submit, client_for, caplog, settings, django_capture_on_commit_callbacks
 ):
     # given a mail server that refuses the denouncer's address, quoting it in its error
-    def refuse(subject, body, sender, recipients):
-        raise smtplib.SMTPRecipientsRefused({recipients[0]: (550, b"5.1.1 user unknown")})
-
-    monkeypatch.setattr("cases.handlers.send_mail", refuse)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailBackend"
+    caplog.set_level(logging.DEBUG)
     with time_machine.travel(at("2026-03-02"), tick=False):
         code = submit(**DENUNCIATION)["tracking_code"]
         do(client_for("bob"), "classify", {"decision": "accept"})
@@ -246,6 +253,9 @@ def test_a_failed_email_to_the_denouncer_is_logged_without_their_address(
         with django_capture_on_commit_callbacks(execute=True):
             do(client_for("bob"), "notify", {"notice_method": "email", **DENOUNCED})
 
-    # then the failure is logged by tracking code and error type, never with the address
-    assert f"Could not email the petitioner of {code} (SMTPRecipientsRefused)" in caplog.text
-    assert EMAIL not in caplog.text
+    # then the refusal is kept and logged by its code, never with the address, and the notice goes to the phone
+    notice = Message.objects.get(reference=code, kind=MessageKind.ACCEPTANCE)
+    assert (notice.state, notice.adapter) == (MessageState.SENT, "zns")
+    assert notice.given_up == ["email: recipient refused (550)"]
+    assert "email: recipient refused (550)" in caplog.text
+    assert EMAIL not in caplog.text and EMAIL not in notice.last_error

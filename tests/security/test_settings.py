@@ -71,8 +71,9 @@ def test_production_redirects_to_https_and_sends_hsts_behind_the_tls_proxy():
         ({"EMAIL_HOST": ""}, "EMAIL_HOST must be set"),
         ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "does not deliver mail"),
         ({"SITE_URL": "http://langnghe.quangtri.gov.vn"}, "SITE_URL must be the site's https:// address"),
+        ({"NOTIFY_SMS_BACKEND": "console"}, "NOTIFY_SMS_BACKEND=console does not deliver messages"),
     ],
-    ids=["no-smtp-server", "console-backend", "http-site-url"],
+    ids=["no-smtp-server", "console-backend", "http-site-url", "console-notifications"],
 )
 def test_production_refuses_to_start_without_a_real_mail_server_or_public_address(env, refusal):
     """With DEBUG=0 the console backend would print petitioners' mails (addresses, answers) to the logs."""

@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import translation
 
 from deadlines.models import DeadlineRule
+from notifications.models import Message, MessageKind
 from tests.cases.test_journey import complete, only_task
 from workflows import sweep as sweep_module
 from workflows.models import CaseEvent, Deadline, DeadlinePhase, EscalationTarget
@@ -206,11 +207,13 @@ def test_a_crash_between_claim_and_commit_loses_nothing_and_repeats_nothing(subm
         sweep()
     assert events("deadline_reminder") == []
     assert Deadline.objects.filter(phase=DeadlinePhase.REMIND).count() == 3
+    assert not Message.objects.filter(kind=MessageKind.DEADLINE_REMINDER).exists()  # no notice of undone work
 
     monkeypatch.setattr(sweep_module, "before_commit", lambda: None)
     assert sweep().acted == 3
     assert len(events("deadline_reminder")) == 3
     assert sweep().acted == 0
+    assert Message.objects.filter(kind=MessageKind.DEADLINE_REMINDER).count() == 3
 
 
 def test_the_worker_command_does_one_sweep(submit, clock):
