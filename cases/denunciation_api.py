@@ -67,7 +67,9 @@ class WithdrawalApi(APIView):
         petition = _visible_case(request, pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        denunciations.withdraw_denunciation(petition=petition, user=cast(User, request.user), **serializer.validated_data)
+        denunciations.withdraw_denunciation(
+            petition=petition, user=cast(User, request.user), **serializer.validated_data
+        )
         petition.refresh_from_db()
         petition.workflow.refresh_from_db()
         running = petition.workflow.completed_at is None

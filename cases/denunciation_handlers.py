@@ -3,17 +3,21 @@ the notices to the denounced person and of a transfer, the conclusion sent to th
 resolution period, and the handling of the conclusion (Law on Denunciations, Arts. 24, 29, 30, 35, 36, 39).
 
 Kept apart from `cases.handlers` (shared with the complaint and reception processes); each text that reaches a
-document, a notice, an event or a log line passes `check_sealed` (Arts. 47–56).
+document, a notice, an event or a log line passes `check_sealed` (Arts. 47–56). The refusal, transfer and conclusion
+documents themselves are drafted by `documents.steps` from the events of the shared handlers; the handlers here add
+what the denunciation needs on top (see `cases.denunciations` for the documents and the seam).
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import denunciations
-from cases.denunciations import DENOUNCER, LAW, issue_document
-from cases.handlers import _notify_petitioner, _petition, _text, check_sealed, notify_refusal, report_overdue
+from cases.denunciations import DENOUNCER, LAW, record_document
+from cases.handlers import _notify_petitioner, _petition, _text, check_sealed, report_overdue
 from cases.models import PetitionStatus
+from notifications.models import MessageKind
 from organisation.models import Unit
 from workflows.handlers import HandlerContext, HandlerError, register_handler
 from workflows.models import CaseEvent
@@ -21,22 +25,6 @@ from workflows.models import CaseEvent
 
 def _field(context: HandlerContext, name: str) -> str:
     return " ".join(str(context.data.get(name) or "").split())
-
-
-@register_handler("refuse_denunciation", "Thông báo không thụ lý tố cáo kèm lý do (văn bản gửi người tố cáo)")
-def refuse_denunciation(context: HandlerContext, reason: str) -> None:
-    """Art. 24, 29: the denouncer is told why it is not accepted (checked for their identity by `notify_refusal`)."""
-    notify_refusal(context, reason)
-    unit = context.instance.unit.name
-    issue_document(
-        instance=context.instance,
-        form="denunciation.refusal_notice",
-        title="Thông báo không thụ lý tố cáo",
-        body=f"{unit} thông báo không thụ lý tố cáo. Lý do: {str(reason).strip()}. Căn cứ Điều 24, Điều 29 {LAW}.",
-        recipients=[DENOUNCER],
-        basis=f"Điều 24, Điều 29 {LAW}",
-        context=context,
-    )
 
 
 @register_handler("notify_denunciation_transfer", "Thông báo cho người tố cáo việc chuyển tố cáo và nơi chuyển đến")
@@ -48,28 +36,14 @@ def notify_denunciation_transfer(context: HandlerContext) -> None:
     source = Unit.objects.get(code=moved.data["from"])
     target = Unit.objects.get(code=moved.data["to"])
     sender = source.name
-    body = (
-        f"{sender} thông báo: tố cáo của ông/bà không thuộc thẩm quyền giải quyết của {sender} và đã được chuyển đến "
-        f"{target.name} là cơ quan, đơn vị có thẩm quyền giải quyết. Căn cứ Điều 24 {LAW}."
-    )
-    petition = _petition(context)
-    issue_document(
-        instance=context.instance,
-        form="denunciation.transfer_notice",
-        title="Thông báo việc chuyển tố cáo",
-        body=body,
-        recipients=[DENOUNCER, f"{target.name} (nơi nhận tố cáo được chuyển)"],
-        basis=f"Điều 24 {LAW}",
-        facts={"from": sender, "to": target.name, "to_code": target.code},
-        context=context,
-    )
+    # The transfer slip to the competent unit, with its copy to the denouncer, is the document of the `transferred`
+    # event (`documents.steps`): it goes to the denouncer through the outbox. This step records that they are told.
     context.record(
         "denouncer_told_of_transfer",
-        f"Đã thông báo cho người tố cáo việc chuyển tố cáo đến {target.name}",
+        f"Thông báo cho người tố cáo: tố cáo được chuyển từ {sender} đến {target.name} (Điều 24 {LAW})",
         public_text=f"Đã thông báo cho người tố cáo: tố cáo được chuyển đến {target.name}",
-        data={"to": target.code},
+        data={"from": source.code, "to": target.code, "basis": f"Điều 24 {LAW}"},
     )
-    _notify_petitioner(petition, "Thông báo việc chuyển tố cáo", body)
 
 
 @register_handler("notify_denounced", "Thông báo nội dung tố cáo cho người bị tố cáo (không nêu người tố cáo)")
@@ -96,7 +70,7 @@ def notify_denounced(context: HandlerContext) -> None:
         public_text="Đã thông báo nội dung tố cáo cho người bị tố cáo",
         data={"denounced": person},
     )
-    issue_document(
+    record_document(
         instance=context.instance,
         form="denunciation.content_notice",
         title="Thông báo về nội dung tố cáo",
@@ -106,7 +80,14 @@ def notify_denounced(context: HandlerContext) -> None:
         facts={"denounced": person},
         context=context,
     )
-    denunciations._notify_denounced(petition, person, "Thông báo về nội dung tố cáo", body)
+    denunciations.notify_denounced(
+        petition,
+        person,
+        occasion=f"content:{context.instance.lock_version}",
+        kind=MessageKind.ACCEPTANCE,
+        subject="Thông báo về nội dung tố cáo",
+        body=body,
+    )
 
 
 def _denounced(context: HandlerContext) -> dict[str, str]:
@@ -119,30 +100,21 @@ def _denounced(context: HandlerContext) -> dict[str, str]:
 
 @register_handler("send_conclusion_to_denounced", "Gửi kết luận nội dung tố cáo cho người bị tố cáo")
 def send_conclusion_to_denounced(context: HandlerContext) -> None:
-    """Art. 35: the conclusion goes to the denounced person (checked for the denouncer's identity by `send_conclusion`
-    before; checked again here)."""
+    """Art. 35: the conclusion goes to the denounced person: the conclusion's document names them and has them among
+    its recipients (issued in the leader's step by `documents.steps`, sent to their e-mail through the outbox)."""
     petition = _petition(context)
     conclusion = _text(context, "conclusion", gettext("nội dung kết luận"))
     check_sealed(petition, conclusion)
-    person = _denounced(context)
-    unit = context.instance.unit.name
-    body = f"{unit} gửi kết luận nội dung tố cáo: {conclusion} Căn cứ Điều 35 {LAW}."
-    issue_document(
-        instance=context.instance,
-        form="denunciation.conclusion",
-        title="Kết luận nội dung tố cáo",
-        body=body,
-        recipients=[denunciations._denounced_recipient(person), DENOUNCER + " (thông báo kết luận)"],
-        basis=f"Điều 35 {LAW}",
-        facts={"outcome": str(context.data.get("outcome") or "")},
-        context=context,
+    document = denunciations.prepare_conclusion(
+        context, conclusion=conclusion, outcome=str(context.data.get("outcome") or "")
     )
+    person = _denounced(context)
     context.record(
         "conclusion_sent_to_denounced",
-        "Đã gửi kết luận nội dung tố cáo cho người bị tố cáo",
+        f"Gửi kết luận nội dung tố cáo cho người bị tố cáo ({person.get('name') or 'chưa ghi nhận'})",
         public_text="Đã gửi kết luận nội dung tố cáo cho người bị tố cáo",
+        data={"document": document.pk, "basis": f"Điều 35 {LAW}"},
     )
-    denunciations._notify_denounced(petition, person, "Kết luận nội dung tố cáo", body)
 
 
 @register_handler("end_resolution_period", "Kết thúc thời hạn giải quyết tố cáo khi đã ban hành kết luận")
@@ -193,18 +165,18 @@ def record_conclusion_handling(context: HandlerContext) -> None:
         data=facts,
     )
     person = _denounced(context)
-    issue_document(
+    record_document(
         instance=context.instance,
         form="denunciation.handling_notice",
         title="Thông báo kết quả xử lý kết luận nội dung tố cáo",
         body=text,
-        recipients=[DENOUNCER, denunciations._denounced_recipient(person)],
+        recipients=[DENOUNCER, denunciations.denounced_label(person)],
         basis=f"Khoản 1 Điều 36, Điều 39 {LAW}",
         facts=facts,
         context=context,
     )
     if crime:
-        issue_document(
+        record_document(
             instance=context.instance,
             form="denunciation.criminal_referral",
             title="Văn bản chuyển hồ sơ vụ việc có dấu hiệu tội phạm",
@@ -217,5 +189,20 @@ def record_conclusion_handling(context: HandlerContext) -> None:
             facts={"investigation_body": body_name},
             context=context,
         )
-    _notify_petitioner(petition, "Thông báo kết quả xử lý kết luận nội dung tố cáo", text)
-    denunciations._notify_denounced(petition, person, "Thông báo kết quả xử lý kết luận nội dung tố cáo", text)
+    _notify_petitioner(
+        context,
+        petition,
+        MessageKind.ANSWER,
+        _("Thông báo kết quả xử lý kết luận nội dung tố cáo"),
+        _("Kết quả xử lý kết luận nội dung tố cáo %(code)s:"),
+        text,
+        code=petition.tracking_code,
+    )
+    denunciations.notify_denounced(
+        petition,
+        person,
+        occasion=f"handling:{context.instance.lock_version}",
+        kind=MessageKind.ANSWER,
+        subject="Thông báo kết quả xử lý kết luận nội dung tố cáo",
+        body=text,
+    )

@@ -18,31 +18,40 @@ against the consolidated text (the khoản numbers after the 2025–2026 amendme
   7 working days (`denunciation.conclusion_handling`).
 - Art. 47–56: the denouncer's identity is kept confidential: every text here passes `check_sealed`.
 
-Documents: `issue_document` is the one seam for the legal-documents app (`documents/`, being built on branch
-wt-docs): until it is merged, each notice or decision is recorded as a `CaseEvent` of kind `document_issued` whose
-`data` holds everything the document needs (form, title, text, recipients, legal basis, facts).
+Documents: a notice or decision that has an official form in `documents/` is drafted and issued through it
+(`issue_form`: the extension decision; the conclusion, with the denounced person among its recipients, is prepared
+for `documents.steps` by `prepare_conclusion`). Those that have no form there yet (the notice of the content to the
+denounced person, the suspension, continuation and stop decisions of a denunciation — the shipped suspension and
+continuation forms cite the Complaints Law —, the notice after a withdrawal, the handling notice and the criminal
+referral) are recorded by `record_document` as a `CaseEvent` of kind `document_recorded` whose `data` holds the
+whole document (form, title, text, recipients, legal basis, facts): the seam where `documents.draft_document` goes
+once legal staff add those forms. Every text is checked for the denouncer's identity first (`check_sealed`).
+Messages go through the notification outbox: the denouncer's through `cases.notices`, the denounced person's to
+the e-mail recorded at acceptance (`notify_denounced`).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from cases.handlers import _notify_petitioner, check_sealed
+from cases import notices
+from cases.handlers import check_sealed
 from cases.models import Petition, PetitionStatus, PetitionType
 from deadlines import calendar
+from documents import services as documents
+from documents.models import Document, DocumentKind, RecipientRole
+from notifications.models import MessageKind
+from notifications.services import Address, enqueue
 from workflows import services as workflow_services
 from workflows.handlers import HandlerContext, HandlerError
 from workflows.models import CaseEvent, Deadline, DeadlinePhase, InstanceStatus, WorkflowInstance
 from workflows.subjects import ClockChange
-
-logger = logging.getLogger(__name__)
 
 LAW = "Luật Tố cáo số 25/2018/QH14 (được sửa đổi, bổ sung)"
 DECREE = "Nghị định số 31/2019/NĐ-CP (được sửa đổi, bổ sung bởi Nghị định số 156/2026/NĐ-CP)"
@@ -69,10 +78,10 @@ def _petition_of(instance: WorkflowInstance) -> Petition:
     return Petition.objects.select_for_update().get(workflow=instance)
 
 
-# ---- documents (the seam for documents/) -------------------------------------------------------------------
+# ---- documents and messages ----------------------------------------------------------------------------
 
 
-def issue_document(
+def record_document(
     *,
     instance: WorkflowInstance,
     form: str,
@@ -84,26 +93,18 @@ def issue_document(
     actor: User | None = None,
     context: HandlerContext | None = None,
 ) -> None:
-    """Record a notice or decision of a denunciation as a legal document.
-
-    Seam for `documents/`: replace the CaseEvent below by the documents API (create the document of `form` for the
-    case, numbered in the unit's register, to preview and approve). The texts are checked for the denouncer's identity
-    before anything is written (raises HandlerError)."""
+    """Record a notice or decision that has no official form in `documents/` yet (see the module): the seam where
+    `documents.draft_document` goes. Raises HandlerError (nothing written) if a text names the denouncer."""
     petition = Petition.objects.get(workflow=instance)
     check_sealed(petition, title, body, *recipients)
     data = {"form": form, "title": title, "body": body, "recipients": recipients, "basis": basis, **(facts or {})}
     summary = f"Văn bản: {title}"
     public_text = f"Đã ban hành: {title}"
     if context is not None:
-        context.record("document_issued", summary, public_text=public_text, data=data)
+        context.record("document_recorded", summary, public_text=public_text, data=data)
         return
     CaseEvent.objects.create(
-        instance=instance,
-        kind="document_issued",
-        actor=actor,
-        summary=summary,
-        public_text=public_text,
-        data=data,
+        instance=instance, kind="document_recorded", actor=actor, summary=summary, public_text=public_text, data=data
     )
 
 
@@ -115,26 +116,99 @@ def denounced_person(instance: WorkflowInstance) -> dict[str, str]:
     return dict(event.data.get("denounced", {})) if event else {}
 
 
-def _denounced_recipient(person: dict[str, str]) -> str:
+def denounced_label(person: dict[str, str]) -> str:
     if not person:
         return "Người bị tố cáo (chưa ghi nhận địa chỉ: gửi khi có)"
     return f"Người bị tố cáo: {person['name']}, {person['address']}"
 
 
-def _notify_denounced(petition: Petition, person: dict[str, str], subject: str, body: str) -> None:
-    """Email the denounced person after commit, if an address was given; posted otherwise (recorded in the document)."""
+def denounced_recipient(person: dict[str, str]) -> dict[str, Any]:
+    """The denounced person as a recipient of a document (`documents/`): sent when an e-mail is known."""
     email = (person or {}).get("email", "")
+    return {"role": RecipientRole.DENOUNCED, "label": denounced_label(person), "email": email, "send": bool(email)}
+
+
+def notify_denounced(
+    petition: Petition, person: dict[str, str], *, occasion: str, kind: str, subject: str, body: str
+) -> None:
+    """Queue a message to the denounced person at the e-mail recorded at acceptance (none: the notice goes by post,
+    as its document says). It carries the case's code, never the denouncer."""
+    email = (person or {}).get("email", "")
+    check_sealed(petition, subject, body)
     if not email:
         return
-    code = petition.tracking_code
+    enqueue(
+        key=f"petition:{petition.pk}:denounced:{occasion}",
+        kind=kind,
+        about=petition,
+        addresses=[Address("email", email)],
+        subject=f"[{petition.tracking_code}] {subject}",
+        body=body,
+        reference=petition.tracking_code,
+        thread=f"case-{petition.tracking_code}-denounced",
+        sealed=True,  # a provider's error text about this case is not kept
+    )
 
-    def send() -> None:
-        try:
-            send_mail(f"[{code}] {subject}", body, None, [email])
-        except Exception as error:
-            logger.error("Could not email the denounced person of %s (%s)", code, type(error).__name__)
 
-    transaction.on_commit(send)
+def issue_form(
+    *,
+    petition: Petition,
+    kind: str,
+    actor: User,
+    values: dict[str, str],
+    person: dict[str, str],
+    source: str,
+    handler_context: HandlerContext | None = None,
+) -> Document:
+    """Draft a document of an official form (`documents/`) to the denouncer and the denounced person, and issue it
+    when `actor` may approve it (a leader's decision); otherwise it waits as a draft for a leader."""
+    recipients = documents.default_recipients(petition)
+    recipients.insert(1, denounced_recipient(person))
+    document = documents.draft_document(
+        case=petition,
+        kind=kind,
+        by=actor,
+        context=values,
+        recipients=recipients,
+        source=source,
+        handler_context=handler_context,
+    )
+    if documents.may_approve(actor, document):
+        document = documents.issue_document(document=document, by=actor, handler_context=handler_context)
+    return document
+
+
+def conclusion_source(instance: WorkflowInstance) -> str:
+    """The `source` under which `documents.steps` drafts the conclusion of the step being saved (same step: same
+    draft)."""
+    return f"step:{instance.lock_version}:concluded"
+
+
+def prepare_conclusion(context: HandlerContext, *, conclusion: str, outcome: str) -> Document:
+    """Draft the conclusion (Art. 35) with the denounced person named and among its recipients, under the source
+    `documents.steps` uses for this step, so that its step hook issues this draft (in the leader's step) instead of
+    drafting one without them."""
+    from cases.handlers import DENUNCIATION_OUTCOMES
+
+    petition = Petition.objects.get(workflow=context.instance)
+    person = denounced_person(context.instance)
+    recipients = documents.default_recipients(petition)
+    recipients.insert(1, denounced_recipient(person))
+    values = {
+        "noi_dung": conclusion,
+        "ket_qua": DENUNCIATION_OUTCOMES.get(outcome, ""),
+        "nguoi_bi_to_cao": person.get("name", ""),
+        "can_cu": f"Điều 35 {LAW}",
+    }
+    return documents.draft_document(
+        case=petition,
+        kind=DocumentKind.CONCLUSION,
+        by=context.actor,
+        context=values,
+        recipients=recipients,
+        source=conclusion_source(context.instance),
+        handler_context=context,
+    )
 
 
 def notify_both(
@@ -144,26 +218,37 @@ def notify_both(
     title: str,
     body: str,
     basis: str,
+    occasion: str,
     facts: dict[str, Any] | None = None,
     actor: User | None = None,
-    context: HandlerContext | None = None,
+    tell_denouncer: bool = True,
 ) -> None:
-    """A decision sent to the denouncer and the denounced person: one document, two notices."""
+    """A decision without a form in `documents/` yet, sent to the denouncer and the denounced person: recorded
+    (`record_document`) and queued to both (the denouncer's unless the engine already tells them of the same
+    change: `cases.notices.notify_clock_change`)."""
     petition = Petition.objects.get(workflow=instance)
     person = denounced_person(instance)
-    issue_document(
+    record_document(
         instance=instance,
         form=form,
         title=title,
         body=body,
-        recipients=[DENOUNCER, _denounced_recipient(person)],
+        recipients=[DENOUNCER, denounced_label(person)],
         basis=basis,
         facts=facts,
         actor=actor,
-        context=context,
     )
-    _notify_petitioner(petition, title, body)
-    _notify_denounced(petition, person, title, body)
+    if tell_denouncer:
+        notices.notify(
+            petition,
+            kind=MessageKind.ANSWER,
+            occasion=occasion,
+            subject=title,
+            intro=_("Về tố cáo %(code)s:"),
+            text=body,
+            code=petition.tracking_code,
+        )
+    notify_denounced(petition, person, occasion=occasion, kind=MessageKind.ANSWER, subject=title, body=body)
 
 
 # ---- complexity and extensions (Art. 30) --------------------------------------------------------------------
@@ -231,9 +316,12 @@ def check_clock_change(change: ClockChange) -> None:
         check_sealed(petition, change.reason)
     except HandlerError as error:
         raise DenunciationError(str(error)) from None
-    if change.kind == "resumed" and not Deadline.objects.filter(
-        instance=change.instance, closed_at__isnull=True, suspended_since__isnull=False
-    ).exists():
+    if (
+        change.kind == "resumed"
+        and not Deadline.objects.filter(
+            instance=change.instance, closed_at__isnull=True, suspended_since__isnull=False
+        ).exists()
+    ):
         raise DenunciationError(
             gettext(
                 "Việc giải quyết tố cáo không bị tạm đình chỉ nên không có quyết định tiếp tục giải quyết "
@@ -271,26 +359,29 @@ def check_clock_change(change: ClockChange) -> None:
 
 
 def clock_changed(change: ClockChange) -> None:
-    """The written decision that follows a change of a denunciation's clock, sent to both parties."""
+    """The written decision that follows a change of a denunciation's clock, to both parties. The denouncer also
+    hears of the new due date from `cases.notices.notify_clock_change` (every petition)."""
     if not is_denunciation(change.instance):
         return
     unit = change.instance.unit.name
     reason = change.reason.strip()
+    occasion = f"{change.kind}:{change.instance.lock_version}"
+    today = calendar.today()
     if change.kind == "extended" and change.deadline is not None and change.deadline.rule_code == RESOLVE_RULE:
         level = complexity(change.instance)
         due = f"{change.due_date:%d/%m/%Y}" if change.due_date else ""
-        notify_both(
-            instance=change.instance,
-            form="denunciation.extension_decision",
-            title=f"Quyết định gia hạn giải quyết tố cáo (lần {change.extensions})",
-            body=(
-                f"{unit} quyết định gia hạn thời hạn giải quyết tố cáo lần {change.extensions} "
-                f"({COMPLEXITY_LABELS.get(level, '')}), đến ngày {due}. Lý do: {reason}. "
-                f"Căn cứ Điều 30 {LAW}."
-            ),
-            basis=f"Điều 30 {LAW}; {DECREE}",
-            facts={"extension": change.extensions, "level": level, "due": due, "reason": reason},
+        petition = Petition.objects.get(workflow=change.instance)
+        issue_form(
+            petition=petition,
+            kind=DocumentKind.EXTENSION,
             actor=change.actor,
+            values={
+                "han_moi": due,
+                "ly_do": f"{reason} ({COMPLEXITY_LABELS.get(level, '')}, gia hạn lần {change.extensions})",
+                "can_cu": f"Điều 30 {LAW}; {DECREE}",
+            },
+            person=denounced_person(change.instance),
+            source=f"extension:{change.deadline.pk}:{change.extensions}",
         )
     elif change.kind == "suspended":
         notify_both(
@@ -298,12 +389,15 @@ def clock_changed(change: ClockChange) -> None:
             form="denunciation.suspension_decision",
             title="Quyết định tạm đình chỉ việc giải quyết tố cáo",
             body=(
-                f"{unit} quyết định tạm đình chỉ việc giải quyết tố cáo từ ngày {calendar.today():%d/%m/%Y}. "
-                f"Lý do: {reason}. Thời gian tạm đình chỉ không tính vào thời hạn giải quyết. Căn cứ Điều 34 {LAW}."
+                f"{unit} quyết định tạm đình chỉ việc giải quyết tố cáo (mã tra cứu {change.instance.reference}) từ "
+                f"ngày {today:%d/%m/%Y}. Lý do: {reason}. Thời gian tạm đình chỉ không tính vào thời hạn giải quyết; "
+                f"việc giải quyết tiếp tục khi có quyết định tiếp tục giải quyết. Căn cứ Điều 34 {LAW}."
             ),
             basis=f"Điều 34 {LAW} (khoản cần đối chiếu sau sửa đổi bởi Luật số 136/2025/QH15)",
-            facts={"from": calendar.today().isoformat(), "reason": reason},
+            occasion=occasion,
+            facts={"from": today.isoformat(), "reason": reason},
             actor=change.actor,
+            tell_denouncer=False,
         )
     elif change.kind == "resumed":
         due = f"{change.due_date:%d/%m/%Y}" if change.due_date else ""
@@ -312,12 +406,14 @@ def clock_changed(change: ClockChange) -> None:
             form="denunciation.continuation_decision",
             title="Quyết định tiếp tục giải quyết tố cáo",
             body=(
-                f"{unit} quyết định tiếp tục giải quyết tố cáo từ ngày {calendar.today():%d/%m/%Y}; hạn giải quyết "
-                f"mới là ngày {due}. Lý do: {reason}. Căn cứ Điều 34 {LAW}."
+                f"{unit} quyết định tiếp tục giải quyết tố cáo (mã tra cứu {change.instance.reference}) từ ngày "
+                f"{today:%d/%m/%Y}; thời hạn giải quyết đến ngày {due}. Lý do: {reason}. Căn cứ Điều 34 {LAW}."
             ),
             basis=f"Điều 34 {LAW} (khoản cần đối chiếu sau sửa đổi bởi Luật số 136/2025/QH15)",
-            facts={"from": calendar.today().isoformat(), "due": due, "reason": reason},
+            occasion=occasion,
+            facts={"from": today.isoformat(), "due": due, "reason": reason},
             actor=change.actor,
+            tell_denouncer=False,
         )
 
 
@@ -345,11 +441,15 @@ def withdraw_denunciation(
         raise DenunciationError(gettext("Phạm vi rút tố cáo phải là «all» hoặc «part» (Điều 33 Luật Tố cáo)"))
     withdrawn, continue_reason = withdrawn.strip(), continue_reason.strip()
     if not withdrawn:
-        raise DenunciationError(gettext("Phải ghi nội dung tố cáo được rút theo văn bản rút tố cáo (Điều 33 Luật Tố cáo)"))
+        raise DenunciationError(
+            gettext("Phải ghi nội dung tố cáo được rút theo văn bản rút tố cáo (Điều 33 Luật Tố cáo)")
+        )
     concluded = CaseEvent.objects.filter(instance=instance, kind="concluded").exists()
     if instance.status != InstanceStatus.RUNNING or concluded:
         raise DenunciationError(
-            gettext("Chỉ được rút tố cáo trước khi người giải quyết tố cáo ra kết luận nội dung tố cáo (Điều 33 Luật Tố cáo)")
+            gettext(
+                "Chỉ được rút tố cáo trước khi người giải quyết tố cáo ra kết luận nội dung tố cáo (Điều 33 Luật Tố cáo)"
+            )
         )
     try:
         check_sealed(petition, withdrawn, continue_reason)
@@ -376,7 +476,7 @@ def withdraw_denunciation(
             public_text="Người tố cáo rút tố cáo; tố cáo tiếp tục được giải quyết theo quy định",
             data={"scope": scope, "withdrawn": withdrawn, "continue_reason": continue_reason, "basis": basis},
         )
-        issue_document(
+        record_document(
             instance=instance,
             form="denunciation.withdrawal_continued_notice",
             title="Thông báo tiếp tục giải quyết tố cáo sau khi người tố cáo rút tố cáo",
@@ -389,7 +489,15 @@ def withdraw_denunciation(
             facts={"continue_reason": continue_reason},
             actor=user,
         )
-        _notify_petitioner(petition, "Thông báo tiếp tục giải quyết tố cáo", continue_reason)
+        notices.notify(
+            petition,
+            kind=MessageKind.ANSWER,
+            occasion=f"withdrawal:{instance.lock_version}",
+            subject=_("Thông báo tiếp tục giải quyết tố cáo"),
+            intro=_("Tố cáo %(code)s được tiếp tục giải quyết sau khi ông/bà rút tố cáo, vì:"),
+            text=continue_reason,
+            code=petition.tracking_code,
+        )
         return
     today = calendar.today()
     decision = (
@@ -402,6 +510,7 @@ def withdraw_denunciation(
         title="Quyết định đình chỉ việc giải quyết tố cáo",
         body=decision,
         basis=f"Điều 33, Điều 34 {LAW} (khoản cần đối chiếu sau sửa đổi bởi Luật số 136/2025/QH15)",
+        occasion=f"stopped:{instance.lock_version}",
         facts={"scope": scope, "withdrawn": withdrawn, "from": today.isoformat()},
         actor=user,
     )

@@ -14,11 +14,12 @@ import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django.forms.models import model_to_dict
 
+from cases.denunciations import find_complexity
 from cases.models import PetitionStatus
+from documents.models import Document
 from notifications.models import Message, MessageKind, MessageState
 from tests.processes.steps import at, clock_of, do, due_date, history, petition, task_of
 from workflows.models import CaseEvent, DeadlineKind, HumanTask, InstanceStatus
-from cases.denunciations import find_complexity
 from workflows.services import resume_case, suspend_case
 from workflows.sweep import sweep
 
@@ -199,11 +200,14 @@ def test_a_denouncers_identity_appears_in_no_event_task_log_or_public_page(
     secrets = [NAME, PHONE, PHONE.replace(" ", ""), EMAIL]
     events = CaseEvent.objects.filter(instance=case.workflow)
     assert events.filter(kind="task_completed", element_id__in=["verify", "conclude", "handle_conclusion"]).count() == 3
-    assert [event.data["form"] for event in events.filter(kind="document_issued").order_by("pk")] == [
-        "denunciation.content_notice",
-        "denunciation.conclusion",
-        "denunciation.handling_notice",
-    ]
+    # the notices and decisions of the new steps are documents too, none naming the denouncer
+    recorded = [event.data["form"] for event in events.filter(kind="document_recorded").order_by("pk")]
+    assert recorded == ["denunciation.content_notice", "denunciation.handling_notice"]
+    made = Document.objects.filter(petition=case)
+    assert {document.kind for document in made} >= {"acceptance", "conclusion"}
+    for document in made:
+        written = " ".join([document.title, document.body, json.dumps(document.recipients, ensure_ascii=False)])
+        assert not any(secret in written for secret in secrets), document.title
     for event in events:
         written = " ".join([event.summary, event.public_text, json.dumps(event.data, ensure_ascii=False)])
         assert not any(secret in written for secret in secrets), event.summary
@@ -254,7 +258,7 @@ def test_a_failed_email_to_the_denouncer_is_logged_without_their_address(
             do(client_for("bob"), "notify", {"notice_method": "email", **DENOUNCED})
 
     # then the refusal is kept and logged by its code, never with the address, and the notice goes to the phone
-    notice = Message.objects.get(reference=code, kind=MessageKind.ACCEPTANCE)
+    notice = Message.objects.get(reference=code, kind=MessageKind.ACCEPTANCE, thread=f"case-{code}")
     assert (notice.state, notice.adapter) == (MessageState.SENT, "zns")
     assert notice.given_up == ["email: recipient refused (550)"]
     assert "email: recipient refused (550)" in caplog.text
