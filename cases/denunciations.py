@@ -37,6 +37,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -221,11 +222,11 @@ def notify_both(
     occasion: str,
     facts: dict[str, Any] | None = None,
     actor: User | None = None,
-    tell_denouncer: bool = True,
+    denouncer_subject: Promise | None = None,
 ) -> None:
     """A decision without a form in `documents/` yet, sent to the denouncer and the denounced person: recorded
-    (`record_document`) and queued to both (the denouncer's unless the engine already tells them of the same
-    change: `cases.notices.notify_clock_change`)."""
+    (`record_document`) and queued to the denounced person, and to the denouncer under `denouncer_subject` (none when
+    the engine already tells them of the same change: `cases.notices.notify_clock_change`)."""
     petition = Petition.objects.get(workflow=instance)
     person = denounced_person(instance)
     record_document(
@@ -238,12 +239,12 @@ def notify_both(
         facts=facts,
         actor=actor,
     )
-    if tell_denouncer:
+    if denouncer_subject is not None:
         notices.notify(
             petition,
             kind=MessageKind.ANSWER,
             occasion=occasion,
-            subject=title,
+            subject=denouncer_subject,
             intro=_("Về tố cáo %(code)s:"),
             text=body,
             code=petition.tracking_code,
@@ -397,7 +398,6 @@ def clock_changed(change: ClockChange) -> None:
             occasion=occasion,
             facts={"from": today.isoformat(), "reason": reason},
             actor=change.actor,
-            tell_denouncer=False,
         )
     elif change.kind == "resumed":
         due = f"{change.due_date:%d/%m/%Y}" if change.due_date else ""
@@ -413,7 +413,6 @@ def clock_changed(change: ClockChange) -> None:
             occasion=occasion,
             facts={"from": today.isoformat(), "due": due, "reason": reason},
             actor=change.actor,
-            tell_denouncer=False,
         )
 
 
@@ -513,6 +512,7 @@ def withdraw_denunciation(
         occasion=f"stopped:{instance.lock_version}",
         facts={"scope": scope, "withdrawn": withdrawn, "from": today.isoformat()},
         actor=user,
+        denouncer_subject=_("Quyết định đình chỉ việc giải quyết tố cáo"),
     )
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     petition.status = PetitionStatus.ANSWERED
