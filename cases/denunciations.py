@@ -295,7 +295,10 @@ def find_complexity(*, petition: Petition, user: User, level: str, reasons: str)
             )
             % {"granted": granted, "allowed": COMPLEXITY_EXTENSIONS[level]}
         )
-    check_sealed(petition, reasons)
+    try:
+        check_sealed(petition, reasons)
+    except HandlerError as error:
+        raise DenunciationError(str(error)) from None
     label = COMPLEXITY_LABELS[level]
     CaseEvent.objects.create(
         instance=instance,

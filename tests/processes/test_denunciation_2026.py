@@ -137,6 +137,9 @@ def test_accepted_1_july_2026_complex_one_extension_of_30_days_notified_to_both_
         assert bare.status_code == 400 and "lý do" in bare.json()["detail"] and "Điều 30" in bare.json()["detail"]
         # and only a leader makes the finding
         assert find(client_for, code, "complex", "Nhiều công trình", user="bob").status_code == 403
+        # and reasons that name the denouncer are refused (the finding is in the case's audit trail)
+        named = find(client_for, code, "complex", f"Bà {NAME} cung cấp thêm chứng cứ ở nhiều nơi")
+        assert named.status_code == 400 and "danh tính" in named.json()["detail"]
 
         # when the leader finds it complex, with reasons, and approves one extension
         assert find(client_for, code, "complex", "Phải xác minh tại nhiều công trình").status_code == 200
@@ -165,13 +168,18 @@ def test_accepted_1_july_2026_complex_one_extension_of_30_days_notified_to_both_
         assert second.status_code == 400
         assert "một lần" in second.json()["detail"] and "đặc biệt phức tạp" in second.json()["detail"]
         assert "Điều 30" in second.json()["detail"]
-        # and it cannot be found less complex than the extensions it already had... but it can be found especially
-        # complex, with its reasons, and then a second extension is granted: 3 September + 30 days = Saturday
-        # 3 October → Monday 5 October 2026
-        assert find(client_for, code, "especially_complex", "Liên quan đến nhiều cơ quan, cần giám định").status_code
+        # when it is found especially complex, with its reasons, a second extension is granted: 3 September + 30 days
+        # = Saturday 3 October → Monday 5 October 2026
+        assert (
+            find(client_for, code, "especially_complex", "Liên quan đến nhiều cơ quan, cần giám định").status_code
+            == 200
+        )
         assert extend(client_for, code).status_code == 200
         assert due_date(clock_of(petition(code), "resolve_clock").due_at) == D(2026, 10, 5)
         assert "gia hạn lần 2" in issued(code, "extension")[-1].body
+        # and, twice extended, it can no longer be found merely complex
+        lower = find(client_for, code, "complex", "Đã rõ hơn")
+        assert lower.status_code == 400 and "Đã gia hạn 2 lần" in lower.json()["detail"]
         # and a third extension is refused by the law's limit, in the official's language
         third = extend(client_for, code)
         assert third.status_code == 400 and "Điều 30" in third.json()["detail"]
