@@ -26,4 +26,9 @@ urlpatterns = [
         denunciation_api.WithdrawalApi.as_view(),
         name="api-denunciation-withdrawal",
     ),
+    path(
+        "cases/<int:pk>/denunciation/content-notice",
+        denunciation_api.ContentNoticeApi.as_view(),
+        name="api-denunciation-content-notice",
+    ),
 ]

@@ -74,3 +74,35 @@ class WithdrawalApi(APIView):
         petition.workflow.refresh_from_db()
         running = petition.workflow.completed_at is None
         return Response(self.OutputSerializer({"status": petition.status, "running": running}).data)
+
+
+class ContentNoticeApi(APIView):
+    """The notice of the content denounced to the denounced person (Art. 29), for a case that moved to the July 2026
+    process past its acceptance notices; never names the denouncer."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(allow_blank=True)
+        address = serializers.CharField(allow_blank=True)
+        email = serializers.EmailField(allow_blank=True, required=False, default="")
+        content = serializers.CharField(allow_blank=True)
+
+    class OutputSerializer(serializers.Serializer):
+        sent = serializers.BooleanField()
+
+    @extend_schema(
+        summary="Thông báo nội dung tố cáo cho người bị tố cáo (Điều 29)",
+        request=InputSerializer,
+        responses={200: OutputSerializer, **error_responses(403, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        petition = _visible_case(request, pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        content = data.pop("content")
+        denunciations.send_content_notice_by_hand(
+            petition=petition, user=cast(User, request.user), person=data, content=content
+        )
+        return Response(self.OutputSerializer({"sent": True}).data)

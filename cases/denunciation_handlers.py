@@ -49,44 +49,15 @@ def notify_denunciation_transfer(context: HandlerContext) -> None:
 @register_handler("notify_denounced", "Thông báo nội dung tố cáo cho người bị tố cáo (không nêu người tố cáo)")
 def notify_denounced(context: HandlerContext) -> None:
     """Art. 29: the denounced person is told the content denounced, never who denounced it (Arts. 47–56)."""
-    name, address = _field(context, "denounced_name"), _field(context, "denounced_address")
-    email, content = _field(context, "denounced_email"), str(context.data.get("denounced_content") or "").strip()
-    if not (name and address and content):
-        raise HandlerError(
-            gettext("Phải ghi người bị tố cáo, địa chỉ nhận thông báo và nội dung bị tố cáo (Điều 29 Luật Tố cáo)")
-        )
-    petition = _petition(context)
-    check_sealed(petition, name, address, email, content)
-    unit = context.instance.unit.name
-    person = {"name": name, "address": address, "email": email}
-    body = (
-        f"{unit} thông báo: đã thụ lý giải quyết tố cáo đối với {name}. Nội dung bị tố cáo: {content}. "
-        f"Người bị tố cáo có quyền được thông báo về nội dung tố cáo, giải trình và đưa ra chứng cứ. "
-        f"Căn cứ Điều 29 {LAW}."
-    )
-    context.record(
-        "denounced_notified",
-        f"Đã thông báo nội dung tố cáo cho người bị tố cáo ({name})",
-        public_text="Đã thông báo nội dung tố cáo cho người bị tố cáo",
-        data={"denounced": person},
-    )
-    record_document(
+    denunciations.send_content_notice(
         instance=context.instance,
-        form="denunciation.content_notice",
-        title="Thông báo về nội dung tố cáo",
-        body=body,
-        recipients=[f"Người bị tố cáo: {name}, {address}"],
-        basis=f"Điều 29 {LAW}",
-        facts={"denounced": person},
+        person={
+            "name": _field(context, "denounced_name"),
+            "address": _field(context, "denounced_address"),
+            "email": _field(context, "denounced_email"),
+        },
+        content=str(context.data.get("denounced_content") or "").strip(),
         context=context,
-    )
-    denunciations.notify_denounced(
-        petition,
-        person,
-        occasion=f"content:{context.instance.lock_version}",
-        kind=MessageKind.ACCEPTANCE,
-        subject="Thông báo về nội dung tố cáo",
-        body=body,
     )
 
 

@@ -49,6 +49,7 @@ from documents import services as documents
 from documents.models import Document, DocumentKind, RecipientRole
 from notifications.models import MessageKind
 from notifications.services import Address, enqueue
+from organisation.models import Membership
 from workflows import services as workflow_services
 from workflows.handlers import HandlerContext, HandlerError
 from workflows.models import CaseEvent, Deadline, DeadlinePhase, InstanceStatus, WorkflowInstance
@@ -250,6 +251,90 @@ def notify_both(
             code=petition.tracking_code,
         )
     notify_denounced(petition, person, occasion=occasion, kind=MessageKind.ANSWER, subject=title, body=body)
+
+
+# ---- the notice of the content to the denounced person (Art. 29) ---------------------------------------------
+
+
+def send_content_notice(
+    *,
+    instance: WorkflowInstance,
+    person: dict[str, str],
+    content: str,
+    actor: User | None = None,
+    context: HandlerContext | None = None,
+) -> None:
+    """Tell the denounced person the content denounced, never who denounced it (Arts. 29, 47–56): recorded as a
+    document and queued to their e-mail. Inside the acceptance step (`context`), or by hand (`send_content_notice_by_hand`).
+    Raises HandlerError (nothing written) when something is missing or a text names the denouncer."""
+    name, address = person.get("name", "").strip(), person.get("address", "").strip()
+    email = person.get("email", "").strip()
+    content = content.strip()
+    if not (name and address and content):
+        raise HandlerError(
+            gettext("Phải ghi người bị tố cáo, địa chỉ nhận thông báo và nội dung bị tố cáo (Điều 29 Luật Tố cáo)")
+        )
+    petition = Petition.objects.get(workflow=instance)
+    check_sealed(petition, name, address, email, content)
+    person = {"name": name, "address": address, "email": email}
+    body = (
+        f"{instance.unit.name} thông báo: đã thụ lý giải quyết tố cáo đối với {name}. Nội dung bị tố cáo: {content}. "
+        f"Người bị tố cáo có quyền được thông báo về nội dung tố cáo, giải trình và đưa ra chứng cứ. "
+        f"Căn cứ Điều 29 {LAW}."
+    )
+    summary = f"Đã thông báo nội dung tố cáo cho người bị tố cáo ({name})"
+    public_text = "Đã thông báo nội dung tố cáo cho người bị tố cáo"
+    if context is not None:
+        context.record("denounced_notified", summary, public_text=public_text, data={"denounced": person})
+    else:
+        CaseEvent.objects.create(
+            instance=instance,
+            kind="denounced_notified",
+            actor=actor,
+            summary=summary,
+            public_text=public_text,
+            data={"denounced": person},
+        )
+    record_document(
+        instance=instance,
+        form="denunciation.content_notice",
+        title="Thông báo về nội dung tố cáo",
+        body=body,
+        recipients=[denounced_label(person)],
+        basis=f"Điều 29 {LAW}",
+        facts={"denounced": person},
+        actor=actor,
+        context=context,
+    )
+    notify_denounced(
+        petition,
+        person,
+        occasion=f"content:{instance.lock_version}",
+        kind=MessageKind.ACCEPTANCE,
+        subject="Thông báo về nội dung tố cáo",
+        body=body,
+    )
+
+
+@transaction.atomic
+def send_content_notice_by_hand(*, petition: Petition, user: User, person: dict[str, str], content: str) -> None:
+    """The notice of Art. 29 for a case accepted under a version of the process without that step (moved to the
+    July 2026 version past its notices): once, by an official of the unit, before the conclusion."""
+    instance = WorkflowInstance.objects.select_related("unit").get(pk=petition.workflow_id)
+    if not is_denunciation(instance):
+        raise DenunciationError(gettext("Chỉ áp dụng cho tố cáo"))
+    if not Membership.objects.filter(user_id=user.pk, unit_id=instance.unit_id).exists():
+        raise workflow_services.NotAllowed(gettext("Chỉ cán bộ của đơn vị giải quyết tố cáo được gửi thông báo này"))
+    if petition.status != PetitionStatus.IN_PROGRESS or instance.status != InstanceStatus.RUNNING:
+        raise DenunciationError(
+            gettext("Chỉ thông báo nội dung tố cáo cho người bị tố cáo khi tố cáo đã được thụ lý (Điều 29 Luật Tố cáo)")
+        )
+    if CaseEvent.objects.filter(instance=instance, kind="denounced_notified").exists():
+        raise workflow_services.Conflict(gettext("Người bị tố cáo đã được thông báo nội dung tố cáo"))
+    try:
+        send_content_notice(instance=instance, person=person, content=content, actor=user)
+    except HandlerError as error:
+        raise DenunciationError(str(error)) from None
 
 
 # ---- complexity and extensions (Art. 30) --------------------------------------------------------------------

@@ -129,6 +129,16 @@ def test_running_denunciations_move_to_the_july_2026_version_after_a_dry_run_rep
         # a case past its notices when it moved reaches the conclusion once verified
         act(bob, verifying, "verify", {"findings": "Không có căn cứ."})
         assert petition(verifying).workflow.tasks.open().filter(element_id="conclude").exists()
+        # and its denounced person, never told under version 1, is told by hand, once, without the denouncer
+        url = f"/api/v1/cases/{petition(verifying).pk}/denunciation/content-notice"
+        notice = {"name": DENOUNCED["denounced_name"], "address": DENOUNCED["denounced_address"]}
+        named = bob.post(url, {**notice, "content": "Ông Đỗ Văn Kiên phản ánh việc thu tiền"})
+        assert named.status_code == 400 and "danh tính" in named.json()["detail"]
+        assert bob.post(url, {**notice, "content": DENOUNCED["denounced_content"]}).status_code == 200
+        assert bob.post(url, {**notice, "content": DENOUNCED["denounced_content"]}).status_code == 409
+        (recorded,) = CaseEvent.objects.filter(instance=petition(verifying).workflow, kind="document_recorded")
+        assert recorded.data["form"] == "denunciation.content_notice"
+        assert DENOUNCED["denounced_content"] in recorded.data["body"] and "Đỗ Văn Kiên" not in recorded.data["body"]
         # and a conclusion is now followed by its handling, due in 7 working days (Art. 36): 3, 6–10, 13 July
         act(carol, concluding, "conclude", {"outcome": "unfounded", "conclusion": "Tố cáo sai."})
         case = petition(concluding)
