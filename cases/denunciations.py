@@ -120,7 +120,7 @@ def denounced_person(instance: WorkflowInstance) -> dict[str, str]:
 
 def denounced_label(person: dict[str, str]) -> str:
     if not person:
-        return "Người bị tố cáo (chưa ghi nhận địa chỉ: gửi khi có)"
+        return "Người bị tố cáo (chưa ghi nhận địa chỉ)"
     return f"Người bị tố cáo: {person['name']}, {person['address']}"
 
 
@@ -488,7 +488,12 @@ def clock_changed(change: ClockChange) -> None:
             actor=change.actor,
         )
     elif change.kind == "resumed":
-        due = f"{change.due_date:%d/%m/%Y}" if change.due_date else ""
+        # The decision states the resolution period's new end (Art. 30), not that of an earlier step's notice.
+        period = Deadline.objects.filter(
+            instance=change.instance, rule_code=RESOLVE_RULE, closed_at__isnull=True
+        ).first()
+        due_date = calendar.local_date(period.due_at) if period else change.due_date
+        due = f"{due_date:%d/%m/%Y}" if due_date else ""
         notify_both(
             instance=change.instance,
             form="denunciation.continuation_decision",

@@ -443,3 +443,28 @@ def test_a_withdrawal_with_grounds_of_a_violation_continues_and_none_is_taken_af
 
     assert late.status_code == 400 and "Điều 33" in late.json()["detail"]
     assert Petition.objects.get(tracking_code=code).workflow.status == InstanceStatus.RUNNING  # at the handling
+
+
+def test_a_continuation_states_the_new_end_of_the_resolution_period_even_while_the_notices_are_due(submit, client_for):
+    with time_machine.travel(at("2026-07-01"), tick=False) as clock:
+        # given a denunciation accepted on 1 July 2026, its notices due 8 July, its conclusion 31 July
+        code = accept(submit, client_for, "2026-07-01")
+        carol, case = client_for("carol"), petition(code)
+
+        # when it is suspended on Monday 6 July, before the notices, and continued on Monday 13 July
+        clock.move_to(at("2026-07-06"))
+        assert (
+            carol.post(f"/api/v1/cases/{case.pk}/suspend", {"reason": "Chờ hồ sơ của cơ quan khác"}).status_code == 200
+        )
+        clock.move_to(at("2026-07-13"))
+        assert carol.post(f"/api/v1/cases/{case.pk}/resume", {"reason": "Đã nhận hồ sơ"}).status_code == 200
+
+    # then the notices are due 15 July and the conclusion 7 August, which is the date the continuation states
+    assert due_date(clock_of(petition(code), "notify").due_at) == D(2026, 7, 15)
+    (continuation,) = documents(code, "denunciation.continuation_decision")
+    assert (
+        "thời hạn giải quyết đến ngày 07/08/2026" in continuation["body"] and "15/07/2026" not in continuation["body"]
+    )
+    # and, the denounced person not yet known, the decisions name them as such and nothing is sent to them yet
+    assert continuation["recipients"][1] == "Người bị tố cáo (chưa ghi nhận địa chỉ)"
+    assert sent_to(code, "Quyết định tiếp tục giải quyết tố cáo") == []
