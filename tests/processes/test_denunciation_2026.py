@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.forms.models import model_to_dict
 import time_machine
 from pypdf import PdfReader
 from rest_framework.test import APIClient
@@ -25,7 +27,7 @@ from documents.models import Document, DocumentState
 from notifications.models import Message
 from tests.conftest import Org
 from tests.processes.steps import at, clock_of, do, due_date, history, petition
-from workflows.models import CaseEvent, InstanceStatus
+from workflows.models import CaseEvent, HumanTask, InstanceStatus
 
 D = datetime.date
 NAME, PHONE, EMAIL = "Lê Thị Minh Hằng", "0913 222 444", "hang.le@example.vn"
@@ -78,9 +80,14 @@ def sent_to(code: str, subject: str) -> list[str]:
     return sorted((str(m.addresses[0]["to"]) for m in messages), key=lambda address: address != EMAIL)
 
 
-def assert_sealed(code: str) -> None:
-    """The denouncer is in no event (documents included), no document, no message's text, no public page."""
+def assert_sealed(code: str, log: str = "") -> None:
+    """The denouncer is in no event (documents included), no document, no message's text, no task, not in the
+    case's engine state, no log line."""
     case = petition(code)
+    assert not any(secret in json.dumps(case.workflow.state, ensure_ascii=False) for secret in SECRETS)
+    for task in HumanTask.objects.filter(instance=case.workflow):
+        assert not any(secret in str(model_to_dict(task)) for secret in SECRETS), task.element_id
+    assert not any(secret in log for secret in SECRETS)
     for event in CaseEvent.objects.filter(instance=case.workflow):
         written = " ".join([event.summary, event.public_text, json.dumps(event.data, ensure_ascii=False)])
         assert not any(secret in written for secret in SECRETS), event.summary
@@ -116,8 +123,9 @@ def find(client_for: Callable[[str], APIClient], code: str, level: str, reasons:
 
 
 def test_accepted_1_july_2026_complex_one_extension_of_30_days_notified_to_both_a_second_only_if_especially_complex(
-    org, submit, client_for
+    org, submit, client_for, caplog
 ):
+    caplog.set_level(logging.DEBUG)
     with time_machine.travel(at("2026-07-01"), tick=False):
         # given a denunciation accepted on Wednesday 1 July 2026, both parties notified
         code = accept(submit, client_for, "2026-07-01")
@@ -190,7 +198,7 @@ def test_accepted_1_july_2026_complex_one_extension_of_30_days_notified_to_both_
         ("complex", "Phải xác minh tại nhiều công trình"),
         ("especially_complex", "Liên quan đến nhiều cơ quan, cần giám định"),
     ]
-    assert_sealed(code)
+    assert_sealed(code, caplog.text)
 
 
 def test_an_extension_refused_in_english_cites_the_article(submit, client_for):
@@ -289,8 +297,9 @@ def test_the_denounced_persons_notice_never_contains_the_denouncers_name_phone_o
 
 
 def test_the_conclusion_goes_to_the_denounced_person_and_is_handled_within_7_working_days_with_a_referral(
-    submit, client_for, public
+    submit, client_for, public, caplog
 ):
+    caplog.set_level(logging.DEBUG)
     with time_machine.travel(at("2026-07-01"), tick=False) as clock:
         # given a denunciation accepted on 1 July 2026, notified, verified
         code = accept(submit, client_for, "2026-07-01")
@@ -348,7 +357,7 @@ def test_the_conclusion_goes_to_the_denounced_person_and_is_handled_within_7_wor
     assert not CaseEvent.objects.filter(instance=case.workflow, kind="overdue").exists()
     assert (case.workflow.status, case.published_at is not None) == (InstanceStatus.COMPLETED, True)
     assert "Đã xử lý kết luận nội dung tố cáo" in history(public, code)
-    assert_sealed(code)
+    assert_sealed(code, caplog.text)
 
 
 def test_suspension_and_continuation_are_decisions_to_both_parties_and_the_suspended_days_do_not_count(
@@ -386,7 +395,8 @@ def test_suspension_and_continuation_are_decisions_to_both_parties_and_the_suspe
     assert_sealed(code)
 
 
-def test_a_withdrawal_in_full_stops_the_resolution_by_a_decision_to_both_parties(submit, client_for, public):
+def test_a_withdrawal_in_full_stops_the_resolution_by_a_decision_to_both_parties(submit, client_for, public, caplog):
+    caplog.set_level(logging.DEBUG)
     with time_machine.travel(at("2026-07-01"), tick=False) as clock:
         # given a denunciation accepted on 1 July 2026, both parties notified
         code = accept(submit, client_for, "2026-07-01")
@@ -419,7 +429,7 @@ def test_a_withdrawal_in_full_stops_the_resolution_by_a_decision_to_both_parties
     assert not case.workflow.tasks.open().exists()
     assert not case.workflow.deadlines.filter(closed_at__isnull=True).exists()
     assert "Việc giải quyết tố cáo được đình chỉ do người tố cáo rút tố cáo" in history(public, code)
-    assert_sealed(code)
+    assert_sealed(code, caplog.text)
 
 
 def test_a_withdrawal_with_grounds_of_a_violation_continues_and_none_is_taken_after_the_conclusion(submit, client_for):
