@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.forms.models import model_to_dict
 import time_machine
+from django.forms.models import model_to_dict
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
