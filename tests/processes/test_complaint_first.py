@@ -67,8 +67,11 @@ def test_it_resolves_a_complaint_within_thirty_days_of_acceptance(
         )
         assert due_date(resolve.due_at) == D(2026, 12, 4) and resolve.on_time is True
         assert not Deadline.objects.filter(closed_at__isnull=True).exists()
-        assert [m.subject for m in mailoutbox] == [f"[{code}] Quyết định giải quyết khiếu nại lần đầu"]
-        assert mailoutbox[0].to == ["an.nguyen@example.vn"]
+        assert [m.subject for m in mailoutbox] == [
+            f"[{code}] Quyết định giải quyết khiếu nại lần đầu",
+            f"[{code}] Quyết định giải quyết khiếu nại số 01/QĐ-UBND",  # the signed decision (documents/)
+        ]
+        assert [m.to for m in mailoutbox] == [["an.nguyen@example.vn"]] * 2
         clock.move_to(at("2026-12-07"))
         assert sweep().acted == 0  # a decided complaint is never reported overdue
 
