@@ -17,7 +17,7 @@ class CasesConfig(AppConfig):
             selectors,
         )
         from cases.models import APPEAL_SUBJECT, RECEPTION_SUBJECT, PetitionType
-        from documents.steps import draft_from_step
+        from documents.steps import draft_from_step, slip_for_transfer
         from workflows import subjects
 
         # Every process a petition runs (`services.process_subject`): its pages, and its legal period that runs
@@ -30,7 +30,7 @@ class CasesConfig(AppConfig):
                 may_see=selectors.may_see_task,
                 task_context=selectors.task_context,
                 fired_timers_stay_due=True,
-                written_hooks=(outcomes.keep_outcome,),
+                written_hooks=(outcomes.keep_outcome, slip_for_transfer),
                 related=("instance__petition",),
                 kind_label=lambda subject_type: str(dict(PetitionType.choices).get(subject_type, subject_type)),
                 bulk_url=lambda: reverse("cases:bulk"),

@@ -260,6 +260,7 @@ API_TAG_BY_PATH = {
     "inbox": "tasks",
     "tasks": "tasks",
     "cases": "cases",
+    "case-documents": "cases",
     "deadlines": "cases",
     "extension-requests": "cases",
     "work": "cases",

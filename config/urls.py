@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("workflows.api_urls")),
     path("api/v1/", include("cases.api_urls")),
     path("api/v1/", include("consultation.api_urls")),
+    path("api/v1/", include("documents.api_urls")),
     path("", include("bpmn.urls")),
     path("", include("search.urls")),
     path("consultations/", include("consultation.urls")),

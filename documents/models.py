@@ -36,6 +36,9 @@ class DocumentKind(models.TextChoices):
     DECISION = "decision", _("Quyết định giải quyết khiếu nại")
     CONCLUSION = "conclusion", _("Kết luận nội dung tố cáo")
     ANSWER = "answer", _("Văn bản trả lời")
+    STOP = "stop", _("Quyết định đình chỉ việc giải quyết")
+    DENOUNCED_NOTICE = "denounced_notice", _("Thông báo nội dung tố cáo cho người bị tố cáo")
+    NOTICE = "notice", _("Thông báo khác")
 
 
 class FormVersionFrozen(ValueError):
@@ -49,7 +52,9 @@ class DocumentForm(models.Model):
 
     kind = models.CharField(_("loại văn bản"), max_length=32, choices=DocumentKind.choices)
     title = models.CharField(
-        _("tên văn bản"), max_length=255, help_text=_("Ví dụ: THÔNG BÁO Về việc thụ lý giải quyết khiếu nại")
+        _("tên văn bản"),
+        max_length=255,
+        help_text=_("Ví dụ: THÔNG BÁO Về việc thụ lý giải quyết khiếu nại; có thể dùng chỗ điền như nội dung."),
     )
     body = models.TextField(
         _("nội dung mẫu"),
@@ -104,6 +109,10 @@ class DocumentForm(models.Model):
             check_body(self.body or "")
         except FormBodyError as error:
             raise ValidationError({"body": str(error)}) from error
+        try:
+            check_body(self.title or "")
+        except FormBodyError as error:
+            raise ValidationError({"title": str(error)}) from error
         if self.pk is not None:
             try:
                 self._check_not_frozen()
@@ -245,7 +254,3 @@ class Document(models.Model):
         if self.number is None:
             return ""
         return f"{self.number:02d}/{self.symbol}" if self.symbol else f"{self.number:02d}"
-
-    @property
-    def sends_beyond_petitioner(self) -> bool:
-        return any(item.get("role") != RecipientRole.PETITIONER for item in self.recipients if item.get("send", True))

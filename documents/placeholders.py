@@ -35,6 +35,8 @@ PLACEHOLDERS: dict[str, Any] = {  # name -> its description (lazy text)
     "han_moi": _("Thời hạn mới sau gia hạn hoặc tiếp tục giải quyết (dd/mm/yyyy)"),
     "can_cu": _("Căn cứ pháp lý do cán bộ ghi thêm"),
     "nguoi_bi_to_cao": _("Người bị tố cáo (họ tên, chức vụ)"),
+    "trich_yeu": _("Trích yếu: «Về việc …» (thông báo khác)"),
+    "ngay_quyet_dinh": _("Ngày ra quyết định (dd/mm/yyyy)"),
 }
 FILTERS = frozenset({"upper", "lower", "default"})
 

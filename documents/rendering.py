@@ -8,6 +8,7 @@ signer's title. A draft shows an empty number («Số:      /TB-UBND») and «D�
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,7 +34,9 @@ class IssuerInfo:
 
 
 def issuer_of(unit: Unit) -> IssuerInfo:
-    """The unit's `Issuer`, or defaults: its name and its parent's in capitals, «UBND», the province's place."""
+    """The unit's `Issuer`, or defaults (Decree 30/2020/NĐ-CP, Appendix I): a commune or ward signs as its
+    People's Committee («ỦY BAN NHÂN DÂN» over «PHƯỜNG ĐÔNG HÀ», symbol UBND, its chairman); another body under
+    its superior's name («UBND TỈNH» over «SỞ XÂY DỰNG»), with the initials of its name as symbol («SXD»)."""
     from documents.models import Issuer
 
     issuer = Issuer.objects.filter(unit=unit).first()
@@ -41,14 +44,29 @@ def issuer_of(unit: Unit) -> IssuerInfo:
         return IssuerInfo(
             issuer.name, issuer.superior, issuer.abbreviation, issuer.place, issuer.signer_title, issuer.email
         )
+    if unit.is_commune:
+        return IssuerInfo(
+            name=f"ỦY BAN NHÂN DÂN\n{unit.name.upper()}",
+            superior="",
+            abbreviation=settings.DOCUMENTS_DEFAULT_ABBREVIATION,
+            place=settings.DOCUMENTS_DEFAULT_PLACE,
+            signer_title=settings.DOCUMENTS_DEFAULT_SIGNER_TITLE,
+        )
     parent = unit.parent
     return IssuerInfo(
         name=unit.name.upper(),
         superior=parent.name.upper() if parent is not None else "",
-        abbreviation=settings.DOCUMENTS_DEFAULT_ABBREVIATION,
+        abbreviation=initials(unit.name) or settings.DOCUMENTS_DEFAULT_ABBREVIATION,
         place=settings.DOCUMENTS_DEFAULT_PLACE,
-        signer_title=settings.DOCUMENTS_DEFAULT_SIGNER_TITLE,
+        signer_title="GIÁM ĐỐC" if unit.kind.strip().casefold() == "sở" else settings.DOCUMENTS_DEFAULT_SIGNER_TITLE,
     )
+
+
+def initials(name: str) -> str:
+    """«Sở Xây dựng» → «SXD» (letters without their marks, Đ as D)."""
+    folded = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(char for char in folded if not unicodedata.combining(char))
+    return "".join(word[0] for word in plain.split() if word[:1].isalpha()).upper()
 
 
 def date_line(place: str, day: datetime.date | None) -> str:
@@ -78,7 +96,10 @@ def document_html(
     signer_name: str = "",
     draft: bool = False,
 ) -> str:
+    """An official letter (công văn: no type symbol) has no centred title: its summary («V/v …») stands under its
+    number (Decree 30/2020/NĐ-CP, Appendix I)."""
     title_lines = [line.strip() for line in title.split("\n") if line.strip()]
+    letter = bool(title_lines) and title_lines[0].startswith("V/v")
     return render_to_string(
         "documents/document_pdf.html",
         {
@@ -91,7 +112,8 @@ def document_html(
             if symbol
             else "Số:",
             "date_line": date_line(place, issued_on),
-            "title_lines": title_lines,
+            "title_lines": [] if letter else title_lines,
+            "summary": " ".join(title_lines) if letter else "",
             "paragraphs": paragraphs(body),
             "recipients": recipients,
             "signer_title": signer_title,

@@ -1,7 +1,7 @@
 """Writes of documents: draft (`draft_document`), edit a draft (`update_draft`), approve and issue
 (`issue_document`). Numbers come from the unit's register (`allocate_number`), under a row lock.
 
-Who approves: a leader of the issuing unit or of a unit above it (`workflows.services.leads`). A step whose
+Who approves: a leader of the issuing unit itself (`may_approve`). A step whose
 official already is such a leader (a complaint's decision, a denunciation's conclusion, a reflection's approved
 answer: the leader's own step) issues its document at once (`documents.steps`); any other step leaves a draft
 for a leader to approve on the document's page.
@@ -95,7 +95,7 @@ class NumberTaken(DocumentError):
 
 # Whom a document of each kind goes to besides the petitioner (Law on Complaints 2011, Art. 40; Law on
 # Denunciations 2018, Art. 35: the conclusion to the denounced person).
-LABELS = {
+LABELS: dict[str, str] = {
     PetitionType.REFLECTION: "phản ánh",
     PetitionType.RECOMMENDATION: "kiến nghị",
     PetitionType.COMPLAINT: "khiếu nại",
@@ -156,16 +156,18 @@ def _check_values(values: Mapping[str, Any]) -> dict[str, str]:
 def _render(document: Document) -> None:
     try:
         document.body = render_body(document.form.body, document.values)
+        document.title = render_body(document.form.title, document.values).replace("\n\n", "\n")[:255]
     except FormBodyError as error:
         raise InvalidForm(str(error)) from error
     if document.petition.identity_sealed:
         try:
-            check_sealed(document.petition, document.body, document.title, *_recipient_labels(document, sealed=False))
+            texts = [str(value) for value in document.values.values()]
+            check_sealed(document.petition, document.body, document.title, *texts, *_recipient_labels(document))
         except HandlerError as error:
             raise InvalidForm(str(error), field="values") from error
 
 
-def _recipient_labels(document: Document, *, sealed: bool = True) -> list[str]:
+def _recipient_labels(document: Document) -> list[str]:
     return [str(item.get("label", "")) for item in document.recipients if str(item.get("label", "")).strip()]
 
 
@@ -244,9 +246,13 @@ def draft_document(
 
 
 def may_approve(user: User | AnonymousUser, document: Document) -> bool:
-    from workflows.services import leads
-
-    return isinstance(user, User) and leads(user, document.unit)
+    """A leader of the issuing unit itself signs its documents (a leader of a unit above may act on the case, but
+    does not sign in the name of the unit below)."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and Membership.objects.filter(user=user, unit_id=document.unit_id, role=Role.UNIT_LEADER).exists()
+    )
 
 
 @transaction.atomic
@@ -350,6 +356,7 @@ def issue_document(
         with transaction.atomic():
             document.save()
     except IntegrityError as error:  # the same number given by hand in a concurrent transaction
+        document.file.delete(save=False)
         raise NumberTaken(
             number=document.number, register=document.register, year=today.year, unit=document.unit
         ) from error

@@ -11,6 +11,9 @@
 | `decided` (`send_decision`)                       | complaint decision                          |
 | `concluded` (`send_conclusion`)                   | denunciation conclusion, to the denouncer and the denounced person |
 
+A case a leader transfers from the task page (an engine action outside any step) gets its transfer slip through a
+written hook (`slip_for_transfer`).
+
 When the official who completed the step leads the issuing unit (the leader's own step: a decision, a conclusion,
 an approved answer, a signed transfer), that completion is the leader's approval and the document is issued in the
 step; otherwise it stays a draft that a leader approves on its page (`documents.views.detail`).
@@ -23,9 +26,11 @@ from typing import Any
 from cases.handlers import COMPLAINT_OUTCOMES, DENUNCIATION_OUTCOMES
 from cases.models import Petition, PetitionType
 from documents import services
-from documents.models import DocumentKind, RecipientRole
+from documents.models import Document, DocumentKind, DocumentState, RecipientRole
 from organisation.models import Unit
 from workflows import subjects
+from workflows.models import CaseEvent, WorkflowInstance
+from workflows.services import WorkflowError
 
 COMPLAINTS = {PetitionType.COMPLAINT, PetitionType.COMPLAINT_SECOND}
 
@@ -74,19 +79,63 @@ def draft_from_step(step: subjects.Step) -> None:
             if target is not None:
                 values["don_vi_nhan"] = target.name
                 recipients.insert(0, {"role": RecipientRole.UNIT, "label": target.name, "unit": target.code})
+        try:
+            document = services.draft_document(
+                case=petition,
+                kind=kind,
+                by=step.context.actor,
+                context=values,
+                recipients=recipients,
+                unit=unit,
+                source=f"step:{step.instance.lock_version}:{event.kind}",
+                handler_context=step.context,
+            )
+            actor = step.context.actor
+            # A handler may have drafted this step's document itself, under the same source (with recipients of its
+            # own), or already issued it: only a draft is issued here.
+            if document.state == DocumentState.DRAFT and actor is not None and services.may_approve(actor, document):
+                services.issue_document(document=document, by=actor, handler_context=step.context)
+        except services.NoFormInForce as error:
+            # A step never fails for want of a form: the audit trail says which is missing, for legal staff.
+            step.context.record("document_form_missing", str(error), data={"kind": kind})
+        except services.DocumentError as error:
+            raise WorkflowError(str(error)) from error
+
+
+def slip_for_transfer(instance: WorkflowInstance) -> None:
+    """Written hook of petitions: a case a leader moved from the task page or the API (`workflows.services.
+    transfer_case`, an event outside any step) gets its transfer slip, from the unit it left, to the unit that
+    received it; issued at once when that leader leads the unit it left, a draft for its leader otherwise."""
+    event = (
+        CaseEvent.objects.filter(instance_id=instance.pk, kind="transferred", element_id="")
+        .order_by("-pk")
+        .only("pk", "data", "actor")
+        .first()
+    )
+    if event is None or Document.objects.filter(petition__workflow_id=instance.pk, source=f"event:{event.pk}").exists():
+        return
+    petition = Petition.objects.select_related("workflow__unit").filter(workflow_id=instance.pk).first()
+    source = Unit.objects.filter(code=event.data.get("from", "")).first()
+    target = Unit.objects.filter(code=event.data.get("to", "")).first()
+    if petition is None or source is None or target is None:
+        return
+    recipients = services.default_recipients(petition)
+    recipients.insert(0, {"role": RecipientRole.UNIT, "label": target.name, "unit": target.code})
+    actor = event.actor
+    try:
         document = services.draft_document(
             case=petition,
-            kind=kind,
-            by=step.context.actor,
-            context=values,
+            kind=DocumentKind.TRANSFER,
+            by=actor,
+            context={"don_vi_nhan": target.name, "ly_do": str(event.data.get("reason", ""))},
             recipients=recipients,
-            unit=unit,
-            source=f"step:{step.instance.lock_version}:{event.kind}",
-            handler_context=step.context,
+            unit=source,
+            source=f"event:{event.pk}",
         )
-        actor = step.context.actor
-        if actor is not None and services.may_approve(actor, document):
-            services.issue_document(document=document, by=actor, handler_context=step.context)
+    except services.NoFormInForce:
+        return
+    if actor is not None and services.may_approve(actor, document):
+        services.issue_document(document=document, by=actor)
 
 
 STEP_EVENTS = frozenset(

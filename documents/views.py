@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.selectors import petition_by_code, visible_petitions
 from documents import selectors, services
-from documents.models import Document, DocumentKind, DocumentState, RecipientRole
+from documents.models import Document, DocumentState, RecipientRole
 from documents.placeholders import PLACEHOLDERS
 
 # What an official may type into a draft; the case's own values (name, code, dates, unit) come from the case.
@@ -90,27 +91,43 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     extra = request.POST.get("extra_recipients", "")
     number_text = request.POST.get("number", "").strip()
     try:
-        if document.state == DocumentState.DRAFT:
-            kept = [item for item in document.recipients if item.get("role") != RecipientRole.OTHER]
-            document = services.update_draft(
-                document=document, by=user, values=values, recipients=kept + _extra_recipients(extra)
-            )
-        if action == "approve":
-            if number_text and not number_text.isdigit():
-                raise services.InvalidForm(_("Số văn bản phải là số nguyên dương."), field="number")
-            number = int(number_text) if number_text else None
-            document = services.issue_document(document=document, by=user, number=number)
-            messages.success(
-                request, _("Đã duyệt và ban hành văn bản số %(number)s.") % {"number": document.number_and_symbol}
-            )
-        else:
-            messages.success(request, _("Đã lưu dự thảo."))
+        with transaction.atomic():  # a refused approval keeps nothing of what was typed either
+            document = _save_and_approve(request, document, user, action, values, extra, number_text)
     except services.DocumentError as error:
         document.refresh_from_db()
         errors = dict(error.errors or {"form": str(error)})
         context = _context(request, document, values=values, extra_recipients=extra, errors=errors, number=number_text)
         return render(request, "documents/detail.html", context, status=error.status)
     return redirect("documents:detail", document.pk)
+
+
+def _save_and_approve(
+    request: HttpRequest,
+    document: Document,
+    user: User,
+    action: str,
+    values: dict[str, str],
+    extra: str,
+    number_text: str,
+) -> Document:
+    """Save what was typed into a draft, then (`action` "approve") issue it. Raises DocumentError."""
+    if document.state != DocumentState.DRAFT:
+        raise services.WrongState(_("Văn bản này đã được duyệt và ban hành."))
+    recipients = None
+    if "extra_recipients" in request.POST:
+        kept = [item for item in document.recipients if item.get("role") != RecipientRole.OTHER]
+        recipients = kept + _extra_recipients(extra)
+    typed = {name: value for name, value in values.items() if name in request.POST}
+    document = services.update_draft(document=document, by=user, values=typed, recipients=recipients)
+    if action != "approve":
+        messages.success(request, _("Đã lưu dự thảo."))
+        return document
+    if number_text and not number_text.isdigit():
+        raise services.InvalidForm(_("Số văn bản phải là số nguyên dương."), field="number")
+    number = int(number_text) if number_text else None
+    document = services.issue_document(document=document, by=user, number=number)
+    messages.success(request, _("Đã duyệt và ban hành văn bản số %(number)s.") % {"number": document.number_and_symbol})
+    return document
 
 
 def _pdf_response(content: Any, filename: str) -> FileResponse:
@@ -126,7 +143,7 @@ def _filename(document: Document) -> str:
 
 
 @login_required
-def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def pdf(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """The stored PDF of an issued document; a draft's rendered now, marked «DỰ THẢO»."""
     document = get_object_or_404(selectors.visible_documents(request.user), pk=pk)
     if document.state == DocumentState.ISSUED and document.file:
@@ -137,7 +154,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def public(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def public(request: HttpRequest, code: str, pk: int) -> HttpResponse | FileResponse:
     """The link in the petitioner's message: the PDF once they give the access key (POSTed, never in a URL)."""
     petition = petition_by_code(code)
     document = (
@@ -177,6 +194,3 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("cases:case", petition.pk)
     return redirect("documents:detail", document.pk)
-
-
-KINDS = DocumentKind.choices

@@ -93,6 +93,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="notification_due"),
             models.Index(fields=["content_type", "object_id"], name="notification_about"),
+            models.Index(fields=["thread", "id"], name="notification_thread"),  # a thread's first message
         ]
 
     def __str__(self) -> str:

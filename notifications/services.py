@@ -211,19 +211,16 @@ def enqueue(
         sealed=sealed,
         not_before=not_before,
     )
-    existing = Message.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
     first = None
     if thread:
-        first = Message.objects.filter(thread=thread).order_by("pk").values_list("pk", flat=True).first()
+        first = Message.objects.filter(thread=thread).aggregate(first=Min("pk"))["first"]
     message = _row(outgoing, first_of_thread=first, now=timezone.now())
     if message is None:
         return None
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the unique key decides: no read before (a message is almost always new)
             message.save(force_insert=True)
-    except IntegrityError:  # the same key, queued meanwhile by a concurrent transaction
+    except IntegrityError:  # queued before, or meanwhile by a concurrent transaction
         return Message.objects.filter(idempotency_key=key).first()
     _send_on_commit([message.pk])
     return message

@@ -195,8 +195,9 @@ def test_after_the_answer_the_petitioner_is_asked_to_rate_a_day_later(
             f"[{code}] Đã nhận đơn của ông/bà",
             f"[{code}] Thông báo thụ lý đơn",
             f"[{code}] Trả lời đơn",
+            f"[{code}] Văn bản trả lời số 01/UBND",  # the signed answer, as a document (documents/)
         ]
-        assert "Đã thay bóng đèn ngày 20/11." in mail.outbox[-1].body
+        assert "Đã thay bóng đèn ngày 20/11." in mail.outbox[2].body
         rating = Message.objects.get(kind=MessageKind.RATING_REQUEST)
         assert rating.state == MessageState.PENDING
         assert rating.next_attempt_at == timezone.now() + settings.NOTIFICATIONS_RATING_DELAY

@@ -4,6 +4,7 @@ registry (`workflows.subjects`), so a new kind of case plugs in without the engi
 from __future__ import annotations
 
 from cases import notices
+from documents.steps import draft_from_step
 from workflows import subjects
 from workflows.models import HumanTask, WorkflowInstance
 
@@ -45,7 +46,8 @@ def test_every_subject_type_the_apps_start_is_registered():
     # a petition of each type, its appeal and reception processes; a consultation
     for subject_type in ("reflection", "recommendation", "complaint", "denunciation", "complaint_appeal"):
         assert registered[subject_type].fired_timers_stay_due
-        assert registered[subject_type].step_hooks == (notices.notify_clock_change,)  # due-date changes told
+        # due-date changes told; the documents of its steps drafted
+        assert registered[subject_type].step_hooks == (notices.notify_clock_change, draft_from_step)
     assert registered["consultation"].step_hooks
     assert not registered["consultation"].fired_timers_stay_due
     assert subjects.adapter_for("unknown") is subjects.DEFAULT
