@@ -11,16 +11,22 @@ what the denunciation needs on top (see `cases.denunciations` for the documents 
 from __future__ import annotations
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from cases import denunciations
-from cases.denunciations import DENOUNCER, LAW, record_document
-from cases.handlers import _notify_petitioner, _petition, _text, check_sealed, report_overdue
+from cases.denunciations import LAW
+from cases.handlers import _petition, _text, check_sealed, report_overdue
 from cases.models import PetitionStatus
-from notifications.models import MessageKind
+from documents.models import DocumentKind, RecipientRole
 from organisation.models import Unit
 from workflows.handlers import HandlerContext, HandlerError, register_handler
 from workflows.models import CaseEvent
+
+# The choices of the handling step's `publication` field (Art. 39), as its notice says them.
+PUBLICATION = {
+    "meeting": "công bố tại cuộc họp",
+    "office": "niêm yết tại trụ sở",
+    "portal": "đăng trên cổng thông tin điện tử",
+}
 
 
 def _field(context: HandlerContext, name: str) -> str:
@@ -127,7 +133,7 @@ def record_conclusion_handling(context: HandlerContext) -> None:
         raise HandlerError(gettext("Chưa có kết luận nội dung tố cáo để xử lý"))
     unit = context.instance.unit.name
     referral = f" Hồ sơ vụ việc có dấu hiệu tội phạm đã được chuyển đến {body_name}." if crime else ""
-    text = f"{unit} thông báo kết quả xử lý kết luận nội dung tố cáo: {measures}.{referral} Căn cứ Điều 36 {LAW}."
+    publication_label = PUBLICATION.get(publication, publication)
     facts = {"measures": measures, "crime_signs": crime, "investigation_body": body_name, "publication": publication}
     context.record(
         "conclusion_handled",
@@ -135,45 +141,38 @@ def record_conclusion_handling(context: HandlerContext) -> None:
         public_text="Đã xử lý kết luận nội dung tố cáo",
         data=facts,
     )
-    person = _denounced(context)
-    record_document(
-        instance=context.instance,
-        form="denunciation.handling_notice",
-        title="Thông báo kết quả xử lý kết luận nội dung tố cáo",
-        body=text,
-        recipients=[DENOUNCER, denunciations.denounced_label(person)],
-        basis=f"Khoản 1 Điều 36, Điều 39 {LAW}",
-        facts=facts,
+    denunciations.make_document(
+        petition=petition,
+        kind=DocumentKind.NOTICE,
+        actor=context.actor,
+        values={
+            "trich_yeu": "Về kết quả xử lý kết luận nội dung tố cáo",
+            "noi_dung": (
+                f"{unit} thông báo kết quả xử lý kết luận nội dung tố cáo (mã tra cứu {context.instance.reference}): "
+                f"{measures.rstrip('.')}.{referral} Kết luận nội dung tố cáo được công khai theo hình thức: "
+                f"{publication_label}."
+            ),
+            "can_cu": f"Khoản 1 Điều 36, Điều 39 {LAW}",
+        },
+        recipients=denunciations.to_both(petition, _denounced(context)),
+        source=f"{context.element_id}:notice",
         context=context,
     )
     if crime:
-        record_document(
-            instance=context.instance,
-            form="denunciation.criminal_referral",
-            title="Văn bản chuyển hồ sơ vụ việc có dấu hiệu tội phạm",
-            body=(
-                f"{unit} chuyển hồ sơ vụ việc tố cáo có dấu hiệu tội phạm đến {body_name} để xem xét, giải quyết "
-                f"theo quy định của pháp luật tố tụng hình sự. Căn cứ điểm c khoản 1 Điều 36 {LAW}."
-            ),
-            recipients=[body_name],
-            basis=f"Khoản 1 Điều 36 {LAW}",
-            facts={"investigation_body": body_name},
+        denunciations.make_document(
+            petition=petition,
+            kind=DocumentKind.NOTICE,
+            actor=context.actor,
+            values={
+                "xung_ho": body_name,
+                "trich_yeu": "Về việc chuyển hồ sơ vụ việc tố cáo có dấu hiệu tội phạm",
+                "noi_dung": (
+                    f"{unit} chuyển hồ sơ vụ việc tố cáo (mã tra cứu {context.instance.reference}) có dấu hiệu tội "
+                    f"phạm đến {body_name} để xem xét, giải quyết theo quy định của pháp luật tố tụng hình sự."
+                ),
+                "can_cu": f"Điểm c khoản 1 Điều 36 {LAW}",
+            },
+            recipients=[{"role": RecipientRole.OTHER, "label": body_name, "send": False}, denunciations.FILE_COPY],
+            source=f"{context.element_id}:referral",
             context=context,
         )
-    _notify_petitioner(
-        context,
-        petition,
-        MessageKind.ANSWER,
-        _("Thông báo kết quả xử lý kết luận nội dung tố cáo"),
-        _("Kết quả xử lý kết luận nội dung tố cáo %(code)s:"),
-        text,
-        code=petition.tracking_code,
-    )
-    denunciations.notify_denounced(
-        petition,
-        person,
-        occasion=f"handling:{context.instance.lock_version}",
-        kind=MessageKind.ANSWER,
-        subject="Thông báo kết quả xử lý kết luận nội dung tố cáo",
-        body=text,
-    )

@@ -18,16 +18,12 @@ against the consolidated text (the khoản numbers after the 2025–2026 amendme
   7 working days (`denunciation.conclusion_handling`).
 - Art. 47–56: the denouncer's identity is kept confidential: every text here passes `check_sealed`.
 
-Documents: a notice or decision that has an official form in `documents/` is drafted and issued through it
-(`issue_form`: the extension decision; the conclusion, with the denounced person among its recipients, is prepared
-for `documents.steps` by `prepare_conclusion`). Those that have no form there yet (the notice of the content to the
-denounced person, the suspension, continuation and stop decisions of a denunciation — the shipped suspension and
-continuation forms cite the Complaints Law —, the notice after a withdrawal, the handling notice and the criminal
-referral) are recorded by `record_document` as a `CaseEvent` of kind `document_recorded` whose `data` holds the
-whole document (form, title, text, recipients, legal basis, facts): the seam where `documents.draft_document` goes
-once legal staff add those forms. Every text is checked for the denouncer's identity first (`check_sealed`).
-Messages go through the notification outbox: the denouncer's through `cases.notices`, the denounced person's to
-the e-mail recorded at acceptance (`notify_denounced`).
+Documents: every notice and decision is a document of `documents/` (its official form, numbered in the unit's
+register, a PDF sent through the notification outbox to each recipient with an address): `make_document` drafts it
+and issues it at once when the official acting leads the issuing unit (a leader's decision), otherwise it waits as a
+draft for the leader to sign. The denounced person is a recipient where the law says so; the denouncer is never
+named (the forms say «Người tố cáo»), and each text an official typed is checked first (`check_sealed`), so that a
+step refuses it with a clear error before anything is written.
 """
 
 from __future__ import annotations
@@ -37,18 +33,13 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from cases import notices
 from cases.handlers import check_sealed
 from cases.models import Petition, PetitionStatus, PetitionType
 from deadlines import calendar
 from documents import services as documents
-from documents.models import Document, DocumentKind, RecipientRole
-from notifications.models import MessageKind
-from notifications.services import Address, enqueue
+from documents.models import Document, DocumentKind, DocumentState, RecipientRole
 from organisation.models import Membership
 from workflows import services as workflow_services
 from workflows.handlers import HandlerContext, HandlerError
@@ -58,7 +49,6 @@ from workflows.subjects import ClockChange
 LAW = "Luật Tố cáo số 25/2018/QH14 (được sửa đổi, bổ sung)"
 DECREE = "Nghị định số 31/2019/NĐ-CP (được sửa đổi, bổ sung bởi Nghị định số 156/2026/NĐ-CP)"
 RESOLVE_RULE = "denunciation.resolve"
-DENOUNCER = "Người tố cáo (danh tính được giữ bí mật theo Điều 47 Luật Tố cáo)"
 
 # Art. 30: how many extensions each level of complexity allows.
 COMPLEXITY_EXTENSIONS = {"complex": 1, "especially_complex": 2}
@@ -80,34 +70,9 @@ def _petition_of(instance: WorkflowInstance) -> Petition:
     return Petition.objects.select_for_update().get(workflow=instance)
 
 
-# ---- documents and messages ----------------------------------------------------------------------------
+# ---- documents ------------------------------------------------------------------------------------------
 
-
-def record_document(
-    *,
-    instance: WorkflowInstance,
-    form: str,
-    title: str,
-    body: str,
-    recipients: list[str],
-    basis: str,
-    facts: dict[str, Any] | None = None,
-    actor: User | None = None,
-    context: HandlerContext | None = None,
-) -> None:
-    """Record a notice or decision that has no official form in `documents/` yet (see the module): the seam where
-    `documents.draft_document` goes. Raises HandlerError (nothing written) if a text names the denouncer."""
-    petition = Petition.objects.get(workflow=instance)
-    check_sealed(petition, title, body, *recipients)
-    data = {"form": form, "title": title, "body": body, "recipients": recipients, "basis": basis, **(facts or {})}
-    summary = f"Văn bản: {title}"
-    public_text = f"Đã ban hành: {title}"
-    if context is not None:
-        context.record("document_recorded", summary, public_text=public_text, data=data)
-        return
-    CaseEvent.objects.create(
-        instance=instance, kind="document_recorded", actor=actor, summary=summary, public_text=public_text, data=data
-    )
+FILE_COPY = {"role": RecipientRole.OTHER, "label": "Lưu: VT, hồ sơ", "send": False}
 
 
 def denounced_person(instance: WorkflowInstance) -> dict[str, str]:
@@ -125,58 +90,57 @@ def denounced_label(person: dict[str, str]) -> str:
 
 
 def denounced_recipient(person: dict[str, str]) -> dict[str, Any]:
-    """The denounced person as a recipient of a document (`documents/`): sent when an e-mail is known."""
+    """The denounced person as a recipient of a document: sent to their e-mail when known, else by post."""
     email = (person or {}).get("email", "")
     return {"role": RecipientRole.DENOUNCED, "label": denounced_label(person), "email": email, "send": bool(email)}
 
 
-def notify_denounced(
-    petition: Petition, person: dict[str, str], *, occasion: str, kind: str, subject: str, body: str
-) -> None:
-    """Queue a message to the denounced person at the e-mail recorded at acceptance (none: the notice goes by post,
-    as its document says). It carries the case's code, never the denouncer."""
-    email = (person or {}).get("email", "")
-    check_sealed(petition, subject, body)
-    if not email:
-        return
-    enqueue(
-        key=f"petition:{petition.pk}:denounced:{occasion}",
-        kind=kind,
-        about=petition,
-        addresses=[Address("email", email)],
-        subject=f"[{petition.tracking_code}] {subject}",
-        body=body,
-        reference=petition.tracking_code,
-        thread=f"case-{petition.tracking_code}-denounced",
-        sealed=True,  # a provider's error text about this case is not kept
-    )
+def to_both(petition: Petition, person: dict[str, str]) -> list[dict[str, Any]]:
+    """The denouncer (never named), the denounced person, the file copy."""
+    recipients = documents.default_recipients(petition)
+    recipients.insert(1, denounced_recipient(person))
+    return recipients
 
 
-def issue_form(
+def make_document(
     *,
     petition: Petition,
     kind: str,
-    actor: User,
+    actor: User | None,
     values: dict[str, str],
-    person: dict[str, str],
+    recipients: list[dict[str, Any]],
     source: str,
-    handler_context: HandlerContext | None = None,
-) -> Document:
-    """Draft a document of an official form (`documents/`) to the denouncer and the denounced person, and issue it
-    when `actor` may approve it (a leader's decision); otherwise it waits as a draft for a leader."""
-    recipients = documents.default_recipients(petition)
-    recipients.insert(1, denounced_recipient(person))
-    document = documents.draft_document(
-        case=petition,
-        kind=kind,
-        by=actor,
-        context=values,
-        recipients=recipients,
-        source=source,
-        handler_context=handler_context,
-    )
-    if documents.may_approve(actor, document):
-        document = documents.issue_document(document=document, by=actor, handler_context=handler_context)
+    context: HandlerContext | None = None,
+) -> Document | None:
+    """Draft a document of `kind` for the case, and issue it when `actor` may sign it (a leader of the unit);
+    otherwise it waits as a draft for the leader (`documents.views`). In a step, pass its `context` (the audit
+    entries are written with the step). A step drafts a source once.
+
+    Without a form of `kind` in force (a date before legal staff added it), the step still goes on: what the
+    document would hold is recorded on the case (`document_form_missing`) for legal staff to issue by hand, and
+    None is returned."""
+    try:
+        document = documents.draft_document(
+            case=petition,
+            kind=kind,
+            by=actor,
+            context=values,
+            recipients=recipients,
+            source=source,
+            handler_context=context,
+        )
+    except documents.NoFormInForce as missing:
+        summary = f"{missing} Văn bản cần soạn thủ công."
+        data = {"kind": kind, "values": values, "recipients": [str(item.get("label", "")) for item in recipients]}
+        if context is not None:
+            context.record("document_form_missing", summary, data=data)
+        else:
+            CaseEvent.objects.create(
+                instance_id=petition.workflow_id, kind="document_form_missing", actor=actor, summary=summary, data=data
+            )
+        return None
+    if actor is not None and document.state == DocumentState.DRAFT and documents.may_approve(actor, document):
+        document = documents.issue_document(document=document, by=actor, handler_context=context)
     return document
 
 
@@ -194,8 +158,6 @@ def prepare_conclusion(context: HandlerContext, *, conclusion: str, outcome: str
 
     petition = Petition.objects.get(workflow=context.instance)
     person = denounced_person(context.instance)
-    recipients = documents.default_recipients(petition)
-    recipients.insert(1, denounced_recipient(person))
     values = {
         "noi_dung": conclusion,
         "ket_qua": DENUNCIATION_OUTCOMES.get(outcome, ""),
@@ -207,50 +169,10 @@ def prepare_conclusion(context: HandlerContext, *, conclusion: str, outcome: str
         kind=DocumentKind.CONCLUSION,
         by=context.actor,
         context=values,
-        recipients=recipients,
+        recipients=to_both(petition, person),
         source=conclusion_source(context.instance),
         handler_context=context,
     )
-
-
-def notify_both(
-    *,
-    instance: WorkflowInstance,
-    form: str,
-    title: str,
-    body: str,
-    basis: str,
-    occasion: str,
-    facts: dict[str, Any] | None = None,
-    actor: User | None = None,
-    denouncer_subject: Promise | None = None,
-) -> None:
-    """A decision without a form in `documents/` yet, sent to the denouncer and the denounced person: recorded
-    (`record_document`) and queued to the denounced person, and to the denouncer under `denouncer_subject` (none when
-    the engine already tells them of the same change: `cases.notices.notify_clock_change`)."""
-    petition = Petition.objects.get(workflow=instance)
-    person = denounced_person(instance)
-    record_document(
-        instance=instance,
-        form=form,
-        title=title,
-        body=body,
-        recipients=[DENOUNCER, denounced_label(person)],
-        basis=basis,
-        facts=facts,
-        actor=actor,
-    )
-    if denouncer_subject is not None:
-        notices.notify(
-            petition,
-            kind=MessageKind.ANSWER,
-            occasion=occasion,
-            subject=denouncer_subject,
-            intro=_("Về tố cáo %(code)s:"),
-            text=body,
-            code=petition.tracking_code,
-        )
-    notify_denounced(petition, person, occasion=occasion, kind=MessageKind.ANSWER, subject=title, body=body)
 
 
 # ---- the notice of the content to the denounced person (Art. 29) ---------------------------------------------
@@ -263,10 +185,11 @@ def send_content_notice(
     content: str,
     actor: User | None = None,
     context: HandlerContext | None = None,
-) -> None:
-    """Tell the denounced person the content denounced, never who denounced it (Arts. 29, 47–56): recorded as a
-    document and queued to their e-mail. Inside the acceptance step (`context`), or by hand (`send_content_notice_by_hand`).
-    Raises HandlerError (nothing written) when something is missing or a text names the denouncer."""
+) -> Document | None:
+    """Tell the denounced person the content denounced, never who denounced it (Arts. 29, 47–56): the notice of the
+    form `denounced_notice`, to them alone (and the file). Inside the acceptance step (`context`), or by hand
+    (`send_content_notice_by_hand`). Raises HandlerError (nothing written) when something is missing or a text names
+    the denouncer."""
     name, address = person.get("name", "").strip(), person.get("address", "").strip()
     email = person.get("email", "").strip()
     content = content.strip()
@@ -277,12 +200,7 @@ def send_content_notice(
     petition = Petition.objects.get(workflow=instance)
     check_sealed(petition, name, address, email, content)
     person = {"name": name, "address": address, "email": email}
-    body = (
-        f"{instance.unit.name} thông báo: đã thụ lý giải quyết tố cáo đối với {name}. Nội dung bị tố cáo: {content}. "
-        f"Người bị tố cáo có quyền được thông báo về nội dung tố cáo, giải trình và đưa ra chứng cứ. "
-        f"Căn cứ Điều 29 {LAW}."
-    )
-    summary = f"Đã thông báo nội dung tố cáo cho người bị tố cáo ({name})"
+    summary = f"Thông báo nội dung tố cáo cho người bị tố cáo ({name}), Điều 29 {LAW}"
     public_text = "Đã thông báo nội dung tố cáo cho người bị tố cáo"
     if context is not None:
         context.record("denounced_notified", summary, public_text=public_text, data={"denounced": person})
@@ -295,29 +213,21 @@ def send_content_notice(
             public_text=public_text,
             data={"denounced": person},
         )
-    record_document(
-        instance=instance,
-        form="denunciation.content_notice",
-        title="Thông báo về nội dung tố cáo",
-        body=body,
-        recipients=[denounced_label(person)],
-        basis=f"Điều 29 {LAW}",
-        facts={"denounced": person},
-        actor=actor,
+    return make_document(
+        petition=petition,
+        kind=DocumentKind.DENOUNCED_NOTICE,
+        actor=actor if context is None else context.actor,
+        values={"nguoi_bi_to_cao": name, "noi_dung": content},
+        recipients=[denounced_recipient(person), FILE_COPY],
+        source=f"{context.element_id}:denounced_notice" if context is not None else "by-hand:denounced_notice",
         context=context,
-    )
-    notify_denounced(
-        petition,
-        person,
-        occasion=f"content:{instance.lock_version}",
-        kind=MessageKind.ACCEPTANCE,
-        subject="Thông báo về nội dung tố cáo",
-        body=body,
     )
 
 
 @transaction.atomic
-def send_content_notice_by_hand(*, petition: Petition, user: User, person: dict[str, str], content: str) -> None:
+def send_content_notice_by_hand(
+    *, petition: Petition, user: User, person: dict[str, str], content: str
+) -> Document | None:
     """The notice of Art. 29 for a case accepted under a version of the process without that step (moved to the
     July 2026 version past its notices): once, by an official of the unit, before the conclusion."""
     instance = WorkflowInstance.objects.select_related("unit").get(pk=petition.workflow_id)
@@ -332,7 +242,7 @@ def send_content_notice_by_hand(*, petition: Petition, user: User, person: dict[
     if CaseEvent.objects.filter(instance=instance, kind="denounced_notified").exists():
         raise workflow_services.Conflict(gettext("Người bị tố cáo đã được thông báo nội dung tố cáo"))
     try:
-        send_content_notice(instance=instance, person=person, content=content, actor=user)
+        return send_content_notice(instance=instance, person=person, content=content, actor=user)
     except HandlerError as error:
         raise DenunciationError(str(error)) from None
 
@@ -448,44 +358,38 @@ def check_clock_change(change: ClockChange) -> None:
 
 
 def clock_changed(change: ClockChange) -> None:
-    """The written decision that follows a change of a denunciation's clock, to both parties. The denouncer also
-    hears of the new due date from `cases.notices.notify_clock_change` (every petition)."""
+    """The written decision that follows a change of a denunciation's clock, to the denouncer and the denounced
+    person (Arts. 30, 34). The denouncer also hears of the new due date from `cases.notices.notify_clock_change`."""
     if not is_denunciation(change.instance):
         return
-    unit = change.instance.unit.name
+    petition = Petition.objects.get(workflow=change.instance)
+    person = denounced_person(change.instance)
     reason = change.reason.strip()
-    occasion = f"{change.kind}:{change.instance.lock_version}"
-    today = calendar.today()
+    today = f"{calendar.today():%d/%m/%Y}"
+    source = f"{change.kind}:{change.instance.pk}:{change.instance.lock_version}"
     if change.kind == "extended" and change.deadline is not None and change.deadline.rule_code == RESOLVE_RULE:
         level = complexity(change.instance)
         due = f"{change.due_date:%d/%m/%Y}" if change.due_date else ""
-        petition = Petition.objects.get(workflow=change.instance)
-        issue_form(
+        make_document(
             petition=petition,
             kind=DocumentKind.EXTENSION,
             actor=change.actor,
             values={
                 "han_moi": due,
                 "ly_do": f"{reason} ({COMPLEXITY_LABELS.get(level, '')}, gia hạn lần {change.extensions})",
-                "can_cu": f"Điều 30 {LAW}; {DECREE}",
+                "can_cu": f"{DECREE}",
             },
-            person=denounced_person(change.instance),
+            recipients=to_both(petition, person),
             source=f"extension:{change.deadline.pk}:{change.extensions}",
         )
     elif change.kind == "suspended":
-        notify_both(
-            instance=change.instance,
-            form="denunciation.suspension_decision",
-            title="Quyết định tạm đình chỉ việc giải quyết tố cáo",
-            body=(
-                f"{unit} quyết định tạm đình chỉ việc giải quyết tố cáo (mã tra cứu {change.instance.reference}) từ "
-                f"ngày {today:%d/%m/%Y}. Lý do: {reason}. Thời gian tạm đình chỉ không tính vào thời hạn giải quyết; "
-                f"việc giải quyết tiếp tục khi có quyết định tiếp tục giải quyết. Căn cứ Điều 34 {LAW}."
-            ),
-            basis=f"Điều 34 {LAW} (khoản cần đối chiếu sau sửa đổi bởi Luật số 136/2025/QH15)",
-            occasion=occasion,
-            facts={"from": today.isoformat(), "reason": reason},
+        make_document(
+            petition=petition,
+            kind=DocumentKind.SUSPENSION,
             actor=change.actor,
+            values={"ly_do": reason, "ngay_quyet_dinh": today},
+            recipients=to_both(petition, person),
+            source=source,
         )
     elif change.kind == "resumed":
         # The decision states the resolution period's new end (Art. 30), not that of an earlier step's notice.
@@ -493,19 +397,13 @@ def clock_changed(change: ClockChange) -> None:
             instance=change.instance, rule_code=RESOLVE_RULE, closed_at__isnull=True
         ).first()
         due_date = calendar.local_date(period.due_at) if period else change.due_date
-        due = f"{due_date:%d/%m/%Y}" if due_date else ""
-        notify_both(
-            instance=change.instance,
-            form="denunciation.continuation_decision",
-            title="Quyết định tiếp tục giải quyết tố cáo",
-            body=(
-                f"{unit} quyết định tiếp tục giải quyết tố cáo (mã tra cứu {change.instance.reference}) từ ngày "
-                f"{today:%d/%m/%Y}; thời hạn giải quyết đến ngày {due}. Lý do: {reason}. Căn cứ Điều 34 {LAW}."
-            ),
-            basis=f"Điều 34 {LAW} (khoản cần đối chiếu sau sửa đổi bởi Luật số 136/2025/QH15)",
-            occasion=occasion,
-            facts={"from": today.isoformat(), "due": due, "reason": reason},
+        make_document(
+            petition=petition,
+            kind=DocumentKind.CONTINUATION,
             actor=change.actor,
+            values={"han_moi": f"{due_date:%d/%m/%Y}" if due_date else "", "ly_do": reason, "ngay_quyet_dinh": today},
+            recipients=to_both(petition, person),
+            source=source,
         )
 
 
@@ -568,48 +466,35 @@ def withdraw_denunciation(
             public_text="Người tố cáo rút tố cáo; tố cáo tiếp tục được giải quyết theo quy định",
             data={"scope": scope, "withdrawn": withdrawn, "continue_reason": continue_reason, "basis": basis},
         )
-        record_document(
-            instance=instance,
-            form="denunciation.withdrawal_continued_notice",
-            title="Thông báo tiếp tục giải quyết tố cáo sau khi người tố cáo rút tố cáo",
-            body=(
-                f"{unit} nhận văn bản rút toàn bộ nội dung tố cáo. Việc giải quyết tố cáo được tiếp tục vì: "
-                f"{continue_reason}. Căn cứ Điều 33 {LAW}."
-            ),
-            recipients=[DENOUNCER],
-            basis=basis,
-            facts={"continue_reason": continue_reason},
+        make_document(
+            petition=petition,
+            kind=DocumentKind.NOTICE,
             actor=user,
-        )
-        notices.notify(
-            petition,
-            kind=MessageKind.ANSWER,
-            occasion=f"withdrawal:{instance.lock_version}",
-            subject=_("Thông báo tiếp tục giải quyết tố cáo"),
-            intro=_("Tố cáo %(code)s được tiếp tục giải quyết sau khi ông/bà rút tố cáo, vì:"),
-            text=continue_reason,
-            code=petition.tracking_code,
+            values={
+                "trich_yeu": "Về việc tiếp tục giải quyết tố cáo sau khi người tố cáo rút tố cáo",
+                "noi_dung": (
+                    f"{unit} đã nhận văn bản rút toàn bộ nội dung tố cáo (mã tra cứu {instance.reference}). Việc "
+                    f"giải quyết tố cáo được tiếp tục vì: {continue_reason}."
+                ),
+                "can_cu": basis,
+            },
+            recipients=documents.default_recipients(petition),
+            source=f"withdrawal:{instance.pk}:{instance.lock_version}",
         )
         return
     today = calendar.today()
-    decision = (
-        f"{unit} quyết định đình chỉ việc giải quyết tố cáo từ ngày {today:%d/%m/%Y} do người tố cáo rút toàn bộ nội "
-        f"dung tố cáo. Căn cứ Điều 33 và Điều 34 {LAW}."
-    )
-    notify_both(
-        instance=instance,
-        form="denunciation.stop_decision",
-        title="Quyết định đình chỉ việc giải quyết tố cáo",
-        body=decision,
-        basis=f"Điều 33, Điều 34 {LAW} (khoản cần đối chiếu sau sửa đổi bởi Luật số 136/2025/QH15)",
-        occasion=f"stopped:{instance.lock_version}",
-        facts={"scope": scope, "withdrawn": withdrawn, "from": today.isoformat()},
+    decision = f"Người tố cáo rút toàn bộ nội dung tố cáo (Điều 33 {LAW}): {withdrawn}"
+    make_document(
+        petition=petition,
+        kind=DocumentKind.STOP,
         actor=user,
-        denouncer_subject=_("Quyết định đình chỉ việc giải quyết tố cáo"),
+        values={"ly_do": decision},
+        recipients=to_both(petition, denounced_person(instance)),
+        source=f"stop:{instance.pk}:{instance.lock_version}",
     )
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     petition.status = PetitionStatus.ANSWERED
-    petition.answer = decision
+    petition.answer = f"{unit} đình chỉ việc giải quyết tố cáo từ ngày {today:%d/%m/%Y}. Lý do: {decision}."
     petition.answered_at = timezone.now()
     petition.answered_by = instance.unit
     petition.save(update_fields=["status", "answer", "answered_at", "answered_by"])

@@ -201,10 +201,12 @@ def test_a_denouncers_identity_appears_in_no_event_task_log_or_public_page(
     events = CaseEvent.objects.filter(instance=case.workflow)
     assert events.filter(kind="task_completed", element_id__in=["verify", "conclude", "handle_conclusion"]).count() == 3
     # the notices and decisions of the new steps are documents too, none naming the denouncer
-    recorded = [event.data["form"] for event in events.filter(kind="document_recorded").order_by("pk")]
-    assert recorded == ["denunciation.content_notice", "denunciation.handling_notice"]
     made = Document.objects.filter(petition=case)
-    assert {document.kind for document in made} >= {"acceptance", "conclusion"}
+    assert {document.kind for document in made} == {"acceptance", "conclusion"}
+    # (in March 2026 the forms of the notice to the denounced person and of the handling notice, from 1 July 2026, are
+    # not yet in force: the steps record what those documents hold for legal staff to issue by hand)
+    missing = events.filter(kind="document_form_missing").order_by("pk")
+    assert [event.data["kind"] for event in missing] == ["denounced_notice", "notice"]
     for document in made:
         written = " ".join([document.title, document.body, json.dumps(document.recipients, ensure_ascii=False)])
         assert not any(secret in written for secret in secrets), document.title

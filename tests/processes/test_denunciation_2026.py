@@ -2,10 +2,10 @@
 Decree 31/2019 as amended by Decree 156/2026), as the law's own examples: extensions by written complexity finding
 (Art. 30), the notices to the denounced person (Arts. 29, 35), the transfer notice (Art. 24), suspension and
 continuation (Art. 34), withdrawal (Art. 33), and the handling of the conclusion (Art. 36). Each notice or decision
-is a document: issued through `documents/` where it has an official form (the extension decision, the conclusion, the
-transfer slip; their text read back from the PDF), otherwise recorded with its whole text and recipients (a
-`document_recorded` event) until legal staff add the form. Messages leave through the notification outbox. The
-denouncer's name, phone and e-mail are in none of them. Dates counted by hand on the 2026 calendar."""
+is a document in its official form (`documents/`): numbered, signed by the unit's leader (at once in the leader's own
+decision, otherwise a draft the leader signs), its text read back from the PDF, and sent through the notification
+outbox to each party with an address. The denouncer's name, phone and e-mail are in none of them. Dates counted by
+hand on the 2026 calendar."""
 
 from __future__ import annotations
 
@@ -50,14 +50,6 @@ DENOUNCED = {
 }
 
 
-def documents(code: str, form: str) -> list[dict[str, Any]]:
-    """The recorded documents of a case of one form (no official form in `documents/` yet), oldest first: each a
-    notice or decision with its text, recipients and legal basis."""
-    case = petition(code)
-    events = CaseEvent.objects.filter(instance=case.workflow, kind="document_recorded").order_by("pk")
-    return [event.data for event in events if event.data["form"] == form]
-
-
 def issued(code: str, kind: str) -> list[Document]:
     """The documents of a case of one kind made through `documents/`, oldest first."""
     return list(Document.objects.filter(petition__tracking_code=code, kind=kind).order_by("pk"))
@@ -78,6 +70,18 @@ def sent_to(code: str, subject: str) -> list[str]:
     """Who the outbox messages of the case with this subject go to (their first address), the denouncer first."""
     messages = Message.objects.filter(reference=code, subject__contains=subject)
     return sorted((str(m.addresses[0]["to"]) for m in messages), key=lambda address: address != EMAIL)
+
+
+def labels(document: Document) -> list[str]:
+    """The «Nơi nhận» of a document."""
+    return [str(recipient["label"]) for recipient in document.recipients]
+
+
+def sign(client: APIClient, document: Document) -> None:
+    """The unit's leader signs a draft (what the document's page does)."""
+    response = client.post(f"/api/v1/case-documents/{document.pk}/issue", {}, format="json")
+    assert response.status_code == 200, response.json()
+    document.refresh_from_db()
 
 
 def assert_sealed(code: str, log: str = "") -> None:
@@ -279,18 +283,27 @@ def test_the_denounced_persons_notice_never_contains_the_denouncers_name_phone_o
             client_for("bob"), "notify", {"notice_method": "post", **DENOUNCED, "denounced_content": content}, 400
         )
         assert "danh tính người tố cáo" in refused["detail"]
-        assert documents(code, "denunciation.content_notice") == []
+        assert issued(code, "denounced_notice") == []
 
         # when it states the content only
         do(client_for("bob"), "notify", {"notice_method": "post", **DENOUNCED})
 
-    # then the denounced person is told the content denounced, by a written notice, and nothing of the denouncer
-    (notice,) = documents(code, "denunciation.content_notice")
-    assert DENOUNCED["denounced_content"] in notice["body"] and "Điều 29" in notice["basis"]
-    assert notice["recipients"] == [
-        "Người bị tố cáo: " + DENOUNCED["denounced_name"] + ", " + DENOUNCED["denounced_address"]
-    ]
-    (to_denounced,) = Message.objects.filter(reference=code, subject__contains="Thông báo về nội dung tố cáo")
+        # then the notice to the denounced person is drafted for the leader's signature (a handling officer's step)
+        (notice,) = issued(code, "denounced_notice")
+        assert notice.state == DocumentState.DRAFT
+        assert labels(notice) == [
+            "Người bị tố cáo: " + DENOUNCED["denounced_name"] + ", " + DENOUNCED["denounced_address"],
+            "Lưu: VT, hồ sơ",
+        ]
+        # and once the leader signs it, it goes to the denounced person alone
+        sign(client_for("carol"), notice)
+
+    # then it tells the denounced person the content denounced, under Art. 29, and nothing of the denouncer
+    text = pdf_text(notice)
+    assert squeezed("THÔNG BÁO Về nội dung tố cáo") in text and squeezed(DENOUNCED["denounced_content"]) in text
+    assert squeezed("Kính gửi: " + DENOUNCED["denounced_name"]) in text and "Điều 29" in notice.form.citation
+    assert not any(squeezed(secret) in text for secret in SECRETS)
+    (to_denounced,) = Message.objects.filter(reference=code, subject__contains=notice.number_and_symbol)
     assert to_denounced.addresses == [{"adapter": "email", "to": DENOUNCED_EMAIL}]
     assert DENOUNCED["denounced_content"] in to_denounced.text
     assert_sealed(code)
@@ -347,11 +360,21 @@ def test_the_conclusion_goes_to_the_denounced_person_and_is_handled_within_7_wor
         "investigation_body": "Cơ quan CSĐT Công an tỉnh",
         "publication": "office",
     }
-    (referral,) = documents(code, "denunciation.criminal_referral")
-    assert referral["recipients"] == ["Cơ quan CSĐT Công an tỉnh"] and "Điều 36" in referral["basis"]
-    (result,) = documents(code, "denunciation.handling_notice")
-    assert "Cơ quan CSĐT Công an tỉnh" in result["body"] and len(result["recipients"]) == 2
-    assert sent_to(code, "Thông báo kết quả xử lý kết luận") == [EMAIL, DENOUNCED_EMAIL]
+    result, referral = issued(code, "notice")
+    assert result.title == "THÔNG BÁO\nVề kết quả xử lý kết luận nội dung tố cáo"
+    text = pdf_text(result)
+    for words in ("Tạm đình chỉ công tác cán bộ", "chuyển đến Cơ quan CSĐT Công an tỉnh", "niêm yết tại trụ sở"):
+        assert squeezed(words) in text, words
+    assert squeezed("Khoản 1 Điều 36, Điều 39") in text
+    assert labels(result)[:2] == [
+        "Người tố cáo",
+        "Người bị tố cáo: " + DENOUNCED["denounced_name"] + ", " + DENOUNCED["denounced_address"],
+    ]
+    assert sent_to(code, result.number_and_symbol) == [EMAIL, DENOUNCED_EMAIL]
+    assert referral.title == "THÔNG BÁO\nVề việc chuyển hồ sơ vụ việc tố cáo có dấu hiệu tội phạm"
+    assert labels(referral) == ["Cơ quan CSĐT Công an tỉnh", "Lưu: VT, hồ sơ"]
+    assert squeezed("Kính gửi: Cơ quan CSĐT Công an tỉnh") in pdf_text(referral)
+    assert squeezed("Điểm c khoản 1 Điều 36") in pdf_text(referral)
     # and the step was on time, no overdue was reported for a conclusion issued in time, the conclusion is public
     assert clock_of(case, "handle_conclusion").on_time is True
     assert not CaseEvent.objects.filter(instance=case.workflow, kind="overdue").exists()
@@ -382,14 +405,19 @@ def test_suspension_and_continuation_are_decisions_to_both_parties_and_the_suspe
     # then 6 to 12 July do not count: 31 July + 7 days = Friday 7 August 2026
     assert due_date(clock_of(petition(code), "resolve_clock").due_at) == D(2026, 8, 7)
     # and each is a written decision to the denouncer and the denounced person
-    (suspension,) = documents(code, "denunciation.suspension_decision")
-    (continuation,) = documents(code, "denunciation.continuation_decision")
-    assert "từ ngày 06/07/2026" in suspension["body"] and "Chờ kết quả giám định" in suspension["body"]
-    assert "07/08/2026" in continuation["body"] and "Điều 34" in continuation["basis"]
-    assert len(suspension["recipients"]) == len(continuation["recipients"]) == 2
-    # (the denouncer is told of each new due date with the engine's notice of a due-date change)
-    assert sent_to(code, "Quyết định tạm đình chỉ việc giải quyết tố cáo") == [DENOUNCED_EMAIL]
-    assert sent_to(code, "Quyết định tiếp tục giải quyết tố cáo") == [DENOUNCED_EMAIL]
+    (suspension,) = issued(code, "suspension")
+    (continuation,) = issued(code, "continuation")
+    text = pdf_text(suspension)
+    for words in ("Về việc tạm đình chỉ việc giải quyết tố cáo", "Luật Tố cáo năm 2018, Điều 34", "từ ngày 06/07/2026"):
+        assert squeezed(words) in text, words
+    assert squeezed("Chờ kết quả giám định") in text and squeezed("người tố cáo, người bị tố cáo") in text
+    text = pdf_text(continuation)
+    assert squeezed("Về việc tiếp tục giải quyết tố cáo") in text and squeezed("đến ngày 07/08/2026") in text
+    both = ["Người tố cáo", "Người bị tố cáo: " + DENOUNCED["denounced_name"] + ", " + DENOUNCED["denounced_address"]]
+    assert labels(suspension)[:2] == labels(continuation)[:2] == both
+    assert sent_to(code, suspension.number_and_symbol) == [EMAIL, DENOUNCED_EMAIL]
+    assert sent_to(code, continuation.number_and_symbol) == [EMAIL, DENOUNCED_EMAIL]
+    # (and the denouncer also hears of each new due date, as every petitioner does)
     assert sent_to(code, "Tạm dừng tính thời hạn") == [EMAIL]
     assert sent_to(code, "Tiếp tục giải quyết, thời hạn mới") == [EMAIL]
     assert_sealed(code)
@@ -420,10 +448,13 @@ def test_a_withdrawal_in_full_stops_the_resolution_by_a_decision_to_both_parties
     # then the resolution is stopped by a written decision to both parties, and the case ends
     assert stopped.status_code == 200, stopped.json()
     assert stopped.json() == {"status": "answered", "running": False}
-    (decision,) = documents(code, "denunciation.stop_decision")
-    assert decision["title"] == "Quyết định đình chỉ việc giải quyết tố cáo"
-    assert "từ ngày 07/07/2026" in decision["body"] and "Điều 33, Điều 34" in decision["basis"]
-    assert sent_to(code, "Quyết định đình chỉ việc giải quyết tố cáo") == [EMAIL, DENOUNCED_EMAIL]
+    (decision,) = issued(code, "stop")
+    assert decision.state == DocumentState.ISSUED and decision.issued_on == D(2026, 7, 7)
+    text = pdf_text(decision)
+    for words in ("Về việc đình chỉ việc giải quyết tố cáo", "Luật Tố cáo năm 2018, Điều 34", "Điều 33"):
+        assert squeezed(words) in text, words
+    assert squeezed("Người tố cáo rút toàn bộ nội dung tố cáo") in text
+    assert sent_to(code, decision.number_and_symbol) == [EMAIL, DENOUNCED_EMAIL]
     case = petition(code)
     assert case.workflow.status == InstanceStatus.COMPLETED
     assert not case.workflow.tasks.open().exists()
@@ -442,7 +473,8 @@ def test_a_withdrawal_with_grounds_of_a_violation_continues_and_none_is_taken_af
         grounds = "Biên bản kiểm tra ghi nhận công trình vi phạm chưa bị xử lý"
         going_on = carol.post(url, {"scope": "all", "withdrawn": "Toàn bộ", "continue_reason": grounds})
         assert going_on.json() == {"status": "in_progress", "running": True}
-        assert grounds in documents(code, "denunciation.withdrawal_continued_notice")[0]["body"]
+        (going_on_notice,) = issued(code, "notice")
+        assert grounds in going_on_notice.body and labels(going_on_notice) == ["Người tố cáo", "Lưu: VT, hồ sơ"]
 
         # and after the conclusion, a withdrawal is refused with the article
         do(client_for("bob"), "notify", {"notice_method": "post", **DENOUNCED})
@@ -471,10 +503,8 @@ def test_a_continuation_states_the_new_end_of_the_resolution_period_even_while_t
 
     # then the notices are due 15 July and the conclusion 7 August, which is the date the continuation states
     assert due_date(clock_of(petition(code), "notify").due_at) == D(2026, 7, 15)
-    (continuation,) = documents(code, "denunciation.continuation_decision")
-    assert (
-        "thời hạn giải quyết đến ngày 07/08/2026" in continuation["body"] and "15/07/2026" not in continuation["body"]
-    )
+    (continuation,) = issued(code, "continuation")
+    assert "Thời hạn giải quyết đến ngày 07/08/2026" in continuation.body and "15/07/2026" not in continuation.body
     # and, the denounced person not yet known, the decisions name them as such and nothing is sent to them yet
-    assert continuation["recipients"][1] == "Người bị tố cáo (chưa ghi nhận địa chỉ)"
-    assert sent_to(code, "Quyết định tiếp tục giải quyết tố cáo") == []
+    assert labels(continuation)[1] == "Người bị tố cáo (chưa ghi nhận địa chỉ)"
+    assert sent_to(code, continuation.number_and_symbol) == [EMAIL]

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.management import call_command
 
 from bpmn import services as bpmn_services
+from documents.models import Document
 from organisation.models import Role, Unit
 from tests.conftest import Org, make_official, petition_payload
 from tests.processes.steps import at, clock_of, due_date, petition
@@ -136,9 +137,8 @@ def test_running_denunciations_move_to_the_july_2026_version_after_a_dry_run_rep
         assert named.status_code == 400 and "danh tính" in named.json()["detail"]
         assert bob.post(url, {**notice, "content": DENOUNCED["denounced_content"]}).status_code == 200
         assert bob.post(url, {**notice, "content": DENOUNCED["denounced_content"]}).status_code == 409
-        (recorded,) = CaseEvent.objects.filter(instance=petition(verifying).workflow, kind="document_recorded")
-        assert recorded.data["form"] == "denunciation.content_notice"
-        assert DENOUNCED["denounced_content"] in recorded.data["body"] and "Đỗ Văn Kiên" not in recorded.data["body"]
+        (content_notice,) = Document.objects.filter(petition=petition(verifying), kind="denounced_notice")
+        assert DENOUNCED["denounced_content"] in content_notice.body and "Đỗ Văn Kiên" not in content_notice.body
         # and a conclusion is now followed by its handling, due in 7 working days (Art. 36): 3, 6–10, 13 July
         act(carol, concluding, "conclude", {"outcome": "unfounded", "conclusion": "Tố cáo sai."})
         case = petition(concluding)
