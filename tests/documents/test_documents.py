@@ -33,6 +33,12 @@ DENUNCIATION = {
     "petitioner_email": "to.tran@example.vn",
     "publish_consent": False,
 }
+# The acceptance step's notice to the denounced person (Law on Denunciations, Art. 29; denunciation.bpmn version 2).
+DENOUNCED = {
+    "denounced_name": "Cán bộ địa chính phường",
+    "denounced_address": "UBND Phường Đông Hà",
+    "denounced_content": "Thu tiền ngoài quy định khi làm thủ tục.",
+}
 
 
 def decided_complaint(submit, client_for, clock, decision: str = "Huỷ một phần Quyết định 45/QĐ-XPHC.") -> str:
@@ -210,7 +216,7 @@ def test_a_draft_that_is_refused_keeps_what_the_official_typed(submit, client_fo
     with time_machine.travel(at("2026-11-04"), tick=False):
         code = submit(**DENUNCIATION)["tracking_code"]
         do(client_for("bob"), "classify", {"decision": "accept"})
-        do(client_for("bob"), "notify", {"notice_method": "email"})
+        do(client_for("bob"), "notify", {"notice_method": "email", **DENOUNCED})
         notice = Document.objects.get(petition__tracking_code=code, kind=DocumentKind.ACCEPTANCE)
         client.login(username="bob", password=PASSWORD)
 
@@ -232,7 +238,7 @@ def test_the_denouncers_name_is_in_no_document_sent_to_the_denounced_person(
         # given a denunciation accepted, notified, verified and concluded by the leader
         code = submit(**DENUNCIATION)["tracking_code"]
         do(client_for("bob"), "classify", {"decision": "accept"})
-        do(client_for("bob"), "notify", {"notice_method": "email"})
+        do(client_for("bob"), "notify", {"notice_method": "email", **DENOUNCED})
         do(client_for("carol"), "assign", {"handler": "bob"})
         do(client_for("bob"), "verify", {"findings": "Có thu thêm 2 triệu đồng ngoài quy định."})
         do(
@@ -244,7 +250,7 @@ def test_the_denouncers_name_is_in_no_document_sent_to_the_denounced_person(
     # then the conclusion goes to the denouncer and to the denounced person, and names neither the denouncer
     conclusion = issued(code, DocumentKind.CONCLUSION)
     labels = [item["label"] for item in conclusion.recipients]
-    assert labels == ["Người tố cáo", "Người bị tố cáo", "Lưu: VT, hồ sơ"]
+    assert labels == ["Người tố cáo", "Người bị tố cáo: Cán bộ địa chính phường, UBND Phường Đông Hà", "Lưu: VT, hồ sơ"]
     text = pdf_text(conclusion.file.read())
     assert "KẾT LUẬN" in text and "Kết luận: tố cáo đúng." in text
     for document in Document.objects.filter(petition__tracking_code=code):
