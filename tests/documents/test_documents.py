@@ -614,3 +614,18 @@ def test_a_leaders_transfer_from_the_task_page_issues_the_transfer_slip(submit, 
     reason = "chuyển đơn đến Sở Xây dựng để xem xét, giải quyết theo thẩm quyền. Lý do: Thuộc ngành xây dựng."
     assert squeezed(reason) in text
     assert Message.objects.filter(idempotency_key__startswith=f"document:{slip.pk}:").count() == 2
+
+
+def test_a_step_never_fails_for_want_of_a_form_and_says_which_is_missing(submit, client_for):
+    # given legal staff removed every acceptance form (none used yet)
+    DocumentForm.objects.filter(kind=DocumentKind.ACCEPTANCE).delete()
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        code = submit(**COMPLAINT)["tracking_code"]
+        # when the complaint is accepted
+        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})
+
+    # then the case moved on, no document was made, and the audit trail names the missing form
+    case = petition(code)
+    assert case.status == "in_progress" and not Document.objects.exists()
+    missing = CaseEvent.objects.get(instance=case.workflow, kind="document_form_missing")
+    assert "Chưa có mẫu «Thông báo thụ lý» có hiệu lực ngày 04/11/2026" in missing.summary
