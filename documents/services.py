@@ -461,4 +461,5 @@ def _send(document: Document) -> None:
             reference=petition.tracking_code,
             link=link,
             language=settings.LANGUAGE_CODE,
+            sealed=petition.identity_sealed,  # no provider's error text is kept about a denunciation
         )
