@@ -340,6 +340,7 @@ def test_the_outbox_gets_one_message_per_recipient_and_the_petitioners_links_to_
         ("email", "frank@langnghe.test"),
         ("email", "to.tran@example.vn"),
     ]
+    assert all(message.sealed for message in messages)  # a denunciation's: no provider error text kept
     to_denouncer = messages[1]
     assert to_denouncer.sealed and to_denouncer.link.endswith(f"/track/{code}/documents/{slip.pk}/")
     assert "01/PC-UBND" in to_denouncer.subject
