@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import api, complaint_api
+from cases import api, complaint_api, denunciation_api
 
 urlpatterns = [
     path("petitions", api.PetitionSubmitApi.as_view(), name="api-petition-submit"),
@@ -28,5 +28,20 @@ urlpatterns = [
         "cases/<int:pk>/complaint/decision-receipt",
         complaint_api.DecisionReceiptApi.as_view(),
         name="api-complaint-decision-receipt",
+    ),
+    path(
+        "cases/<int:pk>/denunciation/complexity",
+        denunciation_api.ComplexityApi.as_view(),
+        name="api-denunciation-complexity",
+    ),
+    path(
+        "cases/<int:pk>/denunciation/withdrawal",
+        denunciation_api.WithdrawalApi.as_view(),
+        name="api-denunciation-withdrawal",
+    ),
+    path(
+        "cases/<int:pk>/denunciation/content-notice",
+        denunciation_api.ContentNoticeApi.as_view(),
+        name="api-denunciation-content-notice",
     ),
 ]

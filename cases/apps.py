@@ -10,6 +10,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from cases import (
             complaint_steps,  # registers the complaint and reception handlers of the July 2026 processes
+            denunciation_handlers,  # noqa: F401 - registers the denunciation process's own handlers
+            denunciations,
             handlers,  # noqa: F401 - registers the petition service-task handlers
             notices,
             outcomes,
@@ -37,5 +39,9 @@ class CasesConfig(AppConfig):
                 # The documents its steps produce (notices, decisions, conclusions, answers: `documents.steps`).
                 # A complaint in a remote area gets the remote-area periods (`complaint_steps`), before the others see them.
                 step_hooks=(complaint_steps.apply_remote_periods, notices.notify_clock_change, draft_from_step),
+                # A denunciation's extensions follow its complexity, and each clock decision is a written one
+                # sent to both parties (Law on Denunciations, Arts. 30, 34); other petitions pass through.
+                check_clock_change=denunciations.check_clock_change,
+                clock_hooks=(denunciations.clock_changed,),
             ),
         )

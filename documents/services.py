@@ -49,6 +49,8 @@ from organisation.models import Membership, Role, Unit
 from workflows.handlers import HandlerContext, HandlerError
 from workflows.models import CaseEvent
 
+# The rule behind a register's numbers, quoted when a number is refused (to be checked by legal staff against the
+# gazette text with the other citations).
 NUMBER_RULE = gettext_lazy("Nghị định 30/2020/NĐ-CP, Điều 15, khoản 1: số và ký hiệu văn bản là duy nhất trong một năm")
 
 
@@ -93,8 +95,7 @@ class NumberTaken(DocumentError):
         self.errors = {"number": message}
 
 
-# Whom a document of each kind goes to besides the petitioner (Law on Complaints 2011, Art. 40; Law on
-# Denunciations 2018, Art. 35: the conclusion to the denounced person).
+# The petition type as a document's text names it (`{{ loai_don }}`).
 LABELS: dict[str, str] = {
     PetitionType.REFLECTION: "phản ánh",
     PetitionType.RECOMMENDATION: "kiến nghị",
@@ -165,6 +166,12 @@ def _render(document: Document) -> None:
             check_sealed(document.petition, document.body, document.title, *texts, *_recipient_labels(document))
         except HandlerError as error:
             raise InvalidForm(str(error), field="values") from error
+
+
+def kind_name(kind: str) -> str:
+    """The kind's name in Vietnamese, as the audit trail and official mail write it whatever the page's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(DocumentKind(kind).label)
 
 
 def _recipient_labels(document: Document) -> list[str]:
@@ -238,7 +245,7 @@ def draft_document(
     _event(
         document,
         "document_drafted",
-        f"Soạn dự thảo {document.get_kind_display().lower()}",
+        f"Soạn dự thảo {kind_name(document.kind).lower()}",
         actor=by,
         handler_context=handler_context,
     )
@@ -335,7 +342,7 @@ def issue_document(
     _event(
         document,
         "document_approved",
-        f"Duyệt {document.get_kind_display().lower()}",
+        f"Duyệt {kind_name(document.kind).lower()}",
         actor=by,
         handler_context=handler_context,
     )
@@ -364,7 +371,7 @@ def issue_document(
     _event(
         document,
         "document_issued",
-        f"Ban hành {document.get_kind_display().lower()} số {document.number_and_symbol}",
+        f"Ban hành {kind_name(document.kind).lower()} số {document.number_and_symbol}",
         actor=by,
         handler_context=handler_context,
     )
@@ -443,7 +450,7 @@ def _send(document: Document) -> None:
             email = str(recipient.get("email", "")).strip()
             addresses = [Address("email", email)] if email else []
             link = ""
-        what = f"{document.get_kind_display()} số {document.number_and_symbol}"
+        what = f"{kind_name(document.kind)} số {document.number_and_symbol}"
         enqueue(
             key=f"document:{document.pk}:{index}",
             kind=kind,
@@ -454,4 +461,5 @@ def _send(document: Document) -> None:
             reference=petition.tracking_code,
             link=link,
             language=settings.LANGUAGE_CODE,
+            sealed=petition.identity_sealed,  # no provider's error text is kept about a denunciation
         )

@@ -282,16 +282,16 @@ class Runner:
             return None
         return _ready(task)
 
+    def cancel(self) -> None:
+        """End the workflow where it stands (a case stopped by a decision): every open task and timer is
+        cancelled, so the save closes its inbox rows and clocks."""
+        self.workflow.cancel()
+
     def complete(self, task_id: UUID, data: dict[str, Any]) -> None:
         task = self.workflow.get_task_from_id(task_id)
         task.data.update(data)
         task.run()
         self.advance()
-
-    def cancel(self) -> None:
-        """End the workflow where it stands (a case stopped by a decision): every open task and timer is
-        cancelled, so the save closes its inbox rows and clocks."""
-        self.workflow.cancel()
 
     def path(self) -> list[str]:
         """Element ids of the steps completed so far, in order."""

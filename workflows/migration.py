@@ -153,6 +153,15 @@ def plan_instance(instance: WorkflowInstance, target: ProcessVersion) -> CasePla
                 gettext("Bước «%(step_title)s» (%(element_id)s) đổi loại trong phiên bản %(target_number)s")
                 % {"step_title": step.title, "element_id": step.element_id, "target_number": target.number}
             )
+        elif step.kind == "other" and "inputs" in step.changed:
+            # A join that waits for other branches in the new version would wait for ever for a branch the case
+            # never ran (e.g. a step added before the join on a branch already past it).
+            plan.reasons.append(
+                gettext(
+                    "Bước «%(step_title)s» (%(element_id)s) chờ các nhánh khác trong phiên bản %(target_number)s: hồ sơ sẽ không đi tiếp được"
+                )
+                % {"step_title": step.title, "element_id": step.element_id, "target_number": target.number}
+            )
     if plan.reasons:
         return plan
     after = _fingerprint(runner.workflow)

@@ -8,6 +8,7 @@ engine state. A failing handler or expression rolls everything back: the case st
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from collections.abc import Callable
@@ -533,6 +534,7 @@ def suspend_case(
         raise Conflict(gettext("Hồ sơ đang tạm dừng tính thời hạn"))
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không có thời hạn nào đang chạy"))
+    subjects.check_clock_change(subjects.ClockChange(instance, "suspended", user, reason))
     day = _decision_day(on)
     for row in rows:
         # a step that started after a back-dated decision is suspended from its own first day
@@ -547,6 +549,7 @@ def suspend_case(
         summary=f"Tạm dừng tính thời hạn từ {day:%d/%m/%Y}{grounds}. Lý do: {reason}",
         public_text=f"Tạm dừng tính thời hạn giải quyết từ ngày {day:%d/%m/%Y}. Lý do: {reason}",
     )
+    subjects.run_clock_hooks(subjects.ClockChange(instance, "suspended", user, reason))
     return instance
 
 
@@ -564,6 +567,8 @@ def resume_case(
     suspension covers the days from the suspension's first day to the day before."""
     _check_leads(user, instance)
     rows = [row for row in _open_deadlines(instance) if row.suspended_since]
+    # The subject may refuse first, in its own words (a denunciation cites the article that requires a suspension).
+    subjects.check_clock_change(subjects.ClockChange(instance, "resumed", user, reason))
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không bị tạm dừng nên không thể tiếp tục"))
     day = _decision_day(on)
@@ -590,6 +595,8 @@ def resume_case(
         summary=f"Tiếp tục tính thời hạn từ {day:%d/%m/%Y}{grounds}. Lý do: {reason}",
         public_text=f"Tiếp tục giải quyết; hạn mới {calendar.local_date(first.due_at):%d/%m/%Y}. {first.explanation}",
     )
+    due_date = calendar.local_date(first.due_at)
+    subjects.run_clock_hooks(subjects.ClockChange(instance, "resumed", user, reason, first, due_date=due_date))
     return instance
 
 
@@ -597,8 +604,9 @@ def resume_case(
 def end_case(
     *, instance: WorkflowInstance, user: User, kind: str, summary: str, public_text: str, data: dict[str, Any]
 ) -> WorkflowInstance:
-    """End a running case by a decision outside its diagram (a complaint stopped, đình chỉ): its open steps and
-    clocks are closed, one audit entry says why. Leaders of the unit."""
+    """End a running case by a decision outside its diagram (đình chỉ: a complaint stopped, a denunciation withdrawn
+    in full): its open steps and clocks are closed, one audit entry says why. Leaders of the unit; the caller records
+    the decision itself."""
     _check_leads(user, instance)
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(gettext("Hồ sơ đã kết thúc."))
@@ -620,6 +628,11 @@ def request_extension(*, deadline: Deadline, user: User, reason: str) -> Extensi
         clock.compute(deadline, extensions=deadline.extensions + 1)
     except clock.DeadlineError as error:
         raise WorkflowError(str(error)) from None
+    subjects.check_clock_change(
+        subjects.ClockChange(
+            deadline.instance, "extension_requested", user, reason, deadline, extensions=deadline.extensions + 1
+        )
+    )
     if deadline.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
         raise Conflict(gettext("Đã có một đề nghị gia hạn đang chờ duyệt"))
     extension = ExtensionRequest.objects.create(deadline=deadline, requested_by=user, reason=reason)
@@ -661,6 +674,10 @@ def decide_extension(*, extension: ExtensionRequest, user: User, approve: bool, 
         due = clock.compute(deadline, extensions=deadline.extensions + 1)
     except clock.DeadlineError as error:
         raise WorkflowError(str(error)) from None
+    change = subjects.ClockChange(
+        deadline.instance, "extended", user, extension.reason, deadline, extensions=deadline.extensions + 1
+    )
+    subjects.check_clock_change(change)
     deadline.extensions += 1
     clock.schedule(deadline, due)
     change_clocks(
@@ -671,6 +688,7 @@ def decide_extension(*, extension: ExtensionRequest, user: User, approve: bool, 
         summary=f"Gia hạn «{deadline.title}» đến {due.due_date:%d/%m/%Y}. Lý do: {extension.reason}",
         public_text=f"Thời hạn giải quyết được gia hạn đến ngày {due.due_date:%d/%m/%Y}. {due.explanation}",
     )
+    subjects.run_clock_hooks(dataclasses.replace(change, due_date=due.due_date))
     return extension
 
 

@@ -12,7 +12,10 @@ projections, `search.projection`); this package never imports it. An adapter say
 - a hook run on every step of its cases (`step_hook`, below), and one run once a case's rows are written
   (`written_hooks`: a step, a fired timer, a moved clock, a transfer), for what the subject derives from them;
 - how its timers show as deadlines (`fired_timers_stay_due`);
-- the name of each of its subject types (`kind_label`, the inbox's filter by kind of case).
+- the name of each of its subject types (`kind_label`, the inbox's filter by kind of case);
+- whether a change of a case's clock is allowed (`check_clock_change`: e.g. a denunciation's extension only for a
+  case found complex, Law on Denunciations Art. 30) and what follows it (`clock_hooks`: the written decision and its
+  notices), for suspension, resumption, extension requests and approved extensions.
 
 The step hook: the engine has one save path (`workflows.services._save`): a completed task — from any API, page
 or service —, a fired timer, a moved clock and a migration all end there. Before it writes a step, it calls the
@@ -24,6 +27,7 @@ goes into the engine state from the rescheduled row. A hook that raises rolls th
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -45,7 +49,24 @@ class Step:
     context: HandlerContext
 
 
+@dataclass(frozen=True)
+class ClockChange:
+    """A change of a case's legal clock about to be made (`check_clock_change`) or just made (`clock_hooks`).
+
+    kind: "suspended", "resumed", "extension_requested" or "extended". For an extension: the deadline, the number
+    of extensions it would have (`extensions`) and, once granted, its new due date (`due_date`)."""
+
+    instance: WorkflowInstance
+    kind: str
+    actor: User
+    reason: str
+    deadline: Deadline | None = None
+    extensions: int = 0
+    due_date: datetime.date | None = None
+
+
 StepHook = Callable[[Step], None]
+ClockHook = Callable[[ClockChange], None]
 # Run once a case's rows are written (a step, a timer that fired, a suspension, a resumption, an extension, a
 # transfer), in the same transaction: what the subject keeps derived from its case (a petition's outcome).
 WrittenHook = Callable[["WorkflowInstance"], None]
@@ -71,6 +92,10 @@ def _staffed_for_open_steps(instance: WorkflowInstance, unit: Unit) -> bool:
     roles = set(instance.tasks.open().values_list("role", flat=True))
     staffed = set(Membership.objects.filter(unit=unit, role__in=roles).values_list("role", flat=True))
     return roles <= staffed
+
+
+def _any_clock_change(change: ClockChange) -> None:
+    return None
 
 
 def _same_label(subject_type: str) -> str:
@@ -99,6 +124,10 @@ class SubjectAdapter:
     kind_label: Callable[[str], str] = _same_label
     # The subject's page for acting on several tasks at once (assign, answer, approve), linked from the inbox.
     bulk_url: Callable[[], str] | None = None
+    # Refuses a change of the clock (raise a `workflows.services.WorkflowError`); and what follows one, in its
+    # transaction (`ClockChange`).
+    check_clock_change: ClockHook = _any_clock_change
+    clock_hooks: tuple[ClockHook, ...] = field(default=())
 
 
 # What an unregistered subject type gets: no pages, no hook (a test run of a diagram).
@@ -155,3 +184,12 @@ def run_step_hooks(step: Step) -> None:
 def run_written_hooks(instance: WorkflowInstance) -> None:
     for hook in adapter_for(instance.subject_type).written_hooks:
         hook(instance)
+
+
+def check_clock_change(change: ClockChange) -> None:
+    adapter_for(change.instance.subject_type).check_clock_change(change)
+
+
+def run_clock_hooks(change: ClockChange) -> None:
+    for hook in adapter_for(change.instance.subject_type).clock_hooks:
+        hook(change)

@@ -13,3 +13,8 @@ def pdf_text(data: bytes) -> str:
     text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
     text = unicodedata.normalize("NFC", text)
     return "\n".join(" ".join(line.split()) for line in text.splitlines())
+
+
+def squeezed(text: str) -> str:
+    """`text` without any whitespace: a phrase of a PDF reads the same wherever its lines break."""
+    return "".join(unicodedata.normalize("NFC", text).split())

@@ -14,7 +14,9 @@ import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django.forms.models import model_to_dict
 
+from cases.denunciations import find_complexity
 from cases.models import PetitionStatus
+from documents.models import Document
 from notifications.models import Message, MessageKind, MessageState
 from tests.processes.steps import at, clock_of, do, due_date, history, petition, task_of
 from workflows.models import CaseEvent, DeadlineKind, HumanTask, InstanceStatus
@@ -31,6 +33,14 @@ DENUNCIATION = {
     "petitioner_phone": PHONE,
     "petitioner_email": EMAIL,
     "publish_consent": False,
+}
+DENOUNCED_EMAIL = "dia.chinh@dongha.example.vn"
+# The acceptance step's notice to the denounced person (Art. 29): who, where, and the content denounced.
+DENOUNCED = {
+    "denounced_name": "Cán bộ địa chính Phường Đông Hà",
+    "denounced_address": "UBND Phường Đông Hà",
+    "denounced_email": DENOUNCED_EMAIL,
+    "denounced_content": "Yêu cầu nộp thêm tiền ngoài quy định khi làm thủ tục cấp giấy chứng nhận.",
 }
 
 
@@ -80,7 +90,7 @@ def test_a_denunciation_outside_the_units_competence_is_transferred_then_classif
             D(2026, 3, 6),
         )
         assert due_date(resolve.due_at) == D(2026, 4, 6)
-        do(erin, "notify", {"notice_method": "post"})
+        do(erin, "notify", {"notice_method": "post", **DENOUNCED})
         assert "Đã thông báo việc thụ lý cho người tố cáo" in history(public, code)
         assert public.get(f"/api/v1/petitions/{code}").json()["due_at"].startswith("2026-04-06T23:59:59")
 
@@ -110,9 +120,13 @@ def test_the_conclusion_deadline_stops_while_suspended_and_is_extended_at_most_t
         resolve.refresh_from_db()
         assert resolve.suspensions == [["2026-03-09", "2026-03-11"]]
         assert (due_date(notify.due_at), due_date(resolve.due_at)) == (D(2026, 3, 17), D(2026, 4, 7))
-        do(client_for("bob"), "notify", {"notice_method": "in_person"})
+        do(client_for("bob"), "notify", {"notice_method": "in_person", **DENOUNCED})
 
-        # when the handling officer asks for more time twice, and the leader approves each time
+        # when the leader finds in writing that the case is especially complex (Art. 30: two extensions)
+        find_complexity(
+            petition=case, user=org.carol, level="especially_complex", reasons="Nhiều người liên quan ở ba địa phương"
+        )
+        # and the handling officer asks for more time twice, and the leader approves each time
         bob, carol = client_for("bob"), client_for("carol")
         for due in (D(2026, 5, 7), D(2026, 6, 8)):
             asked = bob.post(f"/api/v1/deadlines/{resolve.pk}/extension-requests", {"reason": "Vụ việc phức tạp"})
@@ -128,7 +142,7 @@ def test_the_conclusion_deadline_stops_while_suspended_and_is_extended_at_most_t
         # then a third extension is refused by the law's limit
         third = bob.post(f"/api/v1/deadlines/{resolve.pk}/extension-requests", {"reason": "Xin thêm lần nữa"})
         assert third.status_code == 400
-        assert "tối đa 2 lần" in third.json()["detail"]
+        assert "tối đa 2 lần" in third.json()["detail"] and "Điều 30" in third.json()["detail"]
         third = bob.post(
             f"/api/v1/deadlines/{resolve.pk}/extension-requests",
             {"reason": "Xin thêm lần nữa"},
@@ -152,7 +166,7 @@ def test_a_denouncers_identity_appears_in_no_event_task_log_or_public_page(
         # given a denunciation accepted, its denouncer notified and its verification assigned
         code = submit(**DENUNCIATION)["tracking_code"]
         do(client_for("bob"), "classify", {"decision": "accept"})
-        do(client_for("bob"), "notify", {"notice_method": "email"})
+        do(client_for("bob"), "notify", {"notice_method": "email", **DENOUNCED})
         do(client_for("carol"), "assign", {"handler": "bob"})
 
         # when the verification report, then the conclusion, name the denouncer, they are refused and kept nowhere
@@ -166,6 +180,11 @@ def test_a_denouncers_identity_appears_in_no_event_task_log_or_public_page(
             "conclude",
             {"outcome": "founded", "conclusion": "Tố cáo đúng. Kiểm điểm cán bộ, hoàn trả 2 triệu đồng."},
         )
+        # and the conclusion is acted on (Art. 36): a handling that names the denouncer is refused too
+        handling = {"measures": f"Kỷ luật cán bộ; cảm ơn ông {NAME}", "crime_signs": "no", "publication": "portal"}
+        assert "danh tính" in do(client_for("carol"), "handle_conclusion", handling, expect=400)["detail"]
+        handling["measures"] = "Kỷ luật khiển trách cán bộ; hoàn trả 2 triệu đồng cho người dân."
+        do(client_for("carol"), "handle_conclusion", handling)
 
     # then the conclusion is sent and published, without the denouncer
     case = petition(code)
@@ -174,12 +193,23 @@ def test_a_denouncers_identity_appears_in_no_event_task_log_or_public_page(
     assert history(public, code)[-1] == (
         "Kết luận nội dung tố cáo đã được công khai (danh tính người tố cáo được giữ bí mật)"
     )
-    assert {tuple(m.to) for m in mailoutbox} == {(EMAIL,)}  # the denouncer alone hears from the case
+    # the denouncer and the denounced person hear from the case, each at their own address only
+    assert {tuple(m.to) for m in mailoutbox} == {(EMAIL,), (DENOUNCED_EMAIL,)}
 
     # and the denouncer's name, phone and email are in no event, no task, no log line, no public page
     secrets = [NAME, PHONE, PHONE.replace(" ", ""), EMAIL]
     events = CaseEvent.objects.filter(instance=case.workflow)
-    assert events.filter(kind="task_completed", element_id__in=["verify", "conclude"]).count() == 2
+    assert events.filter(kind="task_completed", element_id__in=["verify", "conclude", "handle_conclusion"]).count() == 3
+    # the notices and decisions of the new steps are documents too, none naming the denouncer
+    made = Document.objects.filter(petition=case)
+    assert {document.kind for document in made} == {"acceptance", "conclusion"}
+    # (in March 2026 the forms of the notice to the denounced person and of the handling notice, from 1 July 2026, are
+    # not yet in force: the steps record what those documents hold for legal staff to issue by hand)
+    missing = events.filter(kind="document_form_missing").order_by("pk")
+    assert [event.data["kind"] for event in missing] == ["denounced_notice", "notice"]
+    for document in made:
+        written = " ".join([document.title, document.body, json.dumps(document.recipients, ensure_ascii=False)])
+        assert not any(secret in written for secret in secrets), document.title
     for event in events:
         written = " ".join([event.summary, event.public_text, json.dumps(event.data, ensure_ascii=False)])
         assert not any(secret in written for secret in secrets), event.summary
@@ -227,10 +257,10 @@ def test_a_failed_email_to_the_denouncer_is_logged_without_their_address(
 
         # when the acceptance notice is sent
         with django_capture_on_commit_callbacks(execute=True):
-            do(client_for("bob"), "notify", {"notice_method": "email"})
+            do(client_for("bob"), "notify", {"notice_method": "email", **DENOUNCED})
 
     # then the refusal is kept and logged by its code, never with the address, and the notice goes to the phone
-    notice = Message.objects.get(reference=code, kind=MessageKind.ACCEPTANCE)
+    notice = Message.objects.get(reference=code, kind=MessageKind.ACCEPTANCE, thread=f"case-{code}")
     assert (notice.state, notice.adapter) == (MessageState.SENT, "zns")
     assert notice.given_up == ["email: recipient refused (550)"]
     assert "email: recipient refused (550)" in caplog.text

@@ -38,6 +38,7 @@ PROCESSES = Path(__file__).resolve().parents[2] / "bpmn" / "processes"
                 "denunciation.transfer",
                 "denunciation.notify",
                 "denunciation.resolve",
+                "denunciation.conclusion_handling",
             },
         ),
         ("reception", "Luật Tiếp công dân 2013", {"reception.first_outcome", "reflection.resolve"}),

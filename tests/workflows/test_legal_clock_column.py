@@ -10,6 +10,7 @@ import time_machine
 from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Least
 
+from cases.denunciations import find_complexity
 from tests.processes.steps import at, clock_of, do, petition
 from tests.processes.test_denunciation import DENUNCIATION
 from workflows import services, subjects
@@ -73,6 +74,8 @@ def test_the_stored_legal_clock_follows_steps_suspension_extension_timers_and_tr
         resolve.refresh_from_db()
         assert open_case_due(instance) == {resolve.due_at}
 
+        # a denunciation is extended only once found complex in writing (Law on Denunciations, Art. 30)
+        find_complexity(petition=petition(code), user=org.carol, level="complex", reasons="Xác minh ở nhiều nơi")
         asked = bob.post(f"/api/v1/deadlines/{resolve.pk}/extension-requests", {"reason": "Vụ việc phức tạp"})
         carol.post(f"/api/v1/extension-requests/{asked.json()['id']}/decision", {"approve": True})  # extended
         resolve.refresh_from_db()

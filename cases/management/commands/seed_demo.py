@@ -234,7 +234,18 @@ class Command(BaseCommand):
             petitioner_phone="0916 777 888",
         ).petition
         self._step(denunciation, "xuly.giolinh", {"decision": "accept"}, "classify")
-        self._step(denunciation, "xuly.giolinh", {"notice_method": "post"}, "notify")
+        # Both notices of Art. 29: to the denouncer, and the content denounced to the denounced person.
+        self._step(
+            denunciation,
+            "xuly.giolinh",
+            {
+                "notice_method": "post",
+                "denounced_name": "Cán bộ bộ phận một cửa, UBND xã Gio Linh",
+                "denounced_address": "UBND xã Gio Linh",
+                "denounced_content": "Thu tiền «bồi dưỡng» ngoài quy định khi nhận hồ sơ cấp giấy phép xây dựng.",
+            },
+            "notify",
+        )
         # A recommendation heard at a citizen reception session, accepted and waiting for a handling officer.
         reception = record_petition(
             recorded_by=get_user_model().objects.get(username="tiepnhan.dongha"),
