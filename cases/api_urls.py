@@ -23,7 +23,11 @@ urlpatterns = [
         name="api-complaint-continuation",
     ),
     path("cases/<int:pk>/complaint/stopping", complaint_api.StoppingApi.as_view(), name="api-complaint-stopping"),
-    path("cases/<int:pk>/complaint/complexity", complaint_api.ComplexityApi.as_view(), name="api-complaint-complexity"),
+    path(
+        "cases/<int:pk>/complaint/complexity",
+        complaint_api.ComplaintComplexityApi.as_view(),
+        name="api-complaint-complexity",
+    ),
     path(
         "cases/<int:pk>/complaint/decision-receipt",
         complaint_api.DecisionReceiptApi.as_view(),
@@ -31,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "cases/<int:pk>/denunciation/complexity",
-        denunciation_api.ComplexityApi.as_view(),
+        denunciation_api.DenunciationComplexityApi.as_view(),
         name="api-denunciation-complexity",
     ),
     path(

@@ -86,7 +86,7 @@ class StoppingApi(_DecisionApi):
     decide = staticmethod(complaints.stop_complaint)
 
 
-class ComplexityApi(APIView):
+class ComplaintComplexityApi(APIView):
     """A leader changes the written finding on complexity (Art. 3a of Decree 124/2020 as amended)."""
 
     permission_classes = [IsAuthenticated]

@@ -19,7 +19,7 @@ from cases.api import _visible_case
 from core.api_schema import error_responses
 
 
-class ComplexityApi(APIView):
+class DenunciationComplexityApi(APIView):
     """A leader's written finding that a denunciation is complex (one extension) or especially complex (two)."""
 
     permission_classes = [IsAuthenticated]
