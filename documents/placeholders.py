@@ -46,16 +46,22 @@ class FormBodyError(ValueError):
 
 
 def _check_expression(expression: FilterExpression) -> None:
-    var = expression.var
+    _check_variable(expression.var)
+    for function, args in expression.filters:
+        filter_name = getattr(function, "_filter_name", getattr(function, "__name__", "?"))
+        if filter_name not in FILTERS:
+            raise FormBodyError(gettext("Bộ lọc không được dùng trong mẫu: |%(name)s") % {"name": filter_name})
+        for is_variable, argument in args:
+            if is_variable:
+                _check_variable(argument)
+
+
+def _check_variable(var: Any) -> None:
     lookups = getattr(var, "lookups", None)
     if lookups is not None:
         name = ".".join(lookups)
         if len(lookups) != 1 or lookups[0] not in PLACEHOLDERS:
             raise FormBodyError(gettext("Chỗ điền không có trong danh sách: {{ %(name)s }}") % {"name": name})
-    for function, _args in expression.filters:
-        filter_name = getattr(function, "_filter_name", getattr(function, "__name__", "?"))
-        if filter_name not in FILTERS:
-            raise FormBodyError(gettext("Bộ lọc không được dùng trong mẫu: |%(name)s") % {"name": filter_name})
 
 
 def _condition_expressions(condition: Any) -> Iterable[FilterExpression]:

@@ -356,12 +356,17 @@ def test_a_form_uses_only_the_whitelisted_placeholders(db):
         ("{% load static %}{{ ho_ten }}", "static"),
         ("{% for x in ho_ten %}{{ x }}{% endfor %}", "for x in ho_ten"),
         ("{{ ho_ten|safe }}", "|safe"),
+        ("{{ ho_ten|default:so_cccd }}", "{{ so_cccd }}"),
+        ("{% if so_cccd %}x{% endif %}", "{{ so_cccd }}"),
     ):
         form.body = body
         with pytest.raises(ValidationError) as refused:
             form.full_clean()
         assert named in str(refused.value.message_dict["body"]), body
-    form.body = "Kính gửi {{ xung_ho|upper }}.{% if thoi_gian %} Thời gian: {{ thoi_gian }}.{% endif %}"
+    form.body = (
+        "Kính gửi {{ xung_ho|upper }}.{% if thoi_gian and not dia_diem %} Thời gian: {{ thoi_gian }}.{% endif %}"
+        "{{ dia_diem|default:don_vi }}"
+    )
     form.full_clean()
 
 

@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
@@ -206,8 +207,9 @@ def test_after_the_answer_the_petitioner_is_asked_to_rate_a_day_later(
         clock.shift(settings.NOTIFICATIONS_RATING_DELAY)
         services.deliver_all()
     assert mail.outbox[-1].subject == f"[{code}] Mời ông/bà đánh giá việc giải quyết đơn"
-    html = mail.outbox[-1].alternatives[0][0]  # type: ignore[attr-defined]
-    assert "Đánh giá việc giải quyết" in html
+    rating_mail = mail.outbox[-1]
+    assert isinstance(rating_mail, EmailMultiAlternatives)
+    assert "Đánh giá việc giải quyết" in str(rating_mail.alternatives[0][0])
 
 
 def test_the_admin_lists_messages_without_their_addresses_and_queues_a_failed_one_again(admin_client, db, locmem):
