@@ -55,21 +55,21 @@ def run(*, quick: bool, databases: list[str]) -> dict[str, Any]:
     for database in databases:
         say(f"--- {database}")
         figures: dict[str, Any] = {}
-        url = fresh_postgres("bench_mailbox") if database == "postgresql" else ""
+        mailbox_url = fresh_postgres("bench_mailbox") if database == "postgresql" else ""
         try:
-            figures["mailbox"] = channels_mailbox.measure(messages=mails, database_url=url)
+            figures["mailbox"] = channels_mailbox.measure(messages=mails, database_url=mailbox_url)
         finally:
-            if url:
-                drop_postgres(url)
+            if mailbox_url:
+                drop_postgres(mailbox_url)
         say(f"mailbox intake: {figures['mailbox'].get('messages_per_s')} messages/s")
         figures["webhooks"] = channels_webhooks.measure(events=events, postgres=database == "postgresql")
         say(f"webhook p95: {figures['webhooks'].get('webhook_p95_ms')} ms")
-        url = fresh_postgres("bench_outbox") if database == "postgresql" else None
+        outbox_url = fresh_postgres("bench_outbox") if database == "postgresql" else None
         try:
-            figures["outbox"] = channels_outbox.measure(url, messages=messages)
+            figures["outbox"] = channels_outbox.measure(outbox_url, messages=messages)
         finally:
-            if url:
-                drop_postgres(url)
+            if outbox_url:
+                drop_postgres(outbox_url)
         say(f"outbox lag p95 at 50/s: {figures['outbox'].get('lag', {}).get('lag_p95_s')} s")
         results[database] = figures
     results["targets_met"] = {
