@@ -70,6 +70,11 @@ def add_message(
     draft.message_ids = [*draft.message_ids, message_id]
     draft.last_message_at = max(received_at, draft.last_message_at) if draft.pk else received_at
     draft.save()
+    return draft, attach_files(draft, files)
+
+
+def attach_files(draft: Draft, files: Iterable[IncomingFile]) -> list[str]:
+    """Store each file with the draft, checked like a portal upload; returns why any file was refused (left out)."""
     refused = []
     for incoming in files:
         upload = SimpleUploadedFile(incoming.name, incoming.content)
@@ -86,7 +91,7 @@ def add_message(
         DraftAttachment.objects.create(
             draft=draft, file=upload, name=incoming.name, content_type=content_type, size=len(incoming.content)
         )
-    return draft, refused
+    return refused
 
 
 # The reception queue: an officer confirms a draft into a petition, or discards it with a reason.
@@ -404,20 +409,4 @@ def _join_draft(*, draft: Draft, parsed: ParsedMail, received_at: datetime, file
     draft.message_ids = [*draft.message_ids, parsed.message_id]
     draft.last_message_at = max(draft.last_message_at, received_at)
     draft.save(update_fields=["text", "message_ids", "last_message_at"])
-    refused = []
-    for incoming in files:
-        upload = SimpleUploadedFile(incoming.name, incoming.content)
-        try:
-            content_type = check_upload(
-                upload,
-                allowed=settings.UPLOAD_ALLOWED_TYPES,
-                max_bytes=settings.UPLOAD_MAX_BYTES,
-                allowed_label=", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values())),
-            )
-        except UploadRefused as refusal:
-            refused.append(str(refusal))
-            continue
-        DraftAttachment.objects.create(
-            draft=draft, file=upload, name=incoming.name, content_type=content_type, size=len(incoming.content)
-        )
-    return refused
+    return attach_files(draft, files)
