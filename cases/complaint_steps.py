@@ -89,6 +89,8 @@ def invite_dialogue(context: HandlerContext) -> None:
         },
         source=f"{context.element_id}:dialogue:{dialogue_on.isoformat()}",
         handler_context=context,
+        send_by=notice.due_date if notice else None,
+        send_by_basis=notice.rule.citation if notice else "",
     )
     context.record(
         "dialogue_invitation",

@@ -337,6 +337,8 @@ def issue_document(
     values: dict[str, str],
     source: str,
     handler_context: HandlerContext | None = None,
+    send_by: datetime.date | None = None,
+    send_by_basis: str = "",
 ) -> int:
     """The legal document of a decision or notice (`documents`): drafted from its form in force, and issued at
     once — numbered, stored, sent through the outbox — when `by` leads the issuing unit (the leader's decision is
@@ -344,7 +346,14 @@ def issue_document(
     from documents import services as documents
 
     document = documents.draft_document(
-        case=petition, kind=kind, by=by, context=values, source=source, handler_context=handler_context
+        case=petition,
+        kind=kind,
+        by=by,
+        context=values,
+        source=source,
+        handler_context=handler_context,
+        send_by=send_by,
+        send_by_basis=send_by_basis,
     )
     if by is not None and documents.may_approve(by, document):
         documents.issue_document(document=document, by=by, handler_context=handler_context)

@@ -214,6 +214,9 @@ class Document(models.Model):
     state = models.CharField(_("tình trạng"), max_length=16, choices=DocumentState.choices, default=DocumentState.DRAFT)
     # The step that drafted it ("step:<case lock version>:<kind>"), so a step drafts its document once.
     source = models.CharField(max_length=100, blank=True)
+    # A notice the law wants out by a day (a dialogue invitation at least 5 days ahead): never issued after it.
+    send_by = models.DateField(_("gửi chậm nhất ngày"), null=True, blank=True)
+    send_by_basis = models.CharField(_("căn cứ thời hạn gửi"), max_length=255, blank=True)
     file = models.FileField(_("tệp PDF"), upload_to=document_path, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -81,6 +81,13 @@ class WrongState(DocumentError):
     status = 409
 
 
+class TooLate(DocumentError):
+    """The day by which the law wants the notice out has passed: it cannot be issued any more."""
+
+    code = "too_late"
+    status = 409
+
+
 class NumberTaken(DocumentError):
     """A number already used in the register (Decree 30/2020/NĐ-CP, Art. 15(1))."""
 
@@ -207,6 +214,8 @@ def draft_document(
     unit: Unit | None = None,
     source: str = "",
     handler_context: HandlerContext | None = None,
+    send_by: datetime.date | None = None,
+    send_by_basis: str = "",
 ) -> Document:
     """Draft a document of `kind` (a `DocumentKind`) for the petition `case`, from the form in force today.
 
@@ -215,7 +224,8 @@ def draft_document(
     "email": "…", "send": bool}], default the petitioner and the file copy. `unit`: the issuing unit (default the
     case's). `source`: a name of the step that drafts it (a step drafts once: the same source returns the same
     draft). `handler_context`: inside a service-task handler or step hook, the step's context (the audit entry is
-    written with the step). Raises NoFormInForce, InvalidForm (a placeholder or a sealed name)."""
+    written with the step). `send_by`: the last day the law allows it out (`send_by_basis`: the article), after
+    which it is never issued. Raises NoFormInForce, InvalidForm (a placeholder or a sealed name)."""
     if kind not in DocumentKind.values:
         raise InvalidForm(gettext("Loại văn bản không hợp lệ: %(kind)s") % {"kind": kind}, field="kind")
     if source:
@@ -238,6 +248,8 @@ def draft_document(
         place=issuer.place,
         signer_title=issuer.signer_title,
         source=source,
+        send_by=send_by,
+        send_by_basis=send_by_basis,
         created_by=by if by is not None and by.is_authenticated else None,
     )
     _render(document)
@@ -337,6 +349,14 @@ def issue_document(
         raise NotAllowed(gettext("Chỉ lãnh đạo đơn vị ban hành được duyệt và ký văn bản này."))
     if document.state != DocumentState.DRAFT:
         raise WrongState(gettext("Văn bản này đã được duyệt và ban hành."))
+    if document.send_by is not None and calendar.today() > document.send_by:
+        raise TooLate(
+            gettext(
+                "Văn bản này phải gửi chậm nhất ngày %(day)s (%(basis)s); đã quá ngày đó nên không ban hành được: "
+                "hãy làm lại bước này với ngày mới."
+            )
+            % {"day": format(document.send_by, "%d/%m/%Y"), "basis": document.send_by_basis}
+        )
     now = timezone.now()
     document.state, document.approved_by, document.approved_at = DocumentState.APPROVED, by, now
     _event(

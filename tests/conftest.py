@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from notifications import adapters as notification_adapters
@@ -29,6 +31,8 @@ PASSWORD = "s3cret-pass-phrase"
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     cache.clear()  # rate limits and cached lookups must not leak between tests
+    # A request in English leaves its language active in the thread: each test starts in the default language.
+    translation.activate(django_settings.LANGUAGE_CODE)
     # Restored specs are cached by version id; a rolled-back test lets SQLite hand the same id to another version.
     specs_cache.clear()
 

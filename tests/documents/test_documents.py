@@ -635,3 +635,29 @@ def test_a_step_never_fails_for_want_of_a_form_and_says_which_is_missing(submit,
     assert case.status == "in_progress" and not Document.objects.exists()
     missing = CaseEvent.objects.get(instance=case.workflow, kind="document_form_missing")
     assert "Chưa có mẫu «Thông báo thụ lý» có hiệu lực ngày 04/11/2026" in missing.summary
+
+
+def test_a_notice_the_law_wants_out_by_a_day_is_never_issued_after_it(submit, client_for, client):
+    """A dialogue invitation drafted on 04/11 for a dialogue on 12/11 must go out by 07/11 (at least 5 days ahead,
+    Art. 28 of Decree 124/2020 as amended): a leader approving it on 10/11 is refused, and nothing is sent."""
+    with time_machine.travel(at("2026-11-04"), tick=False):
+        code = submit(**COMPLAINT)["tracking_code"]
+        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})
+        invitation = services.draft_document(
+            case=petition(code),
+            kind=DocumentKind.DIALOGUE,
+            by=None,
+            context={"thoi_gian": "08 giờ 00 ngày 12/11/2026"},
+            send_by=at("2026-11-07").date(),
+            send_by_basis="Điều 28 Nghị định 124/2020/NĐ-CP",
+        )
+        messages = Message.objects.count()
+    with time_machine.travel(at("2026-11-10"), tick=False):
+        client.login(username="carol", password=PASSWORD)
+        response = client.post(f"/documents/{invitation.pk}/", {"action": "approve"})
+
+    assert response.status_code == 409
+    assert "phải gửi chậm nhất ngày 07/11/2026 (Điều 28 Nghị định 124/2020/NĐ-CP)" in response.content.decode()
+    invitation.refresh_from_db()
+    assert (invitation.state, invitation.number) == (DocumentState.DRAFT, None)
+    assert Message.objects.count() == messages
