@@ -358,7 +358,17 @@ def _save(
     ready = runner.ready_tasks()
     live = runner.live(ready)
     new_deadlines = _new_deadlines(instance, runner, ready, live)
-    subjects.run_step_hooks(subjects.Step(instance=instance, new_clocks=new_deadlines, context=context))
+    data = {task.id: task.data for task in ready}
+    subjects.run_step_hooks(
+        subjects.Step(
+            instance=instance,
+            new_clocks=new_deadlines,
+            context=context,
+            task_data={
+                row.spiff_task_id: data[row.spiff_task_id] for row in new_deadlines if row.spiff_task_id in data
+            },
+        )
+    )
     for row in new_deadlines:
         if row.kind == DeadlineKind.TIMER:  # the engine's timer fires when its row says, after any hook moved it
             runner.set_timer_due(row.spiff_task_id, row.due_at.isoformat())

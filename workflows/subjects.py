@@ -47,6 +47,8 @@ class Step:
     instance: WorkflowInstance
     new_clocks: list[Deadline]
     context: HandlerContext
+    # The task data of each new clock's step, by its engine task id (what the case's forms recorded up to it).
+    task_data: dict[Any, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
