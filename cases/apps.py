@@ -1,6 +1,19 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from workflows.subjects import ClockChange
+
+
+def check_clock_change(change: "ClockChange") -> None:
+    """The petitions' check of a clock change: a complaint's (Art. 11a decisions), then a denunciation's."""
+    from cases import complaints, denunciations
+
+    complaints.check_clock_change(change)
+    denunciations.check_clock_change(change)
 
 
 class CasesConfig(AppConfig):
@@ -47,8 +60,9 @@ class CasesConfig(AppConfig):
                     draft_from_step,
                 ),
                 # A denunciation's extensions follow its complexity, and each clock decision is a written one
-                # sent to both parties (Law on Denunciations, Arts. 30, 34); other petitions pass through.
-                check_clock_change=denunciations.check_clock_change,
+                # sent to both parties (Law on Denunciations, Arts. 30, 34); a complaint's clock stops and restarts
+                # only by its Art. 11a decisions (`complaints`); other petitions pass through.
+                check_clock_change=check_clock_change,
                 clock_hooks=(denunciations.clock_changed,),
             ),
         )

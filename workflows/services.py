@@ -544,7 +544,7 @@ def suspend_case(
         raise Conflict(gettext("Hồ sơ đang tạm dừng tính thời hạn"))
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không có thời hạn nào đang chạy"))
-    subjects.check_clock_change(subjects.ClockChange(instance, "suspended", user, reason))
+    subjects.check_clock_change(subjects.ClockChange(instance, "suspended", user, reason, basis=basis))
     day = _decision_day(on)
     for row in rows:
         # a step that started after a back-dated decision is suspended from its own first day
@@ -578,7 +578,7 @@ def resume_case(
     _check_leads(user, instance)
     rows = [row for row in _open_deadlines(instance) if row.suspended_since]
     # The subject may refuse first, in its own words (a denunciation cites the article that requires a suspension).
-    subjects.check_clock_change(subjects.ClockChange(instance, "resumed", user, reason))
+    subjects.check_clock_change(subjects.ClockChange(instance, "resumed", user, reason, basis=basis))
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không bị tạm dừng nên không thể tiếp tục"))
     day = _decision_day(on)
