@@ -9,6 +9,7 @@ period applies and the public explanation says why."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import time_machine
 from django.core.management import call_command
@@ -20,6 +21,8 @@ from tests.processes.steps import at, clock_of, do, due_date, petition
 from tests.processes.test_migration_july_2026 import publish_before, report, step
 from workflows import migration
 from workflows.models import CaseEvent, ProcessVersion, WorkflowInstance
+from workflows.services import publish_process
+from workflows.validation import validate
 
 D = datetime.date
 OTHERS = ("complaint_first", "complaint_second", "denunciation", "reception", "consultation")
@@ -205,3 +208,30 @@ def test_running_reflections_move_to_the_version_that_asks_about_administrative_
         assert clock_of(waiting, "draft_answer").rule_code == "reflection.resolve.province"
         assert due_date(clock_of(waiting, "draft_answer").due_at) == D(2026, 12, 2)
         assert clock_of(drafting, "draft_answer").rule_code == "reflection.resolve"
+
+
+def test_a_later_version_keeps_the_provinces_rule_of_a_running_reflection(org, submit, client_for):
+    with time_machine.travel(at("2026-11-02"), tick=False) as clock:
+        # given a reflection not on administrative regulations, being drafted under the province's rule
+        case = petition(submit()["tracking_code"])
+        clock.move_to(at("2026-11-03"))
+        accept_and_assign(client_for, on_administrative_regulation=False)
+
+        # when a later version changes only a step's wording, and the case moves to it
+        xml = Path("bpmn/processes/reflection.bpmn").read_text(encoding="utf-8")
+        changed = xml.replace('name="Soạn văn bản trả lời"', 'name="Soạn văn bản trả lời người gửi"')
+        version = publish_process(validated=validate(changed.encode(), filename="reflection.bpmn"))
+        (plan,) = (
+            plan
+            for _, plan in bpmn_services.migration_report(
+                target=version, instances=WorkflowInstance.objects.filter(pk=case.workflow_id)
+            )
+        )
+        migration.migrate_instance(instance=case.workflow, target=version, actor=org.carol)
+
+    # then the clock is kept as it runs, under the province's rule the classification gave it
+    assert report(plan) == [
+        "draft_answer: kept",
+        "draft_answer: kept reflection.resolve.province 2026-12-02 → reflection.resolve.province 2026-12-02",
+    ]
+    assert clock_of(case, "draft_answer").rule_code == "reflection.resolve.province"
