@@ -238,6 +238,7 @@ def simulation_json(result: simulation.SimulationResult) -> dict[str, Any]:
             "required": f.required,
             "label": f.display_label,
             "choices": [list(c) for c in f.choices],
+            "help": f.help,
         }
 
     return {

@@ -31,7 +31,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from cases import selectors, services
+from cases import complaints, selectors, services
 from cases.models import PUBLIC_TYPES, Channel, Petition, PetitionType
 from core.api_schema import error_responses
 from core.parsers import FormParser, JSONParser, MultiPartParser
@@ -300,24 +300,40 @@ def _visible_case(request: Request, pk: int) -> Petition:
 
 
 class PetitionClockApi(ClockApi):
-    """The clock routes of a petition, addressed by its case number (`/api/v1/cases/<pk>/…`)."""
+    """The clock routes of a petition, addressed by its case number (`/api/v1/cases/<pk>/…`). A complaint's clock
+    stops and restarts only by a written decision (Art. 11a of the Law on Complaints; Arts. 28a–28b of Decree
+    124/2020 as amended by Decree 155/2026): for a complaint these routes record the suspension or continuation
+    decision dated today, with its document, as `/complaint/suspension` and `/complaint/continuation` do."""
+
+    suspend: bool
 
     def instance_for(self, request: Request, pk: int) -> WorkflowInstance:
         return _visible_case(request, pk).workflow
 
+    def change_clock(self, *, instance: WorkflowInstance, user: User, reason: str) -> None:
+        petition = Petition.objects.filter(workflow=instance, petition_type__in=complaints.COMPLAINT_TYPES).first()
+        if petition is not None:
+            complaints.decide_clock(petition=petition, user=user, suspend=self.suspend, reason=reason)
+        elif self.suspend:
+            workflow_services.suspend_case(instance=instance, user=user, reason=reason)
+        else:
+            workflow_services.resume_case(instance=instance, user=user, reason=reason)
+
 
 @extend_schema_view(post=extend_schema(summary="Tạm đình chỉ hồ sơ (dừng thời hạn)"))
 class CaseSuspendApi(PetitionClockApi):
-    """Stop the legal clock of a case (tạm đình chỉ); every open deadline waits. Leaders of the unit only."""
+    """Stop the legal clock of a case (tạm đình chỉ); every open deadline waits. Leaders of the unit only. For a
+    complaint: the suspension decision of Art. 11a, dated today."""
 
-    change_clock = staticmethod(workflow_services.suspend_case)
+    suspend = True
 
 
 @extend_schema_view(post=extend_schema(summary="Tiếp tục giải quyết hồ sơ (chạy lại thời hạn)"))
 class CaseResumeApi(PetitionClockApi):
-    """Restart the legal clock; due dates move by the suspended days. Leaders of the unit only."""
+    """Restart the legal clock; due dates move by the suspended days. Leaders of the unit only. For a complaint:
+    the decision to continue (Art. 28b), dated today."""
 
-    change_clock = staticmethod(workflow_services.resume_case)
+    suspend = False
 
 
 class UnitStatsSerializer(serializers.Serializer):

@@ -1,6 +1,19 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from workflows.subjects import ClockChange
+
+
+def check_clock_change(change: "ClockChange") -> None:
+    """The petitions' check of a clock change: a complaint's (Art. 11a decisions), then a denunciation's."""
+    from cases import complaints, denunciations
+
+    complaints.check_clock_change(change)
+    denunciations.check_clock_change(change)
 
 
 class CasesConfig(AppConfig):
@@ -15,6 +28,7 @@ class CasesConfig(AppConfig):
             handlers,  # noqa: F401 - registers the petition service-task handlers
             notices,
             outcomes,
+            reflections,
             selectors,
         )
         from cases.models import APPEAL_SUBJECT, RECEPTION_SUBJECT, PetitionType
@@ -37,11 +51,18 @@ class CasesConfig(AppConfig):
                 bulk_url=lambda: reverse("cases:bulk"),
                 # The petitioner hears of every change of their due date (suspension, resumption, extension).
                 # The documents its steps produce (notices, decisions, conclusions, answers: `documents.steps`).
-                # A complaint in a remote area gets the remote-area periods (`complaint_steps`), before the others see them.
-                step_hooks=(complaint_steps.apply_remote_periods, notices.notify_clock_change, draft_from_step),
+                # A complaint in a remote area gets the remote-area periods (`complaint_steps`), a reflection not on
+                # administrative regulations the province's period (`reflections`), before the others see them.
+                step_hooks=(
+                    complaint_steps.apply_remote_periods,
+                    reflections.apply_regulation_rule,
+                    notices.notify_clock_change,
+                    draft_from_step,
+                ),
                 # A denunciation's extensions follow its complexity, and each clock decision is a written one
-                # sent to both parties (Law on Denunciations, Arts. 30, 34); other petitions pass through.
-                check_clock_change=denunciations.check_clock_change,
+                # sent to both parties (Law on Denunciations, Arts. 30, 34); a complaint's clock stops and restarts
+                # only by its Art. 11a decisions (`complaints`); other petitions pass through.
+                check_clock_change=check_clock_change,
                 clock_hooks=(denunciations.clock_changed,),
             ),
         )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -34,11 +35,14 @@ from workflows import clock
 from workflows import services as workflow_services
 from workflows.handlers import HandlerContext
 from workflows.models import CaseEvent, Deadline, DeadlineKind, WorkflowInstance
+from workflows.subjects import ClockChange
 
 # The law's words, cited in refusals and in the audit trail.
 LAW = "Luật Khiếu nại"
 ART_11A = "Điều 11a Luật Khiếu nại (bổ sung bởi Luật số 136/2025/QH15)"
 ARTS_28A_28B = "Điều 28a, 28b Nghị định số 124/2020/NĐ-CP (sửa đổi bởi Nghị định số 155/2026/NĐ-CP)"
+# What a suspension or continuation decision of a complaint rests on: the generic clock routes give no basis.
+DECISION_BASIS = f"{ART_11A}; {ARTS_28A_28B}"
 ART_3A = "Điều 3a Nghị định số 124/2020/NĐ-CP (bổ sung bởi Nghị định số 155/2026/NĐ-CP)"
 
 COMPLAINT_TYPES = (PetitionType.COMPLAINT, PetitionType.COMPLAINT_SECOND)
@@ -316,6 +320,48 @@ def change_complexity(
 # ---- suspension, continuation and stopping (Art. 11a; Arts. 28a–28b) -------------------------------------------
 
 
+class DecisionRequired(workflow_services.WorkflowError):
+    """A complaint's clock stopped or restarted other than by a written decision (Art. 11a)."""
+
+    code = "complaint_decision_required"
+    status = 400
+
+
+def is_complaint(instance: WorkflowInstance) -> bool:
+    return Petition.objects.filter(workflow=instance, petition_type__in=COMPLAINT_TYPES).exists()
+
+
+def check_clock_change(change: ClockChange) -> None:
+    """A complaint's clock stops and restarts only by the decisions of Art. 11a (Arts. 28a–28b): a suspension or a
+    continuation that does not come from `suspend_complaint` / `continue_complaint` is refused, naming the decision's
+    route. The case routes of a petition (`cases.api`, the task page) send a complaint there (`decide_clock`)."""
+    if change.kind not in ("suspended", "resumed") or change.basis == DECISION_BASIS:
+        return
+    if not is_complaint(change.instance):
+        return
+    petition_id = Petition.objects.filter(workflow=change.instance).values_list("pk", flat=True).first()
+    if change.kind == "suspended":
+        message = gettext(
+            "Tạm đình chỉ giải quyết khiếu nại phải bằng quyết định tạm đình chỉ (%(article)s; %(decree)s): ghi quyết "
+            "định tại %(route)s"
+        )
+        route = reverse("api-complaint-suspension", args=[petition_id])
+    else:
+        message = gettext(
+            "Tiếp tục giải quyết khiếu nại phải bằng quyết định tiếp tục giải quyết (%(article)s; %(decree)s): ghi "
+            "quyết định tại %(route)s"
+        )
+        route = reverse("api-complaint-continuation", args=[petition_id])
+    raise DecisionRequired(message % {"article": ART_11A, "decree": ARTS_28A_28B, "route": route})
+
+
+def decide_clock(*, petition: Petition, user: User, suspend: bool, reason: str) -> CaseEvent:
+    """The generic "stop / restart the clock" of a complaint, as the decision it legally is: a suspension or a
+    continuation decision dated today, with its document (`suspend_complaint`, `continue_complaint`)."""
+    decide = suspend_complaint if suspend else continue_complaint
+    return decide(petition=petition, user=user, decided_on=calendar.today(), reason=reason)
+
+
 def _complaint(petition: Petition) -> Petition:
     petition = Petition.objects.select_related("workflow__unit", "commune").get(pk=petition.pk)
     if petition.petition_type not in COMPLAINT_TYPES:
@@ -368,7 +414,7 @@ def suspend_complaint(*, petition: Petition, user: User, decided_on: datetime.da
     petition = _complaint(petition)
     reason = _reason(reason)
     workflow_services.suspend_case(
-        instance=petition.workflow, user=user, reason=reason, on=decided_on, basis=f"{ART_11A}; {ARTS_28A_28B}"
+        instance=petition.workflow, user=user, reason=reason, on=decided_on, basis=DECISION_BASIS
     )
     today = calendar.today()
     try:
@@ -427,7 +473,7 @@ def continue_complaint(*, petition: Petition, user: User, decided_on: datetime.d
         )
     reason = _reason(reason)
     workflow_services.resume_case(
-        instance=petition.workflow, user=user, reason=reason, on=decided_on, basis=f"{ART_11A}; {ARTS_28A_28B}"
+        instance=petition.workflow, user=user, reason=reason, on=decided_on, basis=DECISION_BASIS
     )
     row = _resolution_clock(petition.workflow_id)
     due = calendar.local_date(row.due_at) if row is not None else None

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
-from cases import exports, selectors, services
+from cases import complaints, exports, selectors, services
 from cases.api import (
     PetitionSubmitApi,
     PublicSubmitThrottle,
@@ -27,7 +27,7 @@ from cases.api import (
     drill_down_for,
     leader_figures_for,
 )
-from cases.models import Channel, PetitionType, normalize_tracking_code
+from cases.models import Channel, Petition, PetitionType, normalize_tracking_code
 from core.site import absolute_url
 from organisation.models import Unit
 from organisation.names import official_name
@@ -172,6 +172,19 @@ def _task_action(request: HttpRequest, task: HumanTask, action: str) -> str:
         reason = ReasonSerializer(data={"reason": post.get("clock_reason", "")})
         if not reason.is_valid():
             raise task_forms.FormErrors(_serializer_errors(reason.errors, {"reason": "clock_reason"}))
+        complaint = Petition.objects.filter(
+            workflow=task.instance, petition_type__in=complaints.COMPLAINT_TYPES
+        ).first()
+        if complaint is not None:  # a complaint's clock moves only by its Art. 11a decisions, with their documents
+            try:
+                complaints.decide_clock(
+                    petition=complaint, user=user, suspend=action == "suspend", reason=reason.validated_data["reason"]
+                )
+            except complaints.ComplaintError as error:
+                raise task_forms.FormErrors({"clock_reason": " ".join(error.errors.values())}) from None
+            if action == "suspend":
+                return _("Đã ghi quyết định tạm đình chỉ giải quyết khiếu nại; thời hạn dừng từ hôm nay.")
+            return _("Đã ghi quyết định tiếp tục giải quyết khiếu nại; thời hạn tính lại từ hôm nay.")
         change = workflow_services.suspend_case if action == "suspend" else workflow_services.resume_case
         change(instance=task.instance, user=user, reason=reason.validated_data["reason"])
         return _("Đã tạm dừng tính thời hạn.") if action == "suspend" else _("Đã tiếp tục tính thời hạn.")

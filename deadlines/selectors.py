@@ -22,6 +22,31 @@ def rule_in_force(code: str, on: datetime.date) -> DeadlineRule:
     return rule
 
 
+# A rule the province sets, and the national rule a clock under it runs on while no version of the province's rule
+# is in force on the clock's first day. The province's rule is seeded with a placeholder citation and a future date
+# (migration 0004) so that legal staff can still correct its period; until it takes effect, reflections not on
+# administrative regulations keep the period they had before the split (Decree 20/2008's 30 days), and their
+# explanation says so (`deadlines.services.compute_due`).
+INTERIM_RULES: dict[str, str] = {"reflection.resolve.province": "reflection.resolve"}
+
+
+def rule_for_clock(code: str, on: datetime.date) -> tuple[DeadlineRule, DeadlineRule | None]:
+    """The version that times a clock of rule `code` started on `on`, and the province's rule it stands in for.
+
+    As `rule_in_force`, except for a rule of `INTERIM_RULES` whose first version takes effect after `on`: then the
+    national rule in force on `on` applies, and the province's first version comes second (for the explanation).
+    Raises RuleNotFound as `rule_in_force`.
+    """
+    try:
+        return rule_in_force(code, on), None
+    except RuleNotFound:
+        interim = INTERIM_RULES.get(code)
+        pending = DeadlineRule.objects.filter(code=code).order_by("effective_from").first() if interim else None
+        if interim is None or pending is None:
+            raise
+        return rule_in_force(interim, on), pending
+
+
 def rule_versions(code: str) -> list[DeadlineRule]:
     """Every version of rule `code`, newest first."""
     return list(DeadlineRule.objects.filter(code=code).order_by("-effective_from"))

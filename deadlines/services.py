@@ -31,6 +31,11 @@ and its event may lie in the future.
 Planning (`plan=True`): a start after today is allowed and the result is a plan under the rules and day swaps
 known today (`DueDate.is_plan`); without it, a start after today is refused (StartInFuture).
 
+A rule the province sets that is not yet in force on the start day (`selectors.INTERIM_RULES`: the province's
+rule for reflections not on administrative regulations, seeded to take effect on 01/01/2027): the national rule
+in force that day applies (`DueDate.instead_of` names the province's rule) and the explanation says why, naming
+the province's rule but never its placeholder citation.
+
 The explanation is for the public: dates as dd/mm/yyyy, the rule's name and its citation; never the rule's
 code nor its internal note.
 """
@@ -46,7 +51,7 @@ from deadlines import calendar
 from deadlines.calendar import DayInfo, DayReason, WorkingCalendar
 from deadlines.errors import DeadlineError, InvalidInput, StartInFuture, TooManyExtensions
 from deadlines.models import DayKind, DeadlineRule, Direction
-from deadlines.selectors import rule_in_force
+from deadlines.selectors import rule_for_clock, rule_in_force
 
 __all__ = [
     "DeadlineError",
@@ -134,6 +139,8 @@ class DueDate:
     explanation: str  # one Vietnamese sentence, for the public
     explanation_en: str
     is_plan: bool = False  # the start is after today: a plan under the rules and day swaps known today
+    # The province's rule not yet in force on the start day, that `rule` stands in for (`selectors.INTERIM_RULES`).
+    instead_of: RuleSnapshot | None = None
 
     def explanation_in(self, lang: str) -> str:
         return self.explanation_en if lang.startswith("en") else self.explanation
@@ -219,7 +226,9 @@ def compute_due(
             f"Số lần gia hạn không được âm (nhận được {extensions}).",
             f"The number of extensions cannot be negative (got {extensions}).",
         )
-    rule = RuleSnapshot.of(rule_in_force(rule_code, start_date))
+    in_force, pending = rule_for_clock(rule_code, start_date)
+    rule = RuleSnapshot.of(in_force)
+    instead_of = RuleSnapshot.of(pending) if pending is not None else None
     if start_date > today and not (plan or rule.counts_before):
         raise StartInFuture(start=start_date, today=today)
     if rule.counts_before:
@@ -250,9 +259,10 @@ def compute_due(
         holidays=tuple(count.holidays),
         makeup_workdays=tuple(count.makeup_workdays),
         remind_date=remind_date,
-        explanation=_explain_vi(due_date, start_date, rule, extensions, count),
-        explanation_en=_explain_en(due_date, start_date, rule, extensions, count),
+        explanation=_explain_vi(due_date, start_date, rule, extensions, count) + _interim_vi(instead_of),
+        explanation_en=_explain_en(due_date, start_date, rule, extensions, count) + _interim_en(instead_of),
         is_plan=start_date > today,
+        instead_of=instead_of,
     )
 
 
@@ -432,6 +442,24 @@ def _explain_en(due: datetime.date, start: datetime.date, rule: RuleSnapshot, ex
         days = _join([f"{_WEEKDAYS_EN[day.weekday()]} {_d(day)}" for day in count.makeup_workdays], lang="en")
         text += f", counting the make-up working day{'s' if len(count.makeup_workdays) > 1 else ''} {days}"
     return text + "."
+
+
+def _interim_vi(instead_of: RuleSnapshot | None) -> str:
+    if instead_of is None:
+        return ""
+    return (
+        f" Quy định «{instead_of.name_vi}» chỉ có hiệu lực từ ngày {_d(instead_of.effective_from)}, sau ngày bắt đầu "
+        "tính thời hạn, nên áp dụng thời hạn trên."
+    )
+
+
+def _interim_en(instead_of: RuleSnapshot | None) -> str:
+    if instead_of is None:
+        return ""
+    return (
+        f" '{instead_of.name_en}' only takes effect on {_d(instead_of.effective_from)}, after the clock started, so "
+        "the period above applies."
+    )
 
 
 def _explain_notice_vi(last: datetime.date, nominal: datetime.date, event: datetime.date, rule: RuleSnapshot) -> str:

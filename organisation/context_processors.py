@@ -31,16 +31,19 @@ def nav_links(user: object) -> list[NavLink]:
         links.append(NavLink("reception", _("Đơn chờ xác nhận"), reverse("channels:queue")))
     if Role.UNIT_LEADER in roles:
         links.append(NavLink("leaders", _("Số liệu"), reverse("cases:leaders")))
+        # The notices and decisions drafted in the units they lead, waiting for their approval and signature.
+        links.append(NavLink("documents", _("Văn bản chờ duyệt"), reverse("documents:pending")))
     # Drafting a regulation and taking the public's comments on it is the work of handling officers and
     # their leaders in the drafting unit.
     if roles & {Role.HANDLING_OFFICER, Role.UNIT_LEADER}:
         links.append(NavLink("consultations", _("Quản lý lấy ý kiến"), reverse("consultation:manage-list")))
     if Role.LEGAL_STAFF in roles:
         links.append(NavLink("modeler", _("Quy trình"), reverse("bpmn:modeler-list")))
-        if getattr(user, "is_staff", False):
+        if getattr(user, "is_staff", False):  # rules and forms are edited in the admin
             links.append(
                 NavLink("deadlines", _("Thời hạn luật định"), reverse("admin:deadlines_deadlinerule_changelist"))
             )
+            links.append(NavLink("forms", _("Mẫu văn bản"), reverse("admin:documents_documentform_changelist")))
     return links
 
 

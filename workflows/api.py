@@ -177,6 +177,7 @@ class FormFieldSerializer(serializers.Serializer):
     required = serializers.BooleanField()  # type: ignore[assignment]  # named like a Field attribute
     label = serializers.CharField(source="display_label")  # type: ignore[assignment]
     choices = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    help = serializers.CharField()
 
 
 class TaskDetailApi(APIView):

@@ -1,7 +1,8 @@
 """Task forms declared in the BPMN diagram, and validation of what an official submits.
 
 A user task declares each field as an extension property named `field:<name>`, whose value is
-`<type>; required; label=<Vietnamese label>; required_if=<other field>=<value>`, for example
+`<type>; required; label=<Vietnamese label>; required_if=<other field>=<value>; help=<a hint under the field>`,
+for example
 
     <spiffworkflow:property name="field:decision"
         value="choice:accept=Thụ lý|transfer=Chuyển đơn vị khác|reject=Từ chối; required; label=Kết quả phân loại"/>
@@ -56,6 +57,7 @@ class FormField:
     choices: tuple[tuple[str, str], ...] = ()
     required_if: tuple[str, str] | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    help: str = ""  # what the official should know to fill it in (no ";": it separates the options)
 
     @property
     def display_label(self) -> str:
@@ -83,7 +85,7 @@ def parse_field(name: str, spec: str) -> FormField:
                 choices.append((value.strip(), label.strip() or value.strip()))
         if not choices:
             raise FormSpecError(gettext("Trường «%(name)s»: danh sách lựa chọn trống") % {"name": name})
-    required, label, required_if = False, "", None
+    required, label, required_if, help_text = False, "", None, ""
     for option in options:
         key, _, value = option.partition("=")
         key = key.strip()
@@ -91,6 +93,8 @@ def parse_field(name: str, spec: str) -> FormField:
             required = True
         elif key == "label":
             label = value.strip()
+        elif key == "help":
+            help_text = value.strip()
         elif key == "required_if":
             other, _, expected = value.partition("=")
             if not other.strip() or not expected.strip():
@@ -102,7 +106,7 @@ def parse_field(name: str, spec: str) -> FormField:
             raise FormSpecError(
                 gettext("Trường «%(name)s»: tuỳ chọn «%(key)s» không hỗ trợ") % {"name": name, "key": key}
             )
-    return FormField(name, type_name, required, label, tuple(choices), required_if)
+    return FormField(name, type_name, required, label, tuple(choices), required_if, help=help_text)
 
 
 def parse_fields(properties: Mapping[str, str]) -> list[FormField]:

@@ -5,8 +5,9 @@ version under the same element id (or one SpiffWorkflow aligns by structure) and
 case, re-created on the new spec, waits at exactly the same steps. Then its state is re-pointed at the new spec
 with SpiffWorkflow's own `diff_workflow` / `migrate_workflow` (the waiting tasks keep their ids, so inbox rows and
 deadline rows stay attached), its deadlines are kept — or recomputed from the same start day when the step's
-`deadline_rule` changed — and one `CaseEvent` records the move. A case that cannot move stays on its version, and
-the plan says why. Nothing is moved implicitly.
+`deadline_rule` changed between the two versions (a clock whose rule a subject's step hook chose, e.g. a remote-area
+period, is kept while the diagram's rule stays the same) — and one `CaseEvent` records the move. A case that cannot
+move stays on its version, and the plan says why. Nothing is moved implicitly.
 """
 
 from __future__ import annotations
@@ -199,10 +200,14 @@ def _deadline_changes(
             changes.append(DeadlineChange(element_id, title, "new", "", rule_after, None, due.due_at, due.explanation))
         elif not rule_after:
             changes.append(DeadlineChange(element_id, title, "closed", row.rule_code, "", row.due_at, None))
-        elif rule_after == row.rule_code and before.get(clock.START_PROPERTY) == new_properties.get(
+        elif rule_after == before.get(clock.RULE_PROPERTY, row.rule_code) and before.get(
             clock.START_PROPERTY
-        ):
-            changes.append(DeadlineChange(element_id, title, "kept", row.rule_code, rule_after, row.due_at, row.due_at))
+        ) == new_properties.get(clock.START_PROPERTY):
+            # The step's rule is what it was: the clock stays as it runs, with the rule a subject's step hook may have
+            # given it (a complaint's remote-area period, a reflection's provincial rule), not the diagram's again.
+            changes.append(
+                DeadlineChange(element_id, title, "kept", row.rule_code, row.rule_code, row.due_at, row.due_at)
+            )
         else:
             recomputed = _recomputed(row, new_properties, instance)
             changes.append(

@@ -358,7 +358,17 @@ def _save(
     ready = runner.ready_tasks()
     live = runner.live(ready)
     new_deadlines = _new_deadlines(instance, runner, ready, live)
-    subjects.run_step_hooks(subjects.Step(instance=instance, new_clocks=new_deadlines, context=context))
+    data = {task.id: task.data for task in ready}
+    subjects.run_step_hooks(
+        subjects.Step(
+            instance=instance,
+            new_clocks=new_deadlines,
+            context=context,
+            task_data={
+                row.spiff_task_id: data[row.spiff_task_id] for row in new_deadlines if row.spiff_task_id in data
+            },
+        )
+    )
     for row in new_deadlines:
         if row.kind == DeadlineKind.TIMER:  # the engine's timer fires when its row says, after any hook moved it
             runner.set_timer_due(row.spiff_task_id, row.due_at.isoformat())
@@ -534,7 +544,7 @@ def suspend_case(
         raise Conflict(gettext("Hồ sơ đang tạm dừng tính thời hạn"))
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không có thời hạn nào đang chạy"))
-    subjects.check_clock_change(subjects.ClockChange(instance, "suspended", user, reason))
+    subjects.check_clock_change(subjects.ClockChange(instance, "suspended", user, reason, basis=basis))
     day = _decision_day(on)
     for row in rows:
         # a step that started after a back-dated decision is suspended from its own first day
@@ -568,7 +578,7 @@ def resume_case(
     _check_leads(user, instance)
     rows = [row for row in _open_deadlines(instance) if row.suspended_since]
     # The subject may refuse first, in its own words (a denunciation cites the article that requires a suspension).
-    subjects.check_clock_change(subjects.ClockChange(instance, "resumed", user, reason))
+    subjects.check_clock_change(subjects.ClockChange(instance, "resumed", user, reason, basis=basis))
     if not rows:
         raise WorkflowError(gettext("Hồ sơ không bị tạm dừng nên không thể tiếp tục"))
     day = _decision_day(on)

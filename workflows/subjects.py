@@ -47,6 +47,8 @@ class Step:
     instance: WorkflowInstance
     new_clocks: list[Deadline]
     context: HandlerContext
+    # The task data of each new clock's step, by its engine task id (what the case's forms recorded up to it).
+    task_data: dict[Any, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class ClockChange:
     """A change of a case's legal clock about to be made (`check_clock_change`) or just made (`clock_hooks`).
 
     kind: "suspended", "resumed", "extension_requested" or "extended". For an extension: the deadline, the number
-    of extensions it would have (`extensions`) and, once granted, its new due date (`due_date`)."""
+    of extensions it would have (`extensions`) and, once granted, its new due date (`due_date`). For a suspension or
+    a resumption: the article it rests on, as the caller gave it (`basis`; empty from the generic clock routes)."""
 
     instance: WorkflowInstance
     kind: str
@@ -63,6 +66,7 @@ class ClockChange:
     deadline: Deadline | None = None
     extensions: int = 0
     due_date: datetime.date | None = None
+    basis: str = ""
 
 
 StepHook = Callable[[Step], None]

@@ -107,7 +107,12 @@ def test_the_simulation_api_is_for_officials_and_reports_deadlines(
 ) -> None:
     body = run(login("tam"), draft, [{"kind": "wait", "days": 10}])
     assert body["waiting"][0]["element_id"] == "classify"
-    assert {f["name"] for f in body["waiting"][0]["fields"]} == {"decision", "transfer_to", "reason"}
+    assert {f["name"] for f in body["waiting"][0]["fields"]} == {
+        "decision",
+        "transfer_to",
+        "reason",
+        "administrative_regulation",
+    }
     (deadline,) = body["deadlines"]
     assert deadline["status"] == "overdue" and deadline["due_date"] == "2026-11-09"
     assert any(line["kind"] == "overdue" for line in body["log"])

@@ -23,22 +23,40 @@ def header_links(client) -> dict[str, str]:
     [
         ("alice", {"inbox", "record", "reception"}),  # reception officer
         ("bob", {"inbox", "consultations"}),  # handling officer of a drafting unit
-        ("carol", {"inbox", "leaders", "consultations"}),  # unit leader
+        ("carol", {"inbox", "leaders", "documents", "consultations"}),  # unit leader
     ],
 )
 def test_each_role_sees_exactly_its_links(client_for, username, expected):
     assert set(header_links(client_for(username))) == expected
 
 
-def test_legal_staff_reach_the_modeler_and_staff_also_the_legal_periods(client_for, org):
+def test_legal_staff_reach_the_modeler_and_staff_also_the_legal_periods_and_the_document_forms(client_for, org):
     make_official("lan", org.province, Role.LEGAL_STAFF)
     links = header_links(client_for("lan"))
     assert links == {"inbox": "/inbox/", "modeler": "/modeler/"}
 
     get_user_model().objects.filter(username="lan").update(is_staff=True)
-    links = header_links(client_for("lan"))
-    assert set(links) == {"inbox", "modeler", "deadlines"}
+    lan = client_for("lan")
+    links = header_links(lan)
+    assert set(links) == {"inbox", "modeler", "deadlines", "forms"}
     assert links["deadlines"] == "/admin/deadlines/deadlinerule/"
+    assert links["forms"] == "/admin/documents/documentform/"
+    html = lan.get("/").content.decode()
+    assert '<a href="/admin/documents/documentform/" data-nav="forms">Mẫu văn bản</a>' in html
+    english = lan.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<a href="/admin/documents/documentform/" data-nav="forms">Document forms</a>' in english
+
+
+def test_unit_leaders_reach_the_documents_waiting_for_their_approval(client_for):
+    carol = client_for("carol")
+
+    links = header_links(carol)
+
+    assert links["documents"] == "/documents/"
+    assert carol.get(links["documents"]).status_code == 200
+    assert '<a href="/documents/" data-nav="documents">Văn bản chờ duyệt</a>' in carol.get("/").content.decode()
+    english = carol.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<a href="/documents/" data-nav="documents">Documents awaiting approval</a>' in english
 
 
 def test_citizens_and_users_without_a_unit_get_no_work_links(public, client_for, org):

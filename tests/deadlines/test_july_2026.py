@@ -173,6 +173,26 @@ def test_other_reflections_follow_a_rule_the_province_sets_and_legal_staff_can_s
     assert "Quyết định số 12/2025/QĐ-UBND" in due.explanation
 
 
+def test_until_the_provinces_rule_is_in_force_its_clocks_run_on_decree_20_2008_and_say_why() -> None:
+    # when a reflection not on administrative regulations is received on Monday 2 November 2026, before the
+    # province's rule takes effect on 1 January 2027
+    due = compute_due(rule_code="reflection.resolve.province", start=D(2026, 11, 2))
+
+    # then Decree 20/2008's 30 days apply (Wednesday 2 December), and the explanation names the province's rule
+    # and its date, never its placeholder citation nor its note
+    assert (due.rule.code, due.due_date) == ("reflection.resolve", D(2026, 12, 2))
+    assert due.instead_of is not None and due.instead_of.code == "reflection.resolve.province"
+    assert "Nghị định số 20/2008/NĐ-CP" in due.explanation
+    assert due.explanation.endswith(
+        "Quy định «Xử lý phản ánh, kiến nghị (theo quy định của tỉnh)» chỉ có hiệu lực từ ngày 01/01/2027, sau ngày "
+        "bắt đầu tính thời hạn, nên áp dụng thời hạn trên."
+    )
+    assert "[TỈNH GHI]" not in due.explanation and "DO TỈNH QUY ĐỊNH" not in due.explanation
+    # and a rule code that names no provincial rule still has no stand-in
+    with pytest.raises(RuleNotFound):
+        compute_due(rule_code="reception.first_outcome", start=D(2014, 6, 30))
+
+
 # ---- the Law on Promulgation of Legal Documents 2025 -----------------------------------------------------
 
 

@@ -119,8 +119,9 @@ def test_finishing_a_step_closes_its_clock_and_starts_the_next(submit, clock, cl
     classify = Deadline.objects.get(element_id="classify")
     assert classify.closed_at is not None and classify.on_time is True
     draft = Deadline.objects.get(element_id="draft_answer")
-    # 30 calendar days counted from the day after the case was received (2 Nov) → 2 Dec, a Wednesday.
-    assert draft.rule_code == "reflection.resolve" and draft.start_date == datetime.date(2026, 11, 2)
+    # Not on an administrative regulation (the default): the province's rule, not in force before 1 January 2027,
+    # so Decree 20/2008's 30 calendar days counted from the day after the case was received (2 Nov) → 2 Dec.
+    assert draft.rule_code == "reflection.resolve.province" and draft.start_date == datetime.date(2026, 11, 2)
     assert draft.due_at.astimezone(HCM).date() == datetime.date(2026, 12, 2)
     clock.move_to(at("2026-11-10"))
     assert sweep().acted == 0  # the closed clock of classify never escalates

@@ -3,7 +3,7 @@ registry (`workflows.subjects`), so a new kind of case plugs in without the engi
 
 from __future__ import annotations
 
-from cases import complaint_steps, notices
+from cases import complaint_steps, notices, reflections
 from documents.steps import draft_from_step
 from workflows import subjects
 from workflows.models import HumanTask, WorkflowInstance
@@ -46,9 +46,10 @@ def test_every_subject_type_the_apps_start_is_registered():
     # a petition of each type, its appeal and reception processes; a consultation
     for subject_type in ("reflection", "recommendation", "complaint", "denunciation", "complaint_appeal"):
         assert registered[subject_type].fired_timers_stay_due
-        # the complaint's remote-area periods, due-date changes told, the documents of each step
+        # the complaint's remote-area periods, the reflection's rule, due-date changes told, each step's documents
         assert registered[subject_type].step_hooks == (
             complaint_steps.apply_remote_periods,
+            reflections.apply_regulation_rule,
             notices.notify_clock_change,
             draft_from_step,
         )
