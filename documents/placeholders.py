@@ -110,6 +110,30 @@ def check_body(body: str) -> None:
     compile_body(body)
 
 
+def used_names(body: str) -> set[str]:
+    """The placeholders a (valid) body uses, in its text or its conditions: what a draft of it asks the official."""
+    names: set[str] = set()
+
+    def add(expression: FilterExpression) -> None:
+        lookups = getattr(expression.var, "lookups", None)
+        if lookups:
+            names.add(lookups[0])
+
+    def walk(nodes: Iterable[Node]) -> None:
+        for node in nodes:
+            if isinstance(node, VariableNode):
+                add(node.filter_expression)
+            elif isinstance(node, IfNode):
+                for condition, nodelist in node.conditions_nodelists:
+                    if condition is not None:
+                        for expression in _condition_expressions(condition):
+                            add(expression)
+                    walk(nodelist)
+
+    walk(compile_body(body).nodelist)
+    return names
+
+
 def render_body(body: str, values: Mapping[str, str]) -> str:
     """The body filled with `values` (every placeholder not given is empty)."""
     template = compile_body(body)

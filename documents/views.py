@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.selectors import petition_by_code, visible_petitions
 from documents import selectors, services
 from documents.models import Document, DocumentState, RecipientRole
-from documents.placeholders import PLACEHOLDERS
+from documents.placeholders import PLACEHOLDERS, used_names
 
 # What an official may type into a draft; the case's own values (name, code, dates, unit) come from the case.
 EDITABLE = (
@@ -65,9 +65,10 @@ def _extra_text(document: Document) -> str:
 
 def _context(request: HttpRequest, document: Document, **extra: Any) -> dict[str, Any]:
     values = extra.pop("values", None) or {name: document.values.get(name, "") for name in EDITABLE}
+    asked = used_names(f"{document.form.title}\n{document.form.body}")  # only what this form's text uses
     return {
         "document": document,
-        "fields": [(name, PLACEHOLDERS[name], values.get(name, "")) for name in EDITABLE],
+        "fields": [(name, PLACEHOLDERS[name], values.get(name, "")) for name in EDITABLE if name in asked],
         "extra_recipients": extra.pop("extra_recipients", None) or _extra_text(document),
         "may_approve": services.may_approve(request.user, document),
         "errors": extra.pop("errors", {}),

@@ -197,7 +197,8 @@ def test_a_number_already_used_in_the_register_is_refused_and_nothing_changes(su
 
         # when the leader gives the second the number 1 by hand, with a reason typed in the draft
         response = client.post(
-            f"/documents/{second.pk}/", {"action": "approve", "number": "1", "can_cu": "Theo sổ đăng ký giấy"}
+            f"/documents/{second.pk}/",
+            {"action": "approve", "number": "1", "extra_recipients": "Thanh tra tỉnh\nLưu: VT, hồ sơ"},
         )
 
         # then it is a 409 naming the rule, what was typed is still there, and nothing was numbered or sent
@@ -206,9 +207,10 @@ def test_a_number_already_used_in_the_register_is_refused_and_nothing_changes(su
         assert "Số 01 đã được dùng trong sổ TB năm 2026 của Phường Đông Hà" in page
         assert "Nghị định 30/2020/NĐ-CP, Điều 15" in page
         assert 'value="1"' in page
-        assert "Theo sổ đăng ký giấy" in page
+        assert "Thanh tra tỉnh" in page
         second.refresh_from_db()
-        assert (second.state, second.number, second.values.get("can_cu")) == (DocumentState.DRAFT, None, None)
+        assert (second.state, second.number) == (DocumentState.DRAFT, None)
+        assert "Thanh tra tỉnh" not in str(second.recipients)
         assert Message.objects.count() == messages
         assert not CaseEvent.objects.filter(pk__gt=last_event).exists()
         assert Document.objects.filter(number=1).count() == 1
@@ -228,7 +230,8 @@ def test_a_draft_that_is_refused_keeps_what_the_official_typed(submit, client_fo
         code = submit(**DENUNCIATION)["tracking_code"]
         do(client_for("bob"), "classify", {"decision": "accept"})
         do_step(client_for("bob"), "notify", {"notice_method": "email"})
-        notice = Document.objects.get(petition__tracking_code=code, kind=DocumentKind.ACCEPTANCE)
+        # the notice to the denounced person of what they are denounced for: its text is typed by the officer
+        notice = Document.objects.get(petition__tracking_code=code, kind=DocumentKind.DENOUNCED_NOTICE)
         client.login(username="bob", password=PASSWORD)
 
         # when the handling officer types the denouncer's name into the draft
@@ -583,6 +586,10 @@ def test_an_official_drafts_a_dialogue_invitation_from_the_case_page(submit, cli
         response = client.post(f"/cases/{case.pk}/documents/new/", {"kind": DocumentKind.DIALOGUE})
         invitation = Document.objects.get(kind=DocumentKind.DIALOGUE)
         assert response["Location"] == f"/documents/{invitation.pk}/"
+        # the draft asks only what the invitation's form uses
+        form = client.get(f"/documents/{invitation.pk}/").content.decode()
+        assert 'name="thoi_gian"' in form and 'name="dia_diem"' in form
+        assert 'name="nguoi_bi_to_cao"' not in form and 'name="han_moi"' not in form
         typed = {"action": "save", "thoi_gian": "08 giờ 00 ngày 12/11/2026", "dia_diem": "Trụ sở UBND phường Đông Hà"}
         assert client.post(f"/documents/{invitation.pk}/", typed).status_code == 302
         # and the leader approves it
