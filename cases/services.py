@@ -39,7 +39,7 @@ from cases.models import (
     new_tracking_code,
 )
 from core.errors import INVALID_DETAIL, AppError
-from core.uploads import UploadRefused, check_upload
+from core.uploads import UploadRefused, check_petition_file
 from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate
@@ -84,20 +84,8 @@ def check_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile,
                 % {"upload_max_files": settings.UPLOAD_MAX_FILES}
             }
         )
-    allowed_label = ", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values()))
     try:
-        return [
-            (
-                upload,
-                check_upload(
-                    upload,
-                    allowed=settings.UPLOAD_ALLOWED_TYPES,
-                    max_bytes=settings.UPLOAD_MAX_BYTES,
-                    allowed_label=allowed_label,
-                ),
-            )
-            for upload in files
-        ]
+        return [(upload, check_petition_file(upload)) for upload in files]
     except UploadRefused as refused:
         raise IntakeError({"attachments": str(refused)}) from None
 

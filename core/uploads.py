@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 import filetype
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 
@@ -28,3 +29,14 @@ def check_upload(upload: UploadedFile, *, allowed: Collection[str], max_bytes: i
             % {"name": name, "allowed_label": allowed_label}
         )
     return str(kind.mime)
+
+
+def check_petition_file(upload: UploadedFile) -> str:
+    """A petition's file, whichever channel brought it (portal, counter, mailbox, chat): the content type, checked
+    against the petition upload settings (UPLOAD_ALLOWED_TYPES, UPLOAD_MAX_BYTES), or UploadRefused."""
+    return check_upload(
+        upload,
+        allowed=settings.UPLOAD_ALLOWED_TYPES,
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        allowed_label=", ".join(sorted(settings.UPLOAD_ALLOWED_TYPES.values())),
+    )
