@@ -391,7 +391,7 @@ def issue_document(
     the approval); otherwise a draft a leader approves on its page. Returns its id, for the audit entry."""
     from documents import services as documents
 
-    document = documents.draft_document(
+    document = documents.draft_and_sign(
         case=petition,
         kind=kind,
         by=by,
@@ -401,8 +401,6 @@ def issue_document(
         send_by=send_by,
         send_by_basis=send_by_basis,
     )
-    if by is not None and documents.may_approve(by, document):
-        documents.issue_document(document=document, by=by, handler_context=handler_context)
     return int(document.pk)
 
 

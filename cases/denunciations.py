@@ -39,7 +39,7 @@ from cases.handlers import check_sealed
 from cases.models import Petition, PetitionStatus, PetitionType
 from deadlines import calendar
 from documents import services as documents
-from documents.models import Document, DocumentKind, DocumentState, RecipientRole
+from documents.models import Document, DocumentKind, RecipientRole
 from organisation.models import Membership
 from workflows import services as workflow_services
 from workflows.handlers import HandlerContext, HandlerError
@@ -120,7 +120,7 @@ def make_document(
     document would hold is recorded on the case (`document_form_missing`) for legal staff to issue by hand, and
     None is returned."""
     try:
-        document = documents.draft_document(
+        return documents.draft_and_sign(
             case=petition,
             kind=kind,
             by=actor,
@@ -139,9 +139,6 @@ def make_document(
                 instance_id=petition.workflow_id, kind="document_form_missing", actor=actor, summary=summary, data=data
             )
         return None
-    if actor is not None and document.state == DocumentState.DRAFT and documents.may_approve(actor, document):
-        document = documents.issue_document(document=document, by=actor, handler_context=context)
-    return document
 
 
 def conclusion_source(instance: WorkflowInstance) -> str:

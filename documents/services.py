@@ -407,6 +407,16 @@ MESSAGE_KINDS = {
 }
 
 
+def draft_and_sign(*, by: User | None, handler_context: HandlerContext | None = None, **draft: Any) -> Document:
+    """Draft a document (`draft_document`, same arguments) and issue it at once when `by` may sign it (a leader of
+    the issuing unit: their decision is the approval); otherwise it waits as a draft for that leader. A draft the
+    step already issued under the same source is returned as it is."""
+    document = draft_document(by=by, handler_context=handler_context, **draft)
+    if by is not None and document.state == DocumentState.DRAFT and may_approve(by, document):
+        document = issue_document(document=document, by=by, handler_context=handler_context)
+    return document
+
+
 def public_link(document: Document) -> str:
     return absolute_url(reverse("documents:public", args=[document.petition.tracking_code, document.pk]))
 

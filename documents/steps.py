@@ -21,12 +21,13 @@ step; otherwise it stays a draft that a leader approves on its page (`documents.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from cases.handlers import COMPLAINT_OUTCOMES, DENUNCIATION_OUTCOMES
 from cases.models import Petition, PetitionType
 from documents import services
-from documents.models import Document, DocumentKind, DocumentState, RecipientRole
+from documents.models import Document, DocumentKind, RecipientRole
 from organisation.models import Unit
 from workflows import subjects
 from workflows.models import CaseEvent, WorkflowInstance
@@ -80,7 +81,9 @@ def draft_from_step(step: subjects.Step) -> None:
                 values["don_vi_nhan"] = target.name
                 recipients.insert(0, {"role": RecipientRole.UNIT, "label": target.name, "unit": target.code})
         try:
-            document = services.draft_document(
+            # A handler may have drafted this step's document itself, under the same source (with recipients of its
+            # own), or already issued it: only a draft is issued here.
+            services.draft_and_sign(
                 case=petition,
                 kind=kind,
                 by=step.context.actor,
@@ -90,11 +93,6 @@ def draft_from_step(step: subjects.Step) -> None:
                 source=f"step:{step.instance.lock_version}:{event.kind}",
                 handler_context=step.context,
             )
-            actor = step.context.actor
-            # A handler may have drafted this step's document itself, under the same source (with recipients of its
-            # own), or already issued it: only a draft is issued here.
-            if document.state == DocumentState.DRAFT and actor is not None and services.may_approve(actor, document):
-                services.issue_document(document=document, by=actor, handler_context=step.context)
         except services.NoFormInForce as error:
             # A step never fails for want of a form: the audit trail says which is missing, for legal staff.
             step.context.record("document_form_missing", str(error), data={"kind": kind})
@@ -122,8 +120,8 @@ def slip_for_transfer(instance: WorkflowInstance) -> None:
     recipients = services.default_recipients(petition)
     recipients.insert(0, {"role": RecipientRole.UNIT, "label": target.name, "unit": target.code})
     actor = event.actor
-    try:
-        document = services.draft_document(
+    with contextlib.suppress(services.NoFormInForce):  # no transfer form in force: nothing to draft
+        services.draft_and_sign(
             case=petition,
             kind=DocumentKind.TRANSFER,
             by=actor,
@@ -132,10 +130,6 @@ def slip_for_transfer(instance: WorkflowInstance) -> None:
             unit=source,
             source=f"event:{event.pk}",
         )
-    except services.NoFormInForce:
-        return
-    if actor is not None and services.may_approve(actor, document):
-        services.issue_document(document=document, by=actor)
 
 
 STEP_EVENTS = frozenset(
