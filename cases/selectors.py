@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -144,10 +145,11 @@ class UnitTypeStats:
 BUCKETS = ("answered_on_time", "answered_late", "open_on_time", "overdue", "very_overdue")
 
 
-def on_time_rate(*, answered_on_time: int, answered_late: int, overdue: int, very_overdue: int) -> float | None:
-    """Answered on time out of everything whose timeliness is known (answered, or open and already late)."""
-    decided = answered_on_time + answered_late + overdue + very_overdue
-    return round(answered_on_time / decided, 3) if decided else None
+def on_time_rate(counts: Mapping[str, int]) -> float | None:
+    """Answered on time out of everything whose timeliness is known (answered, or open and already late), from
+    bucket counts (`BUCKETS`; a row of figures, totals, a chart's sums)."""
+    decided = counts["answered_on_time"] + counts["answered_late"] + counts["overdue"] + counts["very_overdue"]
+    return round(counts["answered_on_time"] / decided, 3) if decided else None
 
 
 def led_units(user: User | AnonymousUser) -> QuerySet[Unit]:
@@ -210,12 +212,7 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
         "open": buckets["open_on_time"] + buckets["overdue"] + buckets["very_overdue"],
         "answered": buckets["answered_on_time"] + buckets["answered_late"],
         **buckets,
-        "on_time_rate": on_time_rate(
-            answered_on_time=buckets["answered_on_time"],
-            answered_late=buckets["answered_late"],
-            overdue=buckets["overdue"],
-            very_overdue=buckets["very_overdue"],
-        ),
+        "on_time_rate": on_time_rate(buckets),
     }
 
 
@@ -363,7 +360,7 @@ def _months_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def leader_figures(
     *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None = None
 ) -> tuple[list[UnitTypeStats], list[dict[str, Any]]]:
-    """`unit_stats` and `monthly_stats` from one grouped query (the leaders' page shows both)."""
+    """`unit_stats` and the same figures per month of receipt (the charts), from the same rows."""
     rows = _monthly_rows(
         units=units, date_from=date_from, date_to=date_to, petition_type=petition_type, now=timezone.now()
     )
@@ -376,14 +373,6 @@ def unit_stats(
     """Per handling unit and petition type, for petitions received in [date_from, date_to]: how many are in
     each bucket of `UnitTypeStats` at this moment, and the on-time rate."""
     return leader_figures(units=units, date_from=date_from, date_to=date_to, petition_type=petition_type)[0]
-
-
-def monthly_stats(
-    *, units: QuerySet[Unit], date_from: date, date_to: date, petition_type: str | None = None
-) -> list[dict[str, Any]]:
-    """The figures of `unit_stats` split by the month of receipt (local time): one grouped query, the data of
-    the leaders' charts. Each row: month ("2026-11"), unit, unit_name, petition_type and the figures."""
-    return leader_figures(units=units, date_from=date_from, date_to=date_to, petition_type=petition_type)[1]
 
 
 def bucket_petitions(

@@ -392,7 +392,7 @@ def _chart(months: list[dict[str, Any]], types: dict[str, Any]) -> dict[str, Any
 
     def listed(sums: dict[tuple[str, str], dict[str, Any]], field: str, label: str) -> list[dict[str, Any]]:
         return [
-            {field: group, label: row.pop("label"), **row, "on_time_rate": _rate_of(row)}
+            {field: group, label: row.pop("label"), **row, "on_time_rate": selectors.on_time_rate(row)}
             for (_month, group), row in sorted(sums.items())
             if field != "unit" or group in busiest
         ]
@@ -404,15 +404,6 @@ def _chart(months: list[dict[str, Any]], types: dict[str, Any]) -> dict[str, Any
         "more_units": max(0, len(received) - CHART_UNITS),
         "labels": {"rate": _("Tỉ lệ đúng hạn (%)"), "volume": _("Số đơn tiếp nhận")},
     }
-
-
-def _rate_of(row: dict[str, Any]) -> float | None:
-    return selectors.on_time_rate(
-        answered_on_time=row["answered_on_time"],
-        answered_late=row["answered_late"],
-        overdue=row["overdue"],
-        very_overdue=row["very_overdue"],
-    )
 
 
 @login_required
@@ -469,7 +460,7 @@ def leaders(request: HttpRequest) -> HttpResponse:
             "query": urlencode(query),  # the page's filters, kept by its pagination and downloads
             "totals": totals,
             "total_links": total_links,
-            "rate": _percent(_rate_of(totals)),
+            "rate": _percent(selectors.on_time_rate(totals)),
             "chart": _chart(months, types),
             "very_overdue_days": very_overdue_working_days(),
             "filters": filters,
