@@ -39,7 +39,7 @@ from cases.models import (
     new_tracking_code,
 )
 from core.errors import INVALID_DETAIL, AppError
-from core.uploads import UploadRefused, check_petition_file
+from core.uploads import UploadRefused, check_attachment
 from deadlines import calendar
 from deadlines.errors import DeadlineError
 from deadlines.services import DueDate
@@ -85,7 +85,7 @@ def check_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile,
             }
         )
     try:
-        return [(upload, check_petition_file(upload)) for upload in files]
+        return [(upload, check_attachment(upload)) for upload in files]
     except UploadRefused as refused:
         raise IntakeError({"attachments": str(refused)}) from None
 

@@ -22,7 +22,7 @@ from cases.models import Attachment, Channel, Petition
 from channels.mail import ParsedMail, case_codes_in
 from channels.models import Draft, DraftAttachment, DraftStatus, EventOutcome, InboundEvent
 from core.errors import AppError
-from core.uploads import UploadRefused, check_petition_file
+from core.uploads import UploadRefused, check_attachment
 from organisation.models import Membership, Role, Unit
 from workflows.models import CaseEvent
 
@@ -79,7 +79,7 @@ def attach_files(draft: Draft, files: Iterable[IncomingFile]) -> list[str]:
     for incoming in files:
         upload = SimpleUploadedFile(incoming.name, incoming.content)
         try:
-            content_type = check_petition_file(upload)
+            content_type = check_attachment(upload)
         except UploadRefused as refusal:
             refused.append(str(refusal))
             continue
@@ -264,7 +264,7 @@ def add_case_message(
     for incoming in files:
         upload = SimpleUploadedFile(incoming.name, incoming.content)
         try:
-            content_type = check_petition_file(upload)
+            content_type = check_attachment(upload)
         except UploadRefused as refusal:
             refused.append(str(refusal))
             continue

@@ -41,7 +41,7 @@ from cases.models import SEALED_TYPES, Attachment, Channel, Petition, PetitionSt
 from channels.models import Draft, DraftStatus, EventOutcome, InboundEvent
 from channels.services import CHAT_CHANNELS, IncomingFile, add_message
 from core.parsers import check_json
-from core.uploads import UploadRefused, check_petition_file
+from core.uploads import UploadRefused, check_attachment
 from notifications import services as notifications
 from organisation.models import Unit
 from workflows.models import CaseEvent
@@ -395,7 +395,7 @@ def fetch_file(url: str, *, max_bytes: int, timeout: float) -> bytes:
 
 def check_file(incoming: IncomingFile) -> str:
     """The file's content type, checked like a portal upload, or UploadRefused."""
-    return check_petition_file(SimpleUploadedFile(incoming.name, incoming.content))
+    return check_attachment(SimpleUploadedFile(incoming.name, incoming.content))
 
 
 def _download(message: ChatMessage, *, last_try: bool) -> tuple[list[IncomingFile], list[str]]:

@@ -31,9 +31,9 @@ def check_upload(upload: UploadedFile, *, allowed: Collection[str], max_bytes: i
     return str(kind.mime)
 
 
-def check_petition_file(upload: UploadedFile) -> str:
-    """A petition's file, whichever channel brought it (portal, counter, mailbox, chat): the content type, checked
-    against the petition upload settings (UPLOAD_ALLOWED_TYPES, UPLOAD_MAX_BYTES), or UploadRefused."""
+def check_attachment(upload: UploadedFile) -> str:
+    """An attached file, whichever channel brought it (portal, counter, mailbox, chat): the content type, checked
+    against the attachment settings (UPLOAD_ALLOWED_TYPES, UPLOAD_MAX_BYTES), or UploadRefused."""
     return check_upload(
         upload,
         allowed=settings.UPLOAD_ALLOWED_TYPES,
