@@ -33,7 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import say, summary  # noqa: E402
+from bench.figures import production_env, say, summary  # noqa: E402
 
 BPMN_FILE = ROOT / "bpmn" / "processes" / "reflection.bpmn"
 PROCESS_ID = "reflection"
@@ -436,15 +436,7 @@ def _sqlite_version(connection: Any) -> str:
 
 
 def run_worker(database_url: str, n: int, warmup: int, profile: bool) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        # DEBUG off: no per-query logging in the timed loop, as in production.
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-not-secret",
-        "PYTHONHASHSEED": "0",
-    }
+    env = production_env(database_url)
     proc = subprocess.run(  # noqa: S603 - our own interpreter and script, fixed arguments
         [sys.executable, str(Path(__file__).resolve()), "--worker", "--n", str(n), "--warmup", str(warmup)]
         + (["--profile"] if profile else []),

@@ -29,3 +29,22 @@ def summary(samples_s: list[float]) -> dict[str, float]:
         "min_ms": round(min(ms), 3),
         "max_ms": round(max(ms), 3),
     }
+
+
+def production_env(database_url: str, **overrides: str) -> dict[str, str]:
+    """The environment of a benchmark's child process: production settings (`DEBUG=0`: no per-query logging, as in
+    production) with the values they require, on loopback. Mail goes nowhere unless EMAIL_PORT names a server."""
+    import os
+
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+        "SITE_URL": "https://langnghe.bench.invalid",
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "EMAIL_HOST": "127.0.0.1",
+        "PYTHONHASHSEED": "0",
+        **overrides,
+    }

@@ -51,7 +51,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import say, summary  # noqa: E402
+from bench.figures import production_env, say, summary  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_scale"
 WORKERS = ("run_outbox", "run_deadlines", "run_channel_events", "run_report_renders")
@@ -66,21 +66,14 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 def server_env(url: str, smtp_port: int) -> dict[str, str]:
     """Production settings (`DEBUG=0`), on loopback: what `manage.py check --deploy` asks for, minus TLS."""
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-scale-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        "SITE_URL": "https://langnghe.bench.invalid",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "PUBLIC_SUBMIT_RATE": "1000000/hour",  # one load generator is every citizen at once
-        "LOGIN_FAILURE_LIMIT": "1000",
-    }
+    return production_env(
+        url,
+        SECURE_SSL_REDIRECT="0",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+        EMAIL_PORT=str(smtp_port),
+        PUBLIC_SUBMIT_RATE="1000000/hour",  # one load generator is every citizen at once
+        LOGIN_FAILURE_LIMIT="1000",
+    )
 
 
 # ------------------------------------------------------------------------------------------------ build

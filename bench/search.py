@@ -42,7 +42,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import say, summary  # noqa: E402
+from bench.figures import production_env, say, summary  # noqa: E402
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 SEED = 20260115
@@ -292,14 +292,7 @@ def pg_database(action: str, name: str) -> None:
 
 
 def run_worker(backend: str, database_url: str, args: argparse.Namespace, docs: int) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-not-secret",
-        "PYTHONHASHSEED": "0",
-    }
+    env = production_env(database_url)
     env.pop("ELASTICSEARCH_URL", None)
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--backend", backend]
     command += ["--docs", str(docs), "--live-docs", str(args.live_docs), "--rounds", str(args.rounds)]
