@@ -38,7 +38,12 @@ def test_the_petitioner_rates_through_the_link_changes_it_within_30_days_then_it
         saved = citizen.post(link_path(petition), RATING)
         assert saved.status_code == 200 and 'id="rating-saved"' in saved.content.decode()
         rating = AnswerRating.objects.get()
-        assert (rating.score, rating.solved, rating.unit, rating.petition_type) == (4, "partly", petition.unit, "reflection")
+        assert (rating.score, rating.solved, rating.unit, rating.petition_type) == (
+            4,
+            "partly",
+            petition.unit,
+            "reflection",
+        )
 
         # then, 29 days later, they may still change it: still one rating
         clock.shift(datetime.timedelta(days=29))
@@ -145,7 +150,9 @@ def test_my_page_gets_the_rating_and_the_form_url(answered, submit):
     assert selectors.rating_summary(Petition.objects.get(tracking_code=open_case["tracking_code"]))["url"] == ""
 
 
-def test_the_answer_and_the_rating_request_link_to_the_rating_form(submit, client_for, django_capture_on_commit_callbacks):
+def test_the_answer_and_the_rating_request_link_to_the_rating_form(
+    submit, client_for, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         code = submit()["tracking_code"]
         do(client_for("alice"), "classify", {"decision": "accept"})
