@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +23,7 @@ from organisation.models import Unit
 from privacy.redaction import redact
 
 SCORES = range(1, 6)
+StrOrPromise = Any
 # A visitor rating a desk with a one-time token is nobody the system knows: a name written in the comment is found
 # by its family name (the most common ones, over 90% of Vietnamese people) followed by capitalised words.
 FAMILY_NAMES = [
@@ -91,7 +93,7 @@ class DeskKind(models.TextChoices):
     ONE_STOP = "one_stop", _("Quầy một cửa")
 
 
-def _score_field(verbose_name: str) -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
+def _score_field(verbose_name: StrOrPromise) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(verbose_name, validators=[MinValueValidator(1), MaxValueValidator(5)])
 
 

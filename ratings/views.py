@@ -177,7 +177,7 @@ def _desk_for_officer(request: HttpRequest, pk: int) -> Desk:
     user = request.user
     if getattr(user, "is_superuser", False):
         return desk
-    allowed = Membership.objects.filter(user_id=user.pk).filter(
+    allowed = Membership.objects.filter(user_id=user.pk or 0).filter(
         Q(unit=desk.unit) | Q(role=Role.UNIT_LEADER, unit__path__in=_ancestors(desk.unit.path))
     )
     if not allowed.exists():

@@ -51,9 +51,9 @@ def test_a_leader_sees_the_averages_and_distributions_of_their_units_only(rated)
     html = page.content.decode()
     assert re.search(r'id="answer-average">2(,0)?<', html)
     assert "Rất tốt ở Gio Linh" not in html and "Xã Gio Linh" not in html
-    chart = json.loads(
-        re.search(r'<script id="ratings-chart-data" type="application/json">(.*?)</script>', html).group(1)
-    )
+    data = re.search(r'<script id="ratings-chart-data" type="application/json">(.*?)</script>', html)
+    assert data is not None
+    chart = json.loads(data.group(1))
     assert chart["answer_distribution"] == [0, 1, 0, 0, 0] and chart["desk_distribution"] == [0, 0, 0, 0, 1]
     assert 'id="visits-by-desk"' in html and "Quầy số 1" in html
 
