@@ -112,16 +112,20 @@ def rate_answer(*, petition: Petition, data: Any, now: datetime.datetime | None 
         )
         rating.save(update_fields=["score", "solved", "comment", "updated_at"])
         return rating
-    return AnswerRating.objects.create(
-        petition=petition,
-        unit=petition.answered_by or petition.workflow.unit,
-        petition_type=petition.petition_type,
-        score=values.score,
-        solved=values.solved,
-        comment=values.comment,
-        created_at=now,
-        updated_at=now,
-    )
+    try:
+        with transaction.atomic():
+            return AnswerRating.objects.create(
+                petition=petition,
+                unit=petition.answered_by or petition.workflow.unit,
+                petition_type=petition.petition_type,
+                score=values.score,
+                solved=values.solved,
+                comment=values.comment,
+                created_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:  # a first rating sent twice at once where the database has no row lock (SQLite)
+        raise RatingError("form", _("Đơn này vừa được đánh giá: hãy mở lại trang để sửa đánh giá."), 409) from None
 
 
 # ---- desks ---------------------------------------------------------------------------------------------------

@@ -180,3 +180,34 @@ def test_the_answer_and_the_rating_request_link_to_the_rating_form(
 
 def test_answer_helper_marks_the_case_answered(submit):
     assert answer(submit()["tracking_code"]).status == PetitionStatus.ANSWERED
+
+
+def test_the_status_page_offers_the_rating_to_the_petitioner_only(answered):
+    case = answered()
+    code = case["tracking_code"]
+    public = Client().get(f"/track/{code}/").content.decode()
+    assert "/rate/" not in public
+    private = Client().post(f"/track/{code}/", {"access_key": case["access_key"]}).content.decode()
+    assert f'href="{link_path(case["petition"])}"' in private and "Đánh giá trả lời này" in private
+    services.rate_answer(petition=case["petition"], data=RATING)
+    private = Client().post(f"/track/{code}/", {"access_key": case["access_key"]}).content.decode()
+    assert "Ông/bà đã đánh giá trả lời: 4/5." in private and "Sửa đánh giá" in private
+
+
+def test_guessing_keys_is_rate_limited_per_client_address(answered, settings):
+    case = answered()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_rating": "3/hour"}}
+    guesser = Client(REMOTE_ADDR="198.51.100.9")
+    for guess in ("a", "b", "c"):
+        assert guesser.post("/rate/", {"code": case["tracking_code"], "access_key": guess}).status_code == 403
+    blocked = guesser.post("/rate/", {"code": case["tracking_code"], "access_key": case["access_key"], **RATING})
+    assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
+    assert not AnswerRating.objects.exists()
+
+
+def test_the_rating_pages_speak_english(answered):
+    case = answered()
+    citizen = Client()
+    citizen.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = citizen.post(link_path(case["petition"]), {**RATING, "score": "9"}).content.decode()
+    assert "The score must be from 1 to 5, not 9." in page and "Has your problem been solved?" in page

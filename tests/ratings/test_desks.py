@@ -193,3 +193,9 @@ def test_the_printed_qr_code_is_an_a6_card_whose_code_opens_the_desks_form(org, 
     qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
     assert len(htmls) == 1 and qr in htmls[0]
     assert Client().get(url.removeprefix(settings.SITE_URL)).status_code == 200
+
+
+def test_the_admin_lists_desks_with_their_card_and_screen(admin_client, org, desk):
+    page = admin_client.get("/admin/ratings/desk/").content.decode()
+    assert "Quầy số 1" in page and f"/desks/{desk.pk}/qr.pdf" in page and f"/desks/{desk.pk}/token/" in page
+    assert admin_client.get(f"/desks/{desk.pk}/token/").status_code == 200
