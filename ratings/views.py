@@ -171,23 +171,30 @@ def desk_rate(request: HttpRequest, pk: int) -> HttpResponse:
     return _private(render(request, "ratings/desk_thanks.html", {"desk": desk}))
 
 
+def _officer_desks(user: Any) -> Any:
+    """Desks of the units an official works in, and of those below the units they lead."""
+    if getattr(user, "is_superuser", False):
+        return Desk.objects.select_related("unit")
+    q = Q(pk__in=[])
+    for membership in Membership.objects.filter(user_id=user.pk or 0).select_related("unit"):
+        q |= Q(unit=membership.unit_id)
+        if membership.role == Role.UNIT_LEADER:
+            q |= Q(unit__path__startswith=membership.unit.path)
+    return Desk.objects.filter(q).select_related("unit")
+
+
+@login_required
+def desk_list(request: HttpRequest) -> HttpResponse:
+    """The desks of my units, each with its screen (one-time tokens) and its printed QR card."""
+    return render(request, "ratings/desks.html", {"desks": _officer_desks(request.user)})
+
+
 def _desk_for_officer(request: HttpRequest, pk: int) -> Desk:
     """A desk of a unit the official works in (any role), or leads from above; administrators see every desk."""
     desk = get_object_or_404(Desk.objects.select_related("unit"), pk=pk)
-    user = request.user
-    if getattr(user, "is_superuser", False):
-        return desk
-    allowed = Membership.objects.filter(user_id=user.pk or 0).filter(
-        Q(unit=desk.unit) | Q(role=Role.UNIT_LEADER, unit__path__in=_ancestors(desk.unit.path))
-    )
-    if not allowed.exists():
+    if not _officer_desks(request.user).filter(pk=desk.pk).exists():
         raise PermissionDenied(_("Chỉ cán bộ của đơn vị có bàn này được xem."))
     return desk
-
-
-def _ancestors(path: str) -> list[str]:
-    parts = [part for part in path.split("/") if part]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 @login_required

@@ -199,3 +199,13 @@ def test_the_admin_lists_desks_with_their_card_and_screen(admin_client, org, des
     page = admin_client.get("/admin/ratings/desk/").content.decode()
     assert "Quầy số 1" in page and f"/desks/{desk.pk}/qr.pdf" in page and f"/desks/{desk.pk}/token/" in page
     assert admin_client.get(f"/desks/{desk.pk}/token/").status_code == 200
+
+
+def test_officials_find_their_units_desks_from_the_record_page(org, desk):
+    other = Desk.objects.create(unit=org.gio_linh, name="Bàn tiếp dân Gio Linh")
+    alice = logged_in("alice")
+    assert 'href="/desks/"' in alice.get("/record/").content.decode()
+    page = alice.get("/desks/").content.decode()
+    assert f"/desks/{desk.pk}/token/" in page and f"/desks/{other.pk}/token/" not in page
+    province = logged_in("henry").get("/desks/").content.decode()
+    assert f"/desks/{desk.pk}/token/" in province and f"/desks/{other.pk}/token/" in province

@@ -38,6 +38,7 @@ def test_a_visitor_rates_the_desk_on_a_phone_and_the_leader_reads_the_ratings(
     officer.goto(f"{live_server.url}/desks/{desk.pk}/token/")
     token = officer.locator("#desk-token").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{6}", token)
+    officer.screenshot(path=str(ARTIFACTS / "ratings-desk-screen-token.png"), full_page=True)
 
     # a visitor on a phone opens the desk's QR URL, types the token and rates
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", is_mobile=True)
