@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 
 from cases.models import Channel, Petition, PetitionStatus, normalize_tracking_code
 from ratings import links
-from ratings.models import COMMENT_MAX_LENGTH, AnswerRating, Desk, DeskRating, DeskToken, Solved, Waiting
+from ratings.models import (
+    COMMENT_MAX_LENGTH,
+    AnswerRating,
+    Desk,
+    DeskRating,
+    DeskToken,
+    Solved,
+    Waiting,
+    new_desk_token,
+)
 
 # Receipts of these channels are given at a desk: a visitor rates the desk with their tracking code.
 DESK_CHANNELS = (Channel.COUNTER, Channel.RECEPTION)
@@ -136,7 +145,15 @@ def current_token(desk: Desk, *, now: datetime.datetime | None = None) -> DeskTo
     now = now or timezone.now()
     oldest = now - datetime.timedelta(minutes=_token_minutes())
     token = desk.tokens.filter(used_at__isnull=True, created_at__gt=oldest).order_by("-created_at").first()
-    return token or DeskToken.objects.create(desk=desk, created_at=now)
+    if token is not None:
+        return token
+    for _attempt in range(5):  # six symbols: a clash with an old token is rare, and another draw avoids it
+        try:
+            with transaction.atomic():
+                return DeskToken.objects.create(desk=desk, created_at=now, token=new_desk_token())
+        except IntegrityError:
+            continue
+    raise RuntimeError("no free desk token after 5 draws")
 
 
 def _token_minutes() -> int:

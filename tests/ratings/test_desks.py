@@ -209,3 +209,13 @@ def test_officials_find_their_units_desks_from_the_record_page(org, desk):
     assert f"/desks/{desk.pk}/token/" in page and f"/desks/{other.pk}/token/" not in page
     province = logged_in("henry").get("/desks/").content.decode()
     assert f"/desks/{desk.pk}/token/" in province and f"/desks/{other.pk}/token/" in province
+
+
+def test_a_new_token_that_clashes_with_an_old_one_is_drawn_again(org, desk, monkeypatch):
+    from ratings import services
+
+    old = DeskToken.objects.create(desk=desk, token="AAAAAA", used_at=timezone.now())
+    draws = iter(["AAAAAA", "BBBBBB"])
+    monkeypatch.setattr(services, "new_desk_token", lambda: next(draws))
+    token = services.current_token(desk)
+    assert token.token == "BBBBBB" and token.pk != old.pk
