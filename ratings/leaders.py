@@ -56,6 +56,14 @@ def _aggregate_rows(result: selectors.Figures) -> list[list[Any]]:
     return [[kind, by, row["label"], *_figure_cells(row)] for kind, by, rows in sections for row in rows]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(value: str) -> str:
+    """A citizen's text as a spreadsheet cell: never a formula (CSV / formula injection)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _comment_rows(scope: selectors.Scope) -> Any:
     for rating in selectors.answer_comments(scope).iterator(chunk_size=2000):
         comment = selectors.shown_answer_comment(rating)
@@ -66,7 +74,7 @@ def _comment_rows(scope: selectors.Scope) -> Any:
             comment.desk,
             comment.petition_type,
             comment.score,
-            comment.text,
+            _as_text(comment.text),
         ]
     for visit in selectors.visit_comments(scope).iterator(chunk_size=2000):
         comment = selectors.shown_visit_comment(visit)
@@ -77,7 +85,7 @@ def _comment_rows(scope: selectors.Scope) -> Any:
             comment.desk,
             comment.petition_type,
             comment.score,
-            comment.text,
+            _as_text(comment.text),
         ]
 
 

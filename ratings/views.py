@@ -26,6 +26,7 @@ from ratings import links, services
 from ratings.models import AnswerRating, Desk, Solved, Waiting
 from ratings.pdf import desk_card_pdf, desk_rating_url
 
+TOKEN_SCREEN_REFRESH_SECONDS = 15
 SCORE_CHOICES = [(score, str(score)) for score in range(1, 6)]
 
 
@@ -210,7 +211,9 @@ def desk_token(request: HttpRequest, pk: int) -> HttpResponse:
         "qr": segno.make(url, error="m").svg_data_uri(scale=5, border=2),
         "expires_at": timezone.localtime(token.expires_at),
     }
-    return _private(render(request, "ratings/desk_token.html", context))
+    response = _private(render(request, "ratings/desk_token.html", context))
+    response["Refresh"] = str(TOKEN_SCREEN_REFRESH_SECONDS)  # shows the next token once this one is used
+    return response
 
 
 @login_required

@@ -58,6 +58,7 @@ def test_a_visitor_rates_once_with_the_token_of_the_desks_screen_which_then_show
     alice = logged_in("alice")
     token = screen_token(alice, desk)
     assert screen_token(alice, desk) == token  # the same until it is used
+    assert alice.get(f"/desks/{desk.pk}/token/")["Refresh"] == "15"  # the screen reloads itself
 
     visitor = Client()
     form = visitor.get(f"/desks/{desk.pk}/rate/?token={token}")

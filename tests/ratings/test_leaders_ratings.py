@@ -134,3 +134,13 @@ def test_comments_are_paginated(org, answered, desk, settings):
     assert first.count("Ý kiến số") == 20 and "answer_page=2" in first
     second = carol.get("/leaders/ratings/?answer_page=2").content.decode()
     assert second.count("Ý kiến số") == 3
+
+
+def test_a_comment_written_as_a_formula_is_downloaded_as_text(org, answered):
+    case = answered()
+    services.rate_answer(petition=case["petition"], data={**RATING, "comment": '=HYPERLINK("http://x.test","bấm")'})
+    carol = logged_in("carol")
+    csv_text = carol.get("/leaders/ratings/?export=csv&what=comments").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text
+    sheet = load_workbook(io.BytesIO(carol.get("/leaders/ratings/?export=xlsx&what=comments").content)).active
+    assert [row[-1] for row in sheet.iter_rows(values_only=True)][1].startswith("'=HYPERLINK")

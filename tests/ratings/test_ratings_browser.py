@@ -60,6 +60,13 @@ def test_a_visitor_rates_the_desk_on_a_phone_and_the_leader_reads_the_ratings(
     assert errors == []
     phone_context.close()
 
+    # the desk's screen reloads itself and shows a new token, the used one gone
+    officer.wait_for_function(
+        "(old) => { const t = document.querySelector('#desk-token'); return t && t.textContent !== old; }",
+        arg=token,
+        timeout=25_000,
+    )
+
     # the leader's page at desk width: figures, both charts painted, the comment redacted
     leader = logged_in(browser, live_server, "carol")
     leader.goto(f"{live_server.url}/leaders/")
