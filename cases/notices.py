@@ -26,6 +26,7 @@ from core.site import absolute_url
 from notifications.models import MessageKind
 from notifications.selectors import language_of
 from notifications.services import Address, enqueue
+from ratings import links
 from workflows import subjects
 
 # Engine events that move a petition's due date (`workflows.services`), and what the petitioner is told.
@@ -66,14 +67,20 @@ def notify(
     language: str | None = None,
     not_before: datetime.datetime | None = None,
     link_label: str | Promise = "",
+    link: str = "",
     **params: Any,
 ) -> None:
     """Queue one message of `kind` to the petitioner. `occasion` makes its key unique per event (the case's
     `lock_version` for a step); `intro` (a translatable text with `%(name)s` params) opens it, `text` (an
-    official's words: the answer, the reason) follows as written."""
+    official's words: the answer, the reason) follows as written. `link` replaces the status link (the rating
+    messages link to the rating form)."""
     language = language or language_of(petition)
     with translation.override(language):
         body = str(intro) % params if params else str(intro)
+        if kind == MessageKind.ANSWER:  # the answer invites its rating at once (the request follows a day later)
+            text = f"{text}\n\n" + str(_("Đánh giá việc giải quyết đơn: %(link)s")) % {
+                "link": links.answer_rating_link(petition)
+            }
         enqueue(
             key=f"petition:{petition.pk}:{kind}:{occasion}",
             kind=kind,
@@ -82,7 +89,7 @@ def notify(
             subject=str(subject),
             body=f"{body}\n\n{text}".strip(),
             reference=petition.tracking_code,
-            link=status_link(petition),
+            link=link or status_link(petition),
             link_label=str(link_label),
             language=language,
             thread=f"case-{petition.tracking_code}",
@@ -115,7 +122,8 @@ def acknowledge(petition: Petition, *, language: str | None = None) -> None:
 
 
 def ask_for_rating(petition: Petition, *, occasion: object) -> None:
-    """Some time after the answer (NOTIFICATIONS_RATING_DELAY): how was the petition handled?"""
+    """Some time after the answer (NOTIFICATIONS_RATING_DELAY): how was the petition handled? Its link is the
+    signed rating link of the case (`ratings.links`): no key to type."""
     notify(
         petition,
         kind=MessageKind.RATING_REQUEST,
@@ -126,6 +134,7 @@ def ask_for_rating(petition: Petition, *, occasion: object) -> None:
             "Đơn %(code)s đã được trả lời. Xin ông/bà cho biết mức độ hài lòng với việc giải quyết: ý kiến của ông/bà giúp cơ quan phục vụ tốt hơn."
         ),
         link_label=_("Đánh giá việc giải quyết"),
+        link=links.answer_rating_link(petition),
         code=petition.tracking_code,
     )
 

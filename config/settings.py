@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "open311",
     "notifications",
     "documents",
+    "ratings",
     "search",
     "bpmn",
     "core",
@@ -250,6 +251,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "public_submit": env("PUBLIC_SUBMIT_RATE", "10/hour"),
         "public_comment": env("PUBLIC_COMMENT_RATE", "30/hour"),
+        "public_rating": env("PUBLIC_RATING_RATE", "20/hour"),
     },
 }
 
@@ -494,3 +496,10 @@ CHANNEL_WEBHOOK_RATE = env("CHANNEL_WEBHOOK_RATE", "1200/minute")  # per client 
 # The worker fetches a message's files only from these hosts (and their subdomains), over HTTPS.
 CHANNEL_ATTACHMENT_HOSTS = env_list("CHANNEL_ATTACHMENT_HOSTS", "fbcdn.net,fbsbx.com,zdn.vn,zadn.vn,zalo.me")
 CHANNEL_ATTACHMENT_TIMEOUT = float(env("CHANNEL_ATTACHMENT_TIMEOUT", "10"))
+
+
+# Ratings (ratings/): how long a petitioner may change their rating of an answer after first giving it, how long the
+# signed rating link in the answer's messages stays valid, and how long a desk's one-time token may be used.
+RATINGS_CHANGE_DAYS = int(env("RATINGS_CHANGE_DAYS", "30"))
+RATINGS_LINK_MAX_AGE_DAYS = int(env("RATINGS_LINK_MAX_AGE_DAYS", "90"))
+RATINGS_DESK_TOKEN_MINUTES = int(env("RATINGS_DESK_TOKEN_MINUTES", "120"))

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("channels.urls")),
     path("", include("documents.urls")),
+    path("", include("ratings.urls")),
     path("", include("cases.urls")),
 ]
