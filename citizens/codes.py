@@ -19,8 +19,9 @@ Public API (keyword-only after the destination):
   destination, keyed from settings.SECRET_KEY: store it to know "who" (e.g. who answered a survey) without
   storing the e-mail or phone. Raises `CodeError` like `issue` for an invalid destination.
 - ``normalise(destination) -> tuple[str, str]`` — ("email" | "phone", normalised value), or `CodeError`.
-- ``CodeError(field, message)`` — `field` is "destination" or "code"; `message` is translated in the active
-  language (str(error) is the message).
+- ``CodeError(field, message, *, throttled=False)`` — `field` is "destination" or "code"; `message` is translated
+  in the active language (str(error) is the message); `throttled` is True when a rate limit refused it (answer
+  HTTP 429), False when what was typed is wrong (answer HTTP 400).
 
 Neither the destination nor the code is stored: `OneTimeCode` keeps their HMACs. Nothing here logs either.
 """
@@ -54,10 +55,11 @@ _PHONE = re.compile(r"^0[0-9]{9,10}$")
 class CodeError(Exception):
     """A refused destination or code: `field` ("destination" or "code") and a message in the user's language."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, throttled: bool = False) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.throttled = throttled  # refused by a rate limit (HTTP 429), not for what was typed
 
     def __str__(self) -> str:
         return self.message
@@ -109,14 +111,14 @@ def issue(destination: str, *, purpose: str, language: str, request: HttpRequest
     dest_hash = _hash_normalised(value)
     client = limits.client_of(request)
     if client and not limits.hit("code-client", client, settings.CITIZEN_CODE_RATE_PER_CLIENT):
-        raise CodeError("destination", _("Bạn đã yêu cầu quá nhiều mã, vui lòng thử lại sau."))
+        raise CodeError("destination", _("Bạn đã yêu cầu quá nhiều mã, vui lòng thử lại sau."), throttled=True)
     limit, seconds = limits.parse_rate(settings.CITIZEN_CODE_RATE_PER_DESTINATION)
     now = timezone.now()
     recent = OneTimeCode.objects.filter(
         destination_hash=dest_hash, created_at__gt=now - datetime.timedelta(seconds=seconds)
     ).count()
     if recent >= limit:
-        raise CodeError("destination", _("Đã gửi quá nhiều mã đến địa chỉ này, vui lòng thử lại sau."))
+        raise CodeError("destination", _("Đã gửi quá nhiều mã đến địa chỉ này, vui lòng thử lại sau."), throttled=True)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     ttl = settings.CITIZEN_CODE_TTL
     with transaction.atomic():
