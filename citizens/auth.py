@@ -29,7 +29,8 @@ _CACHE_ATTRIBUTE = "_citizen_cache"
 
 def current_citizen(request: HttpRequest) -> Citizen | None:
     if hasattr(request, _CACHE_ATTRIBUTE):
-        return getattr(request, _CACHE_ATTRIBUTE)  # type: ignore[no-any-return]
+        cached: Citizen | None = getattr(request, _CACHE_ATTRIBUTE)
+        return cached
     citizen = None
     session = getattr(request, "session", None)
     pk = session.get(SESSION_KEY) if session is not None else None

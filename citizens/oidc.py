@@ -92,7 +92,7 @@ def _keys(meta: dict[str, Any], *, refresh: bool = False) -> KeySet:
         except (requests.RequestException, ValueError):
             raise OidcError(_("Không kết nối được với hệ thống định danh điện tử, vui lòng thử lại sau.")) from None
         cache.set(key, data, 3600)
-    return KeySet.import_key_set(data)
+    return KeySet.import_key_set(data)  # type: ignore[arg-type]  # a JWKS document, checked by joserfc
 
 
 def _client() -> OAuth2Session:

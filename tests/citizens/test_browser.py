@@ -34,7 +34,7 @@ def test_a_citizen_signs_in_with_a_code_and_claims_a_case(
     )
 
     page.goto(f"{live_server.url}/")
-    page.click('header a[data-nav="me"]')
+    page.click('header a[data-citizen-nav="me"]')
     page.wait_for_selector("input[name=destination]")
     assert "/me/sign-in/" in page.url
     page.fill("input[name=destination]", "an.nguyen@example.vn")
