@@ -278,3 +278,14 @@ def test_no_log_line_names_the_citizen(portal: None, caplog: Any) -> None:
     client.get("/me/data.json")
     assert AN not in caplog.text
     assert not any(AN in entry.detail for entry in AuditEntry.objects.all())
+
+
+def test_the_pages_speak_english_to_an_english_reader(portal: None) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get("/me/sign-in/").content.decode()
+    assert "Sign in for citizens" in page and "Send code" in page
+    sent = client.post("/me/sign-in/", {"destination": AN}).content.decode()
+    assert "We have sent a 6-digit code to your e-mail." in sent
+    client.post("/me/sign-in/", {"step": "code", "code": last_code_for(AN)})
+    body = client.get("/me/").content.decode()
+    assert "My petitions" in body and "Download my data (JSON)" in body
