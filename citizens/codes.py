@@ -5,7 +5,9 @@ Public API (keyword-only after the destination):
 - ``issue(destination, *, purpose, language, request=None) -> None`` — normalises `destination` (an e-mail
   address, or a Vietnamese phone number: "+84 912 345 678" and "0912.345.678" are the same), makes a 6-digit
   code and queues it through the notification outbox (`notifications.services.enqueue`: e-mail, or SMS) in
-  `language`. A new code replaces the destination's earlier ones for that purpose. Refused with `CodeError`
+  `language`. A new code replaces the destination's earlier ones for that purpose. `purpose` is a short key
+  ("sign_in", "survey": `citizens.models.CodePurpose`, whose label the message names; add yours there); a code
+  of one purpose never verifies for another. Refused with `CodeError`
   (field "destination") when the destination is neither an e-mail nor a phone number, or when more codes were
   asked for it (CITIZEN_CODE_RATE_PER_DESTINATION) or from the client address of `request`
   (CITIZEN_CODE_RATE_PER_CLIENT) than allowed. Call it inside a transaction that commits (the message is sent
