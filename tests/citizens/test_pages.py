@@ -289,3 +289,10 @@ def test_the_pages_speak_english_to_an_english_reader(portal: None) -> None:
     client.post("/me/sign-in/", {"step": "code", "code": last_code_for(AN)})
     body = client.get("/me/").content.decode()
     assert "My petitions" in body and "Download my data (JSON)" in body
+
+
+def test_the_portal_says_whether_a_petition_will_be_on_my_page(portal: None) -> None:
+    client = Client()
+    assert "Không cần đăng nhập để gửi đơn." in client.get("/").content.decode()
+    sign_in(client)
+    assert "Bạn đã đăng nhập: đơn này sẽ hiện trong Trang của tôi." in client.get("/").content.decode()
