@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("bpmn.urls")),
     path("", include("search.urls")),
     path("consultations/", include("consultation.urls")),
+    path("me/", include("citizens.urls")),
     path("", include("workflows.urls")),
     path("", include("channels.urls")),
     path("", include("documents.urls")),
