@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.selectors import petition_by_code, visible_petitions
+from core.files import serve as serve_file
 from documents import selectors, services
 from documents.models import Document, DocumentState, RecipientRole
 from documents.placeholders import PLACEHOLDERS, used_names
@@ -148,7 +149,9 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """The stored PDF of an issued document; a draft's rendered now, marked «DỰ THẢO»."""
     document = get_object_or_404(selectors.visible_documents(request.user), pk=pk)
     if document.state == DocumentState.ISSUED and document.file:
-        return _pdf_response(document.file.open("rb"), _filename(document))
+        return serve_file(
+            document.file, filename=_filename(document), content_type="application/pdf", as_attachment=False
+        )
     from io import BytesIO
 
     return _pdf_response(BytesIO(services.render_pdf(document, draft=True)), _filename(document))
@@ -167,7 +170,9 @@ def public(request: HttpRequest, code: str, pk: int) -> HttpResponse | FileRespo
         raise Http404(_("Không có văn bản này."))
     if request.method == "POST":
         if petition.check_access_key(request.POST.get("access_key", "").strip()):
-            return _pdf_response(document.file.open("rb"), _filename(document))
+            return serve_file(
+                document.file, filename=_filename(document), content_type="application/pdf", as_attachment=False
+            )
         context = {
             "document": document,
             "code": petition.tracking_code,
