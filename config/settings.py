@@ -501,8 +501,20 @@ LOGGING = {
 # switches to Elasticsearch. On the database's own backend each change is indexed right after its commit; with
 # Elasticsearch `manage.py run_search_worker` drains the outbox.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+# A cluster: every node the client may use (comma-separated URLs); ELASTICSEARCH_URL alone is a one-node list.
+ELASTICSEARCH_HOSTS = env_list("ELASTICSEARCH_HOSTS", ELASTICSEARCH_URL)
+ELASTICSEARCH_CA_CERTS = env("ELASTICSEARCH_CA_CERTS")  # path of the cluster's CA certificate (PEM)
+ELASTICSEARCH_SSL_FINGERPRINT = env("ELASTICSEARCH_SSL_FINGERPRINT")  # or the SHA-256 fingerprint of its certificate
+ELASTICSEARCH_API_KEY = env("ELASTICSEARCH_API_KEY")  # "id:api_key" or the encoded key; or a user and password:
+ELASTICSEARCH_USERNAME = env("ELASTICSEARCH_USERNAME")
+ELASTICSEARCH_PASSWORD = env("ELASTICSEARCH_PASSWORD")
+ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "10"))
+ELASTICSEARCH_MAX_RETRIES = int(env("ELASTICSEARCH_MAX_RETRIES", "2"))
+ELASTICSEARCH_RETRY_ON_TIMEOUT = env_bool("ELASTICSEARCH_RETRY_ON_TIMEOUT", True)
+ELASTICSEARCH_REPLICAS = int(env("ELASTICSEARCH_REPLICAS", "1"))  # of each index, restored after a reindex
+ELASTICSEARCH_ICU = env("ELASTICSEARCH_ICU", "auto")  # auto (when every node has analysis-icu), on, off
 # "" (the database's own), "sqlite", "postgres" or "elasticsearch"
-SEARCH_BACKEND = env("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "")
+SEARCH_BACKEND = env("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_HOSTS else "")
 SEARCH_DRAIN_ON_COMMIT = env_bool("SEARCH_DRAIN_ON_COMMIT", SEARCH_BACKEND != "elasticsearch")
 
 

@@ -64,6 +64,9 @@ class SearchParams(serializers.Serializer):
     cursor = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="`next_cursor` of the previous page."
     )
+    facets = serializers.BooleanField(
+        required=False, default=True, help_text="false: no facet counts (`facets` is empty), a cheaper request."
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +123,7 @@ def query_from(params: Mapping[str, Any]) -> SearchQuery:
         sort=params["sort"],
         size=params["page_size"],
         cursor=params["cursor"],
+        facets=params.get("facets", True),
     )
 
 
@@ -208,7 +212,7 @@ class SearchApi(APIView):
         params = SearchParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         try:
-            _, page = run_search(params.validated_data)
+            query, page = run_search(params.validated_data)
         except SearchUnavailable:
             raise SearchUnavailableError() from None
         next_url = None
@@ -233,7 +237,7 @@ class SearchApi(APIView):
                     }
                     for hit in page.results
                 ],
-                "facets": facet_entries(page),
+                "facets": facet_entries(page) if query.facets else {},
                 "next_cursor": page.next_cursor,
                 "next": next_url,
             }

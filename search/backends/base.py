@@ -58,6 +58,7 @@ class SearchQuery:
     sort: str = "relevance"  # relevance | date
     size: int = 20
     cursor: str = ""  # opaque, from SearchPage.next_cursor
+    facets: bool = True  # count the facets' values (a backend may skip the work when False)
 
 
 @dataclass(frozen=True)
