@@ -6,6 +6,7 @@ not ours is a 400 naming the parameter (core/errors.py shape).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -29,6 +30,8 @@ from search.text import clean, sanitize_query
 
 DEFAULT_PAGE_SIZE = 20
 INVALID_CHOICE = gettext_lazy("«{input}» không phải giá trị hợp lệ")
+
+logger = logging.getLogger(__name__)
 
 
 class SearchTextField(serializers.CharField):
@@ -134,6 +137,9 @@ def run_search(params: Mapping[str, Any]) -> tuple[SearchQuery, SearchPage]:
         return query, SearchPage(results=[], facets={facet: {} for facet in FACETS}, next_cursor="", total=0)
     try:
         return query, get_backend().search(query)
+    except SearchUnavailable as error:
+        logger.warning("Search engine unavailable, search answers 503 and the rest of the site works: %s", error)
+        raise
     except BadCursor as error:
         raise ValidationError({"cursor": str(error)}) from None
 

@@ -90,6 +90,11 @@ class SearchUnavailable(RuntimeError):
     """The search engine cannot be reached; the outbox keeps the changes until it can."""
 
 
+class MappingOutdated(RuntimeError):
+    """The index searches read was built with another analysis or mapping than this code's: run search_reindex.
+    Writes are not refused for it (they land, or stay in the outbox if the old mapping refuses them)."""
+
+
 class BadCursor(ValueError):
     """A cursor that this backend did not make."""
 

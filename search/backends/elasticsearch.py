@@ -75,6 +75,7 @@ from search.backends.base import (
     FACETS,
     MAX_PAGE_SIZE,
     BadCursor,
+    MappingOutdated,
     SearchDocument,
     SearchHit,
     SearchPage,
@@ -240,10 +241,6 @@ def index_body(analysis: str) -> dict[str, Any]:
     return body
 
 
-class MappingOutdated(RuntimeError):
-    """The index behind the alias was built with another mapping than this code's: run search_reindex."""
-
-
 def source(doc: SearchDocument) -> dict[str, Any]:
     """The `_source` of a document: exactly the fields of `SearchRecord` (the mapping refuses any other)."""
     return {
@@ -346,7 +343,10 @@ def _unavailable_on_failure() -> Iterator[None]:
     try:
         yield
     except TransportError as error:  # connection refused or reset, timeout, TLS
-        raise SearchUnavailable(f"{type(error).__name__}: {error}") from error
+        causes = "; ".join(str(cause) for cause in error.errors or [error.__cause__] if cause is not None)
+        raise SearchUnavailable(
+            f"{type(error).__name__}: {error}" + (f" ({causes[:500]})" if causes else "")
+        ) from error
     except ApiError as error:
         if error.meta.status in UNAVAILABLE_STATUSES:
             raise SearchUnavailable(f"{error.meta.status}: {error}") from error
