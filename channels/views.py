@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -152,7 +153,7 @@ def _discard(request: HttpRequest, user: User, draft: Draft, units: list[Unit]) 
 
 @login_required
 @require_GET
-def draft_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def draft_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     """A draft's file, only to the officers who may decide the draft; always a download (never rendered inline)."""
     user = _officer(request)
     draft = get_object_or_404(selectors.visible_drafts(user), pk=pk)

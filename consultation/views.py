@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -196,7 +197,7 @@ def report_page(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "consultation/report.html", {"report": report_module.build(consultation)})
 
 
-def report_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+def report_pdf(request: HttpRequest, reference: str) -> HttpResponseBase:
     """The stored PDF of the published report; while the worker prepares it, 503 with a page that says so."""
     consultation = _public(reference)
     if not consultation.report_published:
@@ -213,7 +214,7 @@ def report_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def draft_file(request: HttpRequest, reference: str, file_id: int) -> HttpResponse:
+def draft_file(request: HttpRequest, reference: str, file_id: int) -> HttpResponseBase:
     consultation = _public(reference)
     item = get_object_or_404(consultation.files, pk=file_id)
     return serve_file(item.file, filename=item.original_name, content_type=item.content_type)

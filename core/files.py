@@ -17,7 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
@@ -63,12 +64,13 @@ def serve(
     content_type: str,
     as_attachment: bool = True,
     redirect: bool = True,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The file as a response: a redirect to a short-lived signed URL on object storage (unless `redirect` is
     off: an image the page itself shows), else the bytes streamed by the application. Never cached by shared
     caches. Call only after checking permission."""
+    response: HttpResponseBase
     if redirect and signs_urls(file.storage):
-        response: HttpResponse = HttpResponseRedirect(
+        response = HttpResponseRedirect(
             signed_url(file, filename=filename, content_type=content_type, as_attachment=as_attachment)
         )
     else:

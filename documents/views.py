@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -145,7 +146,7 @@ def _filename(document: Document) -> str:
 
 
 @login_required
-def pdf(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+def pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The stored PDF of an issued document; a draft's rendered now, marked «DỰ THẢO»."""
     document = get_object_or_404(selectors.visible_documents(request.user), pk=pk)
     if document.state == DocumentState.ISSUED and document.file:
@@ -158,7 +159,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def public(request: HttpRequest, code: str, pk: int) -> HttpResponse | FileResponse:
+def public(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """The link in the petitioner's message: the PDF once they give the access key (POSTed, never in a URL)."""
     petition = petition_by_code(code)
     document = (

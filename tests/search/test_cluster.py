@@ -76,7 +76,9 @@ class RecordingNode(PlainJsonNode):
 
     sent: list[tuple[str, str, Any]] = []
 
-    def perform_request(self, method: str, target: str, body: bytes | None = None, **kwargs: Any) -> NodeApiResponse:
+    def perform_request(  # type: ignore[override]
+        self, method: str, target: str, body: bytes | None = None, **kwargs: Any
+    ) -> NodeApiResponse:
         decoded: Any = None
         if body:
             text = body.decode()

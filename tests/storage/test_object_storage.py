@@ -204,7 +204,7 @@ def test_when_the_second_file_is_refused_the_first_is_removed_from_the_bucket(
         if len(puts) == 2:
             params["Bucket"] = refusing
 
-    client_events = default_storage.connection.meta.client.meta.events
+    client_events = default_storage.connection.meta.client.meta.events  # type: ignore[attr-defined]
     client_events.register("before-parameter-build.s3.PutObject", second_put_to_the_refusing_bucket)
     try:
         response = submit_on_portal(client, ("don.pdf", PDF), ("anh.png", PNG))
