@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.selectors import petition_by_code, visible_petitions
+from core.files import StorageRefused
 from core.files import serve as serve_file
 from documents import selectors, services
 from documents.models import Document, DocumentState, RecipientRole
@@ -99,6 +100,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DocumentError as error:
         document.refresh_from_db()
         errors = dict(error.errors or {"form": str(error)})
+        context = _context(request, document, values=values, extra_recipients=extra, errors=errors, number=number_text)
+        return render(request, "documents/detail.html", context, status=error.status)
+    except StorageRefused as error:  # the PDF could not be stored: nothing issued, no number taken
+        document.refresh_from_db()
+        errors = {"form": error.detail}
         context = _context(request, document, values=values, extra_recipients=extra, errors=errors, number=number_text)
         return render(request, "documents/detail.html", context, status=error.status)
     return redirect("documents:detail", document.pk)

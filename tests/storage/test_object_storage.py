@@ -180,10 +180,14 @@ def test_the_api_answers_a_refused_write_with_a_503_and_its_code(public, org, pr
         "/api/v1/petitions",
         petition_payload(attachments=[SimpleUploadedFile("don.pdf", PDF, "application/pdf")]),
         format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 503
-    assert response.json()["code"] == "storage_unavailable"
+    assert response.json() == {
+        "code": "storage_unavailable",
+        "detail": "The file could not be stored; nothing has been recorded. Please try again later.",
+    }
     assert not Petition.objects.exists()
 
 
@@ -228,6 +232,25 @@ def test_an_unreachable_store_is_the_same_clear_error(client, org, processes, se
 
     assert response.status_code == 503
     assert not Petition.objects.exists()
+
+
+def test_a_document_whose_pdf_the_store_refuses_is_not_issued_and_takes_no_number(
+    submit, client_for, bucket, s3_emulator
+):
+    with time_machine.travel(at("2026-11-02"), tick=False) as clock:
+        submit(petition_type="complaint", title="Khiếu nại", content="Tôi khiếu nại quyết định xử phạt.")
+        clock.move_to(at("2026-11-04"))
+        do(client_for("alice"), "accept_or_refuse", {"decision": "accept", "complexity": "normal"})
+        notice = Document.objects.get(kind=DocumentKind.ACCEPTANCE)
+        deny_writes(s3_emulator, bucket)
+
+        response = client_for("carol").post(f"/documents/{notice.pk}/", {"action": "approve"})
+
+    assert response.status_code == 503
+    assert "Không lưu được tệp vào kho lưu trữ" in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.state != "issued" and notice.number is None and not notice.file
+    assert objects(s3_emulator, bucket) == {}
 
 
 # ---- move_files -------------------------------------------------------------------------------------------------
