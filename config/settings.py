@@ -511,6 +511,7 @@ ELASTICSEARCH_PASSWORD = env("ELASTICSEARCH_PASSWORD")
 ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "10"))
 ELASTICSEARCH_MAX_RETRIES = int(env("ELASTICSEARCH_MAX_RETRIES", "2"))
 ELASTICSEARCH_RETRY_ON_TIMEOUT = env_bool("ELASTICSEARCH_RETRY_ON_TIMEOUT", True)
+ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", "lang-nghe-search")  # the alias searches read
 ELASTICSEARCH_REPLICAS = int(env("ELASTICSEARCH_REPLICAS", "1"))  # of each index, restored after a reindex
 ELASTICSEARCH_ICU = env("ELASTICSEARCH_ICU", "auto")  # auto (when every node has analysis-icu), on, off
 # "" (the database's own), "sqlite", "postgres" or "elasticsearch"

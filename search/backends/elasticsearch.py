@@ -384,9 +384,6 @@ def client_options(hosts: Sequence[str] | None = None, **overrides: Any) -> dict
         options["api_key"] = (key_id, secret) if colon else api_key
     elif username := getattr(settings, "ELASTICSEARCH_USERNAME", ""):
         options["basic_auth"] = (username, getattr(settings, "ELASTICSEARCH_PASSWORD", ""))
-    if len(options["hosts"]) > 1:
-        # a node that fails is set aside and retried later; requests go round the others meanwhile
-        options["retry_on_status"] = (502, 503, 504)
     options.update(overrides)
     return options
 

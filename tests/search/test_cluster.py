@@ -54,7 +54,7 @@ ALIAS = "lang-nghe-test"
 def configure(settings: Any, url: str, **extra: Any) -> ElasticsearchBackend:
     settings.SEARCH_BACKEND = "elasticsearch"
     settings.ELASTICSEARCH_URL = url
-    settings.ELASTICSEARCH_HOSTS = []
+    settings.ELASTICSEARCH_HOSTS = [url] if url else []
     settings.ELASTICSEARCH_INDEX = ALIAS
     settings.SEARCH_DRAIN_ON_COMMIT = False
     for name, value in extra.items():
@@ -168,6 +168,18 @@ def test_elasticsearch_url_alone_still_names_a_one_node_cluster(settings):
 
     assert (node.config.host, node.config.port) == ("127.0.0.1", 9200)
     assert node.config.headers["authorization"] == "Basic " + base64.b64encode(b"user:pass").decode()
+
+
+def test_with_one_node_down_the_others_answer(settings, db, es_url):
+    """Two nodes named, one of them down: every request is retried on the one that answers."""
+    backend = configure(settings, "", ELASTICSEARCH_HOSTS=["http://127.0.0.1:9", es_url])  # nothing on port 9
+    assert len(backend.client.transport.node_pool.all()) == 2
+
+    for n in range(6):
+        backend.index([doc(f"petition:{n}", title=f"Đèn đường số {n}")])
+    found = backend.search(SearchQuery(text="den duong"))
+
+    assert found.total == 6
 
 
 # ---- a recorded HTTPS cluster: TLS by fingerprint or CA ------------------------------------------------------------
