@@ -18,6 +18,7 @@ from tests.tools import requires_tool
 
 try:
     import boto3
+    from botocore.config import Config
     from moto.server import ThreadedMotoServer
 except ImportError:
     requires_tool("moto[server] and boto3 (the S3 emulator) are not installed: pip install -e '.[dev]'")
@@ -39,7 +40,12 @@ def s3_emulator() -> Iterator[str]:
 
 def s3_client(endpoint: str) -> Any:
     return boto3.client(
-        "s3", endpoint_url=endpoint, aws_access_key_id=KEY_ID, aws_secret_access_key=SECRET, region_name=REGION
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id=KEY_ID,
+        aws_secret_access_key=SECRET,
+        region_name=REGION,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
     )
 
 
