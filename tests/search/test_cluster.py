@@ -215,8 +215,19 @@ class FakeCluster(BaseHTTPRequestHandler):
             self._answer(404, {"error": "alias missing", "status": 404})
         elif self.command == "PUT" and path.count("/") == 1:
             self._answer(200, {"acknowledged": True, "index": path[1:]})
+        elif path == "/":
+            self._answer(200, {"version": {"number": "8.15.0", "build_flavor": "default"}, "tagline": "You Know"})
+        elif path.endswith("/_pit") and self.command == "POST":
+            self._answer(200, {"id": "pit-from-elasticsearch"})
         elif path == "/_search" or path.endswith("/_search"):
-            self._answer(200, {"hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}})
+            request = json.loads(body or b"{}")
+            if "pit" in request and len(request.get("search_after", [])) == 2:
+                reason = "search_after has 2 value(s) but sort has 3."
+                error = {"type": "illegal_argument_exception", "reason": reason}
+                self._answer(400, {"error": {**error, "root_cause": [error]}, "status": 400})
+                return
+            hits = {"total": {"value": 0, "relation": "eq"}, "hits": []}
+            self._answer(200, {"hits": hits, **({"pit_id": "pit-renewed"} if "pit" in request else {})})
         else:
             self._answer(200, {"acknowledged": True})
 
@@ -508,6 +519,29 @@ def test_deep_pages_read_one_point_in_time_so_new_documents_do_not_shift_them(re
     assert len(opened) == 1  # opened for the second page, then carried by the cursor
     pit_searches = [body for method, path, body in sent if path == "/_search" and body and "pit" in body]
     assert len(pit_searches) == 3 and all("search_after" in body for body in pit_searches)
+
+
+def test_on_elasticsearch_a_deep_page_opens_a_point_in_time_and_adds_the_shard_doc_tiebreaker(
+    settings, db, tls_cluster, certificate
+):
+    """Elasticsearch's own point-in-time API (`POST <index>/_pit`), and its implicit `_shard_doc` sort value that
+    a key read before the point in time lacks: the recorded cluster refuses two values, the backend sends three."""
+    backend = configure(settings, tls_cluster, ELASTICSEARCH_SSL_FINGERPRINT=certificate[2])
+    first_page_key = [1_767_225_600_000, "petition:9"]  # 2026-01-01, as the first page's last hit
+    cursor = backend._next_cursor(SearchQuery(sort="date"), first_page_key, by_date=True, seen=20, pit="")
+
+    page = backend.search(SearchQuery(sort="date", cursor=cursor))
+
+    assert page.results == []
+    calls = [
+        (method, path.split("?")[0], json.loads(h["body"]) if h["body"] else None)
+        for method, path, h in FakeCluster.requests
+    ]
+    assert ("POST", f"/{ALIAS}/_pit", None) in calls
+    searches = [body for method, path, body in calls if path == "/_search"]
+    assert [s["search_after"] for s in searches] == [first_page_key, [*first_page_key, 2**63 - 1]]
+    assert all(s["pit"] == {"id": "pit-from-elasticsearch", "keep_alive": "5m"} for s in searches)
+    assert "aggs" in searches[0]  # (sent to /_search: a point in time names its index itself)
 
 
 def test_facets_are_counted_only_when_the_page_asks_for_them(recorded, client, settings):
