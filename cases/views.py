@@ -10,7 +10,8 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,8 @@ from cases.api import (
 )
 from cases.models import Channel, Petition, PetitionType, normalize_tracking_code
 from citizens import links
+from core.files import StorageRefused
+from core.files import serve as serve_file
 from core.site import absolute_url
 from organisation.models import Unit
 from organisation.names import official_name
@@ -86,6 +89,11 @@ def submit(request: HttpRequest) -> HttpResponse:
             receipt = services.submit_petition(**validated, channel=Channel.PORTAL, files=files)
         except services.IntakeError as error:
             errors = error.errors
+        except StorageRefused as error:  # the object store refused a file: nothing was recorded, try again later
+            context = _portal_context(
+                values=_without_personal_data(request.POST), errors={"attachments": error.detail}, retype_personal=True
+            )
+            return render(request, "cases/portal.html", context, status=error.status)
         else:
             links.link_new(request, receipt.petition)  # on the citizen's My page when they are signed in
             status_url = absolute_url(reverse("cases:track", args=[receipt.petition.tracking_code]))
@@ -320,14 +328,19 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    """Attachments are served only to officials who may see the case, never from a public media URL."""
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    """Attachments are served only to officials who may see the case, never from a public media URL (on object
+    storage: a redirect to a URL signed for a minute, after this check)."""
     petition = get_object_or_404(selectors.visible_petitions(request.user), pk=pk)
     item = get_object_or_404(petition.attachments, pk=attachment_id)
     # The task page previews images and PDFs (`?inline=1`); anything else is always a download.
-    inline = request.GET.get("inline") == "1" and bool(selectors.attachment_preview(item.content_type))
-    return FileResponse(
-        item.file.open("rb"), as_attachment=not inline, filename=item.original_name, content_type=item.content_type
+    preview = selectors.attachment_preview(item.content_type) if request.GET.get("inline") == "1" else ""
+    return serve_file(
+        item.file,
+        filename=item.original_name,
+        content_type=item.content_type,
+        as_attachment=not preview,
+        redirect=preview != "image",  # an <img> on the page: streamed here, the CSP allows images only from us
     )
 
 

@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -24,6 +25,7 @@ from cases.recording import reception_units
 from channels import selectors, services
 from channels.forms import ConfirmInput, DiscardInput
 from channels.models import Draft, DraftStatus
+from core.files import serve as serve_file
 from organisation.models import Unit
 from workflows import services as workflow_services
 
@@ -151,9 +153,9 @@ def _discard(request: HttpRequest, user: User, draft: Draft, units: list[Unit]) 
 
 @login_required
 @require_GET
-def draft_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+def draft_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     """A draft's file, only to the officers who may decide the draft; always a download (never rendered inline)."""
     user = _officer(request)
     draft = get_object_or_404(selectors.visible_drafts(user), pk=pk)
     item = get_object_or_404(draft.attachments, pk=attachment_id)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
+    return serve_file(item.file, filename=item.name, content_type=item.content_type, as_attachment=True)

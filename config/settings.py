@@ -198,6 +198,40 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
+# Files (attachments, issued documents, report PDFs, stored mails): the local disk (MEDIA_ROOT) by default;
+# STORAGE_BACKEND=s3 keeps them in an S3-compatible bucket (MinIO, Ceph, a cloud's object storage). The bucket
+# stays private: files are handed out only by views that check permission first, through URLs signed for
+# S3_SIGNED_URL_SECONDS (core/files.py). `manage.py move_files --to s3` copies existing files there.
+STORAGE_BACKEND = env("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'.")
+S3_SIGNED_URL_SECONDS = int(env("S3_SIGNED_URL_SECONDS", "60"))
+S3_STORAGE_OPTIONS: dict[str, Any] = {
+    "bucket_name": env("S3_BUCKET"),
+    "endpoint_url": env("S3_ENDPOINT_URL") or None,
+    "access_key": env("S3_ACCESS_KEY_ID") or None,
+    "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+    "region_name": env("S3_REGION") or None,
+    "addressing_style": env("S3_ADDRESSING_STYLE", "path"),  # MinIO and most self-hosted stores want path style
+    "signature_version": "s3v4",
+    "default_acl": "private",
+    "querystring_auth": True,  # every URL is signed; the bucket is never public
+    "querystring_expire": S3_SIGNED_URL_SECONDS,
+    "file_overwrite": False,  # a second file with the same name gets a new name, never replaces the first
+    "custom_domain": None,
+    "location": env("S3_PREFIX"),
+}
+if STORAGE_BACKEND == "s3" and not S3_STORAGE_OPTIONS["bucket_name"]:
+    raise ImproperlyConfigured("S3_BUCKET must be set when STORAGE_BACKEND=s3.")
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": (
+        {"BACKEND": "core.storage.PrivateS3Storage", "OPTIONS": S3_STORAGE_OPTIONS}
+        if STORAGE_BACKEND == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
@@ -470,8 +504,21 @@ LOGGING = {
 # switches to Elasticsearch. On the database's own backend each change is indexed right after its commit; with
 # Elasticsearch `manage.py run_search_worker` drains the outbox.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+# A cluster: every node the client may use (comma-separated URLs); ELASTICSEARCH_URL alone is a one-node list.
+ELASTICSEARCH_HOSTS = env_list("ELASTICSEARCH_HOSTS", ELASTICSEARCH_URL)
+ELASTICSEARCH_CA_CERTS = env("ELASTICSEARCH_CA_CERTS")  # path of the cluster's CA certificate (PEM)
+ELASTICSEARCH_SSL_FINGERPRINT = env("ELASTICSEARCH_SSL_FINGERPRINT")  # or the SHA-256 fingerprint of its certificate
+ELASTICSEARCH_API_KEY = env("ELASTICSEARCH_API_KEY")  # "id:api_key" or the encoded key; or a user and password:
+ELASTICSEARCH_USERNAME = env("ELASTICSEARCH_USERNAME")
+ELASTICSEARCH_PASSWORD = env("ELASTICSEARCH_PASSWORD")
+ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "10"))
+ELASTICSEARCH_MAX_RETRIES = int(env("ELASTICSEARCH_MAX_RETRIES", "2"))
+ELASTICSEARCH_RETRY_ON_TIMEOUT = env_bool("ELASTICSEARCH_RETRY_ON_TIMEOUT", True)
+ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", "lang-nghe-search")  # the alias searches read
+ELASTICSEARCH_REPLICAS = int(env("ELASTICSEARCH_REPLICAS", "1"))  # of each index, restored after a reindex
+ELASTICSEARCH_ICU = env("ELASTICSEARCH_ICU", "auto")  # auto (when every node has analysis-icu), on, off
 # "" (the database's own), "sqlite", "postgres" or "elasticsearch"
-SEARCH_BACKEND = env("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "")
+SEARCH_BACKEND = env("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_HOSTS else "")
 SEARCH_DRAIN_ON_COMMIT = env_bool("SEARCH_DRAIN_ON_COMMIT", SEARCH_BACKEND != "elasticsearch")
 
 

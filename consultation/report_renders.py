@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from consultation import report
 from consultation.models import Consultation, ReportRender
+from core.files import StorageRefused
 
 logger = logging.getLogger(__name__)
 
@@ -85,15 +86,23 @@ def render_claimed(render: ReportRender) -> bool:
             claimed_until=timezone.now() + backoff, last_error=str(error)[:2000]
         )
         return False
-    with transaction.atomic():
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        finished = ReportRender.objects.filter(pk=render.pk, rendered_at__isnull=True).update(
-            rendered_at=timezone.now(), last_error=""
+    try:
+        with transaction.atomic():
+            locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+            finished = ReportRender.objects.filter(pk=render.pk, rendered_at__isnull=True).update(
+                rendered_at=timezone.now(), last_error=""
+            )
+            if not finished or _superseded(render):
+                return False  # done by another worker after our lease ran out, or a later publication renders its own
+            locked.report_pdf.save(f"{locked.reference}.pdf", ContentFile(pdf), save=False)
+            locked.save(update_fields=["report_pdf"])
+    except StorageRefused as error:  # the object store refused the PDF: nothing recorded, tried again later
+        logger.error("Report PDF of %s could not be stored: %s", consultation.reference, error)
+        backoff = min(datetime.timedelta(seconds=30 * 2**render.attempts), MAX_BACKOFF)
+        ReportRender.objects.filter(pk=render.pk).update(
+            claimed_until=timezone.now() + backoff, last_error=f"storage: {error}"[:2000]
         )
-        if not finished or _superseded(render):
-            return False  # done by another worker after our lease ran out, or a later publication renders its own
-        locked.report_pdf.save(f"{locked.reference}.pdf", ContentFile(pdf), save=False)
-        locked.save(update_fields=["report_pdf"])
+        return False
     return True
 
 

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -35,6 +36,7 @@ from consultation.models import (
     RejectionReason,
 )
 from consultation.parsing import DraftParseError
+from core.files import serve as serve_file
 from core.site import absolute_url, safe_next
 from organisation.models import Membership
 from workflows import forms as task_forms
@@ -197,7 +199,7 @@ def report_page(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "consultation/report.html", {"report": report_module.build(consultation)})
 
 
-def report_pdf(request: HttpRequest, reference: str) -> HttpResponse | FileResponse:
+def report_pdf(request: HttpRequest, reference: str) -> HttpResponseBase:
     """The stored PDF of the published report; while the worker prepares it, 503 with a page that says so."""
     consultation = _public(reference)
     if not consultation.report_published:
@@ -206,19 +208,18 @@ def report_pdf(request: HttpRequest, reference: str) -> HttpResponse | FileRespo
         response = render(request, "consultation/report_pdf_pending.html", {"consultation": consultation}, status=503)
         response["Retry-After"] = "60"
         return response
-    return FileResponse(
-        consultation.report_pdf.open("rb"),
+    return serve_file(
+        consultation.report_pdf,
         filename=f"{consultation.reference}-bao-cao.pdf",
         content_type="application/pdf",
+        as_attachment=False,
     )
 
 
-def draft_file(request: HttpRequest, reference: str, file_id: int) -> FileResponse:
+def draft_file(request: HttpRequest, reference: str, file_id: int) -> HttpResponseBase:
     consultation = _public(reference)
     item = get_object_or_404(consultation.files, pk=file_id)
-    return FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
-    )
+    return serve_file(item.file, filename=item.original_name, content_type=item.content_type)
 
 
 # ---- the drafting unit -----------------------------------------------------------------------------------------

@@ -11,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.selectors import petition_by_code, visible_petitions
+from core.files import StorageRefused
+from core.files import serve as serve_file
 from documents import selectors, services
 from documents.models import Document, DocumentState, RecipientRole
 from documents.placeholders import PLACEHOLDERS, used_names
@@ -99,6 +102,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         errors = dict(error.errors or {"form": str(error)})
         context = _context(request, document, values=values, extra_recipients=extra, errors=errors, number=number_text)
         return render(request, "documents/detail.html", context, status=error.status)
+    except StorageRefused as error:  # the PDF could not be stored: nothing issued, no number taken
+        document.refresh_from_db()
+        errors = {"form": error.detail}
+        context = _context(request, document, values=values, extra_recipients=extra, errors=errors, number=number_text)
+        return render(request, "documents/detail.html", context, status=error.status)
     return redirect("documents:detail", document.pk)
 
 
@@ -144,18 +152,20 @@ def _filename(document: Document) -> str:
 
 
 @login_required
-def pdf(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+def pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The stored PDF of an issued document; a draft's rendered now, marked «DỰ THẢO»."""
     document = get_object_or_404(selectors.visible_documents(request.user), pk=pk)
     if document.state == DocumentState.ISSUED and document.file:
-        return _pdf_response(document.file.open("rb"), _filename(document))
+        return serve_file(
+            document.file, filename=_filename(document), content_type="application/pdf", as_attachment=False
+        )
     from io import BytesIO
 
     return _pdf_response(BytesIO(services.render_pdf(document, draft=True)), _filename(document))
 
 
 @require_http_methods(["GET", "POST"])
-def public(request: HttpRequest, code: str, pk: int) -> HttpResponse | FileResponse:
+def public(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """The link in the petitioner's message: the PDF once they give the access key (POSTed, never in a URL)."""
     petition = petition_by_code(code)
     document = (
@@ -167,7 +177,9 @@ def public(request: HttpRequest, code: str, pk: int) -> HttpResponse | FileRespo
         raise Http404(_("Không có văn bản này."))
     if request.method == "POST":
         if petition.check_access_key(request.POST.get("access_key", "").strip()):
-            return _pdf_response(document.file.open("rb"), _filename(document))
+            return serve_file(
+                document.file, filename=_filename(document), content_type="application/pdf", as_attachment=False
+            )
         context = {
             "document": document,
             "code": petition.tracking_code,

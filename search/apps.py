@@ -10,3 +10,4 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # Each app's `search_projections` module registers the public projection of its document kinds.
         autodiscover_modules("search_projections")
+        from search import checks  # noqa: F401 - registers the deploy check of the search index

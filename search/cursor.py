@@ -24,7 +24,7 @@ Key = list[str | float | int]
 def _digest(query: SearchQuery) -> str:
     parsed = parse_query(query.text)
     fields = dataclasses.asdict(query)
-    for volatile in ("text", "size", "cursor"):
+    for volatile in ("text", "size", "cursor", "facets"):
         del fields[volatile]
     fields["words"] = [parsed.terms, parsed.phrases]
     return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -23,6 +23,15 @@ def _versioned_documents() -> Iterator[SearchDocument]:
     yield from public_documents(version=outbox.reserve_version())
 
 
+def check_mapping(*, backend: SearchBackend | None = None) -> None:
+    """Raises MappingOutdated when the index was built with another mapping than this code's (a backend without
+    a mapping to check passes), SearchUnavailable when the engine cannot be asked."""
+    backend = backend or get_backend()
+    check = getattr(backend, "check_mapping", None)
+    if check is not None:
+        check()
+
+
 def reindex(*, backend: SearchBackend | None = None) -> int:
     """Build a fresh index from the database and switch searches to it at once; returns the count."""
     return (backend or get_backend()).rebuild(_versioned_documents())

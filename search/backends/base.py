@@ -58,6 +58,7 @@ class SearchQuery:
     sort: str = "relevance"  # relevance | date
     size: int = 20
     cursor: str = ""  # opaque, from SearchPage.next_cursor
+    facets: bool = True  # count the facets' values (a backend may skip the work when False)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ class SearchPage:
 
 class SearchUnavailable(RuntimeError):
     """The search engine cannot be reached; the outbox keeps the changes until it can."""
+
+
+class MappingOutdated(RuntimeError):
+    """The index searches read was built with another analysis or mapping than this code's: run search_reindex.
+    Writes are not refused for it (they land, or stay in the outbox if the old mapping refuses them)."""
 
 
 class BadCursor(ValueError):

@@ -35,7 +35,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
+import hashlib
 import html
+import json
 import re
 import struct
 import unicodedata
@@ -72,13 +75,14 @@ from search.backends.base import (
     FACETS,
     MAX_PAGE_SIZE,
     BadCursor,
+    MappingOutdated,
     SearchDocument,
     SearchHit,
     SearchPage,
     SearchQuery,
     SearchUnavailable,
 )
-from search.cursor import decode_cursor, encode_cursor
+from search.cursor import MAX_CURSOR_CHARS, decode_cursor, encode_cursor
 from search.text import SNIPPET_CHARS, ParsedQuery, highlight, index_text, parse_query
 
 DEFAULT_ALIAS = "lang-nghe-search"
@@ -96,6 +100,8 @@ PAIRS = ("folded_title.pairs^3", "folded_body.pairs")
 HIT_FIELDS = ("doc_id", "kind", "title", "body", "url", "date", "petition_type", "unit_name", "commune_name", "status")
 _T = TypeVar("_T")
 UNAVAILABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+PIT_KEEP_ALIVE = "5m"  # a reader's pause between two pages
+SHARD_DOC_AFTER = 2**63 - 1  # past any `_shard_doc` (ascending): excludes the key's own document
 
 
 # ---- the client ---------------------------------------------------------------------------------------------
@@ -196,6 +202,43 @@ INDEX_SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,  # a province's documents fit one shard; one shard also scores consistently
     "gc_deletes": "1h",  # tombstones outlive any worker lease: a late older write cannot resurrect a deletion
 }
+
+
+META_KEY = "mapping_version"
+# With the analysis-icu plugin on every node, the original text is normalised and folded by ICU (any Unicode
+# normal form, every script's marks), tokenised by ICU's word rules; `vi_stroke` still maps the legacy ð to d.
+ICU_TEXT_ANALYZER = {
+    "type": "custom",
+    "tokenizer": "icu_tokenizer",
+    "char_filter": ["icu_normalizer", "vi_stroke"],
+    "filter": ["icu_folding"],
+}
+
+
+def _base_body(analysis: str) -> dict[str, Any]:
+    index = Index("template")
+    index.settings(**INDEX_SETTINGS)
+    index.document(SearchRecord)
+    body: dict[str, Any] = index.to_dict()
+    if analysis == "icu":
+        body["settings"]["analysis"]["analyzer"]["vi_text"] = dict(ICU_TEXT_ANALYZER)
+        body["settings"]["analysis"]["char_filter"].pop("vi_nfc", None)
+    return body
+
+
+@functools.cache
+def mapping_version(analysis: str) -> str:
+    """A digest of the index's analysis and mapping: any change to them in the code changes it, and an index
+    built with another one must be rebuilt (`search_reindex`)."""
+    digest = hashlib.sha256(json.dumps(_base_body(analysis), sort_keys=True).encode()).hexdigest()[:12]
+    return f"{analysis}-{digest}"
+
+
+def index_body(analysis: str) -> dict[str, Any]:
+    """Settings and mappings of a new index, its mapping version in the mapping's `_meta`."""
+    body = _base_body(analysis)
+    body["mappings"]["_meta"] = {META_KEY: mapping_version(analysis), "analysis": analysis}
+    return body
 
 
 def source(doc: SearchDocument) -> dict[str, Any]:
@@ -300,7 +343,10 @@ def _unavailable_on_failure() -> Iterator[None]:
     try:
         yield
     except TransportError as error:  # connection refused or reset, timeout, TLS
-        raise SearchUnavailable(f"{type(error).__name__}: {error}") from error
+        causes = "; ".join(str(cause) for cause in error.errors or [error.__cause__] if cause is not None)
+        raise SearchUnavailable(
+            f"{type(error).__name__}: {error}" + (f" ({causes[:500]})" if causes else "")
+        ) from error
     except ApiError as error:
         if error.meta.status in UNAVAILABLE_STATUSES:
             raise SearchUnavailable(f"{error.meta.status}: {error}") from error
@@ -316,15 +362,38 @@ def with_port(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def make_client(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Elasticsearch:
-    """A client of `url` ("https://user:password@host:port/prefix"; credentials and a path prefix may be in it)."""
-    return Elasticsearch(
-        with_port(url),
-        node_class=PlainJsonNode,
-        request_timeout=timeout,
-        max_retries=1,
-        retry_on_timeout=False,
-    )
+def client_options(hosts: Sequence[str] | None = None, **overrides: Any) -> dict[str, Any]:
+    """The client's arguments from the settings: every node of the cluster (`ELASTICSEARCH_HOSTS`, else
+    `ELASTICSEARCH_URL`), the cluster's CA certificate or its certificate's SHA-256 fingerprint, an API key or a
+    user and password, the request timeout and the retries (on another node when there are several)."""
+    if hosts is None:
+        hosts = list(getattr(settings, "ELASTICSEARCH_HOSTS", None) or []) or [settings.ELASTICSEARCH_URL]
+    options: dict[str, Any] = {
+        "hosts": [with_port(host) for host in hosts if host],
+        "node_class": PlainJsonNode,
+        "request_timeout": float(getattr(settings, "ELASTICSEARCH_TIMEOUT", DEFAULT_TIMEOUT)),
+        "max_retries": int(getattr(settings, "ELASTICSEARCH_MAX_RETRIES", 2)),
+        "retry_on_timeout": bool(getattr(settings, "ELASTICSEARCH_RETRY_ON_TIMEOUT", True)),
+    }
+    if ca_certs := getattr(settings, "ELASTICSEARCH_CA_CERTS", ""):
+        options["ca_certs"] = ca_certs
+    if fingerprint := getattr(settings, "ELASTICSEARCH_SSL_FINGERPRINT", ""):
+        options["ssl_assert_fingerprint"] = fingerprint.replace(":", "").lower()
+    if api_key := getattr(settings, "ELASTICSEARCH_API_KEY", ""):
+        key_id, colon, secret = api_key.partition(":")
+        options["api_key"] = (key_id, secret) if colon else api_key
+    elif username := getattr(settings, "ELASTICSEARCH_USERNAME", ""):
+        options["basic_auth"] = (username, getattr(settings, "ELASTICSEARCH_PASSWORD", ""))
+    options.update(overrides)
+    return options
+
+
+def make_client(url: str | None = None, *, timeout: float | None = None, **overrides: Any) -> Elasticsearch:
+    """A client of `url` ("https://user:password@host:port/prefix"; credentials and a path prefix may be in it),
+    or of the configured cluster, with the configured TLS, credentials, timeout and retries."""
+    if timeout is not None:
+        overrides["request_timeout"] = timeout
+    return Elasticsearch(**client_options([url] if url else None, **overrides))
 
 
 class ElasticsearchBackend:
@@ -340,15 +409,21 @@ class ElasticsearchBackend:
         client: Elasticsearch | None = None,
     ) -> None:
         self.url = url or getattr(settings, "ELASTICSEARCH_URL", "") or ""
-        if not self.url and client is None:
-            raise SearchUnavailable("ELASTICSEARCH_URL is not set")
+        self.hosts = [url] if url else list(getattr(settings, "ELASTICSEARCH_HOSTS", None) or []) or [self.url]
+        if not any(self.hosts) and client is None:
+            raise SearchUnavailable("ELASTICSEARCH_HOSTS (or ELASTICSEARCH_URL) is not set")
         self.alias = alias or getattr(settings, "ELASTICSEARCH_INDEX", "") or DEFAULT_ALIAS
         self.building_alias = f"{self.alias}-building"
         configured_refresh = getattr(settings, "ELASTICSEARCH_REFRESH", DEFAULT_REFRESH)
         self.refresh: str | bool = configured_refresh if refresh is None else refresh
-        timeout = timeout or float(getattr(settings, "ELASTICSEARCH_TIMEOUT", DEFAULT_TIMEOUT))
-        self.client = client or make_client(self.url, timeout=timeout)
+        self.client = client or Elasticsearch(
+            **client_options(self.hosts, **({"request_timeout": timeout} if timeout else {}))
+        )
+        self.previous_alias = f"{self.alias}-previous"
+        self.replicas = int(getattr(settings, "ELASTICSEARCH_REPLICAS", 1))
         self._ready = False
+        self._analysis: str | None = None  # "icu" or "builtin", once asked
+        self._distribution: str | None = None
 
     # ---- indices and aliases ------------------------------------------------------------------------------
 
@@ -356,13 +431,73 @@ class ElasticsearchBackend:
         stamp = datetime.datetime.now(tz=datetime.UTC).strftime("%Y%m%d%H%M%S")
         return f"{self.alias}-{stamp}-{uuid.uuid4().hex[:8]}"
 
-    def _create_index(self, name: str, aliases: Sequence[str] = ()) -> None:
-        index = Index(name)
-        index.settings(**INDEX_SETTINGS)
-        index.document(SearchRecord)
-        if aliases:
-            index.aliases(**{alias: {} for alias in aliases})
-        index.create(using=self.client)
+    def analysis(self) -> str:
+        """ "icu" when ELASTICSEARCH_ICU=on, or =auto (the default) and every node has the analysis-icu plugin;
+        "builtin" (the analysis that needs no plugin) otherwise."""
+        if self._analysis is None:
+            mode = str(getattr(settings, "ELASTICSEARCH_ICU", "auto")).lower()
+            if mode in ("on", "1", "true", "yes"):
+                self._analysis = "icu"
+            elif mode in ("off", "0", "false", "no"):
+                self._analysis = "builtin"
+            else:
+                self._analysis = "icu" if self._every_node_has_icu() else "builtin"
+        return self._analysis
+
+    def _every_node_has_icu(self) -> bool:
+        with _unavailable_on_failure():
+            nodes = self.client.nodes.info(metric="plugins").body.get("nodes", {})
+        return bool(nodes) and all(
+            any("analysis-icu" in str(plugin.get("name", "")) for plugin in node.get("plugins", []))
+            for node in nodes.values()
+        )
+
+    def expected_mapping_version(self) -> str:
+        return mapping_version(self.analysis())
+
+    def mapping_in_use(self) -> str:
+        """The mapping version of the index searches read ("" for an index from before versions were kept;
+        the expected one when there is no index yet: the first write creates it)."""
+        with _unavailable_on_failure():
+            indices = self._alias_indices(self.alias)
+            if not indices:
+                return self.expected_mapping_version()
+            mappings = self.client.indices.get_mapping(index=indices[0]).body
+        meta = mappings.get(indices[0], {}).get("mappings", {}).get("_meta", {}) or {}
+        return str(meta.get(META_KEY, ""))
+
+    def check_mapping(self) -> None:
+        """Raises MappingOutdated when the index searches read was built with another mapping than this code's
+        (SearchUnavailable when the cluster cannot be asked)."""
+        found, expected = self.mapping_in_use(), self.expected_mapping_version()
+        if found != expected:
+            raise MappingOutdated(
+                f"The search index {self.alias} has mapping version {found or 'none'}; this code uses {expected}. "
+                "Run `manage.py search_reindex` to rebuild it; until then changes wait in the search outbox."
+            )
+
+    def _create_index(self, name: str, aliases: Sequence[str] = (), *, bulk_load: bool = False) -> None:
+        """A new index with this code's analysis and mapping (its version in `_meta`). For a bulk load: no
+        replicas and no refresh until the load is done (`_finish_bulk_load`)."""
+        body = index_body(self.analysis())
+        index_settings = dict(body["settings"])
+        if bulk_load:
+            index_settings.update(number_of_replicas=0, refresh_interval="-1")
+        else:
+            index_settings["number_of_replicas"] = self.replicas
+        self.client.indices.create(
+            index=name,
+            settings=index_settings,
+            mappings=body["mappings"],
+            aliases={alias: {} for alias in aliases} or None,
+        )
+
+    def _finish_bulk_load(self, name: str) -> None:
+        """Replicas and refresh back to what a live index has, then one refresh."""
+        self.client.indices.put_settings(
+            index=name, settings={"number_of_replicas": self.replicas, "refresh_interval": None}
+        )
+        self.client.indices.refresh(index=name)
 
     def ensure_index(self) -> None:
         """Create the first index behind the alias if there is none (a fresh cluster, or one that lost it)."""
@@ -432,9 +567,9 @@ class ElasticsearchBackend:
             chunk = ordered[start : start + BULK_DOCS]
             with _unavailable_on_failure():
                 building = self.client.indices.exists_alias(name=self.building_alias).body
-            targets = [self.alias] + ([self.building_alias] if building else [])
-            operations = [op for target in targets for op in self._operations(chunk, target)]
-            failed = self._send(operations, require_alias=True, refresh=self.refresh)
+            failed = self._send(self._operations(chunk, self.alias), require_alias=True, refresh=self.refresh)
+            if building:  # never wait for a refresh there: the index being built has refresh turned off
+                failed += self._send(self._operations(chunk, self.building_alias), require_alias=True, refresh=False)
             lost = {f["_id"] for f in failed if f.get("_index") == self.alias and _index_missing(f)}
             if lost:  # the alias itself is gone (an emptied cluster): recreate it and write again
                 self._ready = False
@@ -462,11 +597,14 @@ class ElasticsearchBackend:
             self._write([(doc_id, version, None) for doc_id, version in doc_ids])
 
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
-        """A new index behind `<alias>-building` (live writes go there too), bulk loaded, then the alias is moved
-        to it in one atomic request and the old index deleted. Searches read the old index until the swap."""
+        """A new index behind `<alias>-building` (live writes go there too), bulk loaded with no replicas and no
+        refresh, then given its replicas and refreshed; the alias is moved to it in one atomic request, and the
+        old index kept behind `<alias>-previous` for `rollback()` (the one kept before it is deleted). Searches
+        read the old index until the swap."""
         new = self._new_index_name()
+        self._analysis = None  # ask the cluster again: a plugin may have been installed since
         with _unavailable_on_failure():
-            self._create_index(new)
+            self._create_index(new, bulk_load=True)
             actions: list[dict[str, Any]] = [
                 {"remove": {"index": other, "alias": self.building_alias}}
                 for other in self._alias_indices(self.building_alias)  # an earlier rebuild still running loses
@@ -483,15 +621,18 @@ class ElasticsearchBackend:
                     raise SearchUnavailable(f"{len(failed)} writes refused: {_reason(failed[0])}")
                 count += len(chunk)
             with _unavailable_on_failure():
-                self.client.indices.refresh(index=new)
+                self._finish_bulk_load(new)
                 if self._alias_indices(self.building_alias) != [new]:
                     raise RuntimeError("Another reindex started meanwhile; this one is abandoned.")
                 old = self._alias_indices(self.alias)
+                older = [index for index in self._alias_indices(self.previous_alias) if index not in old]
                 swap: list[dict[str, Any]] = [{"remove": {"index": index, "alias": self.alias}} for index in old]
                 swap += [
                     {"add": {"index": new, "alias": self.alias}},
                     {"remove": {"index": new, "alias": self.building_alias}},
                 ]
+                swap += [{"remove": {"index": index, "alias": self.previous_alias}} for index in older]
+                swap += [{"add": {"index": index, "alias": self.previous_alias}} for index in old]
                 self.client.indices.update_aliases(actions=swap)
         except BaseException:
             with contextlib.suppress(Exception):
@@ -499,9 +640,28 @@ class ElasticsearchBackend:
             raise
         self._ready = True
         with _unavailable_on_failure():
-            for index in old:
+            for index in older:
                 self.client.indices.delete(index=index, ignore_unavailable=True)
         return count
+
+    def rollback(self) -> str:
+        """Searches read the index kept by the last rebuild again (in one atomic alias swap); the index they
+        read until now is kept in its place, so a second rollback undoes the first. Changes indexed since
+        that rebuild are not in the restored index: `search_check` lists them. Returns the restored index."""
+        with _unavailable_on_failure():
+            previous = self._alias_indices(self.previous_alias)
+            if not previous:
+                raise SearchUnavailable(
+                    f"No previous index is kept behind {self.previous_alias}: nothing to roll back to."
+                )
+            current = self._alias_indices(self.alias)
+            actions: list[dict[str, Any]] = [{"remove": {"index": index, "alias": self.alias}} for index in current]
+            actions += [{"remove": {"index": index, "alias": self.previous_alias}} for index in previous]
+            actions.append({"add": {"index": previous[-1], "alias": self.alias}})
+            actions += [{"add": {"index": index, "alias": self.previous_alias}} for index in current]
+            self.client.indices.update_aliases(actions=actions)
+        self._ready = True
+        return previous[-1]
 
     # ---- reads --------------------------------------------------------------------------------------------
 
@@ -556,24 +716,79 @@ class ElasticsearchBackend:
                 raise
         return {**found["_source"], "version": int(found["_version"])}
 
-    def _cursor(self, query: SearchQuery, *, by_date: bool) -> tuple[list[Any], int]:
-        """(the sort key of the last hit of the previous page, how many hits came before it), from a checked
-        cursor."""
+    def _cursor(self, query: SearchQuery, *, by_date: bool) -> tuple[list[Any], int, str]:
+        """(the sort values of the last hit of the previous page, how many hits came before it, the point in
+        time its page was read from, "" if none), from a checked cursor."""
         if not query.cursor:
-            return [], 0
+            return [], 0, ""
         if by_date:
-            date, doc_id = decode_cursor(query, types=(str, str))
-            return [_millis(date), doc_id], 0
-        mode, score, doc_id, seen = decode_cursor(query, types=(str, float, str, int))
+            date, doc_id, pit, tail = decode_cursor(query, types=(str, str, str, str))
+            return [_millis(date), doc_id, *_tail(tail)], 0, str(pit)
+        mode, score, doc_id, seen, pit, tail = decode_cursor(query, types=(str, float, str, int, str, str))
         if mode != CURSOR_MODE or int(seen) <= 0:
             raise BadCursor(gettext("Con trỏ trang không hợp lệ"))
-        return [_float32(float(score)), doc_id], int(seen)
+        return [_float32(float(score)), doc_id, *_tail(tail)], int(seen), str(pit)
+
+    def _next_cursor(self, query: SearchQuery, sort: list[Any], *, by_date: bool, seen: int, pit: str) -> str:
+        key, doc_id, *tail = sort
+        tail_text = json.dumps(tail) if pit else "[]"
+        values = [_iso(key), doc_id] if by_date else [CURSOR_MODE, float(key), doc_id, seen]
+        cursor = encode_cursor(query, [*values, pit, tail_text])
+        if len(cursor) > MAX_CURSOR_CHARS:  # a cluster's long point-in-time id: the next page reads the alias
+            cursor = encode_cursor(query, [*values, "", "[]"])
+        return cursor
+
+    # ---- point in time ------------------------------------------------------------------------------------
+
+    def _is_opensearch(self) -> bool:
+        if self._distribution is None:
+            with _unavailable_on_failure():
+                version = self.client.info().body.get("version", {})
+            self._distribution = str(version.get("distribution", "elasticsearch"))
+        return self._distribution == "opensearch"
+
+    def open_point_in_time(self) -> str:
+        """A point in time of the alias's index: deep pages read one unchanging view of the index (documents
+        indexed meanwhile neither shift nor repeat hits), kept alive `PIT_KEEP_ALIVE` after each page."""
+        with _unavailable_on_failure():
+            if self._is_opensearch():  # OpenSearch's own API (and the emulator's)
+                body = self.client.perform_request(
+                    "POST",
+                    f"/{self.alias}/_search/point_in_time",
+                    params={"keep_alive": PIT_KEEP_ALIVE},
+                    headers={"accept": "application/json"},
+                ).body
+                return str(body["pit_id"])
+            return str(self.client.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE).body["id"])
+
+    def _search_pit(self, body: dict[str, Any], pit: str, after: list[Any]) -> tuple[dict[str, Any], str]:
+        """A page read from the point in time `pit` (a new one when it is "" or has expired)."""
+        for attempt in range(3):
+            if not pit:
+                pit = self.open_point_in_time()
+            request = {**body, "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE}, "search_after": after}
+            try:
+                with _unavailable_on_failure():
+                    response = self.client.search(body=request).body
+            except ApiError as error:
+                text = str(error)
+                if "search_after has" in text and len(after) == 2:
+                    # Elasticsearch sorts a point in time's hits by `_shard_doc` last: a key read before the
+                    # point in time has no value for it; any value goes, doc_id is unique.
+                    after = [*after, SHARD_DOC_AFTER]
+                    continue
+                if attempt < 2 and error.meta.status in (400, 404) and ("pit" in text.lower() or "context" in text):
+                    pit = ""  # expired (keep-alive passed) or unknown: a new one, from the same sort key
+                    continue
+                raise
+            return response, str(response.get("pit_id") or pit)
+        raise SearchUnavailable("The point in time could not be read")
 
     def search(self, query: SearchQuery) -> SearchPage:
         parsed = parse_query(query.text)
         size = max(1, min(query.size, MAX_PAGE_SIZE))
         by_date = query.sort == "date" or parsed.is_empty
-        after, seen = self._cursor(query, by_date=by_date)
+        after, seen, pit = self._cursor(query, by_date=by_date)
         self.ensure_index()
 
         search = Search(using=self.client, index=self.alias)
@@ -604,27 +819,29 @@ class ElasticsearchBackend:
                 no_match_size=SNIPPET_CHARS,
                 highlight_query=highlight_query(parsed),
             )
-        for facet in FACETS:
-            search.aggs.bucket(facet, "terms", field=facet, size=FACET_SIZE)
+        if query.facets:  # aggregations cost: only for a page that shows them
+            for facet in FACETS:
+                search.aggs.bucket(facet, "terms", field=facet, size=FACET_SIZE)
         search = search.extra(size=size + 1, track_total_hits=COUNT_LIMIT)
-        if after and not by_date and seen + size + 1 <= MAX_OFFSET:
+        deep = bool(after) and (by_date or seen + size + 1 > MAX_OFFSET)
+        if after and not deep:
             # Relevance pages within the result window go by offset: exact on every engine, where search_after
             # on a score is not (the emulator compares its own unrounded scores with the rounded ones it sent).
             search = search.extra(from_=seen)
-        elif after:
-            search = search.extra(search_after=after)
-        with _unavailable_on_failure():
-            response = self._read(lambda: search.execute().to_dict())
+            pit = ""
+        if deep:  # the next pages of one query read one point in time of the index, page after page
+            response, pit = self._search_pit(search.to_dict(), pit, after)
+        else:
+            with _unavailable_on_failure():
+                response = self._read(lambda: search.execute().to_dict())
         hits = response["hits"]["hits"]
 
         more = len(hits) > size
         hits = hits[:size]
         next_cursor = ""
         if more:
-            key, doc_id = hits[-1]["sort"]
-            next_cursor = encode_cursor(
-                query, [_iso(key), doc_id] if by_date else [CURSOR_MODE, float(key), doc_id, seen + size]
-            )
+            next_pit = pit if by_date or seen + 2 * size + 1 > MAX_OFFSET else ""
+            next_cursor = self._next_cursor(query, hits[-1]["sort"], by_date=by_date, seen=seen + size, pit=next_pit)
         total = response["hits"]["total"]
         aggregations: dict[str, Any] = response.get("aggregations", {})
         facets: dict[str, dict[str, int]] = {}
@@ -662,6 +879,17 @@ class ElasticsearchBackend:
             commune_name=stored.get("commune_name", ""),
             status=stored.get("status", ""),
         )
+
+
+def _tail(text: object) -> list[Any]:
+    """The sort values after (score or date, doc_id) of a point in time's hit (its `_shard_doc`), from a cursor."""
+    try:
+        values = json.loads(str(text))
+    except ValueError:
+        raise BadCursor(gettext("Con trỏ trang không hợp lệ")) from None
+    if not isinstance(values, list) or len(values) > 1 or not all(type(v) is int for v in values):
+        raise BadCursor(gettext("Con trỏ trang không hợp lệ"))
+    return values
 
 
 def _float32(score: float) -> float:

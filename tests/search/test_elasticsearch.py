@@ -143,7 +143,7 @@ def test_the_mapping_is_strict(backend, doc):
         client.index(index=alias, id="x", document={"doc_id": "x", "petitioner_phone": "0912345678"})
 
 
-def test_a_rebuild_swaps_the_alias_to_a_new_index_and_deletes_the_old_one(backend, doc):
+def test_a_rebuild_swaps_the_alias_to_a_new_index_and_keeps_the_old_one_for_rollback(backend, doc):
     backend.index([doc("petition:1", title="Cũ")])
     client, alias = es(backend).client, es(backend).alias
     [before] = client.indices.get_alias(name=alias).body
@@ -152,9 +152,14 @@ def test_a_rebuild_swaps_the_alias_to_a_new_index_and_deletes_the_old_one(backen
 
     [after] = client.indices.get_alias(name=alias).body
     assert after != before
-    assert not client.indices.exists(index=before)
+    assert list(client.indices.get_alias(name=f"{alias}-previous").body) == [before]
     assert not client.indices.exists_alias(name=f"{alias}-building")
     assert titles_found("") == ["Mới"]
+
+    backend.rebuild(iter([doc("petition:3", version=20, title="Mới hơn")]))  # only the last one is kept
+
+    assert not client.indices.exists(index=before)
+    assert list(client.indices.get_alias(name=f"{alias}-previous").body) == [after]
 
 
 def test_a_rebuild_that_fails_leaves_the_old_index_in_place(backend, doc):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from search import outbox
+from search import outbox, services
+from search.backends.base import MappingOutdated, SearchUnavailable
+
+logger = logging.getLogger("search.worker")
 
 
 class Command(BaseCommand):
@@ -19,9 +23,28 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=outbox.BATCH_SIZE)
         parser.add_argument("--poll", type=float, default=1.0, help="Seconds between polls when idle.")
 
+    def _mapping_checked(self) -> bool:
+        """Whether the index's mapping version is this code's. Raises CommandError when it is not (nothing is
+        lost: the changes wait in the outbox until `search_reindex`); False when the engine cannot be asked."""
+        try:
+            services.check_mapping()
+        except MappingOutdated as error:
+            logger.error("%s", error)
+            raise CommandError(str(error)) from error
+        except SearchUnavailable as error:
+            logger.warning(
+                "Search engine unreachable (%s): the site works without search; this worker retries, "
+                "and %s changes wait in the outbox.",
+                error,
+                outbox.pending(),
+            )
+            return False
+        return True
+
     def handle(self, *args: Any, **options: Any) -> None:
         batch, poll = max(1, options["batch_size"]), max(0.05, options["poll"])
         if options["once"]:
+            self._mapping_checked()
             result = outbox.drain_all(limit=batch)
             self._report(result)
             if result.unavailable:
@@ -38,8 +61,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         pause = poll
+        checked = False
         while not stopping:
-            result = outbox.drain(limit=batch)
+            checked = checked or self._mapping_checked()  # once per start, when the engine first answers
+            result = outbox.drain(limit=batch) if checked else outbox.DrainResult(unavailable="not reachable")
             if result.claimed:
                 self._report(result)
             if result.unavailable:
