@@ -68,14 +68,60 @@ def notify(
     link_label: str | Promise = "",
     **params: Any,
 ) -> None:
-    """Queue one message of `kind` to the petitioner. `occasion` makes its key unique per event (the case's
-    `lock_version` for a step); `intro` (a translatable text with `%(name)s` params) opens it, `text` (an
-    official's words: the answer, the reason) follows as written."""
+    """Queue one message of `kind` to the petitioner, and one to each petitioner joined to their case
+    (`cases.groups`). `occasion` makes its key unique per event (the case's `lock_version` for a step); `intro` (a
+    translatable text with `%(name)s` params) opens it, `text` (an official's words: the answer, the reason) follows
+    as written.
+
+    A joined petitioner gets the same message once, through their own address chain, in their own language, with
+    their own tracking code (`%(code)s`) and status link; the official's text reaches them through the lead
+    petition's `public_text` (an answer addressed to the lead petitioner by name does not name them to others)."""
+    _enqueue(
+        petition,
+        key=f"petition:{petition.pk}:case-{petition.workflow_id}:{kind}:{occasion}",
+        kind=kind,
+        subject=subject,
+        intro=intro,
+        text=text,
+        language=language,
+        not_before=not_before,
+        link_label=link_label,
+        params=params,
+    )
+    for member in Petition.objects.filter(joined_to=petition).order_by("pk"):
+        member_params = {**params, "code": member.tracking_code} if "code" in params else params
+        _enqueue(
+            member,
+            key=f"petition:{member.pk}:group-{petition.workflow_id}:{kind}:{occasion}",
+            kind=kind,
+            subject=subject,
+            intro=intro,
+            text=petition.public_text(text) if text else "",
+            language=None,
+            not_before=not_before,
+            link_label=link_label,
+            params=member_params,
+        )
+
+
+def _enqueue(
+    petition: Petition,
+    *,
+    key: str,
+    kind: str,
+    subject: str | Promise,
+    intro: str | Promise,
+    text: str,
+    language: str | None,
+    not_before: datetime.datetime | None,
+    link_label: str | Promise,
+    params: dict[str, Any],
+) -> None:
     language = language or language_of(petition)
     with translation.override(language):
         body = str(intro) % params if params else str(intro)
         enqueue(
-            key=f"petition:{petition.pk}:{kind}:{occasion}",
+            key=key,
             kind=kind,
             about=petition,
             addresses=petition_addresses(petition),

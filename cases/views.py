@@ -430,7 +430,8 @@ def leaders(request: HttpRequest) -> HttpResponse:
         ]
         return exports.download(filename="so-lieu", fmt=fmt, header=header, rows=rows)
     totals = {
-        key: sum(getattr(row, key) for row in stats) for key in ("received", "open", "answered", *selectors.BUCKETS)
+        key: sum(getattr(row, key) for row in stats)
+        for key in ("received", "petitioners", "open", "answered", *selectors.BUCKETS)
     }
     base = _drill_base(filters, scoped=False)
     page = Paginator(stats, TABLE_ROWS).get_page(request.GET.get("page"))
