@@ -128,22 +128,26 @@ def local_day_sql(column: str) -> str:
 
 
 @transaction.atomic
-def rebuild_tally() -> int:
+def rebuild_tally(*, groups: bool = True) -> int:
     """Count the tally again from the petitions (their outcome and unit as `keep_outcome` left them). Returns the
-    number of rows. For a repair or after loading cases in bulk; takes a lock on the tally meanwhile."""
+    number of rows. For a repair or after loading cases in bulk; takes a lock on the tally meanwhile. `groups=False`:
+    before group petitions existed (the migration that first filled the tally)."""
     tally, petitions = OutcomeTally._meta.db_table, Petition._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {tally} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {tally}")  # noqa: S608 - table names only
+        joined_column, joined_sum = "", ""
+        if groups:
+            joined_column = ", joined"
+            joined_sum = f", SUM((SELECT COUNT(*) FROM {petitions} AS m WHERE m.joined_to_id = p.id))"  # noqa: S608
         cursor.execute(
             f"""
-            INSERT INTO {tally} (unit_id, petition_type, received_on, in_progress, on_time, late, joined)
+            INSERT INTO {tally} (unit_id, petition_type, received_on, in_progress, on_time, late{joined_column})
             SELECT p.tallied_unit_id, p.petition_type, {local_day_sql("p.received_at")},
                    SUM(CASE WHEN p.outcome = %s THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.outcome = %s THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN p.outcome = %s THEN 1 ELSE 0 END),
-                   SUM((SELECT COUNT(*) FROM {petitions} AS m WHERE m.joined_to_id = p.id))
+                   SUM(CASE WHEN p.outcome = %s THEN 1 ELSE 0 END){joined_sum}
             FROM {petitions} AS p
             WHERE p.tallied_unit_id IS NOT NULL
             GROUP BY p.tallied_unit_id, p.petition_type, {local_day_sql("p.received_at")}
