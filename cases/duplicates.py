@@ -142,7 +142,7 @@ def _scored_postgresql(
 ) -> list[tuple[int, float]]:
     """pg_trgm similarity of the folded texts, computed in the database over the bounded candidates (one index
     range scan of `petition_open_duplicates`, no text leaves the database)."""
-    candidates = _candidates(commune_id, petition_type, unit_id, exclude_id, since).values("pk", "title", "content")
+    candidates = _candidates(commune_id, petition_type, unit_id, exclude_id, since).values("id", "title", "content")
     inner, params = candidates.query.sql_with_params()
     folded = " ".join(words(text))
     sql = f"""
