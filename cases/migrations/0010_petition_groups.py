@@ -5,14 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def create_extensions(apps, schema_editor):
-    """`cases.duplicates` scores candidates with pg_trgm's similarity() over unaccent()-folded text on PostgreSQL;
-    SQLite scores them in Python."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0009_petition_outcome_tally"),
@@ -22,7 +14,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_extensions, migrations.RunPython.noop),
         migrations.RemoveIndex(
             model_name="outcometally",
             name="outcome_tally_period",
