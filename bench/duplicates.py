@@ -55,7 +55,7 @@ def psql(sql: str) -> None:
     import psycopg
 
     with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 def load(petitions: int) -> None:
@@ -103,7 +103,7 @@ def load(petitions: int) -> None:
                     unit=commune,
                     reference=f"QT-B-{number}",
                     title=title,
-                    state={},
+                    state={},  # type: ignore[misc]  # a JSON text field, given its value
                     status=InstanceStatus.COMPLETED if status == PetitionStatus.ANSWERED else InstanceStatus.RUNNING,
                     created_at=received,
                 )

@@ -175,10 +175,11 @@ def join_petition(*, petition: Petition, into: Petition, user: User) -> Petition
 @transaction.atomic
 def unjoin_petition(*, petition: Petition, user: User) -> Petition:
     """Undo a join: `petition` gets a running case of its own again, its legal periods counted from today."""
-    if petition.joined_to_id is None:
+    lead_id = petition.joined_to_id
+    if lead_id is None:
         raise GroupError("petition", gettext("Đơn này không được gộp vào hồ sơ nào."))
-    rows = _locked(petition.pk, petition.joined_to_id)
-    petition, lead = rows[petition.pk], rows[petition.joined_to_id]
+    rows = _locked(petition.pk, lead_id)
+    petition, lead = rows[petition.pk], rows[lead_id]
     if not may_group(user, lead.workflow.unit_id):
         raise GroupNotAllowed(
             "petition", gettext("Chỉ cán bộ tiếp nhận hoặc lãnh đạo của đơn vị đang giải quyết hồ sơ được tách đơn.")
