@@ -73,17 +73,18 @@ def _values(post: QueryDict) -> dict[str, Any]:
     return values
 
 
-def _suggestions(draft: Draft, values: dict[str, Any]) -> list[duplicates.Similar]:
-    """Open cases like the draft in the commune (and of the type, and handled by the unit) the form names."""
+def _suggestions(draft: Draft, units: list[Unit], values: dict[str, Any]) -> list[duplicates.Similar]:
+    """Open cases like the draft in the commune the form names, of its type (if chosen), handled by the receiving
+    unit the form names: only one of the officer's own units, whose cases they may see."""
     commune = Unit.objects.filter(code=values.get("commune") or "", is_commune=True).first()
-    if commune is None or draft.status != DraftStatus.OPEN:
+    unit = next((unit for unit in units if unit.code == values.get("unit")), None)
+    if commune is None or unit is None or draft.status != DraftStatus.OPEN:
         return []
-    unit = Unit.objects.filter(code=values.get("unit") or "").first()
     return duplicates.similar_to_text(
         text=f"{values.get('title', '')} {values.get('content', '')}",
         commune_id=commune.pk,
         petition_type=values.get("petition_type") or None,
-        unit_id=unit.pk if unit else None,
+        unit_id=unit.pk,
     )
 
 
@@ -91,7 +92,7 @@ def _render(
     request: HttpRequest, draft: Draft, units: list[Unit], values: dict[str, Any], errors: dict[str, str], status: int
 ) -> HttpResponse:
     context = {
-        "suggestions": _suggestions(draft, values),
+        "suggestions": _suggestions(draft, units, values),
         "draft": draft,
         "attachments": draft.attachments.order_by("pk"),
         "petition_types": bound_petition_types(),

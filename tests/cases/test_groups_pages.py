@@ -166,3 +166,18 @@ def test_the_leaders_page_counts_petitioners_and_cases(culvert):
     page = logged_in("carol").get("/leaders/").content.decode()
 
     assert '<strong id="petitioners">2</strong>' in page
+
+
+def test_the_reception_queue_suggests_no_case_of_a_unit_the_officer_does_not_belong_to(culvert, org):
+    lead, _member = culvert
+    draft = _draft(org)
+
+    # grace receives for Gio Linh only: a form naming Đông Hà as the receiving unit lists none of its cases
+    draft.unit = None
+    draft.save()
+    page = logged_in("grace").post(
+        f"/reception/{draft.pk}/",
+        {"action": "confirm", "unit": "dong-ha", "commune": "dong-ha", "title": draft.subject, "content": draft.text},
+    )
+
+    assert lead.tracking_code not in page.content.decode()
