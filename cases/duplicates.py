@@ -12,9 +12,9 @@ PostgreSQL and SQLite; a candidate needs MIN_SCORE (0.2) to be suggested.
 Why not pg_trgm: its `similarity()` builds both texts' trigrams on every call; scoring 300 candidates of 600
 characters took about 70 ms inside PostgreSQL (EXPLAIN ANALYZE, 200,000 petitions), against about 13 ms for the word
 sets here on the same machine (`bench/duplicates.py` times the whole call); it also needs `CREATE EXTENSION` (a
-superuser) on every database. A GIN trigram
-index does not help either: the commune and type already narrow the candidates to a few hundred rows, and a
-trigram index over every petition matches the common words of a complaint ("cống", "đường") in most of them.
+superuser) on every database. A GIN trigram index does not help either: the commune and type already narrow the
+candidates to a few hundred rows, and a trigram index over every petition matches the common words of a complaint
+("cống", "đường") in most of them.
 
 The search backend is not used: it indexes only published petitions (`search.projection`), and a duplicate is
 looked for before anything is published. Denunciations are never suggested nor given suggestions: a denouncer's
