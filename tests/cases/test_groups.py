@@ -322,3 +322,19 @@ def test_a_case_older_than_the_window_is_not_suggested(culvert, settings):
     lead, member = culvert
     Petition.objects.filter(pk=lead.pk).update(received_at=lead.received_at - datetime.timedelta(days=400))
     assert duplicates.similar_open(member) == []
+
+
+def test_a_clock_change_of_the_group_case_reaches_every_petitioner_once(culvert, client_for, settings):
+    settings.NOTIFICATIONS_SEND_ON_COMMIT = False
+    lead, member = culvert
+    assert join(client_for("alice"), member, lead).status_code == 200
+    mail.outbox.clear()
+
+    response = client_for("carol").post(
+        f"/api/v1/cases/{lead.pk}/suspend", {"reason": "Chờ kết quả khảo sát hiện trường"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    run_outbox()
+
+    changes = Counter(to for m in mail.outbox for to in m.to if "Tạm dừng" in m.subject)
+    assert changes == {"an.nguyen@example.vn": 1, "bich.tran@example.vn": 1}
