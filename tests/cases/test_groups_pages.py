@@ -181,3 +181,16 @@ def test_the_reception_queue_suggests_no_case_of_a_unit_the_officer_does_not_bel
     )
 
     assert lead.tracking_code not in page.content.decode()
+
+
+def test_the_suggestions_and_the_join_read_in_english(culvert):
+    _lead, member = culvert
+    alice = logged_in("alice")
+
+    page = alice.get(classify_url(member), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    refused = alice.post(
+        f"/cases/{member.pk}/group/", {"action": "join", "into": member.pk}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+    ).content.decode()
+
+    assert "Open cases with the same content" in page and "Join to this case" in page
+    assert "A petition cannot be joined to itself." in refused
