@@ -160,6 +160,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--database", default="bench_groups")
     parser.add_argument("--keep", action="store_true", help="reuse the loaded database (no reload)")
+    parser.add_argument("--candidates", type=int, default=0, help="DUPLICATES_CANDIDATES (default: the setting)")
     args = parser.parse_args()
     if not args.keep:
         psql(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
@@ -169,11 +170,18 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    if args.candidates:
+        settings.DUPLICATES_CANDIDATES = args.candidates
     if not args.keep:
         load(args.petitions)
     result = measure(args.samples)
+    from cases.duplicates import candidate_limit
+
     result = {
         "petitions": args.petitions,
+        "candidates": candidate_limit(),
         "similar_open": result,
         "targets_met": {"similar_open_p95_ms": result["p95_ms"] <= TARGET_P95_MS},
     }
