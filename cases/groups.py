@@ -33,7 +33,7 @@ from cases.models import OPEN_STATUSES, SEALED_TYPES, Outcome, Petition, Petitio
 from core.errors import AppError
 from deadlines import calendar
 from notifications.models import MessageKind
-from organisation.models import Membership, Role
+from organisation.models import Membership, Role, Unit
 from workflows import services as workflow_services
 from workflows.models import CaseEvent, InstanceStatus
 
@@ -67,8 +67,6 @@ def may_group(user: User, unit_id: int) -> bool:
         return False
     if Membership.objects.filter(user_id=user.pk, unit_id=unit_id, role=Role.RECEPTION_OFFICER).exists():
         return True
-    from organisation.models import Unit
-
     return workflow_services.leads(user, Unit.objects.get(pk=unit_id))
 
 
