@@ -142,6 +142,10 @@ class PublicStatusSerializer(serializers.Serializer):
     answer = serializers.CharField()
     answered_at = serializers.DateTimeField(allow_null=True)
     answered_by = serializers.CharField()
+    grouped = serializers.BooleanField(
+        help_text="Handled together with petitions of the same content in one case: step, history and answer are "
+        "that case's."
+    )
 
 
 class PetitionStatusApi(APIView):
@@ -343,7 +347,10 @@ class UnitStatsSerializer(serializers.Serializer):
     unit = serializers.CharField()
     unit_name = serializers.CharField()
     petition_type = serializers.CharField()
-    received = serializers.IntegerField()
+    received = serializers.IntegerField(help_text="Cases: a group case (petitions joined to it) counts once.")
+    petitioners = serializers.IntegerField(
+        help_text="Petitioners: the cases received plus the petitions joined to them (group petitions)."
+    )
     open = serializers.IntegerField(help_text="open_on_time + overdue + very_overdue")
     answered = serializers.IntegerField(
         help_text="answered_on_time + answered_late (not accepted, with a reason, included)"

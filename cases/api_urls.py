@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import api, complaint_api, denunciation_api
+from cases import api, complaint_api, denunciation_api, group_api
 
 urlpatterns = [
     path("petitions", api.PetitionSubmitApi.as_view(), name="api-petition-submit"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("cases/<int:pk>", api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:pk>/suspend", api.CaseSuspendApi.as_view(), name="api-case-suspend"),
     path("cases/<int:pk>/resume", api.CaseResumeApi.as_view(), name="api-case-resume"),
+    path("cases/<int:pk>/similar", group_api.CaseSimilarApi.as_view(), name="api-case-similar"),
+    path("cases/<int:pk>/join", group_api.CaseJoinApi.as_view(), name="api-case-join"),
+    path("cases/<int:pk>/unjoin", group_api.CaseUnjoinApi.as_view(), name="api-case-unjoin"),
     path("cases/<int:pk>/complaint/suspension", complaint_api.SuspensionApi.as_view(), name="api-complaint-suspension"),
     path(
         "cases/<int:pk>/complaint/continuation",

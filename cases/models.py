@@ -154,6 +154,25 @@ class Petition(models.Model):
         on_delete=models.PROTECT,
         related_name="appeals",
     )
+    # A group petition (`cases.groups`): this petition is handled within the lead petition's case; it keeps its own
+    # tracking code, secret key, status page and address chain. Null: it is a case of its own (or a group's lead).
+    joined_to = models.ForeignKey(
+        "self",
+        verbose_name=_("gộp vào đơn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    joined_at = models.DateTimeField(_("gộp lúc"), null=True, blank=True)
+    joined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ gộp đơn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("đơn thư")
@@ -171,6 +190,13 @@ class Petition(models.Model):
                 fields=["workflow"],
                 condition=models.Q(status__in=OPEN_STATUSES, missed_deadline=True),
                 name="petition_open_missed",
+            ),
+            # The candidates of a duplicate suggestion (`cases.duplicates`): a commune's open cases of a type,
+            # newest first.
+            models.Index(
+                fields=["commune", "petition_type", "-received_at"],
+                condition=models.Q(status__in=OPEN_STATUSES, joined_to__isnull=True),
+                name="petition_open_duplicates",
             ),
         ]
 
@@ -215,6 +241,8 @@ class OutcomeTally(models.Model):
     in_progress = models.IntegerField(_("đang xử lý"), default=0)
     on_time = models.IntegerField(_("trả lời đúng hạn"), default=0)
     late = models.IntegerField(_("trả lời trễ hạn"), default=0)
+    # Petitions joined to the cases of this row (`cases.groups`): each is a petitioner, not a case.
+    joined = models.IntegerField(_("đơn gộp"), default=0)
 
     class Meta:
         verbose_name = _("số liệu theo ngày tiếp nhận")
@@ -225,7 +253,7 @@ class OutcomeTally(models.Model):
         indexes = [
             models.Index(
                 fields=["received_on", "unit"],
-                include=["petition_type", "in_progress", "on_time", "late"],
+                include=["petition_type", "in_progress", "on_time", "late", "joined"],
                 name="outcome_tally_period",
             )
         ]

@@ -14,6 +14,7 @@ and a channel (`citizens.links`).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -69,13 +70,61 @@ def notify(
     language: str | None = None,
     not_before: datetime.datetime | None = None,
     link_label: str | Promise = "",
-    link: str = "",
+    link_for: Callable[[Petition], str] | None = None,
     **params: Any,
 ) -> None:
-    """Queue one message of `kind` to the petitioner. `occasion` makes its key unique per event (the case's
-    `lock_version` for a step); `intro` (a translatable text with `%(name)s` params) opens it, `text` (an
-    official's words: the answer, the reason) follows as written. `link` replaces the status link (the rating
-    messages link to the rating form)."""
+    """Queue one message of `kind` to the petitioner, and one to each petitioner joined to their case
+    (`cases.groups`). `occasion` makes its key unique per event (the case's `lock_version` for a step); `intro` (a
+    translatable text with `%(name)s` params) opens it, `text` (an official's words: the answer, the reason) follows
+    as written. `link_for` gives the link instead of the status link (the rating request links to the rating form).
+
+    A joined petitioner gets the same message once, through their own address chain, in their own language, with
+    their own tracking code (`%(code)s`) and status link; the official's text reaches them through the lead
+    petition's `public_text` (an answer addressed to the lead petitioner by name does not name them to others)."""
+    _enqueue(
+        petition,
+        key=f"petition:{petition.pk}:case-{petition.workflow_id}:{kind}:{occasion}",
+        kind=kind,
+        subject=subject,
+        intro=intro,
+        text=text,
+        language=language,
+        not_before=not_before,
+        link_label=link_label,
+        link_for=link_for,
+        params=params,
+    )
+    for member in Petition.objects.filter(joined_to=petition).order_by("pk"):
+        member_params = {**params, "code": member.tracking_code} if "code" in params else params
+        _enqueue(
+            member,
+            key=f"petition:{member.pk}:group-{petition.workflow_id}:{kind}:{occasion}",
+            kind=kind,
+            subject=subject,
+            intro=intro,
+            text=petition.public_text(text) if text else "",
+            language=None,
+            not_before=not_before,
+            link_label=link_label,
+            link_for=link_for,
+            params=member_params,
+        )
+
+
+def _enqueue(
+    petition: Petition,
+    *,
+    key: str,
+    kind: str,
+    subject: str | Promise,
+    intro: str | Promise,
+    text: str,
+    language: str | None,
+    not_before: datetime.datetime | None,
+    link_label: str | Promise,
+    link_for: Callable[[Petition], str] | None,
+    params: dict[str, Any],
+) -> None:
     language = language or preferred_language(petition) or language_of(petition)
     with translation.override(language):
         body = str(intro) % params if params else str(intro)
@@ -84,14 +133,14 @@ def notify(
                 "link": links.answer_rating_link(petition)
             }
         enqueue(
-            key=f"petition:{petition.pk}:{kind}:{occasion}",
+            key=key,
             kind=kind,
             about=petition,
             addresses=petition_addresses(petition),
             subject=str(subject),
             body=f"{body}\n\n{text}".strip(),
             reference=petition.tracking_code,
-            link=link or status_link(petition),
+            link=link_for(petition) if link_for else status_link(petition),
             link_label=str(link_label),
             language=language,
             thread=f"case-{petition.tracking_code}",
@@ -136,7 +185,7 @@ def ask_for_rating(petition: Petition, *, occasion: object) -> None:
             "Đơn %(code)s đã được trả lời. Xin ông/bà cho biết mức độ hài lòng với việc giải quyết: ý kiến của ông/bà giúp cơ quan phục vụ tốt hơn."
         ),
         link_label=_("Đánh giá việc giải quyết"),
-        link=links.answer_rating_link(petition),
+        link_for=links.answer_rating_link,
         code=petition.tracking_code,
     )
 

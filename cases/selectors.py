@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -64,42 +64,61 @@ class PublicStatus:
     answer: str
     answered_at: datetime | None
     answered_by: str
+    # Handled within another petition's case (`cases.groups`): its progress and answer are that case's.
+    grouped: bool = False
 
 
 def public_status(petition: Petition, *, for_petitioner: bool = False) -> PublicStatus:
-    """The status page's content; `for_petitioner` (the access key was checked) shows the texts unredacted."""
-    shown = (lambda text: text) if for_petitioner else petition.public_text
-    tasks = list(HumanTask.objects.open().filter(instance_id=petition.workflow_id).order_by("created_at"))
-    step = (tasks[0].public_status or tasks[0].title) if tasks else petition.get_status_display()
-    clocks = list(Deadline.objects.filter(instance_id=petition.workflow_id, closed_at__isnull=True).order_by("due_at"))
+    """The status page's content; `for_petitioner` (the access key was checked) shows the texts unredacted.
+
+    A petition joined to a group case shows the group case's step, clocks, history and answer, always as the public
+    reads them (`public_text` of the lead petition: another petitioner's name or contact never shows), after its own
+    history up to the join; its own title, commune and receipt stay its own."""
+    own: Callable[[str], str] = (lambda text: text) if for_petitioner else petition.public_text
+    case, shown = petition, own
+    if petition.joined_to_id is not None:
+        lead = Petition.objects.select_related("workflow__unit", "answered_by").get(pk=petition.joined_to_id)
+        case = lead
+        shown = lambda text: petition.public_text(lead.public_text(text))  # noqa: E731
+
+    tasks = list(HumanTask.objects.open().filter(instance_id=case.workflow_id).order_by("created_at"))
+    step = (tasks[0].public_status or tasks[0].title) if tasks else case.get_status_display()
+    clocks = list(Deadline.objects.filter(instance_id=case.workflow_id, closed_at__isnull=True).order_by("due_at"))
     running = [row for row in clocks if row.suspended_since is None]
     first = running[0] if running else None
     english = translation.get_language() == "en"
     explanation = (first.explanation_en if english else first.explanation) if first else ""
     suspended = bool(clocks) and not running
     history = [
-        {"at": event.created_at, "text": shown(event.public_text)}
+        {"at": event.created_at, "text": own(event.public_text)}
         for event in CaseEvent.objects.filter(instance_id=petition.workflow_id).exclude(public_text="")
     ]
-    finished = petition.status in (PetitionStatus.ANSWERED, PetitionStatus.REJECTED)
+    if case is not petition:
+        history += [
+            {"at": event.created_at, "text": shown(event.public_text)}
+            for event in CaseEvent.objects.filter(instance_id=case.workflow_id).exclude(public_text="")
+        ]
+        history.sort(key=lambda item: item["at"])
+    finished = case.status in (PetitionStatus.ANSWERED, PetitionStatus.REJECTED)
     return PublicStatus(
         tracking_code=petition.tracking_code,
         petition_type=petition.petition_type,
         petition_type_display=petition.get_petition_type_display(),
-        title=shown(petition.title),
+        title=own(petition.title),
         commune=petition.commune.name,
         received_at=petition.received_at,
-        status=petition.status,
-        status_display=petition.get_status_display(),
+        status=case.status,
+        status_display=case.get_status_display(),
         current_step=step,
-        handling_unit=petition.workflow.unit.name,
+        handling_unit=case.workflow.unit.name,
         due_at=first.due_at if first else None,
         due_explanation=explanation,
         suspended=suspended,
         history=history,
-        answer=shown(petition.answer) if finished else "",
-        answered_at=petition.answered_at if finished else None,
-        answered_by=petition.answered_by.name if finished and petition.answered_by else "",
+        answer=shown(case.answer) if finished else "",
+        answered_at=case.answered_at if finished else None,
+        answered_by=case.answered_by.name if finished and case.answered_by else "",
+        grouped=case is not petition,
     )
 
 
@@ -140,6 +159,8 @@ class UnitTypeStats:
     overdue: int
     very_overdue: int
     on_time_rate: float | None
+    # Petitioners: the cases received plus the petitions joined to them (`cases.groups`); a group case is one case.
+    petitioners: int = 0
 
 
 BUCKETS = ("answered_on_time", "answered_late", "open_on_time", "overdue", "very_overdue")
@@ -209,6 +230,7 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
     buckets = {key: row[key] for key in BUCKETS}
     return {
         "received": row["received"],
+        "petitioners": row.get("petitioners", row["received"]),
         "open": buckets["open_on_time"] + buckets["overdue"] + buckets["very_overdue"],
         "answered": buckets["answered_on_time"] + buckets["answered_late"],
         **buckets,
@@ -229,7 +251,7 @@ def _tally_sql(*, unit_ids: list[int], date_from: date, date_to: date, petition_
     type_sql, type_params = ("AND t.petition_type = %s", [petition_type]) if petition_type else ("", [])
     sql = f"""
         SELECT {_month_sql("t.received_on", is_date=True)} AS month, t.unit_id, t.petition_type,
-               SUM(t.in_progress), SUM(t.on_time), SUM(t.late)
+               SUM(t.in_progress), SUM(t.on_time), SUM(t.late), SUM(t.joined)
         FROM {OutcomeTally._meta.db_table} AS t
         WHERE t.received_on >= %s AND t.received_on <= %s AND t.unit_id IN ({", ".join(["%s"] * len(unit_ids))})
               {type_sql}
@@ -304,9 +326,10 @@ def _monthly_rows(
     counts: dict[tuple[str, int, str], dict[str, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(*_tally_sql(**scope))
-        for month, unit_id, kind, in_progress, on_time, late in cursor.fetchall():
+        for month, unit_id, kind, in_progress, on_time, late, joined in cursor.fetchall():
             counts[(month, unit_id, kind)] = {
                 "received": int(in_progress) + int(on_time) + int(late),
+                "petitioners": int(in_progress) + int(on_time) + int(late) + int(joined),
                 "answered_on_time": int(on_time),
                 "answered_late": int(late),
                 "open_on_time": int(in_progress),
@@ -333,7 +356,7 @@ def _stats_from_months(rows: list[dict[str, Any]]) -> list[UnitTypeStats]:
     totals: dict[tuple[str, str, str], dict[str, int]] = {}
     for row in rows:
         total = totals.setdefault(
-            (row["code"], row["name"], row["petition_type"]), dict.fromkeys(("received", *BUCKETS), 0)
+            (row["code"], row["name"], row["petition_type"]), dict.fromkeys(("received", "petitioners", *BUCKETS), 0)
         )
         for key in total:
             total[key] += int(row[key] or 0)
@@ -351,7 +374,7 @@ def _months_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "unit": row["code"],
             "unit_name": row["name"],
             "petition_type": row["petition_type"],
-            **_figures({key: int(row[key] or 0) for key in ("received", *BUCKETS)}),
+            **_figures({key: int(row[key] or 0) for key in ("received", "petitioners", *BUCKETS)}),
         }
         for row in sorted(rows, key=lambda row: row["month"])
     ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tasks/<uuid:task_id>/", views.task_page, name="task"),
     path("tasks/<uuid:task_id>/claim/", work_views.claim, name="claim"),
     path("cases/<int:pk>/", views.case_page, name="case"),
+    path("cases/<int:pk>/group/", views.group_action, name="group"),
     path("cases/<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
 ]
 

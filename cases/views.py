@@ -16,11 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
-from cases import complaints, exports, selectors, services
+from cases import complaints, duplicates, exports, groups, selectors, services
 from cases.api import (
     PetitionSubmitApi,
     PublicSubmitThrottle,
@@ -28,12 +29,12 @@ from cases.api import (
     drill_down_for,
     leader_figures_for,
 )
-from cases.models import Channel, Petition, PetitionType, normalize_tracking_code
+from cases.models import OPEN_STATUSES, Channel, Petition, PetitionType, normalize_tracking_code
 from citizens import links
 from core.files import StorageRefused
 from core.files import serve as serve_file
 from core.site import absolute_url
-from organisation.models import Unit
+from organisation.models import Role, Unit
 from organisation.names import official_name
 from workflows import forms as task_forms
 from workflows import selectors as work_selectors
@@ -289,6 +290,14 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
     }
     petition = task.instance.petition
     leads = workflow_services.leads(request.user, task.instance.unit)  # type: ignore[arg-type]
+    # The reception officer classifying a petition sees the open cases like it, to join it to one of them.
+    show_duplicates = (
+        task.role == Role.RECEPTION_OFFICER
+        and petition.status in OPEN_STATUSES
+        and not petition.identity_sealed
+        and not petition.members.exists()
+        and groups.may_group(request.user, task.instance.unit_id)  # type: ignore[arg-type]
+    )
     return render(
         request,
         "cases/task.html",
@@ -306,6 +315,8 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
             "transfer_units": workflow_services.competent_units(task.instance) if leads else [],
             "officials": sorted(officials.values(), key=official_name),
             "units": Unit.objects.exclude(pk=task.unit_id).order_by("path"),
+            "show_duplicates": show_duplicates,
+            "suggestions": duplicates.similar_open(petition, limit=5) if show_duplicates else [],
         },
         status=status,
     )
@@ -314,10 +325,17 @@ def task_page(request: HttpRequest, task_id: UUID) -> HttpResponse:
 @login_required
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     petition = get_object_or_404(selectors.visible_petitions(request.user), pk=pk)
+    lead = petition.joined_to
+    group_unit = (lead or petition).workflow.unit_id
     return render(
         request,
         "cases/case.html",
         {
+            "lead": lead,
+            "members": petition.members.order_by("joined_at", "pk"),
+            "may_unjoin": lead is not None
+            and lead.status in OPEN_STATUSES
+            and groups.may_group(request.user, group_unit),  # type: ignore[arg-type]
             "petition": petition,
             "tasks": petition.workflow.tasks.open().select_related("assignee", "claimed_by"),
             "events": petition.workflow.events.select_related("actor"),
@@ -325,6 +343,44 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
             "identity_visible": selectors.may_see_identity(request.user, petition),
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def group_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pages' join ("join", with `into`: the case to join this petition to) and undo ("unjoin") of a group
+    petition (`cases.groups`). Success: to the group case's page; refused: back (`next`) with the reason."""
+    petition = get_object_or_404(selectors.visible_petitions(request.user), pk=pk)
+    user: Any = request.user
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("cases:case", args=[petition.pk])
+    try:
+        if request.POST.get("action") == "unjoin":
+            lead_code = petition.joined_to.tracking_code if petition.joined_to else ""
+            groups.unjoin_petition(petition=petition, user=user)
+            messages.success(
+                request,
+                _(
+                    "Đã tách đơn %(code)s khỏi hồ sơ chung %(lead)s; đơn được giải quyết riêng, thời hạn tính lại từ hôm nay."
+                )
+                % {"code": petition.tracking_code, "lead": lead_code},
+            )
+            return redirect("cases:case", petition.pk)
+        into_pk = request.POST.get("into", "")
+        into = selectors.visible_petitions(user).filter(pk=int(into_pk)).first() if into_pk.isdigit() else None
+        if into is None:
+            raise groups.GroupError("into", _("Hãy chọn một hồ sơ của đơn vị bạn để gộp đơn vào."))
+        groups.join_petition(petition=petition, into=into, user=user)
+    except groups.GroupError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(
+        request,
+        _("Đã gộp đơn %(code)s vào hồ sơ %(lead)s: một hồ sơ, mỗi người gửi vẫn theo dõi bằng mã của mình.")
+        % {"code": petition.tracking_code, "lead": into.tracking_code},
+    )
+    return redirect("cases:case", into.pk)
 
 
 @login_required
@@ -445,7 +501,8 @@ def leaders(request: HttpRequest) -> HttpResponse:
         ]
         return exports.download(filename="so-lieu", fmt=fmt, header=header, rows=rows)
     totals = {
-        key: sum(getattr(row, key) for row in stats) for key in ("received", "open", "answered", *selectors.BUCKETS)
+        key: sum(getattr(row, key) for row in stats)
+        for key in ("received", "petitioners", "open", "answered", *selectors.BUCKETS)
     }
     base = _drill_base(filters, scoped=False)
     page = Paginator(stats, TABLE_ROWS).get_page(request.GET.get("page"))

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases import duplicates, groups
+from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.api import bound_petition_types
 from cases.models import Channel
@@ -72,10 +75,26 @@ def _values(post: QueryDict) -> dict[str, Any]:
     return values
 
 
+def _suggestions(draft: Draft, units: list[Unit], values: dict[str, Any]) -> list[duplicates.Similar]:
+    """Open cases like the draft in the commune the form names, of its type (if chosen), handled by the receiving
+    unit the form names: only one of the officer's own units, whose cases they may see."""
+    commune = Unit.objects.filter(code=values.get("commune") or "", is_commune=True).first()
+    unit = next((unit for unit in units if unit.code == values.get("unit")), None)
+    if commune is None or unit is None or draft.status != DraftStatus.OPEN:
+        return []
+    return duplicates.similar_to_text(
+        text=f"{values.get('title', '')} {values.get('content', '')}",
+        commune_id=commune.pk,
+        petition_type=values.get("petition_type") or None,
+        unit_id=unit.pk,
+    )
+
+
 def _render(
     request: HttpRequest, draft: Draft, units: list[Unit], values: dict[str, Any], errors: dict[str, str], status: int
 ) -> HttpResponse:
     context = {
+        "suggestions": _suggestions(draft, units, values),
         "draft": draft,
         "attachments": draft.attachments.order_by("pk"),
         "petition_types": bound_petition_types(),
@@ -107,11 +126,22 @@ def draft_page(request: HttpRequest, pk: int) -> HttpResponse:
         validated = dict(serializer.validated_data)
         keep = validated.pop("keep", [])
         unit = validated.pop("unit", None) or units[0]
+        join_to = request.POST.get("join_to", "")
+        into = case_selectors.visible_petitions(user).filter(pk=int(join_to)).first() if join_to.isdigit() else None
         if unit not in units:
             errors["unit"] = _("Bạn không phải cán bộ tiếp nhận của đơn vị này.")
+        elif join_to and into is None:
+            errors["join_to"] = _("Không tìm thấy hồ sơ này trong các hồ sơ của đơn vị bạn.")
         else:
             try:
-                receipt = services.confirm_draft(draft=draft, by=user, unit=unit, attachment_ids=keep, **validated)
+                with transaction.atomic():  # a refused join records nothing: the draft stays in the queue
+                    receipt = services.confirm_draft(draft=draft, by=user, unit=unit, attachment_ids=keep, **validated)
+                    if into is not None:
+                        groups.join_petition(petition=receipt.petition, into=into, user=user)
+            except groups.GroupError as error:
+                draft.refresh_from_db()
+                errors = {"join_to": str(error)}
+                return _render(request, draft, units, _values(request.POST), errors, error.status)
             except case_services.IntakeError as error:
                 errors = {("non_field_errors" if k == "received_at" else k): v for k, v in error.errors.items()}
             except (services.DraftConflict, services.DraftNotAllowed, workflow_services.NotAllowed) as error:
@@ -129,6 +159,12 @@ def draft_page(request: HttpRequest, pk: int) -> HttpResponse:
                         petition.tracking_code,
                     ),
                 )
+                if into is not None:
+                    messages.success(
+                        request,
+                        _("Đơn %(code)s được gộp vào hồ sơ %(lead)s để giải quyết chung.")
+                        % {"code": petition.tracking_code, "lead": into.tracking_code},
+                    )
                 return redirect("channels:queue")
     else:
         errors = {field: " ".join(str(e) for e in reasons) for field, reasons in serializer.errors.items()}

@@ -618,6 +618,15 @@ def end_case(
     in full): its open steps and clocks are closed, one audit entry says why. Leaders of the unit; the caller records
     the decision itself."""
     _check_leads(user, instance)
+    return cancel_case(instance=instance, user=user, kind=kind, summary=summary, public_text=public_text, data=data)
+
+
+@transaction.atomic
+def cancel_case(
+    *, instance: WorkflowInstance, user: User, kind: str, summary: str, public_text: str, data: dict[str, Any]
+) -> WorkflowInstance:
+    """`end_case` without its leaders-only check: for a subject whose own service has checked who may end the case
+    (a petition joined to a group case, by a reception officer of the unit)."""
     if instance.status != InstanceStatus.RUNNING:
         raise Conflict(gettext("Hồ sơ đã kết thúc."))
     runner, context = load(instance, actor=user)

@@ -21,7 +21,7 @@ def backfill(apps, schema_editor):
     Petition.objects.filter(finished, missed_deadline=False).update(outcome="on_time")
     from cases.outcomes import rebuild_tally
 
-    rebuild_tally()
+    rebuild_tally(groups=False)
 
 
 class Migration(migrations.Migration):
