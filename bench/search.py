@@ -298,7 +298,7 @@ def run_worker(backend: str, database_url: str, args: argparse.Namespace, docs: 
     command += ["--docs", str(docs), "--live-docs", str(args.live_docs), "--rounds", str(args.rounds)]
     command += ["--lag-samples", str(args.lag_samples), "--seed", str(args.seed)]
     proc = subprocess.run(  # noqa: S603 - our own interpreter and script, fixed arguments
-        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800
+        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=max(1800, docs // 100)
     )
     for line in proc.stderr.splitlines():
         if not line.startswith(("POST ", "PUT ", "HEAD ", "GET ", "DELETE ", "osmem-server: warning")):
