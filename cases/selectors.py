@@ -383,12 +383,19 @@ def bucket_petitions(
     petition_type: str | None = None,
     bucket: str | None = None,
     month: str | None = None,
+    topic: str | None = None,
+    commune: str | None = None,
 ) -> QuerySet[Petition]:
     """The petitions behind one figure: those of `units` received in the period (and `month`, "YYYY-MM"),
-    of the type, in the bucket (None: every bucket, the "received" figure), oldest received first."""
+    of the type, in the bucket (None: every bucket, the "received" figure), about the topic and commune (codes;
+    the insight page's figures), oldest received first."""
     petitions, conditions = _bucketed(
         units=units, date_from=date_from, date_to=date_to, petition_type=petition_type, now=timezone.now()
     )
+    if topic:
+        petitions = petitions.filter(topic__code=topic)
+    if commune:
+        petitions = petitions.filter(commune__code=commune)
     if bucket:
         petitions = petitions.filter(conditions[bucket])
     if month:
@@ -398,7 +405,7 @@ def bucket_petitions(
         petitions = petitions.filter(
             received_at__gte=calendar.start_of_day(first), received_at__lt=calendar.start_of_day(after)
         )
-    return petitions.select_related("workflow__unit").order_by("received_at", "pk")
+    return petitions.select_related("workflow__unit", "topic").order_by("received_at", "pk")
 
 
 APPROVAL_FIELD = "approval"  # a step with this form field approves or returns what the step before drafted
