@@ -79,13 +79,28 @@ class Keywords:
         phrases = {tuple(syllables(keyword)) for keyword in keywords}
         return cls(code, tuple(sorted(phrase for phrase in phrases if phrase)))
 
-    def matches(self, words: Sequence[str]) -> list[str]:
-        found = []
-        for phrase in self.phrases:
-            size = len(phrase)
-            hits = sum(1 for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase)
-            found += [" ".join(phrase)] * hits
-        return found
+
+def keyword_matches(keywords: Sequence[Keywords], words: Sequence[str]) -> dict[str, list[str]]:
+    """Each topic's keywords found in `words`, longest first and without overlap: in "đèn đường" (street light,
+    electricity) the syllable "đường" (road, traffic) is not counted again."""
+    by_phrase: dict[tuple[str, ...], list[str]] = {}
+    for item in keywords:
+        for phrase in item.phrases:
+            by_phrase.setdefault(phrase, []).append(item.code)
+    longest = max((len(phrase) for phrase in by_phrase), default=0)
+    found: dict[str, list[str]] = {item.code: [] for item in keywords}
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            codes = by_phrase.get(tuple(words[i : i + size]))
+            if codes:
+                for code in codes:
+                    found[code].append(" ".join(words[i : i + size]))
+                i += size
+                break
+        else:
+            i += 1
+    return found
 
 
 # A keyword's weight, per syllable, in log-odds: with a model, a strong hint; alone, the rules' only signal.
@@ -181,7 +196,7 @@ class Classifier:
 
     def predict(self, text: str) -> Prediction:
         words = syllables(text)
-        matched = {k.code: k.matches(words) for k in self.keywords}
+        matched = keyword_matches(self.keywords, words)
         if self.model is None:
             return self._by_rules(matched)
         return self._by_model(text, matched)
