@@ -328,6 +328,26 @@ def _monthly_rows(
     ]
 
 
+def late_open_by_unit(
+    *, units: QuerySet[Unit], date_from: date, date_to: date, now: datetime
+) -> dict[int, tuple[int, int]]:
+    """Per handling unit: its open petitions received in the period that are overdue at `now`, and of those the very
+    overdue, with the leaders' figures' own rules (`_late_open_sql`), reading only the late clocks and petitions."""
+    unit_ids = list(units.order_by().values_list("pk", flat=True))
+    if not unit_ids:
+        return {}
+    late: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            *_late_open_sql(unit_ids=unit_ids, date_from=date_from, date_to=date_to, petition_type=None, now=now)
+        )
+        for _month, unit_id, _kind, count, very in cursor.fetchall():
+            total = late.setdefault(unit_id, [0, 0])
+            total[0] += int(count)
+            total[1] += int(very or 0)
+    return {unit_id: (count, very) for unit_id, (count, very) in late.items()}
+
+
 def _stats_from_months(rows: list[dict[str, Any]]) -> list[UnitTypeStats]:
     """The figures of `unit_stats` summed from the monthly rows (every bucket is a count, so the sum is exact)."""
     totals: dict[tuple[str, str, str], dict[str, int]] = {}

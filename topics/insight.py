@@ -11,6 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from cases import selectors as case_selectors
 from organisation.models import Unit
@@ -52,9 +53,8 @@ class CommuneRow:
 class OverdueUnit:
     code: str
     name: str
-    overdue: int
+    overdue: int  # overdue, not very overdue (the leaders' page's "Đang xử lý, quá hạn")
     very_overdue: int
-    open: int
 
     @property
     def late(self) -> int:
@@ -152,17 +152,19 @@ def insight(*, units: QuerySet[Unit], date_from: date, date_to: date) -> Insight
 
 
 def overdue_units(*, units: QuerySet[Unit], date_from: date, date_to: date) -> list[OverdueUnit]:
-    """The units with the most open cases past their deadlines, with the leaders' page's own rules and figures."""
-    stats, _months = case_selectors.leader_figures(units=units, date_from=date_from, date_to=date_to)
-    totals: dict[tuple[str, str], list[int]] = {}
-    for row in stats:
-        total = totals.setdefault((row.unit, row.unit_name), [0, 0, 0])
-        total[0] += row.overdue
-        total[1] += row.very_overdue
-        total[2] += row.open
-    found = [OverdueUnit(code, name, *figures) for (code, name), figures in totals.items() if figures[0] + figures[1]]
-    found.sort(key=lambda u: (-u.late, u.code))
-    return found[:TOP_OVERDUE_UNITS]
+    """The units with the most open cases past their deadlines now (received in the period), by the leaders'
+    figures' own rules (`cases.selectors.late_open_by_unit`: only the late clocks are read)."""
+    late = case_selectors.late_open_by_unit(units=units, date_from=date_from, date_to=date_to, now=timezone.now())
+    ranked = sorted(late.items(), key=lambda item: (-item[1][0], item[0]))[:TOP_OVERDUE_UNITS]
+    names = {
+        pk: (code, name)
+        for pk, code, name in Unit.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", "code", "name")
+    }
+    return [
+        OverdueUnit(names[pk][0], names[pk][1], overdue=count - very, very_overdue=very)
+        for pk, (count, very) in ranked
+        if count
+    ]
 
 
 def chart_data(result: Insight) -> dict[str, Any]:

@@ -145,22 +145,19 @@ def insight(request: HttpRequest) -> HttpResponse:
         )
         for item in result.rising
     ]
+
+    def unit_drill(code: str, bucket: str) -> str:
+        params = {
+            "date_from": filters["date_from"].isoformat(),
+            "date_to": filters["date_to"].isoformat(),
+            "unit": code,
+            "exact_unit": "1",
+            "bucket": bucket,
+        }
+        return reverse("cases:leaders-cases") + "?" + urlencode(params)
+
     overdue = [
-        (
-            item,
-            reverse("cases:leaders-cases")
-            + "?"
-            + urlencode(
-                {
-                    "date_from": filters["date_from"].isoformat(),
-                    "date_to": filters["date_to"].isoformat(),
-                    "unit": item.code,
-                    "exact_unit": "1",
-                    "bucket": "overdue",
-                }
-            ),
-        )
-        for item in result.overdue_units
+        (item, unit_drill(item.code, "overdue"), unit_drill(item.code, "very_overdue")) for item in result.overdue_units
     ]
     return render(
         request,
