@@ -10,7 +10,8 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet, Sum
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases import selectors as case_selectors
@@ -76,10 +77,6 @@ class Insight:
     ratings: Any
 
 
-def _tally(unit_ids: list[int], first: date, last: date) -> QuerySet[TopicTally]:
-    return TopicTally.objects.filter(unit_id__in=unit_ids, month__gte=month_start(first), month__lte=month_start(last))
-
-
 # Other apps may add what citizens think of the answers (`ratings`): a callable (units, date_from, date_to) -> data
 # for the template, registered by that app's `ready()`. None: the page says no ratings are collected yet.
 RATINGS_PROVIDER: Callable[[QuerySet[Unit], date, date], Any] | None = None
@@ -101,12 +98,22 @@ def insight(*, units: QuerySet[Unit], date_from: date, date_to: date) -> Insight
         month = add_months(month, 1)
     # The period's counts and the three months before its last (the rising topics) in one grouped query.
     base_first = min(first, add_months(last, -RISING_BASE_MONTHS))
-    rows = (
-        _tally(unit_ids, base_first, last)
-        .values_list("month", "commune_id", "topic_id")
-        .annotate(n=Sum("petitions"))
-        .order_by()
-    )
+    rows: list[tuple[date, int, int | None, int]] = []
+    if unit_ids:
+        table = TopicTally._meta.db_table
+        with connection.cursor() as cursor:  # raw rows: tens of thousands of them, no model conversion needed
+            cursor.execute(
+                f"""
+                SELECT month, commune_id, topic_id, SUM(petitions) FROM {table}
+                WHERE month >= %s AND month <= %s AND unit_id IN ({", ".join(["%s"] * len(unit_ids))})
+                GROUP BY month, commune_id, topic_id
+                """,  # noqa: S608 - table name only; every value is a parameter
+                [base_first, last, *unit_ids],
+            )
+            rows = [
+                (month if isinstance(month, date) else date.fromisoformat(str(month)), commune, topic, n)
+                for month, commune, topic, n in cursor.fetchall()
+            ]
     by_topic_month: dict[tuple[int | None, date], int] = {}
     by_commune: dict[int, dict[int | None, int]] = {}
     for month_value, commune_id, topic_id, n in rows:
