@@ -318,14 +318,14 @@ def main() -> None:
     figures = measure(iterations=args.iterations, warmup=args.warmup, seed=args.seed)
     insight_p95 = max(figures["insight_page_province"]["p95_ms"], figures["insight_page_ward"]["p95_ms"])
     training = figures["training"]
+    duplicates, map_data = p95(figures["duplicate_suggestion"]), p95(figures["map_data"])
     targets_met: dict[str, Any] = {
+        # None: not measured in this branch (the module or the route is not there yet).
         "duplicate_suggestion_p95_ms_le_100": None
-        if p95(figures["duplicate_suggestion"]) is None
-        else p95(figures["duplicate_suggestion"]) <= TARGETS_MS["duplicate_suggestion_p95_ms_max"],
+        if duplicates is None
+        else duplicates <= TARGETS_MS["duplicate_suggestion_p95_ms_max"],
         "insight_page_p95_ms_le_300": insight_p95 <= TARGETS_MS["insight_page_p95_ms_max"],
-        "map_data_p95_ms_le_300": None
-        if p95(figures["map_data"]) is None
-        else p95(figures["map_data"]) <= TARGETS_MS["map_data_p95_ms_max"],
+        "map_data_p95_ms_le_300": None if map_data is None else map_data <= TARGETS_MS["map_data_p95_ms_max"],
         "topic_accuracy_reported_with_baseline": training["accuracy"] is not None
         and training["majority_class_accuracy"] is not None,
     }

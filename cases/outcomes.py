@@ -68,10 +68,21 @@ def keep_outcome(instance: WorkflowInstance) -> None:
             _count(petition, unit_id=petition.tallied_unit_id, outcome=Outcome(petition.outcome), delta=-1)
         _count(petition, unit_id=unit_id, outcome=outcome, delta=1)
     if unit_id != petition.tallied_unit_id:
-        place = {"received_at": petition.received_at, "commune_id": petition.commune_id, "topic_id": petition.topic_id}
         if petition.tallied_unit_id is not None:
-            topic_tally.count(unit_id=petition.tallied_unit_id, delta=-1, **place)
-        topic_tally.count(unit_id=unit_id, delta=1, **place)
+            topic_tally.count(
+                received_at=petition.received_at,
+                unit_id=petition.tallied_unit_id,
+                commune_id=petition.commune_id,
+                topic_id=petition.topic_id,
+                delta=-1,
+            )
+        topic_tally.count(
+            received_at=petition.received_at,
+            unit_id=unit_id,
+            commune_id=petition.commune_id,
+            topic_id=petition.topic_id,
+            delta=1,
+        )
     Petition.objects.filter(pk=petition.pk).update(outcome=outcome, missed_deadline=missed, tallied_unit_id=unit_id)
 
 

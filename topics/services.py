@@ -124,9 +124,14 @@ def set_topic(*, petition_id: int, user: User, code: object) -> object:
     before = petition.topic
     now = timezone.now()
     if petition.tallied_unit_id is not None and before != topic:
-        place = {"received_at": petition.received_at, "unit_id": petition.tallied_unit_id}
-        tally.count(commune_id=petition.commune_id, topic_id=before.pk if before else None, delta=-1, **place)
-        tally.count(commune_id=petition.commune_id, topic_id=topic.pk, delta=1, **place)
+        for topic_id, delta in ((before.pk if before else None, -1), (topic.pk, 1)):
+            tally.count(
+                received_at=petition.received_at,
+                unit_id=petition.tallied_unit_id,
+                commune_id=petition.commune_id,
+                topic_id=topic_id,
+                delta=delta,
+            )
     Petition.objects.filter(pk=petition.pk).update(
         topic=topic, topic_confirmed=True, topic_confirmed_by=user, topic_confirmed_at=now
     )

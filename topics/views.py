@@ -102,13 +102,13 @@ def insight(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Chỉ lãnh đạo đơn vị xem được số liệu"))
     query = InsightQuerySerializer(data=request.GET)
     if not query.is_valid():
-        context = {"errors": query.errors, "filters": request.GET, "units": units, "result": None}
-        return render(request, "topics/insight.html", context, status=400)
+        invalid: dict[str, Any] = {"errors": query.errors, "filters": request.GET, "units": units, "result": None}
+        return render(request, "topics/insight.html", invalid, status=400)
     filters = dict(query.validated_data)
     if filters.get("unit"):
         unit = units.filter(code=filters["unit"]).first()
         if unit is None:
-            context = {
+            context: dict[str, Any] = {
                 "errors": {"unit": [_("Không phải đơn vị bạn lãnh đạo")]},
                 "filters": request.GET,
                 "units": units,
