@@ -117,7 +117,9 @@ def set_topic(*, petition_id: int, user: User, code: object) -> object:
     from cases.models import Petition
     from workflows.models import CaseEvent
 
-    petition = Petition.objects.select_for_update().select_related("workflow__unit", "topic").get(pk=petition_id)
+    petition = (
+        Petition.objects.select_for_update(of=("self",)).select_related("workflow__unit", "topic").get(pk=petition_id)
+    )
     if not may_set_topic(user, petition):
         raise PermissionDenied(gettext("Chỉ cán bộ tiếp nhận hoặc lãnh đạo của đơn vị xử lý xác nhận được lĩnh vực."))
     topic = check_topic(code)
