@@ -80,13 +80,21 @@ class Keywords:
         return cls(code, tuple(sorted(phrase for phrase in phrases if phrase)))
 
 
-def keyword_matches(keywords: Sequence[Keywords], words: Sequence[str]) -> dict[str, list[str]]:
-    """Each topic's keywords found in `words`, longest first and without overlap: in "đèn đường" (street light,
-    electricity) the syllable "đường" (road, traffic) is not counted again."""
+def phrase_index(keywords: Sequence[Keywords]) -> dict[tuple[str, ...], list[str]]:
     by_phrase: dict[tuple[str, ...], list[str]] = {}
     for item in keywords:
         for phrase in item.phrases:
             by_phrase.setdefault(phrase, []).append(item.code)
+    return by_phrase
+
+
+def keyword_matches(
+    keywords: Sequence[Keywords], words: Sequence[str], by_phrase: dict[tuple[str, ...], list[str]] | None = None
+) -> dict[str, list[str]]:
+    """Each topic's keywords found in `words`, longest first and without overlap: in "đèn đường" (street light,
+    electricity) the syllable "đường" (road, traffic) is not counted again."""
+    if by_phrase is None:
+        by_phrase = phrase_index(keywords)
     longest = max((len(phrase) for phrase in by_phrase), default=0)
     found: dict[str, list[str]] = {item.code: [] for item in keywords}
     i = 0
@@ -193,10 +201,11 @@ class Classifier:
         self.model = model
         self.fallback = fallback
         self.codes = [k.code for k in self.keywords]
+        self.by_phrase = phrase_index(self.keywords)
 
     def predict(self, text: str) -> Prediction:
         words = syllables(text)
-        matched = keyword_matches(self.keywords, words)
+        matched = keyword_matches(self.keywords, words, self.by_phrase)
         if self.model is None:
             return self._by_rules(matched)
         return self._by_model(text, matched)
@@ -217,7 +226,7 @@ class Classifier:
         counted = Counter(tokens(text))
         # Topics the model has not seen (added since it was trained) compete with their keywords and a uniform
         # likelihood; topics retired since are not offered.
-        offered = [code for code in self.codes]
+        offered = list(self.codes)
         model_scores, contributions = model.scores(counted)
         known_tokens = sum(n for token, n in counted.items() if token in model.log_likelihood)
         position = {code: i for i, code in enumerate(model.classes)}

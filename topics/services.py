@@ -54,24 +54,30 @@ class Suggestion:
 _cache: dict[str, object] = {}
 
 
-def classifier() -> clf.Classifier:
-    """The classifier of the active topics' keywords and the latest model; built again when either changes."""
-    topics = list(Topic.objects.filter(active=True).order_by("order", "pk").values_list("code", "keywords"))
+def _current() -> tuple[clf.Classifier, dict[str, Topic]]:
+    """The classifier of the active topics' keywords and the latest model, and the active topics by code; built
+    again when either changes (two small queries a call)."""
+    topics = list(Topic.objects.filter(active=True).order_by("order", "pk"))
     version = TopicModel.objects.order_by("-version").values_list("version", flat=True).first()
-    key = hashlib.sha256(repr((topics, version)).encode()).hexdigest()
+    fingerprint = [(t.pk, t.code, t.name, t.name_en, t.keywords) for t in topics]
+    key = hashlib.sha256(repr((fingerprint, version)).encode()).hexdigest()
     cached = _cache.get(key)
-    if isinstance(cached, clf.Classifier):
+    if isinstance(cached, tuple):
         return cached
     model = None
     if version is not None:
         parameters = TopicModel.objects.filter(version=version).values_list("parameters", flat=True).first()
         if parameters:
             model = clf.NaiveBayes.from_json(parameters)
-    keywords = [clf.Keywords.of(code, words.splitlines()) for code, words in topics]
-    built = clf.Classifier(keywords, model, fallback=OTHER)
+    keywords = [clf.Keywords.of(t.code, t.keywords.splitlines()) for t in topics]
+    built = (clf.Classifier(keywords, model, fallback=OTHER), {t.code: t for t in topics})
     _cache.clear()
     _cache[key] = built
     return built
+
+
+def classifier() -> clf.Classifier:
+    return _current()[0]
 
 
 def petition_text(title: str, content: str) -> str:
@@ -80,8 +86,9 @@ def petition_text(title: str, content: str) -> str:
 
 def suggest(*, title: str, content: str) -> Suggestion:
     """The suggested topic of a petition's text; no topic only if the taxonomy has no active topic at all."""
-    prediction = classifier().predict(petition_text(title, content))
-    topic = Topic.objects.filter(code=prediction.code, active=True).first()
+    current, topics = _current()
+    prediction = current.predict(petition_text(title, content))
+    topic = topics.get(prediction.code)
     if topic is None:
         return Suggestion(None, 0.0, [])
     return Suggestion(topic, prediction.confidence, prediction.evidence)
