@@ -133,3 +133,16 @@ def test_the_page_form_confirms_and_a_forged_choice_shows_the_error(submit, clie
     assert client_for("bob").post(f"/cases/{petition.pk}/topic/", {"topic": "land"}).status_code == 403
     petition.refresh_from_db()
     assert petition.topic.code == "water"
+
+
+def test_the_reception_queue_shows_each_waiting_messages_suggested_topic(org, processes):
+    from tests.channels.test_queue import CONFIRM, logged_in, mail_draft
+
+    draft = mail_draft()
+    page = logged_in("alice").get("/reception/").content.decode()
+    assert 'class="suggested-topic">Điện và chiếu sáng' in page
+    # Confirmed into a petition, it arrives with the same suggestion.
+    response = logged_in("alice").post(f"/reception/{draft.pk}/", CONFIRM)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.petition is not None and draft.petition.topic.code == "electricity"
