@@ -20,8 +20,8 @@ already built):
    - topic suggestion per petition: `topics.services.suggest` on 1,000 fresh texts (another seed);
    - duplicate suggestion: `cases.duplicates.similar_open(petition)` on 200 open petitions, if that module exists
      in this branch (else "not measured");
-   - the leaders' insight page `/leaders/insight/` as the provincial leader (default: twelve months), and
-     per ward leader;
+   - the leaders' insight page `/leaders/insight/` as the provincial leader (default: twelve months) and a ward's
+     leader; and cold, the provincial leader's with the overdue units (kept five minutes) counted at every request;
    - map data: GET `reverse("map-data")` for the whole province, if the route exists (else "not measured").
 
 Targets: duplicate suggestion p95 ≤ 100 ms; insight page p95 ≤ 300 ms; map data p95 ≤ 300 ms; accuracy reported
@@ -120,35 +120,34 @@ def add_topics(*, labelled_share: float, seed: int) -> dict[str, float]:
             "CREATE UNLOGGED TABLE bench_text (k int PRIMARY KEY, title text, content text, topic_id int, label_id int)"
         )
         cur.executemany("INSERT INTO bench_text VALUES (%s, %s, %s, %s, %s)", rows)
+        # One pass over the petitions: text, topic, commune, and a point near the commune's own (its own spot in
+        # the province's box, ± about 2 km).
+        commune = (
+            "(CASE WHEN p.tallied_unit_id = ANY(%(communes)s::int[]) THEN p.tallied_unit_id"
+            " ELSE (%(communes)s::int[])[1 + (p.id * 7919) %% %(n)s] END)"
+        )
+        # One pass over the petitions: text, topic, commune, and a point near the commune's own (its own spot in
+        # the province's box, ± about 2 km).
         cur.execute(
-            """
+            f"""
             UPDATE cases_petition AS p
             SET title = t.title, content = t.content,
                 topic_id = CASE WHEN p.id %% %(every)s = 0 THEN t.label_id ELSE t.topic_id END,
                 topic_confidence = 0.5 + (p.id %% 50) / 100.0, topic_evidence = '[]'::jsonb,
                 topic_confirmed = p.id %% %(every)s = 0,
-                commune_id = CASE WHEN p.tallied_unit_id = ANY(%(communes)s::int[]) THEN p.tallied_unit_id
-                                  ELSE (%(communes)s::int[])[1 + (p.id * 7919) %% %(n)s] END
+                commune_id = {commune},
+                latitude = round((%(lat0)s + (({commune} * 37) %% 101) / 101.0 * %(lat_span)s
+                                  + (random() - 0.5) * 0.04)::numeric, 6),
+                longitude = round((%(lon0)s + (({commune} * 61) %% 103) / 103.0 * %(lon_span)s
+                                   + (random() - 0.5) * 0.04)::numeric, 6)
             FROM bench_text AS t
             WHERE t.k = p.id %% %(texts)s
-            """,
+            """,  # noqa: S608 - a fixed fragment; every value is a parameter
             {
                 "every": max(1, round(1 / labelled_share)),
                 "communes": commune_ids,
                 "n": len(commune_ids),
                 "texts": DISTINCT_TEXTS,
-            },
-        )
-        # A point near the commune's own (its own spot in the province's box, ± about 2 km).
-        cur.execute(
-            """
-            UPDATE cases_petition
-            SET latitude = round((%(lat0)s + ((commune_id * 37) %% 101) / 101.0 * %(lat_span)s
-                                  + (random() - 0.5) * 0.04)::numeric, 6),
-                longitude = round((%(lon0)s + ((commune_id * 61) %% 103) / 103.0 * %(lon_span)s
-                                   + (random() - 0.5) * 0.04)::numeric, 6)
-            """,
-            {
                 "lat0": LATITUDE[0],
                 "lat_span": LATITUDE[1] - LATITUDE[0],
                 "lon0": LONGITUDE[0],
@@ -263,6 +262,18 @@ def measure(*, iterations: int, warmup: int, seed: int) -> dict[str, Any]:
     say(f"  insight (province)  {results['insight_page_province']}")
     results["insight_page_ward"] = timed_requests(ward, "/leaders/insight/", iterations=iterations, warmup=warmup)
     say(f"  insight (ward)      {results['insight_page_ward']}")
+    # Cold: the overdue units (kept five minutes by the page) counted again at every request.
+    from django.core.cache import cache
+
+    cold = []
+    for _ in range(max(10, iterations // 4)):
+        cache.clear()
+        t = time.perf_counter()
+        response = leader.get("/leaders/insight/", secure=True)
+        cold.append(time.perf_counter() - t)
+        assert response.status_code == 200
+    results["insight_page_province_cold"] = summary(cold)
+    say(f"  insight (cold)      {results['insight_page_province_cold']}")
     try:
         map_url = reverse("map-data")
     except NoReverseMatch:
@@ -325,6 +336,8 @@ def main() -> None:
         if duplicates is None
         else duplicates <= TARGETS_MS["duplicate_suggestion_p95_ms_max"],
         "insight_page_p95_ms_le_300": insight_p95 <= TARGETS_MS["insight_page_p95_ms_max"],
+        "insight_page_cold_p95_ms_le_300": figures["insight_page_province_cold"]["p95_ms"]
+        <= TARGETS_MS["insight_page_p95_ms_max"],
         "map_data_p95_ms_le_300": None if map_data is None else map_data <= TARGETS_MS["map_data_p95_ms_max"],
         "topic_accuracy_reported_with_baseline": training["accuracy"] is not None
         and training["majority_class_accuracy"] is not None,

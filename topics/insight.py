@@ -1,15 +1,18 @@
 """What the leaders' insight page (`/leaders/insight/`) reads: petitions by topic, commune and month from
 `TopicTally` (never the petitions themselves), rising topics, the units with the most overdue cases (the leaders'
-figures, `cases.selectors.leader_figures`) and citizens' ratings when the `ratings` app provides them."""
+figures' rules, `cases.selectors.late_open_by_unit`, kept five minutes) and citizens' ratings when the `ratings`
+app provides them."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -74,6 +77,7 @@ class Insight:
     rising: list[Rising]
     current_month: date
     overdue_units: list[OverdueUnit]
+    overdue_counted_at: datetime
     ratings: Any
 
 
@@ -96,34 +100,32 @@ def insight(*, units: QuerySet[Unit], date_from: date, date_to: date) -> Insight
     while month <= last:
         months.append(month)
         month = add_months(month, 1)
-    # The period's counts and the three months before its last (the rising topics) in one grouped query.
+    # Two grouped reads of the tally, each returning few rows: per month and topic (the period and the three months
+    # before its last, for the rising topics), and per commune and topic over the period.
     base_first = min(first, add_months(last, -RISING_BASE_MONTHS))
-    rows: list[tuple[date, int, int | None, int]] = []
-    if unit_ids:
-        table = TopicTally._meta.db_table
-        with connection.cursor() as cursor:  # raw rows: tens of thousands of them, no model conversion needed
-            cursor.execute(
-                f"""
-                SELECT month, commune_id, topic_id, SUM(petitions) FROM {table}
-                WHERE month >= %s AND month <= %s AND unit_id IN ({", ".join(["%s"] * len(unit_ids))})
-                GROUP BY month, commune_id, topic_id
-                """,  # noqa: S608 - table name only; every value is a parameter
-                [base_first, last, *unit_ids],
-            )
-            rows = [
-                (month if isinstance(month, date) else date.fromisoformat(str(month)), commune, topic, n)
-                for month, commune, topic, n in cursor.fetchall()
-            ]
     by_topic_month: dict[tuple[int | None, date], int] = {}
     by_commune: dict[int, dict[int | None, int]] = {}
-    for month_value, commune_id, topic_id, n in rows:
-        if not n:
-            continue
-        key = (topic_id, month_value)
-        by_topic_month[key] = by_topic_month.get(key, 0) + int(n)
-        if first <= month_value <= last:
-            cell = by_commune.setdefault(commune_id, {})
-            cell[topic_id] = cell.get(topic_id, 0) + int(n)
+    if unit_ids:
+        table = TopicTally._meta.db_table
+        scope = f"unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT month, topic_id, SUM(petitions) FROM {table} "  # noqa: S608 - table name only
+                f"WHERE month >= %s AND month <= %s AND {scope} GROUP BY month, topic_id",
+                [base_first, last, *unit_ids],
+            )
+            for month_value, topic_id, n in cursor.fetchall():
+                if n:
+                    month_day = month_value if isinstance(month_value, date) else date.fromisoformat(str(month_value))
+                    by_topic_month[(topic_id, month_day)] = int(n)
+            cursor.execute(
+                f"SELECT commune_id, topic_id, SUM(petitions) FROM {table} "  # noqa: S608 - table name only
+                f"WHERE month >= %s AND month <= %s AND {scope} GROUP BY commune_id, topic_id",
+                [first, last, *unit_ids],
+            )
+            for commune_id, topic_id, n in cursor.fetchall():
+                if n:
+                    by_commune.setdefault(commune_id, {})[topic_id] = int(n)
     seen = {topic_id for topic_id, _m in by_topic_month}
     topics = [t for t in Topic.objects.order_by("order", "pk") if t.active or t.pk in seen]
     order = [t.pk for t in topics]
@@ -143,6 +145,7 @@ def insight(*, units: QuerySet[Unit], date_from: date, date_to: date) -> Insight
         if now > average:
             rising.append(Rising(topic, now, round(average, 1), (now - average) / average if average else None))
     rising.sort(key=lambda r: (-(r.this_month - r.average_before), r.topic.order))
+    overdue, counted_at = overdue_units(units=units, date_from=date_from, date_to=date_to)
     return Insight(
         months=months,
         topics=topics,
@@ -153,25 +156,41 @@ def insight(*, units: QuerySet[Unit], date_from: date, date_to: date) -> Insight
         unclassified=sum(n for (t, _m), n in in_period.items() if t is None),
         rising=rising,
         current_month=last,
-        overdue_units=overdue_units(units=units, date_from=date_from, date_to=date_to),
+        overdue_units=overdue,
+        overdue_counted_at=counted_at,
         ratings=ratings_for(units, date_from, date_to),
     )
 
 
-def overdue_units(*, units: QuerySet[Unit], date_from: date, date_to: date) -> list[OverdueUnit]:
-    """The units with the most open cases past their deadlines now (received in the period), by the leaders'
-    figures' own rules (`cases.selectors.late_open_by_unit`: only the late clocks are read)."""
-    late = case_selectors.late_open_by_unit(units=units, date_from=date_from, date_to=date_to, now=timezone.now())
+# "Which units have the most overdue cases" moves slowly and costs a read of every late clock of the province (a few
+# hundred ms at a million cases), so a page keeps it for this long; the topic figures are always live.
+OVERDUE_CACHE_SECONDS = 300
+
+
+def overdue_units(*, units: QuerySet[Unit], date_from: date, date_to: date) -> tuple[list[OverdueUnit], datetime]:
+    """The units with the most open cases past their deadlines (received in the period), by the leaders' figures'
+    own rules (`cases.selectors.late_open_by_unit`: only the late clocks are read), and when they were counted."""
+    unit_ids = sorted(units.order_by().values_list("pk", flat=True))
+    digest = hashlib.sha256(repr((unit_ids, date_from, date_to)).encode()).hexdigest()
+    key = f"topics:overdue-units:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        rows, counted_at = cached
+        return [OverdueUnit(*row) for row in rows], counted_at
+    counted_at = timezone.now()
+    late = case_selectors.late_open_by_unit(units=units, date_from=date_from, date_to=date_to, now=counted_at)
     ranked = sorted(late.items(), key=lambda item: (-item[1][0], item[0]))[:TOP_OVERDUE_UNITS]
-    names = {
-        pk: (code, name)
+    names = dict(
+        (pk, (code, name))
         for pk, code, name in Unit.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", "code", "name")
-    }
-    return [
+    )
+    found = [
         OverdueUnit(names[pk][0], names[pk][1], overdue=count - very, very_overdue=very)
         for pk, (count, very) in ranked
         if count
     ]
+    cache.set(key, ([(u.code, u.name, u.overdue, u.very_overdue) for u in found], counted_at), OVERDUE_CACHE_SECONDS)
+    return found, counted_at
 
 
 def chart_data(result: Insight) -> dict[str, Any]:
