@@ -108,24 +108,42 @@ def insight(*, units: QuerySet[Unit], date_from: date, date_to: date) -> Insight
     if unit_ids:
         table = TopicTally._meta.db_table
         scope = f"unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+        month_rows: list[tuple[Any, Any, Any]] = []
+        commune_sums: list[tuple[Any, Any, Any]] = []
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT month, topic_id, SUM(petitions) FROM {table} "  # noqa: S608 - table name only
-                f"WHERE month >= %s AND month <= %s AND {scope} GROUP BY month, topic_id",
-                [base_first, last, *unit_ids],
-            )
-            for month_value, topic_id, n in cursor.fetchall():
-                if n:
-                    month_day = month_value if isinstance(month_value, date) else date.fromisoformat(str(month_value))
-                    by_topic_month[(topic_id, month_day)] = int(n)
-            cursor.execute(
-                f"SELECT commune_id, topic_id, SUM(petitions) FROM {table} "  # noqa: S608 - table name only
-                f"WHERE month >= %s AND month <= %s AND {scope} GROUP BY commune_id, topic_id",
-                [first, last, *unit_ids],
-            )
-            for commune_id, topic_id, n in cursor.fetchall():
-                if n:
-                    by_commune.setdefault(commune_id, {})[topic_id] = int(n)
+            if connection.vendor == "postgresql":  # both sums in one pass over the tally
+                cursor.execute(
+                    f"SELECT month, commune_id, topic_id, GROUPING(month), SUM(petitions), "  # noqa: S608
+                    f"SUM(petitions) FILTER (WHERE month >= %s) FROM {table} "
+                    f"WHERE month >= %s AND month <= %s AND {scope} "
+                    f"GROUP BY GROUPING SETS ((month, topic_id), (commune_id, topic_id))",
+                    [first, base_first, last, *unit_ids],
+                )
+                for month_value, commune_id, topic_id, no_month, n, in_period in cursor.fetchall():
+                    if no_month:
+                        commune_sums.append((commune_id, topic_id, in_period))
+                    else:
+                        month_rows.append((month_value, topic_id, n))
+            else:
+                cursor.execute(
+                    f"SELECT month, topic_id, SUM(petitions) FROM {table} "  # noqa: S608 - table name only
+                    f"WHERE month >= %s AND month <= %s AND {scope} GROUP BY month, topic_id",
+                    [base_first, last, *unit_ids],
+                )
+                month_rows = list(cursor.fetchall())
+                cursor.execute(
+                    f"SELECT commune_id, topic_id, SUM(petitions) FROM {table} "  # noqa: S608 - table name only
+                    f"WHERE month >= %s AND month <= %s AND {scope} GROUP BY commune_id, topic_id",
+                    [first, last, *unit_ids],
+                )
+                commune_sums = list(cursor.fetchall())
+        for month_value, topic_id, n in month_rows:
+            if n:
+                month_day = month_value if isinstance(month_value, date) else date.fromisoformat(str(month_value))
+                by_topic_month[(topic_id, month_day)] = int(n)
+        for commune_id, topic_id, n in commune_sums:
+            if n:
+                by_commune.setdefault(commune_id, {})[topic_id] = int(n)
     seen = {topic_id for topic_id, _m in by_topic_month}
     topics = [t for t in Topic.objects.order_by("order", "pk") if t.active or t.pk in seen]
     order = [t.pk for t in topics]
