@@ -44,6 +44,14 @@ class PetitionAdmin(admin.ModelAdmin):
         "tallied_unit",
         "origin_address",
         "origin_last_message_at",
+        # Set by the suggestion at intake and by the officers' confirmation (`topics.services`), which keep the
+        # insight tally and the audit trail.
+        "topic",
+        "topic_confidence",
+        "topic_evidence",
+        "topic_confirmed",
+        "topic_confirmed_by",
+        "topic_confirmed_at",
     ]
     exclude = ["access_key_hash"]
 

@@ -38,6 +38,7 @@ from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.site import absolute_url
 from deadlines import calendar
 from organisation.models import Unit
+from topics.models import Topic
 from workflows import selectors as work_selectors
 from workflows import services as workflow_services
 from workflows.api import ClockApi, DeadlineSerializer, TaskSerializer
@@ -243,6 +244,7 @@ SEALED_FIELDS = ("petitioner_name", "petitioner_phone", "petitioner_email", "add
 
 
 class CaseDetailSerializer(CaseSerializer):
+    topic = serializers.CharField(source="topic.code", default=None, help_text="Suggested or confirmed topic code.")
     tasks = TaskSerializer(source="workflow.tasks", many=True)
     events = EventSerializer(source="workflow.events", many=True)
     deadlines = serializers.SerializerMethodField()
@@ -271,6 +273,10 @@ class CaseDetailSerializer(CaseSerializer):
             "petitioner_email",
             "publish_consent",
             "answer",
+            "topic",
+            "topic_confidence",
+            "topic_evidence",
+            "topic_confirmed",
             "tasks",
             "events",
             "deadlines",
@@ -392,6 +398,18 @@ class DrillDownQuerySerializer(StatsQuerySerializer):
     exact_unit = serializers.BooleanField(
         required=False, default=False, help_text="Only the unit's own cases, not those of the units below it."
     )
+    topic = serializers.SlugField(required=False, help_text="Code of a topic (`topics.Topic`).")
+    commune = serializers.SlugField(required=False, help_text="Code of the commune the petitions are about.")
+
+    def validate_topic(self, value: str) -> str:
+        if not Topic.objects.filter(code=value).exists():
+            raise serializers.ValidationError(gettext("Không có lĩnh vực này."))
+        return value
+
+    def validate_commune(self, value: str) -> str:
+        if not Unit.objects.filter(code=value, is_commune=True).exists():
+            raise serializers.ValidationError(gettext("Không có xã, phường này."))
+        return value
 
 
 def _leader_scope(user: Any, params: Any, serializer_class: type[StatsQuerySerializer]) -> tuple[dict[str, Any], Any]:
@@ -446,6 +464,8 @@ def drill_down_for(user: Any, params: Any) -> tuple[dict[str, Any], QuerySet[Pet
         petition_type=filters.get("petition_type"),
         bucket=filters.get("bucket"),
         month=filters.get("month"),
+        topic=filters.get("topic"),
+        commune=filters.get("commune"),
     )
     return filters, petitions
 

@@ -8,7 +8,10 @@ the same transaction:
 - `Petition.outcome`: decided once, when the petition is answered or not accepted: late if a clock had missed its
   deadline by then, or was running past it (the answering step's own clock ends with the answer);
 - `OutcomeTally`: the count of petitions per handling unit, type and day of receipt in each outcome, moved from the
-  old (unit, outcome) to the new one.
+  old (unit, outcome) to the new one;
+- `topics.TopicTally`: the count of petitions per month of receipt, handling unit, commune and topic, moved from the
+  old unit to the new one (`topics.services.set_topic` moves it when the topic changes); a case, not a petitioner:
+  a petition joined to another's case leaves it.
 
 A petition joined to another's case (`cases.groups`) is not a case: it is taken out of the tally when it joins
 (`tallied_unit` emptied) and counted instead in its lead's tally row as one more petitioner (`OutcomeTally.joined`,
@@ -27,6 +30,7 @@ from django.utils import timezone
 
 from cases.models import FINISHED_STATUSES, Outcome, OutcomeTally, Petition
 from deadlines import calendar
+from topics import tally as topic_tally
 from workflows.models import Deadline, WorkflowInstance
 
 COLUMN = {Outcome.OPEN: "in_progress", Outcome.ON_TIME: "on_time", Outcome.LATE: "late"}
@@ -52,6 +56,8 @@ def keep_outcome(instance: WorkflowInstance) -> None:
             "petitioner_name",
             "petitioner_phone",
             "petitioner_email",
+            "commune_id",
+            "topic_id",
         )
         .first()
     )
@@ -60,6 +66,7 @@ def keep_outcome(instance: WorkflowInstance) -> None:
     if petition.joined_to_id is not None:  # its own case just ended with the join: a petitioner, not a case
         if petition.tallied_unit_id is not None:
             _count(petition, unit_id=petition.tallied_unit_id, outcome=Outcome(petition.outcome), delta=-1)
+            _count_topic(petition, unit_id=petition.tallied_unit_id, delta=-1)
             Petition.objects.filter(pk=petition.pk).update(tallied_unit_id=None, outcome=Outcome.OPEN)
         return
     _follow_lead(petition)
@@ -86,7 +93,21 @@ def keep_outcome(instance: WorkflowInstance) -> None:
                 if petition.tallied_unit_id is not None:
                     _count_joined(petition, unit_id=petition.tallied_unit_id, delta=-members)
                 _count_joined(petition, unit_id=unit_id, delta=members)
+    if unit_id != petition.tallied_unit_id:
+        if petition.tallied_unit_id is not None:
+            _count_topic(petition, unit_id=petition.tallied_unit_id, delta=-1)
+        _count_topic(petition, unit_id=unit_id, delta=1)
     Petition.objects.filter(pk=petition.pk).update(outcome=outcome, missed_deadline=missed, tallied_unit_id=unit_id)
+
+
+def _count_topic(petition: Petition, *, unit_id: int, delta: int) -> None:
+    topic_tally.count(
+        received_at=petition.received_at,
+        unit_id=unit_id,
+        commune_id=petition.commune_id,
+        topic_id=petition.topic_id,
+        delta=delta,
+    )
 
 
 def _count(petition: Petition, *, unit_id: int, outcome: Outcome, delta: int) -> None:

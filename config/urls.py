@@ -15,6 +15,7 @@ urlpatterns = [
     path("webhooks/", include("channels.webhook_urls")),
     path("api/v1/", include("workflows.api_urls")),
     path("api/v1/", include("cases.api_urls")),
+    path("api/v1/", include("topics.api_urls")),
     path("api/v1/", include("consultation.api_urls")),
     path("open311/v2/", include("open311.urls")),
     path("api/v1/", include("documents.api_urls")),
@@ -26,5 +27,6 @@ urlpatterns = [
     path("", include("channels.urls")),
     path("", include("documents.urls")),
     path("", include("ratings.urls")),
+    path("", include("topics.urls")),
     path("", include("cases.urls")),
 ]

@@ -26,6 +26,7 @@ const bundles = [
   { entry: "frontend/main.js", out: "app.js" },
   { entry: "frontend/leaders-charts.js", out: "leaders-charts.js" },
   { entry: "frontend/ratings-charts.js", out: "ratings-charts.js" },
+  { entry: "frontend/insight-charts.js", out: "insight-charts.js" },
   { entry: "frontend/bpmn/modeler.js", out: "bpmn-modeler.js", options: bpmnOptions },
   { entry: "frontend/bpmn/viewer.js", out: "bpmn-viewer.js", options: bpmnOptions },
 ];
