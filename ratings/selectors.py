@@ -84,6 +84,22 @@ def scope_for(user: User | AnonymousUser, params: Any) -> Scope:
     return Scope(filters=filters, units=all_units, desks=desks, answers=answers, visits=visits)
 
 
+def answer_averages_by_unit(
+    units: QuerySet[Unit], date_from: datetime.date, date_to: datetime.date
+) -> list[dict[str, Any]]:
+    """Ratings of the answers given in the period by each of these units (the leaders' insight page): unit name,
+    count and average score, the most rated first."""
+    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
+    rows = (
+        AnswerRating.objects.filter(unit__in=units, created_at__gte=start, created_at__lt=end)
+        .values("unit__name")
+        .annotate(count=Count("pk"), average=Avg("score"))
+        .order_by("-count", "unit__name")
+    )
+    return [{"unit_name": row["unit__name"], "count": row["count"], "average": row["average"]} for row in rows]
+
+
 def _month() -> TruncMonth:
     return TruncMonth("created_at", tzinfo=timezone.get_current_timezone())
 

@@ -6,12 +6,10 @@ app provides them."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
@@ -19,6 +17,7 @@ from django.utils import timezone
 
 from cases import selectors as case_selectors
 from organisation.models import Unit
+from ratings.selectors import answer_averages_by_unit
 from topics.models import Topic, TopicTally
 
 RISING_BASE_MONTHS = 3  # this month against the average of the three before it
@@ -81,15 +80,9 @@ class Insight:
     ratings: Any
 
 
-# Other apps may add what citizens think of the answers (`ratings`): a callable (units, date_from, date_to) -> data
-# for the template, registered by that app's `ready()`. None: the page says no ratings are collected yet.
-RATINGS_PROVIDER: Callable[[QuerySet[Unit], date, date], Any] | None = None
-
-
-def ratings_for(units: QuerySet[Unit], date_from: date, date_to: date) -> Any:
-    if RATINGS_PROVIDER is None or not apps.is_installed("ratings"):
-        return None
-    return RATINGS_PROVIDER(units, date_from, date_to)
+def ratings_for(units: QuerySet[Unit], date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """What citizens think of the answers of the units where their petitions landed (`ratings`)."""
+    return answer_averages_by_unit(units, date_from, date_to)
 
 
 def insight(*, units: QuerySet[Unit], date_from: date, date_to: date) -> Insight:

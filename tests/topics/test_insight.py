@@ -146,3 +146,17 @@ def test_the_page_reads_in_english(cases, client_for):
     with time_machine.travel(at("2026-11-20"), tick=False):
         page = henry.get(f"/leaders/insight/?{PERIOD}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Water supply" in page and "Topics rising in 2026-11" in page
+
+
+def test_the_citizens_ratings_of_each_units_answers_are_shown(cases, client_for):
+    from ratings.services import rate_answer
+    from tests.ratings.conftest import answer
+
+    henry = client_for("henry")
+    with time_machine.travel(at("2026-11-20"), tick=False):
+        assert "Chưa có đánh giá nào" in henry.get(f"/leaders/insight/?{PERIOD}").content.decode()
+        for code, score in zip(cases["november_water"], (5, 2), strict=True):
+            rate_answer(petition=answer(code), data={"score": score, "solved": "yes"})
+        page = henry.get(f"/leaders/insight/?{PERIOD}").content.decode()
+    ratings = found(r'(<section class="card" id="ratings".*?</section>)', page)
+    assert re.search(r"<td>[^<]+</td><td>2</td><td>3[.,]5</td>", ratings), ratings
