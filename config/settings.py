@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "bpmn",
     "core",
     "simple_history",
+    "history",
 ]
 
 MIDDLEWARE = [
