@@ -197,7 +197,7 @@ USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))  # collectstatic writes here
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves the collected static files (`collectstatic`, run when the image is built) with far-future cache
 # headers and compressed copies; the hashed names need the manifest, so development (DEBUG) keeps plain storage.
@@ -207,6 +207,8 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_COMPRESS", True)
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"  # no gzip/Brotli copies: a minute less
     },
 }
 MEDIA_URL = "media/"

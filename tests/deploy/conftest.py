@@ -1,0 +1,101 @@
+"""Helpers for the deployment tests: the product's own processes (manage.py commands, the entrypoint, gunicorn)
+started as the image starts them, on a migrated SQLite file of their own and loopback ports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def base_env(**overrides: str) -> dict[str, str]:
+    """The environment of a product process: the test run's own Django settings left out."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))}
+    for key in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SEARCH_BACKEND", "DEBUG", "SECRET_KEY"):
+        env.pop(key, None)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(overrides)
+    return env
+
+
+def production_env(database: Path, **overrides: str) -> dict[str, str]:
+    """Settings as compose.yaml gives them (DEBUG=0), on a SQLite file; REDIS_URL is the caller's."""
+    return base_env(
+        DEBUG="0",
+        SECRET_KEY="a-test-secret-that-is-long-enough-0123456789",
+        SITE_URL="https://lang-nghe.test",
+        ALLOWED_HOSTS="lang-nghe.test,127.0.0.1",
+        EMAIL_HOST="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{database}",
+        REDIS_URL="redis://127.0.0.1:1/0",
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        NOTIFICATIONS_SEND_ON_COMMIT="0",
+        **overrides,
+    )
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every migration applied, made once; tests copy it."""
+    path = tmp_path_factory.mktemp("deploy-db") / "template.sqlite3"
+    result = manage("migrate", "--no-input", "-v0", env=base_env(DATABASE_URL=f"sqlite:///{path}"), timeout=300)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def database(migrated_database: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "db.sqlite3"
+    shutil.copy(migrated_database, copy)
+    return copy
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[str]:
+    """A Redis on a loopback port of its own (Debian's redis-server, installed by `make test`)."""
+    executable = shutil.which("redis-server")
+    assert executable, "redis-server is needed (make test installs it)"
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
