@@ -23,9 +23,9 @@ check_settings() {
         1 | true | yes | on) return 0 ;;  # development: the settings' own defaults
     esac
     missing=""
-    for name in SECRET_KEY DATABASE_URL ALLOWED_HOSTS SITE_URL REDIS_URL EMAIL_HOST; do
-        eval "value=\${$name:-}"
-        [ -n "$value" ] || missing="$missing $name"
+    for setting in SECRET_KEY DATABASE_URL ALLOWED_HOSTS SITE_URL REDIS_URL EMAIL_HOST; do
+        eval "value=\${$setting:-}"
+        [ -n "$value" ] || missing="$missing $setting"
     done
     if [ -n "$missing" ]; then
         refuse "missing settings:$missing. Set them in the environment (README, \"Production\"); with DEBUG=0 the" \

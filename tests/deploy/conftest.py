@@ -38,18 +38,18 @@ def base_env(**overrides: str) -> dict[str, str]:
 
 def production_env(database: Path, **overrides: str) -> dict[str, str]:
     """Settings as compose.yaml gives them (DEBUG=0), on a SQLite file; REDIS_URL is the caller's."""
-    return base_env(
-        DEBUG="0",
-        SECRET_KEY="a-test-secret-that-is-long-enough-0123456789",
-        SITE_URL="https://lang-nghe.test",
-        ALLOWED_HOSTS="lang-nghe.test,127.0.0.1",
-        EMAIL_HOST="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{database}",
-        REDIS_URL="redis://127.0.0.1:1/0",
-        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
-        NOTIFICATIONS_SEND_ON_COMMIT="0",
-        **overrides,
-    )
+    settings = {
+        "DEBUG": "0",
+        "SECRET_KEY": "a-test-secret-that-is-long-enough-0123456789",
+        "SITE_URL": "https://lang-nghe.test",
+        "ALLOWED_HOSTS": "lang-nghe.test,127.0.0.1",
+        "EMAIL_HOST": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+        "NOTIFICATIONS_SEND_ON_COMMIT": "0",
+    }
+    return base_env(**(settings | overrides))
 
 
 def manage(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -81,7 +81,19 @@ def redis_server(tmp_path: Path) -> Iterator[str]:
     assert executable, "redis-server is needed (make test installs it)"
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        [
+            executable,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -57,7 +57,7 @@ def test_run_outbox_on_sigterm_finishes_the_message_in_hand_and_gives_the_rest_b
     worker = start(["run_outbox", "--batch-size", "8"], env)
     wait_for(lambda: any(marks.glob("started-*")), what="the first message to be in the adapter's hands")
     worker.send_signal(signal.SIGTERM)  # mid-batch: one message being sent, seven claimed and waiting
-    out, err = worker.communicate(timeout=20)
+    _out, err = worker.communicate(timeout=20)
 
     assert worker.returncode == 0, err
     states = dict(rows(database, "SELECT state, count(*) FROM notifications_message GROUP BY state"))
@@ -108,7 +108,10 @@ def test_each_worker_beats_while_it_runs_and_exits_0_at_once_on_sigterm(database
         for worker in workers.values():
             worker.send_signal(signal.SIGTERM)  # each is in its wait between passes (10 minutes long)
         started = time.monotonic()
-        results = {name: (worker.wait(timeout=30), worker.stderr.read() if worker.stderr else "") for name, worker in workers.items()}
+        results = {
+            name: (worker.wait(timeout=30), worker.stderr.read() if worker.stderr else "")
+            for name, worker in workers.items()
+        }
     finally:
         for worker in workers.values():
             if worker.poll() is None:
