@@ -198,6 +198,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))  # collectstatic writes here
+if DEBUG:  # WhiteNoise serves from the finders in development and warns about a STATIC_ROOT not collected yet
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves the collected static files (`collectstatic`, run when the image is built) with far-future cache
 # headers and compressed copies; the hashed names need the manifest, so development (DEBUG) keeps plain storage.
