@@ -103,3 +103,14 @@ def test_the_makefile_and_the_dockerfile_install_from_the_lock_files():
     assert "pip install --quiet --no-deps -e ." in makefile
     assert "--require-hashes --no-deps -r /tmp/requirements.lock" in dockerfile
     assert "npm ci" in dockerfile
+
+
+def test_the_example_env_file_names_every_setting_compose_requires():
+    required = set(re.findall(r"\$\{([A-Z_]+):\?", (ROOT / "compose.yaml").read_text()))
+    example = {
+        line.split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    }
+    assert required == {"SECRET_KEY", "SITE_URL", "ALLOWED_HOSTS", "POSTGRES_PASSWORD", "EMAIL_HOST"}
+    assert required <= example
