@@ -79,7 +79,7 @@ def test_legal_staff_change_a_rule_in_the_admin_and_its_history_names_them(phapc
 
     rule.refresh_from_db()
     assert rule.days == 15
-    latest, created = rule.history.all()[:2]
+    latest, created = rule.history.all()[:2]  # type: ignore[attr-defined]
     assert (latest.history_type, latest.history_user, latest.days) == ("~", phapche, 15)
     assert (created.history_type, created.days) == ("+", 10)
     assert [change.field for change in latest.diff_against(created).changes] == ["citation", "days"]
@@ -97,7 +97,7 @@ def test_legal_staff_add_a_day_swap_and_it_is_kept_with_who_and_when(phapche):
     )
     assert added.status_code == 302, added.content.decode()[:2000]
     swap = DaySwap.objects.get(date=datetime.date(2031, 5, 2))
-    [record] = swap.history.all()
+    [record] = swap.history.all()  # type: ignore[attr-defined]
     assert record.history_user == phapche and record.history_type == "+"
     assert abs(record.history_date - swap.created_at) < datetime.timedelta(seconds=5)
 
@@ -117,7 +117,7 @@ def test_a_unit_renamed_by_an_administrator_is_in_its_history(admin_client, admi
     form |= {"memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"}
     response = admin_client.post(f"/admin/organisation/unit/{unit.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
-    latest = Unit.objects.get(pk=unit.pk).history.first()
+    latest = Unit.objects.get(pk=unit.pk).history.first()  # type: ignore[attr-defined]
     assert (latest.name, latest.history_user) == ("Phường Đông Hà (mới)", admin_user)
     assert admin_client.get(f"/admin/organisation/unit/{unit.pk}/history/").status_code == 200
 

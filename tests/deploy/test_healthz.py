@@ -19,8 +19,8 @@ from search.backends import reset_backend
 pytestmark = pytest.mark.django_db
 
 
-def healthz(client: Client | None = None, **extra: str) -> tuple[int, dict]:
-    response = (client or Client()).get("/healthz", **extra)
+def healthz(client: Client | None = None) -> tuple[int, dict]:
+    response = (client or Client()).get("/healthz")
     assert response["Content-Type"] == "application/json"
     assert response["Cache-Control"] == "no-store"
     return response.status_code, response.json()

@@ -7,7 +7,9 @@ import signal
 import sqlite3
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +23,7 @@ for number in range(8):
 """
 
 
-def wait_for(condition, *, timeout: float = 30.0, what: str) -> None:  # type: ignore[no-untyped-def]
+def wait_for(condition: Callable[[], bool], *, timeout: float = 30.0, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -29,7 +31,7 @@ def wait_for(condition, *, timeout: float = 30.0, what: str) -> None:  # type: i
         time.sleep(0.05)
 
 
-def rows(database: Path, sql: str) -> list[tuple[object, ...]]:
+def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(database) as db:
         return list(db.execute(sql))
 
