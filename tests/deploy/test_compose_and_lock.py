@@ -114,3 +114,19 @@ def test_the_example_env_file_names_every_setting_compose_requires():
     }
     assert required == {"SECRET_KEY", "SITE_URL", "ALLOWED_HOSTS", "POSTGRES_PASSWORD", "EMAIL_HOST"}
     assert required <= example
+
+
+def test_the_image_has_the_debian_packages_make_run_installs_and_leaves_out_the_local_files():
+    makefile = (ROOT / "Makefile").read_text()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    system = re.search(r"^SYSTEM_PACKAGES := (.+)$", makefile, re.M)
+    assert system
+    base = dockerfile.split("FROM ${PYTHON_IMAGE} AS base")[1].split("FROM base AS build")[0]
+    build = dockerfile.split("FROM base AS build")[1].split("FROM base AS runtime")[0]
+    runtime = dockerfile.split("FROM base AS runtime")[1]
+    for package in set(system.group(1).split()) - {"python3-venv", "gettext"}:  # the image has its own Python
+        assert package in base, package
+    assert "gettext" in build and "gettext" not in base + runtime  # translations compiled at build time only
+    assert "USER lang-nghe" in dockerfile and "HEALTHCHECK" in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", "node_modules", ".env", "var", ".git"} <= set(ignored)
