@@ -6,13 +6,20 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -36,15 +43,15 @@ def base_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def production_env(database: Path, **overrides: str) -> dict[str, str]:
-    """Settings as compose.yaml gives them (DEBUG=0), on a SQLite file; REDIS_URL is the caller's."""
+def production_env(database_url: str, **overrides: str) -> dict[str, str]:
+    """Settings as compose.yaml gives them (DEBUG=0); REDIS_URL is the caller's."""
     settings = {
         "DEBUG": "0",
         "SECRET_KEY": "a-test-secret-that-is-long-enough-0123456789",
         "SITE_URL": "https://lang-nghe.test",
         "ALLOWED_HOSTS": "lang-nghe.test,127.0.0.1",
         "EMAIL_HOST": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
         "REDIS_URL": "redis://127.0.0.1:1/0",
         "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
         "NOTIFICATIONS_SEND_ON_COMMIT": "0",
@@ -58,20 +65,67 @@ def manage(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.
     )
 
 
+@dataclass
+class ProductDatabase:
+    """The database the product's processes use in a test: a SQLite file, or a PostgreSQL database of its own
+    when the suite runs on PostgreSQL (DATABASE_URL=postgres://…)."""
+
+    url: str
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        if self.url.startswith("sqlite:///"):
+            with sqlite3.connect(self.url.removeprefix("sqlite:///")) as db:
+                return list(db.execute(sql))
+        with psycopg.connect(self.url, autocommit=True) as db:
+            return list(db.execute(sql))
+
+
+def _postgres(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file with every migration applied, made once; tests copy it."""
-    path = tmp_path_factory.mktemp("deploy-db") / "template.sqlite3"
-    result = manage("migrate", "--no-input", "-v0", env=base_env(DATABASE_URL=f"sqlite:///{path}"), timeout=300)
-    assert result.returncode == 0, result.stderr
-    return path
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database with every migration applied, made once per run; each test gets a copy."""
+    suite = os.environ.get("DATABASE_URL", "")
+    if not suite.startswith(("postgres://", "postgresql://")):
+        path = tmp_path_factory.mktemp("deploy-db") / "template.sqlite3"
+        url = f"sqlite:///{path}"
+        result = manage("migrate", "--no-input", "-v0", env=base_env(DATABASE_URL=url), timeout=300)
+        assert result.returncode == 0, result.stderr
+        yield url
+        return
+    name = f"{urlsplit(suite).path.lstrip('/')}_deploy_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    with psycopg.connect(_postgres(suite, "postgres"), autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))  # left by a killed run
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = _postgres(suite, name)
+    try:
+        result = manage("migrate", "--no-input", "-v0", env=base_env(DATABASE_URL=url), timeout=300)
+        assert result.returncode == 0, result.stderr
+        yield url
+    finally:
+        with psycopg.connect(_postgres(suite, "postgres"), autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture
-def database(migrated_database: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "db.sqlite3"
-    shutil.copy(migrated_database, copy)
-    return copy
+def database(migrated_database: str, tmp_path: Path) -> Iterator[ProductDatabase]:
+    if migrated_database.startswith("sqlite:///"):
+        copy = tmp_path / "db.sqlite3"
+        shutil.copy(migrated_database.removeprefix("sqlite:///"), copy)
+        yield ProductDatabase(f"sqlite:///{copy}")
+        return
+    template = urlsplit(migrated_database).path.lstrip("/")
+    name = f"{template}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_postgres(migrated_database, "postgres"), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+    try:
+        yield ProductDatabase(_postgres(migrated_database, name))
+    finally:
+        with psycopg.connect(_postgres(migrated_database, "postgres"), autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.conftest import PYTHON, ROOT, free_port, manage, production_env
+from tests.deploy.conftest import PYTHON, ROOT, ProductDatabase, free_port, manage, production_env
 
 ENTRYPOINT = str(ROOT / "deploy" / "entrypoint.sh")
 
@@ -29,7 +29,7 @@ def entrypoint(*args: str, env: dict[str, str], timeout: float = 120) -> subproc
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SITE_URL", "EMAIL_HOST"])
 @pytest.mark.parametrize("command", [["web"], ["worker", "outbox"], ["manage", "migrate"]])
 def test_the_entrypoint_refuses_to_start_without_a_setting_and_names_it(tmp_path, missing, command):
-    env = production_env(tmp_path / "db.sqlite3")
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     env.pop(missing)
     result = entrypoint(*command, env=env)
     assert result.returncode == 64
@@ -38,7 +38,7 @@ def test_the_entrypoint_refuses_to_start_without_a_setting_and_names_it(tmp_path
 
 
 def test_debug_off_is_the_default_of_the_entrypoint(tmp_path):
-    env = production_env(tmp_path / "db.sqlite3")
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     del env["DEBUG"], env["SECRET_KEY"]
     result = entrypoint("web", env=env)
     assert result.returncode == 64
@@ -46,7 +46,7 @@ def test_debug_off_is_the_default_of_the_entrypoint(tmp_path):
 
 
 def test_the_entrypoint_refuses_an_unknown_worker_and_a_wrong_database_url(tmp_path):
-    env = production_env(tmp_path / "db.sqlite3")
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     unknown = entrypoint("worker", "run_everything", env=env)
     assert unknown.returncode == 64
     assert "no worker named 'everything'" in unknown.stderr
@@ -58,7 +58,7 @@ def test_the_entrypoint_refuses_an_unknown_worker_and_a_wrong_database_url(tmp_p
 
 
 def test_the_entrypoint_refuses_what_django_refuses(tmp_path):
-    env = production_env(tmp_path / "db.sqlite3", SITE_URL="http://lang-nghe.test")  # not https
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", SITE_URL="http://lang-nghe.test")  # not https
     result = entrypoint("worker", "outbox", "--once", env=env)
     assert result.returncode == 64
     assert "SITE_URL must be the site's https:// address" in result.stderr
@@ -66,7 +66,7 @@ def test_the_entrypoint_refuses_what_django_refuses(tmp_path):
 
 
 def test_a_worker_runs_through_the_entrypoint(database):
-    result = entrypoint("worker", "run_outbox", "--once", env=production_env(database))
+    result = entrypoint("worker", "run_outbox", "--once", env=production_env(database.url))
     assert result.returncode == 0, result.stderr
     assert "notifications: 0 sent" in result.stdout
 
@@ -90,11 +90,11 @@ def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def test_gunicorn_serves_pages_static_files_and_the_health_check_with_production_settings(
-    database: Path, tmp_path: Path, redis_server: str
+    database: ProductDatabase, tmp_path: Path, redis_server: str
 ) -> None:
     port = free_port()
     env = production_env(
-        database,
+        database.url,
         REDIS_URL=redis_server,
         STATIC_ROOT=str(tmp_path / "static"),
         STATIC_COMPRESS="0",  # hashed names as in the image; the gzip/Brotli copies would take a minute
@@ -171,7 +171,7 @@ def test_gunicorn_serves_pages_static_files_and_the_health_check_with_production
 
 
 def test_the_health_check_script_fails_when_nothing_answers(tmp_path):
-    env = production_env(tmp_path / "db.sqlite3", PORT=str(free_port()))
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", PORT=str(free_port()))
     checked = subprocess.run(  # noqa: S603
         [PYTHON, "deploy/healthcheck.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30, check=False
     )

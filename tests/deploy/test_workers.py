@@ -4,12 +4,9 @@ rows given back, nothing is lost, the exit status is 0, and it says it was alive
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -31,11 +28,6 @@ def wait_for(condition: Callable[[], bool], *, timeout: float = 30.0, what: str)
         time.sleep(0.05)
 
 
-def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database) as db:
-        return list(db.execute(sql))
-
-
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(  # noqa: S603 - our own manage.py
         [PYTHON, "manage.py", *command], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -46,7 +38,7 @@ def test_run_outbox_on_sigterm_finishes_the_message_in_hand_and_gives_the_rest_b
     marks = tmp_path / "marks"
     marks.mkdir()
     env = base_env(
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database.url,
         DEBUG="1",
         NOTIFICATIONS_SEND_ON_COMMIT="0",
         NOTIFY_EMAIL_BACKEND="tests.deploy.slow_adapter.SlowAdapter",
@@ -54,7 +46,7 @@ def test_run_outbox_on_sigterm_finishes_the_message_in_hand_and_gives_the_rest_b
     )
     seeded = manage("shell", "-c", SEED_MESSAGES, env=env)
     assert seeded.returncode == 0, seeded.stderr
-    assert rows(database, "SELECT count(*) FROM notifications_message WHERE state = 'pending'") == [(8,)]
+    assert database.rows("SELECT count(*) FROM notifications_message WHERE state = 'pending'") == [(8,)]
 
     worker = start(["run_outbox", "--batch-size", "8"], env)
     wait_for(lambda: any(marks.glob("started-*")), what="the first message to be in the adapter's hands")
@@ -62,19 +54,19 @@ def test_run_outbox_on_sigterm_finishes_the_message_in_hand_and_gives_the_rest_b
     _out, err = worker.communicate(timeout=20)
 
     assert worker.returncode == 0, err
-    states = dict(rows(database, "SELECT state, count(*) FROM notifications_message GROUP BY state"))
+    states = dict(database.rows("SELECT state, count(*) FROM notifications_message GROUP BY state"))
     sent = len(list(marks.glob("sent-*")))
     assert sent == len(list(marks.glob("started-*")))  # none cut off half-way
     assert 1 <= sent < 8
     assert states == {"sent": sent, "pending": 8 - sent}  # no row left "sending" (claimed by a worker that is gone)
     # The rows given back are due again at once for the next worker, their attempt not counted.
-    assert rows(
-        database, "SELECT count(*) FROM notifications_message WHERE state = 'pending' AND claim = '' AND attempts = 0"
+    assert database.rows(
+        "SELECT count(*) FROM notifications_message WHERE state = 'pending' AND claim = '' AND attempts = 0"
     ) == [(8 - sent,)]
 
     again = manage("run_outbox", "--once", env=env)  # the next worker sends the rest, each once
     assert again.returncode == 0, again.stderr
-    assert rows(database, "SELECT state, count(*) FROM notifications_message GROUP BY state") == [("sent", 8)]
+    assert database.rows("SELECT state, count(*) FROM notifications_message GROUP BY state") == [("sent", 8)]
     assert len(list(marks.glob("sent-*"))) == 8
 
 
@@ -90,7 +82,7 @@ LOOPS = {
 
 def test_each_worker_beats_while_it_runs_and_exits_0_at_once_on_sigterm(database):
     env = base_env(
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database.url,
         DEBUG="1",
         # A mailbox nobody answers: the reader retries, which is the state SIGTERM must also end.
         CHANNEL_MAILBOXES="test",
@@ -103,7 +95,7 @@ def test_each_worker_beats_while_it_runs_and_exits_0_at_once_on_sigterm(database
     workers = {name: start(command, env) for name, command in LOOPS.items()}
     try:
         wait_for(
-            lambda: {name for (name,) in rows(database, "SELECT worker FROM core_workerheartbeat")} == set(LOOPS),
+            lambda: {name for (name,) in database.rows("SELECT worker FROM core_workerheartbeat")} == set(LOOPS),
             timeout=90,
             what="every worker's first heartbeat",
         )
@@ -121,11 +113,11 @@ def test_each_worker_beats_while_it_runs_and_exits_0_at_once_on_sigterm(database
     assert {name: code for name, (code, _err) in results.items()} == dict.fromkeys(LOOPS, 0), results
     assert time.monotonic() - started < 30  # not the 600 s interval
     # Stopped on purpose: no heartbeat left behind to be reported as a silent worker.
-    assert rows(database, "SELECT count(*) FROM core_workerheartbeat") == [(0,)]
+    assert database.rows("SELECT count(*) FROM core_workerheartbeat") == [(0,)]
 
 
 @pytest.mark.parametrize("command", [["run_deadlines", "--once"], ["run_report_renders", "--once"]])
 def test_a_single_pass_leaves_no_heartbeat(database, command):
-    result = manage(*command, env=base_env(DATABASE_URL=f"sqlite:///{database}", DEBUG="1"))
+    result = manage(*command, env=base_env(DATABASE_URL=database.url, DEBUG="1"))
     assert result.returncode == 0, result.stderr
-    assert rows(database, "SELECT count(*) FROM core_workerheartbeat") == [(0,)]
+    assert database.rows("SELECT count(*) FROM core_workerheartbeat") == [(0,)]
