@@ -167,6 +167,8 @@ if env("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("REDIS_URL"),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "lang-nghe"),
+        # An unreachable Redis fails a request (and /healthz) within seconds instead of holding a web process.
+        "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
     }
 
 AUTHENTICATION_BACKENDS = ["core.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
