@@ -21,6 +21,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.tools import requires_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -132,7 +134,9 @@ def database(migrated_database: str, tmp_path: Path) -> Iterator[ProductDatabase
 def redis_server(tmp_path: Path) -> Iterator[str]:
     """A Redis on a loopback port of its own (Debian's redis-server, installed by `make test`)."""
     executable = shutil.which("redis-server")
-    assert executable, "redis-server is needed (make test installs it)"
+    if not executable:
+        requires_tool("redis-server is not installed (apt-get install -y redis-server; make test installs it)")
+    assert executable
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [

@@ -138,3 +138,10 @@ def test_a_heartbeat_is_written_at_most_every_few_seconds():
     first = WorkerHeartbeat.objects.get(worker="search_worker").last_seen
     beat("search_worker")  # the loop's next iteration, a moment later
     assert WorkerHeartbeat.objects.get(worker="search_worker").last_seen == first
+
+
+def test_administrators_see_the_heartbeats_in_the_admin(admin_client):
+    beat("outbox", force=True)
+    page = admin_client.get("/admin/core/workerheartbeat/")
+    assert page.status_code == 200
+    assert "outbox" in page.content.decode()
