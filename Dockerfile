@@ -40,6 +40,7 @@ COPY --from=assets /src/static/dist static/dist
 # The settings refuse to load with DEBUG=0 and no secret: these values exist only for this build step.
 RUN python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0 \
     && DEBUG=0 SECRET_KEY=build-only SITE_URL=https://build.invalid EMAIL_HOST=build.invalid \
+        DATABASE_URL=sqlite:////tmp/unused.sqlite3 \
         python manage.py collectstatic --no-input -v0 \
     && rm -f var/db.sqlite3*
 

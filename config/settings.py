@@ -132,6 +132,9 @@ def conn_max_age(*, debug: bool, argv: list[str], configured: str) -> int:
     return int(configured or "60")
 
 
+if not DEBUG and not env("DATABASE_URL"):
+    # The embedded SQLite file would live inside the container or the checkout, and go with it.
+    raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off (postgres://user:password@host:5432/name).")
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),

@@ -65,6 +65,14 @@ def test_the_entrypoint_refuses_what_django_refuses(tmp_path):
     assert "the configuration check failed" in result.stderr
 
 
+def test_without_the_entrypoint_the_settings_refuse_a_missing_database_url(tmp_path):
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    del env["DATABASE_URL"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set when DEBUG is off" in result.stderr
+
+
 def test_a_worker_runs_through_the_entrypoint(database):
     result = entrypoint("worker", "run_outbox", "--once", env=production_env(database.url))
     assert result.returncode == 0, result.stderr
