@@ -69,8 +69,9 @@ access_logger = logging.getLogger("langnghe.request")
 
 class RequestIdMiddleware:
     """Gives each request an id (kept for every log line written while it is served), echoes it in the response's
-    X-Request-ID header and logs the request in one line: method, URL pattern, status, duration. Placed first:
-    it reads REMOTE_ADDR before core.proxies rewrites it."""
+        X-Request-ID header and logs the request in one line: method, URL pattern, status, duration (a healthy /healthz
+    probe is not logged). Placed first:
+        it reads REMOTE_ADDR before core.proxies rewrites it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -81,6 +82,8 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = request_id.get()
+            if response.status_code == 200 and request.path_info.rstrip("/") == "/healthz":
+                return response  # a probe every few seconds: logged only when it is not healthy
             match = getattr(request, "resolver_match", None)
             access_logger.info(
                 "%s %s %s",

@@ -80,3 +80,14 @@ def test_a_trusted_proxys_request_id_is_kept_unless_it_looks_wrong(settings):
     odd = Client(REMOTE_ADDR="127.0.0.1").get("/", HTTP_X_REQUEST_ID="a b\tc")["X-Request-ID"]
     assert odd != "a b\tc" and re.fullmatch(r"[0-9a-f]{32}", odd)
     assert Client(REMOTE_ADDR="203.0.113.9").get("/", HTTP_X_REQUEST_ID="nginx-7f3a")["X-Request-ID"] != "nginx-7f3a"
+
+
+@pytest.mark.django_db
+def test_a_healthy_probe_is_not_logged_but_an_unhealthy_one_is(caplog):
+    from unittest import mock
+
+    with caplog.at_level(logging.INFO, logger="langnghe.request"):
+        assert Client().get("/healthz").status_code == 200
+        with mock.patch("core.health.check_database", side_effect=RuntimeError("down")):
+            assert Client().get("/healthz").status_code == 503
+    assert [r.status for r in caplog.records if r.name == "langnghe.request"] == [503]
