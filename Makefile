@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 PORT ?= 8000
 
-.PHONY: run test lint typecheck test-sqlite test-postgres assets messages setup system-packages clean
+.PHONY: run test lint typecheck test-sqlite test-postgres assets messages setup system-packages clean lock
 
 # Debian packages `make run` needs: python3-venv for .venv, gettext to compile the translations, Pango and a font
 # with Vietnamese glyphs for the PDF reports. `make test` adds Chromium (browser tests), Redis and Dovecot (the IMAP
@@ -39,11 +39,25 @@ system-packages:
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Python packages come from the lock files, exact versions with their hashes (a new `holidays` release cannot change
+# legal due dates between two installs): requirements-dev.lock for development and the tests, requirements.lock (the
+# same versions, without the tools) for the image. `make lock` writes both from pyproject.toml, keeping every pin
+# that still fits; `make lock UPGRADE=1` moves everything to the newest allowed versions.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.11 \
+	$(if $(UPGRADE),--upgrade)
+
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet 'uv>=0.9,<1'
+	$(UV_COMPILE) --extra dev -o requirements-dev.lock
+	$(UV_COMPILE) --constraint requirements-dev.lock -o requirements.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

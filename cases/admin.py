@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
 from cases.models import AnswerTemplate, Attachment, OutcomeTally, Petition
@@ -69,7 +70,7 @@ class PetitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnswerTemplate)
-class AnswerTemplateAdmin(admin.ModelAdmin):
+class AnswerTemplateAdmin(SimpleHistoryAdmin):  # each change kept with who and when (history/)
     """Model answers per unit and petition type; a body with an unknown placeholder is refused (`clean`)."""
 
     list_display = ["title", "unit", "petition_type", "active"]

@@ -620,8 +620,11 @@ def handle_event(event: InboundEvent, result: RunResult, *, now: datetime.dateti
         result.handled += 1
 
 
-def run_events(*, now: datetime.datetime | None = None, batch_size: int = 100) -> RunResult:
-    """Handle every Zalo and Facebook event due at `now`, oldest first, each at most once."""
+def run_events(
+    *, now: datetime.datetime | None = None, batch_size: int = 100, should_stop: Callable[[], bool] | None = None
+) -> RunResult:
+    """Handle every Zalo and Facebook event due at `now`, oldest first, each at most once; none after
+    `should_stop()` is true (SIGTERM: the events not reached stay stored and due)."""
     now = now or timezone.now()
     result = RunResult()
     while True:
@@ -631,6 +634,8 @@ def run_events(*, now: datetime.datetime | None = None, batch_size: int = 100) -
             .values_list("pk", flat=True)[:batch_size]
         )
         for pk in due:
+            if should_stop is not None and should_stop():
+                return result
             event = _claim(pk, now)
             if event is not None:
                 handle_event(event, result, now=now)

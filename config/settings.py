@@ -80,12 +80,17 @@ INSTALLED_APPS = [
     "search",
     "bpmn",
     "core",
+    "simple_history",
+    "history",
 ]
 
 MIDDLEWARE = [
+    "core.logs.RequestIdMiddleware",  # first: it reads the proxy's address before core.proxies rewrites it
+    "core.health.HealthCheckMiddleware",  # /healthz, before the host check and the HTTPS redirect
     "core.proxies.ForwardedForMiddleware",
     "core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the web process itself (gunicorn)
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made a change kept in the admin's history
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +135,9 @@ def conn_max_age(*, debug: bool, argv: list[str], configured: str) -> int:
     return int(configured or "60")
 
 
+if not DEBUG and not env("DATABASE_URL"):
+    # The embedded SQLite file would live inside the container or the checkout, and go with it.
+    raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off (postgres://user:password@host:5432/name).")
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
@@ -158,12 +167,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits live in the cache: with more than one web process it must be shared (REDIS_URL), or each process
 # counts alone. `manage.py check` refuses a process-local cache when DEBUG is off (core/checks.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("REDIS_URL"),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "lang-nghe"),
+        # An unreachable Redis fails a request (and /healthz) within seconds instead of holding a web process.
+        "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
     }
 
 AUTHENTICATION_BACKENDS = ["core.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
@@ -194,7 +205,9 @@ USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))  # collectstatic writes here
+if DEBUG:  # WhiteNoise serves from the finders in development and warns about a STATIC_ROOT not collected yet
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -224,13 +237,21 @@ S3_STORAGE_OPTIONS: dict[str, Any] = {
 }
 if STORAGE_BACKEND == "s3" and not S3_STORAGE_OPTIONS["bucket_name"]:
     raise ImproperlyConfigured("S3_BUCKET must be set when STORAGE_BACKEND=s3.")
+# WhiteNoise serves the collected static files (`collectstatic`, run when the image is built) with far-future cache
+# headers and compressed copies; the hashed names need the manifest, so development (DEBUG) keeps plain storage.
 STORAGES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "core.storage.PrivateS3Storage", "OPTIONS": S3_STORAGE_OPTIONS}
         if STORAGE_BACKEND == "s3"
         else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     ),
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_COMPRESS", True)
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"  # no gzip/Brotli copies: a minute less
+    },
 }
 
 SESSION_COOKIE_SECURE = not DEBUG
@@ -485,13 +506,23 @@ CHANNEL_MAILBOX_POLL_SECONDS = int(env("CHANNEL_MAILBOX_POLL_SECONDS", "60"))
 # A larger mail is not downloaded: it is recorded as refused and left flagged in the mailbox for a person.
 CHANNEL_MAILBOX_MAX_MESSAGE_BYTES = int(env("CHANNEL_MAILBOX_MAX_MESSAGE_BYTES", str(50 * 1024 * 1024)))
 
+# Logs go to the standard error stream: one JSON object a line (time, level, logger, message, request id; core/logs.py)
+# when DEBUG is off or LOG_FORMAT=json, plain text in development. One line per request from core.logs.RequestIdMiddleware.
+LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # SpiffWorkflow logs every task state change at INFO.
     "loggers": {
+        "langnghe.request": {"level": env("REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO")},
         "spiff": {"level": "WARNING"},
         "spiff.task": {"level": "WARNING"},
         "spiff.workflow": {"level": "WARNING"},
@@ -500,6 +531,14 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # every login at INFO otherwise; lockouts are warnings
     },
 }
+
+# GET /healthz (core/health.py): the workers expected to beat (names as in `manage.py run_<name>`: deadlines,
+# search_worker, outbox, mailboxes, channel_events, report_renders; a worker not listed is reported once it has
+# beaten), how long one may stay silent, and how late the oldest notification due may be, before the answer says
+# "degraded" (still 200: the site serves; 503 only when the database or the cache is down).
+HEALTHZ_WORKERS = env_list("HEALTHZ_WORKERS", "")
+HEALTHZ_WORKER_MAX_SILENCE_SECONDS = int(env("HEALTHZ_WORKER_MAX_SILENCE_SECONDS", "300"))
+HEALTHZ_OUTBOX_MAX_LAG_SECONDS = int(env("HEALTHZ_OUTBOX_MAX_LAG_SECONDS", "900"))
 
 # Search: the database's own full-text search by default (SQLite FTS5 or PostgreSQL); setting ELASTICSEARCH_URL
 # switches to Elasticsearch. On the database's own backend each change is indexed right after its commit; with

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -106,11 +107,12 @@ def render_claimed(render: ReportRender) -> bool:
     return True
 
 
-def run_pending(*, limit: int | None = None) -> int:
-    """Render every pending report (at most `limit`); the number of PDFs stored."""
+def run_pending(*, limit: int | None = None, should_stop: Callable[[], bool] | None = None) -> int:
+    """Render every pending report (at most `limit`, and none after `should_stop()` is true); the number of PDFs
+    stored."""
     stored = 0
     taken = 0
-    while limit is None or taken < limit:
+    while (limit is None or taken < limit) and not (should_stop is not None and should_stop()):
         render = claim()
         if render is None:
             break

@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from deadlines import calendar
 from deadlines.models import DaySwap, DeadlineRule
@@ -54,7 +55,7 @@ def _current_version_pk() -> QuerySet[DeadlineRule, Any]:
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin):
+class DeadlineRuleAdmin(SimpleHistoryAdmin):  # each change kept with who and when (history/)
     list_display = (
         "code",
         "name_vi",
@@ -187,7 +188,7 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DaySwap)
-class DaySwapAdmin(admin.ModelAdmin):
+class DaySwapAdmin(SimpleHistoryAdmin):  # each change kept with who and when (history/)
     list_display = ("date", "weekday", "kind", "reason", "legal_basis", "updated_at")
     list_filter = ("kind", "date")
     search_fields = ("reason", "legal_basis")

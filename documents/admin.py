@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from documents.models import Document, DocumentForm, Issuer, RegisterCounter
 from documents.placeholders import FILTERS, PLACEHOLDERS
@@ -16,7 +17,7 @@ from workflows.admin import ReadOnlyAdmin
 
 
 @admin.register(DocumentForm)
-class DocumentFormAdmin(admin.ModelAdmin):
+class DocumentFormAdmin(SimpleHistoryAdmin):  # each change kept with who and when (history/)
     list_display = ("kind", "title", "symbol", "effective_from", "citation")
     list_filter = ("kind", "effective_from")
     search_fields = ("title", "body", "citation")

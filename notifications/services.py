@@ -20,7 +20,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -435,9 +435,14 @@ def _deliver_one(message: Message, adapters: Adapters, now: datetime.datetime, r
 
 
 def deliver(
-    *, limit: int = BATCH_SIZE, ids: Sequence[int] | None = None, adapters: Adapters | None = None
+    *,
+    limit: int = BATCH_SIZE,
+    ids: Sequence[int] | None = None,
+    adapters: Adapters | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> DeliveryResult:
-    """Claim and send one batch of due messages (or only the given ones, if due); returns what happened."""
+    """Claim and send one batch of due messages (or only the given ones, if due); returns what happened. Once
+    `should_stop()` is true (the worker got SIGTERM), the message in hand is finished and the rest given back."""
     now, started = timezone.now(), monotonic()
     messages = claim(limit=limit, ids=ids, now=now)
     result = DeliveryResult(claimed=len(messages))
@@ -451,6 +456,10 @@ def deliver(
                 # Slow providers: give the rest back before the lease ends, so no other worker takes a row this
                 # one still holds (which would send it twice).
                 _release(messages[index:])
+                result.claimed = index
+                break
+            if should_stop is not None and should_stop():
+                _release(messages[index:])  # pending again, for the next worker
                 result.claimed = index
                 break
             _deliver_one(message, adapters, now, result)

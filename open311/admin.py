@@ -7,13 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from open311 import services
 from open311.models import ApiKey, Open311Request
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(SimpleHistoryAdmin):  # each change kept with who and when (history/)
     """Administrators issue a key to a third-party app (shown once, on the page after it is issued) and revoke it.
     `active` off suspends a key; revoking ends it for good. Keys are never deleted: their requests name them."""
 

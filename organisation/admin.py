@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from organisation.models import Membership, Unit
 
@@ -10,7 +11,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SimpleHistoryAdmin):  # each change kept with who and when (history/)
     list_display = ["name", "code", "kind", "parent", "is_commune", "is_remote"]
     list_filter = ["kind", "is_commune", "is_remote"]
     search_fields = ["name", "code"]
@@ -19,7 +20,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):  # each change kept with who and when (history/)
     list_display = ["user", "role", "unit"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from workflows.models import CaseEvent, HumanTask, ProcessBinding, ProcessVersion, WorkflowInstance
 
@@ -28,7 +29,7 @@ class ProcessVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProcessBinding)
-class ProcessBindingAdmin(admin.ModelAdmin):
+class ProcessBindingAdmin(SimpleHistoryAdmin):  # each change kept with who and when (history/)
     list_display = ["subject_type", "process_key"]
 
 

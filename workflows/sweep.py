@@ -79,8 +79,11 @@ class _Batch:
             )
 
 
-def sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> SweepResult:
-    """Act on every deadline row due at `now`; return what was done."""
+def sweep(
+    *, now: datetime.datetime | None = None, batch_size: int = 500, should_stop: Callable[[], bool] | None = None
+) -> SweepResult:
+    """Act on every deadline row due at `now`; return what was done. Once `should_stop()` is true (SIGTERM),
+    the batch in hand commits and the sweep ends: the rows not reached are still due."""
     now = now or timezone.now()
     result = SweepResult()
     while True:
@@ -95,6 +98,8 @@ def sweep(*, now: datetime.datetime | None = None, batch_size: int = 500) -> Swe
             enqueue_many(batch.notices)
             before_commit()
         if not rows:  # a row late by several phases catches up in the same sweep, one phase per pass
+            return result
+        if should_stop is not None and should_stop():
             return result
 
 

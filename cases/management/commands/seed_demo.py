@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             if Role.LEGAL_STAFF in roles:  # legal staff keep the deadline rules and holidays in /admin/deadlines/
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
-                user.user_permissions.set(Permission.objects.filter(content_type__app_label="deadlines"))
+                user.groups.add(Group.objects.get(name="legal_staff"))  # deadlines/migrations/0006_legal_staff_group.py
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@localhost", PASSWORD)
 

@@ -1,21 +1,19 @@
 """The Zalo and Facebook event worker: `manage.py run_channel_events` (a loop) or `--once` (one pass, e.g. cron).
 
 The webhooks only store events; this turns them into messages of the reception queue (`channels.social`).
-Several workers may run at once: each event is recorded exactly once. SIGTERM stops it between two events.
+Several workers may run at once: each event is recorded exactly once. SIGTERM stops it between two events (exit 0).
 """
 
 from __future__ import annotations
 
 import logging
-import signal
-import time
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections
 
 from channels.social import RunResult, run_events
+from core.workers import StopFlag, beat, forget
 
 logger = logging.getLogger(__name__)
 
@@ -29,18 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=100)
 
     def handle(self, *args: Any, once: bool, interval: float, batch_size: int, **options: Any) -> None:
-        stopping = False
-
-        def stop(signum: int, frame: FrameType | None) -> None:
-            nonlocal stopping
-            stopping = True
-
-        if not once:
-            signal.signal(signal.SIGTERM, stop)
-            signal.signal(signal.SIGINT, stop)
-        while not stopping:
+        stop = StopFlag() if once else StopFlag().install()
+        while not stop:
             try:
-                result = run_events(batch_size=batch_size)
+                result = run_events(batch_size=batch_size, should_stop=stop.is_set)
             except DatabaseError:
                 if once:
                     raise
@@ -53,5 +43,7 @@ class Command(BaseCommand):
                 )
             if once:
                 return
-            time.sleep(interval)
+            beat("channel_events")
+            stop.wait(interval)
             close_old_connections()  # a long-lived worker must not keep a broken or expired connection
+        forget("channel_events")

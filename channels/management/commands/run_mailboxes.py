@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import signal
 import threading
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from channels.mailbox import NETWORK_ERRORS, configured_mailboxes, sync_once, watch
+from core.workers import StopFlag, beat, forget
 from organisation.models import Unit
 
 
@@ -45,9 +45,7 @@ class Command(BaseCommand):
             if failed:
                 raise CommandError("a mailbox could not be read")
             return
-        stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+        stop = StopFlag().install().event
         poll = interval if interval is not None else float(settings.CHANNEL_MAILBOX_POLL_SECONDS)
         threads = [
             threading.Thread(target=watch, args=(config, stop), kwargs={"poll_seconds": poll}, name=config.name)
@@ -57,5 +55,8 @@ class Command(BaseCommand):
             thread.start()
         self.stdout.write(f"reading {', '.join(c.name for c in mailboxes)}; stop with SIGTERM")
         while any(thread.is_alive() for thread in threads):
+            if not stop.is_set():
+                beat("mailboxes")
             for thread in threads:
                 thread.join(timeout=1)
+        forget("mailboxes")

@@ -1,4 +1,5 @@
-"""The notification worker: `manage.py run_outbox` (a loop; stops cleanly on SIGTERM) or `--once` (cron).
+"""The notification worker: `manage.py run_outbox` (a loop; on SIGTERM it finishes the message in hand,
+gives the rest of its batch back and exits 0) or `--once` (cron).
 
 Several workers may run at once: each claims its rows with a conditional UPDATE, so no row is sent by two
 (`notifications.services`).
@@ -6,13 +7,12 @@ Several workers may run at once: each claims its rows with a conditional UPDATE,
 
 from __future__ import annotations
 
-import signal
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from core.workers import StopFlag, beat, forget
 from notifications import services
 
 
@@ -29,21 +29,16 @@ class Command(BaseCommand):
         if once:
             self._report(services.deliver_all(limit=batch))
             return
-        stopping = False
-
-        def stop(signum: int, frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while not stopping:
-            result = services.deliver(limit=batch)
+        stop = StopFlag().install()
+        while not stop:
+            result = services.deliver(limit=batch, should_stop=stop.is_set)
+            beat("outbox")
             if result.claimed:
                 self._report(result)
                 continue  # there may be more due
             close_old_connections()  # a long-lived worker must not keep a broken or expired connection
-            time.sleep(poll)
+            stop.wait(poll)
+        forget("outbox")
 
     def _report(self, result: services.DeliveryResult) -> None:
         self.stdout.write(

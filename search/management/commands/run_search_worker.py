@@ -1,14 +1,14 @@
-"""Drain the search outbox into the search engine: a loop, or one pass with `--once` (cron)."""
+"""Drain the search outbox into the search engine: a loop, or one pass with `--once` (cron). SIGTERM: the batch in
+hand (one bulk request) is finished or put back, then the worker exits 0."""
 
 from __future__ import annotations
 
 import logging
-import signal
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.workers import StopFlag, beat, forget
 from search import outbox, services
 from search.backends.base import MappingOutdated, SearchUnavailable
 
@@ -52,19 +52,13 @@ class Command(BaseCommand):
                     f"Search engine unavailable: {result.unavailable}; {outbox.pending()} changes wait in the outbox."
                 )
             return
-        stopping = False
-
-        def stop(signum: int, frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stop = StopFlag().install()
         pause = poll
         checked = False
-        while not stopping:
+        while not stop:
             checked = checked or self._mapping_checked()  # once per start, when the engine first answers
             result = outbox.drain(limit=batch) if checked else outbox.DrainResult(unavailable="not reachable")
+            beat("search_worker")
             if result.claimed:
                 self._report(result)
             if result.unavailable:
@@ -74,7 +68,8 @@ class Command(BaseCommand):
             else:
                 pause = poll
             if pause:
-                time.sleep(pause)
+                stop.wait(pause)
+        forget("search_worker")
 
     def _report(self, result: outbox.DrainResult) -> None:
         self.stdout.write(
