@@ -358,3 +358,14 @@ def test_outage_the_emulator_hangs_then_resumes_and_the_worker_converges_without
     assert outbox.pending() == 0
     assert titles_found("rac thai") == ["Rác thải ven sông", "Rác thải ở bến xe", "Rác thải ở chợ"]
     assert_no_drift()
+
+
+def test_the_health_check_asks_the_cluster_and_reports_it_serving(backend):
+    from django.test import Client
+
+    backend.rebuild(iter([]))
+    body = Client().get("/healthz").json()
+    search = body["checks"]["search"]
+    assert search["status"] == "ok", search
+    assert search["backend"] == "elasticsearch"
+    assert search["cluster"] in ("green", "yellow")
