@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "workflows",
     "cases",
     "consultation",
+    "surveys",
     "channels",
     "open311",
     "notifications",
@@ -269,6 +270,7 @@ API_TAG_BY_PATH = {
     "dockets": "consultation",
     "documents": "consultation",
     "comments": "consultation",
+    "surveys": "surveys",
     "bpmn": "bpmn",
     "search": "search",
 }
@@ -279,6 +281,7 @@ API_TAGS = [
     {"name": "cases", "description": "Officials: cases, their legal clock, extensions of deadlines."},
     {"name": "leaders", "description": "Unit leaders: on-time figures."},
     {"name": "consultation", "description": "Drafts open for public comment, comments, moderation, dispositions."},
+    {"name": "surveys", "description": "Monitoring surveys: open surveys, one-time codes, answers, published results."},
     {"name": "bpmn", "description": "Legal staff: process diagrams, review, publication, test runs, migration."},
     {"name": "search", "description": "Full-text search of published petitions, answers and documents."},
 ]
