@@ -235,12 +235,14 @@ def open_tasks(survey: Survey) -> list[HumanTask]:
     return list(HumanTask.objects.open().filter(instance_id=survey.workflow_id).order_by("created_at"))
 
 
-def complete_step(*, survey: Survey, task_id: uuid.UUID, user: Any, data: dict[str, Any]) -> Survey:
+def complete_step(
+    *, survey: Survey, task_id: uuid.UUID, user: Any, data: dict[str, Any], strict: bool = True
+) -> Survey:
     """Complete a step of the survey's process (the engine checks the lane's role and unit). One transaction."""
     if not HumanTask.objects.filter(task_id=task_id, instance_id=survey.workflow_id).exists():
         raise InvalidInput({"task": gettext("Bước này không thuộc khảo sát này")})
     check_manage(user, survey)
-    workflow_services.complete_task(task_id=task_id, user=user, data=data)
+    workflow_services.complete_task(task_id=task_id, user=user, data=data, strict=strict)
     survey.refresh_from_db()
     return survey
 

@@ -57,12 +57,18 @@ def _answer_context(request: HttpRequest, survey: Survey, **extra: Any) -> dict[
         "questions": services.questions_for(survey, commune) if commune else [],
         "citizen_id": identity.current_citizen_id(request),
         "accepts": survey.accepts_answers(timezone.now()),
+        "not_yet": timezone.now() < survey.opens_at,
         "errors": {},
         "values": {},
         "contact": "",
         "code_sent": False,
     }
     context.update(extra)
+    shown = {question.field_name for question in context["questions"]} | {"form", "commune", "contact", "code"}
+    context["other_errors"] = [reason for name, reason in context["errors"].items() if name not in shown]
+    for question in context["questions"]:  # what the template shows next to each question
+        question.error = context["errors"].get(question.field_name, "")
+        question.selected = context["values"].get(question.field_name, [])
     return context
 
 
@@ -309,7 +315,9 @@ def manage_task(request: HttpRequest, pk: int, task_id: Any) -> HttpResponse:
     data = {f.name: request.POST.get(f.name) for f in fields if f.name in request.POST or f.type == "bool"}
     _run(
         request,
-        lambda: services.complete_step(survey=survey, task_id=task.task_id, user=request.user, data=data),
+        lambda: services.complete_step(
+            survey=survey, task_id=task.task_id, user=request.user, data=data, strict=False
+        ),
         _("Đã hoàn thành: %(title)s") % {"title": task.title},
     )
     return redirect("surveys:manage", survey.pk)
