@@ -168,7 +168,6 @@ class AnswerApi(SurveyApiView):
             raise InvalidInput({f"answers.{unknown[0]}": gettext("Không có câu hỏi này")})
         cleaned = services.check_answers(services.questions_for(survey, commune), raw)
         key = identity.verify_code(data["contact"], data["code"])
-        services.check_not_answered(survey, key)
         services.submit_response(
             survey=survey, commune=commune, respondent_key=key, answers=cleaned, language=get_language() or ""
         )

@@ -49,7 +49,8 @@ def close_survey(context: HandlerContext) -> None:
             % {"date": format(survey.open_until, "%d/%m/%Y")}
         )
     survey.state, survey.closed_at = SurveyState.CLOSED, now
-    survey.save(update_fields=["state", "closed_at"])
+    survey.responses_count = services.live_responses(survey)
+    survey.save(update_fields=["state", "closed_at", "responses_count"])
     context.record(
         "survey_closed",
         f"Kết thúc khảo sát; {survey.responses_count} phiếu trả lời",

@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -309,14 +309,47 @@ def enqueue_search(survey: Survey) -> None:
 # ---- answers -----------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AnswerForm:
+    """What an answer is checked against: the survey's communes by code and the questions each one sees."""
+
+    communes: dict[str, Unit]
+    questions: dict[int, list[Question]]  # by commune id
+
+
+# A survey's questions and communes never change once created (no service edits them), so each process reads
+# them once per survey; keyed with the creation moment too, so that a reused id (a test's rolled-back row) misses.
+_forms: dict[tuple[int, datetime.datetime], AnswerForm] = {}
+
+
+def answer_form(survey: Survey) -> AnswerForm:
+    key = (survey.pk, survey.created_at)
+    form = _forms.get(key)
+    if form is None:
+        communes = {unit.code: unit for unit in survey.communes.all()}
+        questions = list(survey.questions.prefetch_related("choices", "communes"))
+        form = AnswerForm(
+            communes=communes,
+            questions={
+                unit.pk: [
+                    q for q in questions if not q.communes.all() or any(u.pk == unit.pk for u in q.communes.all())
+                ]
+                for unit in communes.values()
+            },
+        )
+        if len(_forms) > 200:
+            _forms.clear()
+        _forms[key] = form
+    return form
+
+
 def questions_for(survey: Survey, commune: Unit) -> list[Question]:
     """The questions an answerer of `commune` sees: those of every commune and those asked only there."""
-    questions = survey.questions.prefetch_related("choices", "communes")
-    return [q for q in questions if not q.communes.all() or any(u.pk == commune.pk for u in q.communes.all())]
+    return answer_form(survey).questions.get(commune.pk, [])
 
 
 def check_commune(survey: Survey, code: str) -> Unit:
-    commune = survey.communes.filter(code=code).first() if code else None
+    commune = answer_form(survey).communes.get(code) if code else None
     if commune is None:
         raise InvalidInput({"commune": gettext("Chọn xã, phường nơi bạn sinh sống (trong danh sách của khảo sát)")})
     return commune
@@ -391,15 +424,6 @@ def check_answers(questions: Sequence[Question], raw: Mapping[str, Any]) -> list
     return cleaned
 
 
-def has_answered(survey: Survey, respondent_key: str) -> bool:
-    return Response.objects.filter(survey=survey, respondent_key=respondent_key).exists()
-
-
-def check_not_answered(survey: Survey, respondent_key: str) -> None:
-    if has_answered(survey, respondent_key):
-        raise AlreadyAnswered(gettext("Bạn đã trả lời khảo sát này; mỗi người chỉ trả lời một lần"))
-
-
 @transaction.atomic
 def submit_response(
     *,
@@ -410,7 +434,9 @@ def submit_response(
     citizen_id: int | None = None,
     language: str = "",
 ) -> Response:
-    """Store one respondent's answers and count them in the tallies, in one transaction.
+    """Store one respondent's answers and count them in the tallies, in one transaction (the tally rows of the
+    commune stay locked until it commits; `Survey.responses_count` is set from the tallies when the survey closes, so
+    answers do not all wait on the survey's row).
 
     The database refuses a second response of the same respondent (unique survey + respondent_key): the loser of
     two concurrent answers gets AlreadyAnswered and nothing of it is stored."""
@@ -440,16 +466,11 @@ def submit_response(
         else:
             rows.append(Answer(response=response, question=question, text=item.text, text_status=TextStatus.PENDING))
     Answer.objects.bulk_create(rows)
-    wanted = set(buckets)
-    ids = [
-        pk
-        for pk, question_id, kind, bucket in Tally.objects.filter(survey=survey, commune=commune).values_list(
-            "pk", "question_id", "kind", "bucket"
-        )
-        if (question_id, kind, bucket) in wanted
-    ]
-    Tally.objects.filter(pk__in=ids).update(count=F("count") + 1)
-    Survey.objects.filter(pk=survey.pk).update(responses_count=F("responses_count") + 1)
+    # One UPDATE of the response's tally rows (made when the survey opened), found by the (survey, commune) index.
+    which = Q(question__isnull=True, kind=TallyKind.RESPONSES)
+    for question_id, kind, bucket in buckets[1:]:
+        which |= Q(question_id=question_id, kind=kind, bucket=bucket)
+    Tally.objects.filter(which, survey=survey, commune=commune).update(count=F("count") + 1)
     return response
 
 
@@ -485,3 +506,44 @@ def moderate_text(*, answer: Answer, user: Any, approve: bool, reason: str = "",
     if survey.state == SurveyState.PUBLISHED:
         enqueue_search(survey)
     return answer
+
+
+@transaction.atomic
+def recount_tallies(survey: Survey) -> None:
+    """Set every tally of `survey` from its answer rows (grouped queries), e.g. after rows were loaded in bulk.
+
+    Locks the survey's tally rows first, as every answer's transaction does, so no answer is counted twice or missed
+    while it runs."""
+    list(Tally.objects.select_for_update().filter(survey=survey).values_list("pk", flat=True))
+    counts: dict[tuple[int, int | None, str, int], int] = {}
+    responses = Response.objects.filter(survey=survey)
+    for commune_id, n in responses.values_list("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n"):
+        counts[(commune_id, None, TallyKind.RESPONSES, 0)] = n
+    answers = Answer.objects.filter(response__survey=survey)
+    answered = (
+        answers.values_list("response__commune_id", "question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("response__commune_id", "question_id", "n")
+    )
+    for commune_id, question_id, n in answered:
+        counts[(commune_id, question_id, TallyKind.ANSWERED, 0)] = n
+    for field in ("choice_id", "value"):
+        grouped = (
+            answers.filter(**{f"{field}__isnull": False})
+            .values_list("response__commune_id", "question_id", field)
+            .annotate(n=Count("pk"))
+            .values_list("response__commune_id", "question_id", field, "n")
+        )
+        for commune_id, question_id, bucket, n in grouped:
+            counts[(commune_id, question_id, TallyKind.BUCKET, bucket)] = n
+    rows = list(Tally.objects.filter(survey=survey))
+    for row in rows:
+        row.count = counts.get((row.commune_id, row.question_id, row.kind, row.bucket), 0)
+    Tally.objects.bulk_update(rows, ["count"], batch_size=1000)
+    Survey.objects.filter(pk=survey.pk).update(responses_count=responses.count())
+
+
+def live_responses(survey: Survey) -> int:
+    """The number of responses so far, from the tallies."""
+    total = Tally.objects.filter(survey=survey, kind=TallyKind.RESPONSES).aggregate(n=Sum("count"))["n"]
+    return int(total or 0)

@@ -110,7 +110,6 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 key = identity.citizen_key(citizen_id)
             else:
                 key = identity.verify_code(contact, request.POST.get("code", ""))
-            services.check_not_answered(survey, key)
             services.submit_response(
                 survey=survey,
                 commune=commune,
@@ -181,7 +180,10 @@ def _managed(request: HttpRequest, pk: int) -> Survey:
 @login_required
 def manage_list(request: HttpRequest) -> HttpResponse:
     units = Unit.objects.filter(memberships__user_id=request.user.pk).distinct()
-    surveys = Survey.objects.filter(owner__in=units).select_related("owner").order_by("-created_at")
+    surveys = list(Survey.objects.filter(owner__in=units).select_related("owner").order_by("-created_at"))
+    for survey in surveys:
+        if survey.state == SurveyState.OPEN:
+            survey.responses_count = services.live_responses(survey)
     return render(
         request,
         "surveys/manage_list.html",
@@ -278,6 +280,8 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     queue = list(selectors.moderation_queue(survey, status)[:200])
     for answer in queue:
         answer.found = services.personal_data_found(answer.text)  # type: ignore[attr-defined]
+    if survey.state == SurveyState.OPEN:
+        survey.responses_count = services.live_responses(survey)
     return render(
         request,
         "surveys/manage.html",

@@ -25,6 +25,11 @@ def at(day: str, hour: int = 9) -> datetime.datetime:
     return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=HCM)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_forms() -> None:
+    services._forms.clear()  # a rolled-back test lets SQLite hand the same id to another survey
+
+
 @pytest.fixture
 def clock() -> Iterator[Any]:
     with time_machine.travel(at("2026-03-02"), tick=False) as traveller:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from surveys import services
 from surveys.models import Survey, SurveyState
 from tests.browser import ARTIFACTS, CHROMIUM_ARGS, logged_in, require_browser  # noqa: F401
 
@@ -122,8 +123,7 @@ def test_a_survey_from_creation_to_published_results(browser: Any, live_server: 
     phone.wait_for_selector("#form-error")
     assert "mỗi người chỉ trả lời một lần" in phone.locator("#form-error").inner_text()
     shot(phone, "second-answer-mobile")
-    survey.refresh_from_db()
-    assert survey.responses_count == 1
+    assert services.live_responses(survey) == 1
 
     official.goto(f"{live_server.url}/surveys/manage/{survey.pk}/")
     assert "0903 111 222" in official.locator("#moderation").inner_text()  # the moderator reads it as written
