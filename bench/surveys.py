@@ -1,7 +1,7 @@
 """Survey benchmark: answer intake through the answer page and the service, and the results page over 100,000
 answers in 30 communes, on PostgreSQL.
 
-    .venv/bin/python bench/surveys.py [--answers 100000] [--view-answers 3000] [--service-answers 3000]
+    .venv/bin/python bench/surveys.py [--answers 100000] [--view-answers 6000] [--clients 8] [--service-answers 3000]
                                       [--reads 200] [--database-url postgres://postgres@127.0.0.1:5432/bench_surveys]
 
 The database (default `bench_surveys` on the local PostgreSQL, or any given URL) is dropped and created again
@@ -11,7 +11,9 @@ when it is PostgreSQL and its name starts with `bench_`; otherwise it must be em
             leader, a survey of six questions (single choice, multiple choice, two scales, free text, and one asked
             in five communes only) created with `surveys.services.create_survey` and opened through its process
             steps (review approved). Not timed.
-2. view   — VIEW_ANSWERS answers POSTed to the answer page `/surveys/<id>/` with Django's test client (the whole
+2. view   — VIEW_ANSWERS answers POSTed to the answer page `/surveys/<id>/` with Django's test client from CLIENTS
+            processes at once (8; each its own database connection, as web workers; and 500 more from one client
+            alone, for the latency without contention) (the whole
             view: throttle, commune, validation of every answer, the once-per-person check, the insert of the
             response, its answer rows and the tally update, one transaction each) as signed-in citizens (the
             bench stands in for `citizens.auth.current_citizen` with a header; a one-time code would add its own
@@ -153,30 +155,73 @@ def commune_questions(survey: Any) -> dict[str, tuple[Any, list[Any]]]:
     return {c.code: (c, services.questions_for(survey, c)) for c in survey.communes.all()}
 
 
-def view_intake(survey: Any, count: int, first_citizen: int) -> dict[str, Any]:
+def _view_worker(survey_id: int, first: int, count: int, seed: int, queue: Any) -> None:
+    """One client: `count` answers POSTed to the answer page, as citizens `first`, `first + 1`, …"""
+    from django.db import connections
     from django.test import Client
 
     from surveys import identity
+    from surveys.models import Survey
 
+    connections.close_all()  # never the parent's connection
     identity.current_citizen_id = lambda request: int(request.headers["X-Bench-Citizen"])  # type: ignore[assignment]
-    rng = random.Random(1)
+    survey = Survey.objects.get(pk=survey_id)
+    rng = random.Random(seed)
     by_commune = commune_questions(survey)
     codes = sorted(by_commune)
     client = Client()
     url = f"/surveys/{survey.pk}/"
     samples: list[float] = []
     statuses: dict[int, int] = {}
-    started = time.perf_counter()
     for n in range(count):
-        code = codes[n % len(codes)]
+        code = codes[(first + n) % len(codes)]
         commune, questions = by_commune[code]
         data = {"action": "answer", "commune": code, **raw_answers(survey, commune, rng, questions)}
         t0 = time.perf_counter()
-        response = client.post(url, data, headers={"X-Bench-Citizen": str(first_citizen + n)})
+        response = client.post(url, data, headers={"X-Bench-Citizen": str(first + n)})
         samples.append(time.perf_counter() - t0)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+    connections.close_all()
+    queue.put((samples, statuses))
+
+
+def view_intake(survey: Any, count: int, first_citizen: int, clients: int) -> dict[str, Any]:
+    """`count` answers through the answer page from `clients` processes at once (each its own connection, as web
+    workers would be): answers/s over the wall clock, and each request's latency."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    share = [count // clients + (1 if i < count % clients else 0) for i in range(clients)]
+    starts = [first_citizen + sum(share[:i]) for i in range(clients)]
+    workers = [
+        context.Process(target=_view_worker, args=(survey.pk, starts[i], share[i], 100 + i, queue))
+        for i in range(clients)
+    ]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    samples: list[float] = []
+    statuses: dict[int, int] = {}
+    for _ in workers:
+        got, codes = queue.get()
+        samples += got
+        for code, n in codes.items():
+            statuses[code] = statuses.get(code, 0) + n
     wall = time.perf_counter() - started
-    return {"answers": count, "per_s": round(count / wall, 1), **summary(samples), "statuses": statuses}
+    for worker in workers:
+        worker.join()
+    return {
+        "answers": count,
+        "clients": clients,
+        "per_s": round(count / wall, 1),
+        "wall_s": round(wall, 2),
+        **summary(samples),
+        "statuses": statuses,
+    }
 
 
 def code_path(survey: Any, count: int) -> dict[str, Any]:
@@ -339,7 +384,8 @@ def reads(survey: Any, count: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--answers", type=int, default=100_000)
-    parser.add_argument("--view-answers", type=int, default=3000)
+    parser.add_argument("--view-answers", type=int, default=6000)
+    parser.add_argument("--clients", type=int, default=8, help="processes posting answers at once")
     parser.add_argument("--service-answers", type=int, default=3000)
     parser.add_argument("--code-answers", type=int, default=200)
     parser.add_argument("--reads", type=int, default=200)
@@ -353,13 +399,18 @@ def main() -> int:
     t0 = time.perf_counter()
     survey, officer, leader = build()
     say(f"build: {time.perf_counter() - t0:.1f} s")
-    view = view_intake(survey, args.view_answers, first_citizen=1)
-    say(f"view intake: {view['per_s']} answers/s (p50 {view['p50_ms']} ms, p95 {view['p95_ms']} ms), statuses {view['statuses']}")
+    single = view_intake(survey, min(500, args.view_answers), first_citizen=1, clients=1)
+    say(f"view intake, 1 client: {single['per_s']} answers/s (p50 {single['p50_ms']} ms, p95 {single['p95_ms']} ms)")
+    view = view_intake(survey, args.view_answers, first_citizen=1_000_000, clients=args.clients)
+    say(
+        f"view intake, {args.clients} clients: {view['per_s']} answers/s (p50 {view['p50_ms']} ms, "
+        f"p95 {view['p95_ms']} ms), statuses {view['statuses']}"
+    )
     by_code = code_path(survey, args.code_answers)
     say(f"by one-time code (2 requests): p50 {by_code['p50_ms']} ms, p95 {by_code['p95_ms']} ms, statuses {by_code['statuses']}")
     service = service_intake(survey, args.service_answers)
     say(f"service intake: {service['per_s']} answers/s (p50 {service['p50_ms']} ms, p95 {service['p95_ms']} ms)")
-    rest = max(0, args.answers - args.view_answers - args.code_answers - args.service_answers)
+    rest = max(0, args.answers - single["answers"] - args.view_answers - args.code_answers - args.service_answers)
     filled = fill(survey, rest)
     say(f"fill: {filled['answers']} answers in bulk in {filled['insert_s']} s; tallies recounted in {filled['recount_s']} s")
     checks = check_tallies(survey)
@@ -384,7 +435,7 @@ def main() -> int:
                 "database": connection.vendor,
                 "answers": checks["responses"],
                 "communes": COMMUNES,
-                "build": {},
+                "view_intake_one_client": single,
                 "view_intake": view,
                 "code_path": by_code,
                 "service_intake": service,

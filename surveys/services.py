@@ -424,7 +424,6 @@ def check_answers(questions: Sequence[Question], raw: Mapping[str, Any]) -> list
     return cleaned
 
 
-@transaction.atomic
 def submit_response(
     *,
     survey: Survey,
@@ -439,19 +438,28 @@ def submit_response(
     answers do not all wait on the survey's row).
 
     The database refuses a second response of the same respondent (unique survey + respondent_key): the loser of
-    two concurrent answers gets AlreadyAnswered and nothing of it is stored."""
+    two concurrent answers gets AlreadyAnswered and nothing of it is stored (the whole transaction rolls back)."""
     check_open(survey)
     try:
         with transaction.atomic():
-            response = Response.objects.create(
-                survey=survey,
-                commune=commune,
-                respondent_key=respondent_key,
-                citizen_id=citizen_id,
-                language=language[:8],
-            )
-    except IntegrityError:
+            return _write_response(survey, commune, respondent_key, answers, citizen_id, language)
+    except IntegrityError as error:
+        if "respondent" not in str(error):
+            raise
         raise AlreadyAnswered(gettext("Bạn đã trả lời khảo sát này; mỗi người chỉ trả lời một lần")) from None
+
+
+def _write_response(
+    survey: Survey,
+    commune: Unit,
+    respondent_key: str,
+    answers: Sequence[CleanAnswer],
+    citizen_id: int | None,
+    language: str,
+) -> Response:
+    response = Response.objects.create(
+        survey=survey, commune=commune, respondent_key=respondent_key, citizen_id=citizen_id, language=language[:8]
+    )
     rows: list[Answer] = []
     buckets: list[tuple[int | None, str, int]] = [(None, TallyKind.RESPONSES, 0)]
     for item in answers:
@@ -466,11 +474,16 @@ def submit_response(
         else:
             rows.append(Answer(response=response, question=question, text=item.text, text_status=TextStatus.PENDING))
     Answer.objects.bulk_create(rows)
-    # One UPDATE of the response's tally rows (made when the survey opened), found by the (survey, commune) index.
-    which = Q(question__isnull=True, kind=TallyKind.RESPONSES)
+    # The commune's response count first: its row lock orders the answers of one commune (the bucket rows are then
+    # never locked in two orders by two transactions: no deadlock); then one UPDATE of the response's bucket rows
+    # (made when the survey opened), found by the (survey, commune) index.
+    tallies = Tally.objects.filter(survey=survey, commune=commune)
+    tallies.filter(question__isnull=True, kind=TallyKind.RESPONSES).update(count=F("count") + 1)
+    which = Q()
     for question_id, kind, bucket in buckets[1:]:
         which |= Q(question_id=question_id, kind=kind, bucket=bucket)
-    Tally.objects.filter(which, survey=survey, commune=commune).update(count=F("count") + 1)
+    if which:
+        tallies.filter(which).update(count=F("count") + 1)
     return response
 
 
