@@ -119,7 +119,9 @@ def build() -> tuple[Any, Any, Any]:
         communes=codes,
         questions=[
             QuestionInput(kind="single", text="Được mời họp?", choices=("Thường xuyên", "Thỉnh thoảng", "Không")),
-            QuestionInput(kind="multiple", text="Nội dung công khai?", choices=("Ngân sách", "Quy hoạch", "Đóng góp", "Khác")),
+            QuestionInput(
+                kind="multiple", text="Nội dung công khai?", choices=("Ngân sách", "Quy hoạch", "Đóng góp", "Khác")
+            ),
             QuestionInput(kind="scale", text="Hài lòng?", scale_min=1, scale_max=5),
             QuestionInput(kind="scale", text="Tin tưởng?", scale_min=0, scale_max=10),
             QuestionInput(kind="text", text="Kiến nghị?", required=False),
@@ -164,7 +166,7 @@ def _view_worker(survey_id: int, first: int, count: int, seed: int, queue: Any) 
     from surveys.models import Survey
 
     connections.close_all()  # never the parent's connection
-    identity.current_citizen_id = lambda request: int(request.headers["X-Bench-Citizen"])  # type: ignore[assignment]
+    identity.current_citizen_id = lambda request: int(request.headers["X-Bench-Citizen"])
     survey = Survey.objects.get(pk=survey_id)
     rng = random.Random(seed)
     by_commune = commune_questions(survey)
@@ -231,7 +233,7 @@ def code_path(survey: Any, count: int) -> dict[str, Any]:
     from notifications.models import Message
     from surveys import identity
 
-    identity.current_citizen_id = lambda request: None  # type: ignore[assignment]
+    identity.current_citizen_id = lambda request: None
     rng = random.Random(2)
     by_commune = commune_questions(survey)
     codes = sorted(by_commune)
@@ -248,7 +250,7 @@ def code_path(survey: Any, count: int) -> dict[str, Any]:
         client.post(url, {"action": "request_code", **data})
         samples_code = time.perf_counter() - t0
         text = Message.objects.filter(addresses__contains=[{"to": contact}]).latest("pk").text
-        one_time = [w for w in text.replace(":", " ").split() if w.isdigit() and len(w) == 6][0]
+        one_time = next(w for w in text.replace(":", " ").split() if w.isdigit() and len(w) == 6)
         t1 = time.perf_counter()
         response = client.post(url, {"action": "answer", "code": one_time, "code_sent": "1", **data})
         samples.append(samples_code + time.perf_counter() - t1)
@@ -313,7 +315,9 @@ def fill(survey: Any, count: int) -> dict[str, Any]:
                     elif item.value is not None:
                         rows.append(Answer(response=response, question=item.question, value=item.value))
                     else:
-                        rows.append(Answer(response=response, question=item.question, text=item.text, text_status="pending"))
+                        rows.append(
+                            Answer(response=response, question=item.question, text=item.text, text_status="pending")
+                        )
             Answer.objects.bulk_create(rows, batch_size=batch)
     inserted = time.perf_counter() - started
     t0 = time.perf_counter()
@@ -335,9 +339,9 @@ def check_tallies(survey: Any) -> dict[str, Any]:
         .values_list("choice_id", "n")
     )
     tallied: dict[int, int] = {}
-    for question_id, bucket, count in Tally.objects.filter(
+    for bucket, count in Tally.objects.filter(
         survey=survey, kind=TallyKind.BUCKET, question__kind__in=("single", "multiple")
-    ).values_list("question_id", "bucket", "count"):
+    ).values_list("bucket", "count"):
         tallied[bucket] = tallied.get(bucket, 0) + count
     return {
         "responses": responses,
@@ -365,7 +369,7 @@ def reads(survey: Any, count: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    codes = [""] + sorted(survey.communes.values_list("code", flat=True))
+    codes = ["", *sorted(survey.communes.values_list("code", flat=True))]
     figures: dict[str, Any] = {}
     for name, path in (("page", f"/surveys/{survey.pk}/results/"), ("api", f"/api/v1/surveys/{survey.pk}/results")):
         samples: list[float] = []
@@ -395,7 +399,9 @@ def main() -> int:
     setup_django(args.database_url)
     from django.db import connection
 
-    say(f"database: {connection.vendor} ({connection.settings_dict['NAME']}); {args.answers} answers, {COMMUNES} communes")
+    say(
+        f"database: {connection.vendor} ({connection.settings_dict['NAME']}); {args.answers} answers, {COMMUNES} communes"
+    )
     t0 = time.perf_counter()
     survey, officer, leader = build()
     say(f"build: {time.perf_counter() - t0:.1f} s")
@@ -407,12 +413,16 @@ def main() -> int:
         f"p95 {view['p95_ms']} ms), statuses {view['statuses']}"
     )
     by_code = code_path(survey, args.code_answers)
-    say(f"by one-time code (2 requests): p50 {by_code['p50_ms']} ms, p95 {by_code['p95_ms']} ms, statuses {by_code['statuses']}")
+    say(
+        f"by one-time code (2 requests): p50 {by_code['p50_ms']} ms, p95 {by_code['p95_ms']} ms, statuses {by_code['statuses']}"
+    )
     service = service_intake(survey, args.service_answers)
     say(f"service intake: {service['per_s']} answers/s (p50 {service['p50_ms']} ms, p95 {service['p95_ms']} ms)")
     rest = max(0, args.answers - single["answers"] - args.view_answers - args.code_answers - args.service_answers)
     filled = fill(survey, rest)
-    say(f"fill: {filled['answers']} answers in bulk in {filled['insert_s']} s; tallies recounted in {filled['recount_s']} s")
+    say(
+        f"fill: {filled['answers']} answers in bulk in {filled['insert_s']} s; tallies recounted in {filled['recount_s']} s"
+    )
     checks = check_tallies(survey)
     say(f"tallies: {checks}")
     publish(survey, officer, leader)

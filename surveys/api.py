@@ -80,7 +80,7 @@ class QuestionSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     kind = serializers.CharField(help_text="single, multiple, scale or text")
     text = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a field, popped from the class by DRF
     scale_min = serializers.IntegerField(allow_null=True)
     scale_max = serializers.IntegerField(allow_null=True)
     scale_min_label = serializers.CharField()
@@ -177,7 +177,7 @@ class AnswerApi(SurveyApiView):
 
 class BucketSerializer(serializers.Serializer):
     key = serializers.IntegerField(help_text="The choice id, or the scale value.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, popped from the class by DRF
     count = serializers.IntegerField()
     percent = serializers.FloatField()
 

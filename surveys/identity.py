@@ -16,8 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext
 
 from surveys.errors import InvalidInput

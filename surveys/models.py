@@ -57,9 +57,7 @@ class Survey(models.Model):
     """One monitoring survey (phiếu khảo sát) of a unit or of the Fatherland Front committee."""
 
     reference = models.CharField(_("số hiệu"), max_length=40, unique=True)
-    owner = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị khảo sát"), on_delete=models.PROTECT, related_name="surveys"
-    )
+    owner = models.ForeignKey(Unit, verbose_name=_("đơn vị khảo sát"), on_delete=models.PROTECT, related_name="surveys")
     title = models.CharField(_("tên khảo sát"), max_length=300)
     description = models.TextField(_("giới thiệu"), blank=True)
     open_from = models.DateField(_("bắt đầu khảo sát"))
@@ -180,6 +178,9 @@ class Response(models.Model):
             models.UniqueConstraint(fields=["survey", "respondent_key"], name="surveys_one_response_per_respondent")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.pk}"  # never the respondent
+
 
 class Answer(models.Model):
     """One question's answer: a choice (one row per chosen choice), a scale value, or a free text (moderated)."""
@@ -201,6 +202,9 @@ class Answer(models.Model):
         verbose_name = _("câu trả lời")
         verbose_name_plural = _("câu trả lời")
         indexes = [models.Index(fields=["question", "text_status"], name="surveys_answer_text_status")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}/{self.pk}"
 
     @property
     def public_text(self) -> str:
@@ -232,3 +236,6 @@ class Tally(models.Model):
             )
         ]
         indexes = [models.Index(fields=["survey", "commune"], name="surveys_tally_survey_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.question_id}:{self.bucket}={self.count}"

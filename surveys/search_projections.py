@@ -44,7 +44,9 @@ class SurveyResultsProjection(Projection):
             title=clean(public["title"]),
             body=clean("\n".join(line for line in lines if line)),
             url=reverse("surveys:results", args=[obj.pk]),
-            date=timezone.localdate(public["results_published_at"]) if public["results_published_at"] else timezone.localdate(),
+            date=timezone.localdate(public["results_published_at"])
+            if public["results_published_at"]
+            else timezone.localdate(),
             unit=owner.code,
             unit_name=clean(owner.name),
             status="published",

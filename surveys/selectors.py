@@ -138,7 +138,9 @@ def approved_texts(survey: Survey, *, commune: int | None = None) -> list[tuple[
     answers = Answer.objects.filter(question__survey=survey, text_status=TextStatus.APPROVED).order_by("pk")
     if commune is not None:
         answers = answers.filter(response__commune_id=commune)
-    return [(question_id, Answer(text=text).public_text) for question_id, text in answers.values_list("question_id", "text")]
+    return [
+        (question_id, Answer(text=text).public_text) for question_id, text in answers.values_list("question_id", "text")
+    ]
 
 
 def moderation_queue(survey: Survey, status: str = TextStatus.PENDING) -> QuerySet[Answer]:
@@ -157,5 +159,8 @@ def chart_data(result: Results) -> dict[str, Any]:
             for q in result.questions
             if q.buckets
         ],
-        "communes": {"labels": [c["name"] for c in result.communes], "counts": [c["responses"] for c in result.communes]},
+        "communes": {
+            "labels": [c["name"] for c in result.communes],
+            "counts": [c["responses"] for c in result.communes],
+        },
     }

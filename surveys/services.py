@@ -272,9 +272,7 @@ def schedule_period(step: subjects.Step) -> None:
         return
     for row in rows:
         clock.schedule(row, _period_due(row, survey))
-    step.context.record(
-        "period_scheduled", f"Hẹn giờ kết thúc khảo sát vào cuối ngày {survey.open_until:%d/%m/%Y}"
-    )
+    step.context.record("period_scheduled", f"Hẹn giờ kết thúc khảo sát vào cuối ngày {survey.open_until:%d/%m/%Y}")
 
 
 def prepare_tallies(survey: Survey) -> None:
@@ -358,9 +356,7 @@ def check_commune(survey: Survey, code: str) -> Unit:
 def check_open(survey: Survey) -> None:
     now = timezone.now()
     if survey.state == SurveyState.OPEN and now < survey.opens_at:
-        raise NotOpen(
-            gettext("Khảo sát bắt đầu từ ngày %(date)s") % {"date": format(survey.open_from, "%d/%m/%Y")}
-        )
+        raise NotOpen(gettext("Khảo sát bắt đầu từ ngày %(date)s") % {"date": format(survey.open_from, "%d/%m/%Y")})
     if not survey.accepts_answers(now):
         raise NotOpen(gettext("Khảo sát đã kết thúc; không nhận thêm trả lời"))
 

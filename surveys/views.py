@@ -179,7 +179,7 @@ def _managed(request: HttpRequest, pk: int) -> Survey:
 
 @login_required
 def manage_list(request: HttpRequest) -> HttpResponse:
-    units = Unit.objects.filter(memberships__user_id=request.user.pk).distinct()
+    units = Unit.objects.filter(memberships__user_id=int(request.user.pk or 0)).distinct()
     surveys = list(Survey.objects.filter(owner__in=units).select_related("owner").order_by("-created_at"))
     for survey in surveys:
         if survey.state == SurveyState.OPEN:
@@ -319,9 +319,7 @@ def manage_task(request: HttpRequest, pk: int, task_id: Any) -> HttpResponse:
     data = {f.name: request.POST.get(f.name) for f in fields if f.name in request.POST or f.type == "bool"}
     _run(
         request,
-        lambda: services.complete_step(
-            survey=survey, task_id=task.task_id, user=request.user, data=data, strict=False
-        ),
+        lambda: services.complete_step(survey=survey, task_id=task.task_id, user=request.user, data=data, strict=False),
         _("Đã hoàn thành: %(title)s") % {"title": task.title},
     )
     return redirect("surveys:manage", survey.pk)
@@ -344,4 +342,6 @@ def manage_moderate(request: HttpRequest, pk: int, answer_id: int) -> HttpRespon
         _("Đã kiểm duyệt ý kiến."),
     )
     status = request.POST.get("status", "")
-    return redirect(reverse("surveys:manage", args=[survey.pk]) + (f"?status={status}" if status in TextStatus.values else ""))
+    return redirect(
+        reverse("surveys:manage", args=[survey.pk]) + (f"?status={status}" if status in TextStatus.values else "")
+    )

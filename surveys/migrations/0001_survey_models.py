@@ -6,152 +6,325 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0002_unit_is_remote'),
-        ('workflows', '0007_late_clock_indexes'),
+        ("organisation", "0002_unit_is_remote"),
+        ("workflows", "0007_late_clock_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='thứ tự')),
-                ('kind', models.CharField(choices=[('single', 'Chọn một'), ('multiple', 'Chọn nhiều'), ('scale', 'Thang điểm'), ('text', 'Ý kiến tự do')], max_length=16, verbose_name='loại câu hỏi')),
-                ('text', models.CharField(max_length=500, verbose_name='câu hỏi')),
-                ('required', models.BooleanField(default=True, verbose_name='bắt buộc trả lời')),
-                ('scale_min', models.SmallIntegerField(blank=True, null=True, verbose_name='điểm thấp nhất')),
-                ('scale_max', models.SmallIntegerField(blank=True, null=True, verbose_name='điểm cao nhất')),
-                ('scale_min_label', models.CharField(blank=True, max_length=100, verbose_name='nhãn điểm thấp nhất')),
-                ('scale_max_label', models.CharField(blank=True, max_length=100, verbose_name='nhãn điểm cao nhất')),
-                ('communes', models.ManyToManyField(blank=True, related_name='+', to='organisation.unit', verbose_name='chỉ hỏi ở xã, phường')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="thứ tự")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single", "Chọn một"),
+                            ("multiple", "Chọn nhiều"),
+                            ("scale", "Thang điểm"),
+                            ("text", "Ý kiến tự do"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại câu hỏi",
+                    ),
+                ),
+                ("text", models.CharField(max_length=500, verbose_name="câu hỏi")),
+                ("required", models.BooleanField(default=True, verbose_name="bắt buộc trả lời")),
+                ("scale_min", models.SmallIntegerField(blank=True, null=True, verbose_name="điểm thấp nhất")),
+                ("scale_max", models.SmallIntegerField(blank=True, null=True, verbose_name="điểm cao nhất")),
+                ("scale_min_label", models.CharField(blank=True, max_length=100, verbose_name="nhãn điểm thấp nhất")),
+                ("scale_max_label", models.CharField(blank=True, max_length=100, verbose_name="nhãn điểm cao nhất")),
+                (
+                    "communes",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="organisation.unit", verbose_name="chỉ hỏi ở xã, phường"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'câu hỏi khảo sát',
-                'verbose_name_plural': 'câu hỏi khảo sát',
-                'ordering': ['survey', 'position'],
+                "verbose_name": "câu hỏi khảo sát",
+                "verbose_name_plural": "câu hỏi khảo sát",
+                "ordering": ["survey", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Choice',
+            name="Choice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='thứ tự')),
-                ('text', models.CharField(max_length=300, verbose_name='lựa chọn')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='surveys.question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="thứ tự")),
+                ("text", models.CharField(max_length=300, verbose_name="lựa chọn")),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="choices", to="surveys.question"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lựa chọn',
-                'verbose_name_plural': 'lựa chọn',
-                'ordering': ['question', 'position'],
+                "verbose_name": "lựa chọn",
+                "verbose_name_plural": "lựa chọn",
+                "ordering": ["question", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40, unique=True, verbose_name='số hiệu')),
-                ('title', models.CharField(max_length=300, verbose_name='tên khảo sát')),
-                ('description', models.TextField(blank=True, verbose_name='giới thiệu')),
-                ('open_from', models.DateField(verbose_name='bắt đầu khảo sát')),
-                ('open_until', models.DateField(verbose_name='kết thúc khảo sát')),
-                ('state', models.CharField(choices=[('draft', 'Đang soạn'), ('review', 'Chờ lãnh đạo duyệt'), ('open', 'Đang khảo sát'), ('closed', 'Đã kết thúc khảo sát'), ('published', 'Đã công bố kết quả')], default='draft', max_length=16, verbose_name='trạng thái')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ngày tạo')),
-                ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='mở khảo sát lúc')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='đóng khảo sát lúc')),
-                ('results_published_at', models.DateTimeField(blank=True, null=True, verbose_name='công bố kết quả lúc')),
-                ('responses_count', models.PositiveIntegerField(default=0, verbose_name='số phiếu trả lời')),
-                ('communes', models.ManyToManyField(related_name='surveys_about', to='organisation.unit', verbose_name='xã, phường được khảo sát')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='surveys', to='organisation.unit', verbose_name='đơn vị khảo sát')),
-                ('workflow', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='survey', to='workflows.workflowinstance')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=40, unique=True, verbose_name="số hiệu")),
+                ("title", models.CharField(max_length=300, verbose_name="tên khảo sát")),
+                ("description", models.TextField(blank=True, verbose_name="giới thiệu")),
+                ("open_from", models.DateField(verbose_name="bắt đầu khảo sát")),
+                ("open_until", models.DateField(verbose_name="kết thúc khảo sát")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang soạn"),
+                            ("review", "Chờ lãnh đạo duyệt"),
+                            ("open", "Đang khảo sát"),
+                            ("closed", "Đã kết thúc khảo sát"),
+                            ("published", "Đã công bố kết quả"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="ngày tạo")),
+                ("opened_at", models.DateTimeField(blank=True, null=True, verbose_name="mở khảo sát lúc")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="đóng khảo sát lúc")),
+                (
+                    "results_published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="công bố kết quả lúc"),
+                ),
+                ("responses_count", models.PositiveIntegerField(default=0, verbose_name="số phiếu trả lời")),
+                (
+                    "communes",
+                    models.ManyToManyField(
+                        related_name="surveys_about", to="organisation.unit", verbose_name="xã, phường được khảo sát"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="surveys",
+                        to="organisation.unit",
+                        verbose_name="đơn vị khảo sát",
+                    ),
+                ),
+                (
+                    "workflow",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey",
+                        to="workflows.workflowinstance",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'khảo sát',
-                'verbose_name_plural': 'khảo sát',
-                'ordering': ['-created_at'],
+                "verbose_name": "khảo sát",
+                "verbose_name_plural": "khảo sát",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('respondent_key', models.CharField(max_length=64)),
-                ('citizen_id', models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit', verbose_name='xã, phường')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='surveys.survey')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("respondent_key", models.CharField(max_length=64)),
+                ("citizen_id", models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.unit",
+                        verbose_name="xã, phường",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="responses", to="surveys.survey"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiếu trả lời',
-                'verbose_name_plural': 'phiếu trả lời',
+                "verbose_name": "phiếu trả lời",
+                "verbose_name_plural": "phiếu trả lời",
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='survey',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='surveys.survey'),
+            model_name="question",
+            name="survey",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="questions", to="surveys.survey"
+            ),
         ),
         migrations.CreateModel(
-            name='Tally',
+            name="Tally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('responses', 'Số phiếu'), ('answered', 'Số người trả lời câu hỏi'), ('bucket', 'Số lần chọn')], max_length=16)),
-                ('bucket', models.IntegerField(default=0)),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit')),
-                ('question', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tallies', to='surveys.question')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tallies', to='surveys.survey')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("responses", "Số phiếu"),
+                            ("answered", "Số người trả lời câu hỏi"),
+                            ("bucket", "Số lần chọn"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("bucket", models.IntegerField(default=0)),
+                ("count", models.PositiveIntegerField(default=0)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisation.unit"
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tallies",
+                        to="surveys.question",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tallies", to="surveys.survey"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField(blank=True, null=True)),
-                ('text', models.TextField(blank=True)),
-                ('text_status', models.CharField(blank=True, choices=[('pending', 'Chờ kiểm duyệt'), ('approved', 'Được công bố'), ('rejected', 'Không công bố')], max_length=16)),
-                ('rejection_reason', models.CharField(blank=True, choices=[('abusive', 'Ngôn từ xúc phạm, thiếu văn hoá'), ('spam', 'Quảng cáo, tin rác hoặc gửi lặp lại'), ('off_topic', 'Không liên quan đến khảo sát'), ('personal_data', 'Chứa thông tin cá nhân')], max_length=32)),
-                ('moderation_note', models.CharField(blank=True, max_length=500)),
-                ('moderated_at', models.DateTimeField(blank=True, null=True)),
-                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('choice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.choice')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='surveys.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.response')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.SmallIntegerField(blank=True, null=True)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "text_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Chờ kiểm duyệt"),
+                            ("approved", "Được công bố"),
+                            ("rejected", "Không công bố"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "rejection_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("abusive", "Ngôn từ xúc phạm, thiếu văn hoá"),
+                            ("spam", "Quảng cáo, tin rác hoặc gửi lặp lại"),
+                            ("off_topic", "Không liên quan đến khảo sát"),
+                            ("personal_data", "Chứa thông tin cá nhân"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("moderation_note", models.CharField(blank=True, max_length=500)),
+                ("moderated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "choice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="surveys.choice",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="answers", to="surveys.question"
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="surveys.response"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'câu trả lời',
-                'verbose_name_plural': 'câu trả lời',
-                'indexes': [models.Index(fields=['question', 'text_status'], name='surveys_answer_text_status')],
+                "verbose_name": "câu trả lời",
+                "verbose_name_plural": "câu trả lời",
+                "indexes": [models.Index(fields=["question", "text_status"], name="surveys_answer_text_status")],
             },
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('open_until__gte', models.F('open_from'))), name='surveys_period_in_order'),
+            model_name="survey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("open_until__gte", models.F("open_from"))), name="surveys_period_in_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(fields=('survey', 'respondent_key'), name='surveys_one_response_per_respondent'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                fields=("survey", "respondent_key"), name="surveys_one_response_per_respondent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('survey', 'position'), name='surveys_question_position_unique'),
+            model_name="question",
+            constraint=models.UniqueConstraint(fields=("survey", "position"), name="surveys_question_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'scale'), _negated=True), models.Q(('scale_max__gt', models.F('scale_min')), ('scale_min__isnull', False)), _connector='OR'), name='surveys_scale_has_range'),
+            model_name="question",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "scale"), _negated=True),
+                    models.Q(("scale_max__gt", models.F("scale_min")), ("scale_min__isnull", False)),
+                    _connector="OR",
+                ),
+                name="surveys_scale_has_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='tally',
-            index=models.Index(fields=['survey', 'commune'], name='surveys_tally_survey_commune'),
+            model_name="tally",
+            index=models.Index(fields=["survey", "commune"], name="surveys_tally_survey_commune"),
         ),
         migrations.AddConstraint(
-            model_name='tally',
-            constraint=models.UniqueConstraint(fields=('survey', 'commune', 'question', 'kind', 'bucket'), name='surveys_tally_unique'),
+            model_name="tally",
+            constraint=models.UniqueConstraint(
+                fields=("survey", "commune", "question", "kind", "bucket"), name="surveys_tally_unique"
+            ),
         ),
     ]

@@ -44,12 +44,18 @@ QUESTIONS = [
         choices=("Ngân sách xã", "Quy hoạch", "Thu chi quỹ"),
     ),
     QuestionInput(
-        kind="scale", text="Mức hài lòng với việc lấy ý kiến nhân dân", scale_min=1, scale_max=5,
-        scale_min_label="Rất không hài lòng", scale_max_label="Rất hài lòng",
+        kind="scale",
+        text="Mức hài lòng với việc lấy ý kiến nhân dân",
+        scale_min=1,
+        scale_max=5,
+        scale_min_label="Rất không hài lòng",
+        scale_max_label="Rất hài lòng",
     ),
     QuestionInput(kind="text", text="Ý kiến khác của bạn", required=False),
     QuestionInput(
-        kind="single", text="Xã có tổ chức đối thoại với nông dân không?", choices=("Có", "Không"),
+        kind="single",
+        text="Xã có tổ chức đối thoại với nông dân không?",
+        choices=("Có", "Không"),
         communes=("gio-linh",),
     ),
 ]
@@ -108,7 +114,6 @@ def good_answers(survey: Survey, *, commune: str = "dong-ha") -> dict[str, Any]:
 def code_from_outbox(contact: str) -> str:
     """The one-time code of the newest message queued to `contact` (the notification outbox)."""
     from notifications.models import Message
-
     from surveys.identity import normalize_destination
 
     _, address = normalize_destination(contact)

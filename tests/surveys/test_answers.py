@@ -3,8 +3,6 @@ only while it is open; every wrong answer is a form error naming its question an
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from surveys import identity, services
@@ -83,8 +81,15 @@ def test_a_wrong_code_is_refused_and_nothing_is_stored(open_survey, client):
     code = code_from_outbox(CONTACT)
     wrong = "000000" if code != "000000" else "111111"
     response = client.post(
-        url, {"action": "answer", "commune": "dong-ha", "contact": CONTACT, "code": wrong, "code_sent": "1",
-              **good_answers(open_survey)},
+        url,
+        {
+            "action": "answer",
+            "commune": "dong-ha",
+            "contact": CONTACT,
+            "code": wrong,
+            "code_sent": "1",
+            **good_answers(open_survey),
+        },
     )
     assert response.status_code == 400
     assert "Mã xác nhận không đúng" in response.content.decode()
@@ -108,8 +113,15 @@ def test_an_answer_after_the_period_is_refused(open_survey, client, clock):
     code = code_from_outbox(CONTACT)
     clock.move_to(at("2026-03-21", 0))
     response = client.post(
-        url, {"action": "answer", "commune": "dong-ha", "contact": CONTACT, "code": code, "code_sent": "1",
-              **good_answers(open_survey)},
+        url,
+        {
+            "action": "answer",
+            "commune": "dong-ha",
+            "contact": CONTACT,
+            "code": code,
+            "code_sent": "1",
+            **good_answers(open_survey),
+        },
     )
     assert response.status_code == 409
     assert "Khảo sát đã kết thúc" in response.content.decode()
@@ -165,7 +177,9 @@ def test_a_question_of_another_commune_is_required_there(open_survey, answer_by_
     response = answer_by_code(open_survey, CONTACT, good_answers(open_survey), commune="gio-linh")
     assert response.status_code == 400
     assert f'data-error-for="{q(open_survey, 5).field_name}"' in response.content.decode()
-    ok = answer_by_code(open_survey, "binh@example.vn", good_answers(open_survey, commune="gio-linh"), commune="gio-linh")
+    ok = answer_by_code(
+        open_survey, "binh@example.vn", good_answers(open_survey, commune="gio-linh"), commune="gio-linh"
+    )
     assert ok.status_code == 201
     assert Answer.objects.filter(question=q(open_survey, 5)).count() == 1
 

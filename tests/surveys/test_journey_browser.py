@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from surveys import services
 from surveys.models import Survey, SurveyState
@@ -53,7 +54,7 @@ def complete(page: Any, live_server: Any, survey: Survey, element: str, **fields
 
 def test_a_survey_from_creation_to_published_results(browser: Any, live_server: Any, org: Any, processes: None):
     ARTIFACTS.mkdir(exist_ok=True)
-    today = datetime.date.today()
+    today = timezone.localdate()
     official = logged_in(browser, live_server, "bob")
     official.goto(f"{live_server.url}/surveys/manage/new/")
     official.fill("input[name=title]", "Khảo sát về họp tổ dân phố")

@@ -121,7 +121,7 @@ class Command(BaseCommand):
             survey=survey, task_id=_task(survey, "review").task_id, user=leader, data={"review": "approve"}
         )
         survey.refresh_from_db()
-        rng = random.Random(title)  # noqa: S311 - demo answers, not security
+        rng = random.Random(title)
         for number in range(answers):
             commune = services.check_commune(survey, communes[number % len(communes)])
             questions = services.questions_for(survey, commune)
