@@ -405,9 +405,14 @@ def main() -> int:
     t0 = time.perf_counter()
     survey, officer, leader = build()
     say(f"build: {time.perf_counter() - t0:.1f} s")
-    single = view_intake(survey, min(500, args.view_answers), first_citizen=1, clients=1)
+    from citizens.models import Citizen
+
+    alone = min(500, args.view_answers)
+    Citizen.objects.bulk_create([Citizen() for _ in range(alone + args.view_answers)], batch_size=5000)
+    first = int(Citizen.objects.order_by("pk").values_list("pk", flat=True)[0])  # accounts first, first + 1, …
+    single = view_intake(survey, alone, first_citizen=first, clients=1)
     say(f"view intake, 1 client: {single['per_s']} answers/s (p50 {single['p50_ms']} ms, p95 {single['p95_ms']} ms)")
-    view = view_intake(survey, args.view_answers, first_citizen=1_000_000, clients=args.clients)
+    view = view_intake(survey, args.view_answers, first_citizen=first + alone, clients=args.clients)
     say(
         f"view intake, {args.clients} clients: {view['per_s']} answers/s (p50 {view['p50_ms']} ms, "
         f"p95 {view['p95_ms']} ms), statuses {view['statuses']}"

@@ -7,7 +7,8 @@ their phone (ZNS, then SMS). Every message carries the tracking code and the sta
 petitioner, and a denouncer's messages are sealed (no provider error text is kept about them).
 
 A petitioner reads every message in the language of their first one (their acknowledgement, in the language of
-the portal page they sent it from).
+the portal page they sent it from), unless a signed-in citizen who follows the case on My page chose a language
+and a channel (`citizens.links`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Channel, Petition
+from citizens.links import preferred_addresses, preferred_language
 from core.site import absolute_url
 from notifications.models import MessageKind
 from notifications.selectors import language_of
@@ -48,7 +50,7 @@ def petition_addresses(petition: Petition) -> list[Address]:
         chain.append(Address("email", petition.petitioner_email.strip()))
     if petition.petitioner_phone.strip():
         chain += [Address("zns", petition.petitioner_phone.strip()), Address("sms", petition.petitioner_phone.strip())]
-    return chain
+    return preferred_addresses(petition, chain)  # a signed-in citizen's chosen channel first
 
 
 def status_link(petition: Petition) -> str:
@@ -71,7 +73,7 @@ def notify(
     """Queue one message of `kind` to the petitioner. `occasion` makes its key unique per event (the case's
     `lock_version` for a step); `intro` (a translatable text with `%(name)s` params) opens it, `text` (an
     official's words: the answer, the reason) follows as written."""
-    language = language or language_of(petition)
+    language = language or preferred_language(petition) or language_of(petition)
     with translation.override(language):
         body = str(intro) % params if params else str(intro)
         enqueue(

@@ -28,6 +28,7 @@ from cases.api import (
     leader_figures_for,
 )
 from cases.models import Channel, Petition, PetitionType, normalize_tracking_code
+from citizens import links
 from core.site import absolute_url
 from organisation.models import Unit
 from organisation.names import official_name
@@ -86,6 +87,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         except services.IntakeError as error:
             errors = error.errors
         else:
+            links.link_new(request, receipt.petition)  # on the citizen's My page when they are signed in
             status_url = absolute_url(reverse("cases:track", args=[receipt.petition.tracking_code]))
             qr = segno.make(status_url, error="m").svg_data_uri(scale=4)
             return render(

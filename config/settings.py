@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "cases",
     "consultation",
     "surveys",
+    "citizens",
     "channels",
     "open311",
     "notifications",
@@ -497,3 +498,31 @@ CHANNEL_WEBHOOK_RATE = env("CHANNEL_WEBHOOK_RATE", "1200/minute")  # per client 
 # The worker fetches a message's files only from these hosts (and their subdomains), over HTTPS.
 CHANNEL_ATTACHMENT_HOSTS = env_list("CHANNEL_ATTACHMENT_HOSTS", "fbcdn.net,fbsbx.com,zdn.vn,zadn.vn,zalo.me")
 CHANNEL_ATTACHMENT_TIMEOUT = float(env("CHANNEL_ATTACHMENT_TIMEOUT", "10"))
+
+
+# Citizens' accounts (citizens/): sign-in with the national e-ID (OpenID Connect, authorization code + PKCE) when
+# CITIZEN_OIDC_ISSUER (or CITIZEN_OIDC_DISCOVERY_URL) and CITIZEN_OIDC_CLIENT_ID are set; otherwise, and always
+# as the fallback, a one-time code sent by e-mail or SMS through the notification outbox. Redirect URI to register
+# with the provider: <SITE_URL>/me/oidc/callback/
+CITIZEN_OIDC_ISSUER = env("CITIZEN_OIDC_ISSUER").rstrip("/")
+CITIZEN_OIDC_DISCOVERY_URL = env(
+    "CITIZEN_OIDC_DISCOVERY_URL",
+    f"{CITIZEN_OIDC_ISSUER}/.well-known/openid-configuration" if CITIZEN_OIDC_ISSUER else "",
+)
+CITIZEN_OIDC_CLIENT_ID = env("CITIZEN_OIDC_CLIENT_ID")
+CITIZEN_OIDC_CLIENT_SECRET = env("CITIZEN_OIDC_CLIENT_SECRET")
+CITIZEN_OIDC_SCOPES = env("CITIZEN_OIDC_SCOPES", "openid profile email phone")
+CITIZEN_OIDC_NAME_CLAIM = env("CITIZEN_OIDC_NAME_CLAIM", "name")
+CITIZEN_OIDC_EMAIL_CLAIM = env("CITIZEN_OIDC_EMAIL_CLAIM", "email")
+CITIZEN_OIDC_PHONE_CLAIM = env("CITIZEN_OIDC_PHONE_CLAIM", "phone_number")
+CITIZEN_OIDC_LABEL = env("CITIZEN_OIDC_LABEL", "VNeID")  # the button's name of the provider
+CITIZEN_OIDC_TIMEOUT = float(env("CITIZEN_OIDC_TIMEOUT", "10"))
+# One-time codes (citizens/codes.py): lifetime, wrong tries before a code is dead, and how many codes one
+# destination and one client address may ask for (DRF rate syntax).
+CITIZEN_CODE_TTL = datetime.timedelta(minutes=int(env("CITIZEN_CODE_TTL_MINUTES", "10")))
+CITIZEN_CODE_MAX_ATTEMPTS = int(env("CITIZEN_CODE_MAX_ATTEMPTS", "5"))
+CITIZEN_CODE_RATE_PER_DESTINATION = env("CITIZEN_CODE_RATE_PER_DESTINATION", "5/hour")
+CITIZEN_CODE_RATE_PER_CLIENT = env("CITIZEN_CODE_RATE_PER_CLIENT", "20/hour")
+# Sign-in attempts (wrong codes, failed e-ID callbacks) and case claims per client address.
+CITIZEN_SIGN_IN_RATE = env("CITIZEN_SIGN_IN_RATE", "30/hour")
+CITIZEN_CLAIM_RATE = env("CITIZEN_CLAIM_RATE", "10/hour")

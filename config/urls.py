@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("consultations/", include("consultation.urls")),
     path("surveys/", include("surveys.urls")),
+    path("me/", include("citizens.urls")),
     path("", include("workflows.urls")),
     path("", include("channels.urls")),
     path("", include("documents.urls")),

@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from citizens import links
 from consultation import report as report_module
 from consultation import selectors, services, versions
 from consultation.api import PublicCommentThrottle
@@ -135,6 +136,7 @@ def submit_comment(request: HttpRequest, reference: str) -> HttpResponse:
         except ConsultationError as error:
             errors, status = {"form": str(error)}, 400
         else:
+            links.link_new(request, receipt.comment)  # on the citizen's My page when they are signed in
             status_url = absolute_url(reverse("consultation:my-comment"))
             return render(
                 request,

@@ -28,6 +28,7 @@ class MessageKind(models.TextChoices):
     DISPOSITION = "disposition", _("Tiếp thu, giải trình góp ý")
     DEADLINE_REMINDER = "deadline_reminder", _("Nhắc hạn cho cán bộ")
     OVERDUE = "overdue", _("Báo quá hạn cho lãnh đạo")
+    ONE_TIME_CODE = "one_time_code", _("Mã xác nhận dùng một lần")
 
 
 class MessageState(models.TextChoices):

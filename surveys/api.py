@@ -128,7 +128,7 @@ class CodeApi(SurveyApiView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.check_open(survey)
-        identity.issue_code(serializer.validated_data["contact"], language=get_language() or "vi")
+        identity.issue_code(serializer.validated_data["contact"], language=get_language() or "vi", request=request)
         return Response(status=status.HTTP_202_ACCEPTED)
 
 

@@ -9,7 +9,7 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         # Registers the service-task handlers, and the survey's subject adapter with the engine (its pages, and the
         # step hook that sets the period's clocks).
-        from surveys import handlers, selectors, services  # noqa: F401
+        from surveys import handlers, mypage, selectors, services  # noqa: F401
         from surveys.models import SUBJECT_TYPE
         from workflows import subjects
 
@@ -23,3 +23,4 @@ class SurveysConfig(AppConfig):
                 fired_timers_stay_due=False,  # the close timer ends the period: the steps after it are not late
             ),
         )
+        mypage.register()  # "my survey answers" on a signed-in citizen's My page

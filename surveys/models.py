@@ -166,8 +166,10 @@ class Response(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     commune = models.ForeignKey(Unit, verbose_name=_("xã, phường"), on_delete=models.PROTECT, related_name="+")
     respondent_key = models.CharField(max_length=64)
-    # The signed-in citizen (`citizens` app), for My page; empty for an answer by one-time code.
-    citizen_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    # The signed-in citizen, for their My page; empty for an answer by one-time code (and once the account closes).
+    citizen = models.ForeignKey(
+        "citizens.Citizen", on_delete=models.SET_NULL, null=True, blank=True, related_name="survey_responses"
+    )
     language = models.CharField(max_length=8, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 

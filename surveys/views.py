@@ -99,7 +99,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
             citizen_id = identity.current_citizen_id(request)
             if action == "request_code":
                 identity.normalize_destination(contact)
-                identity.issue_code(contact, language=get_language() or "vi")
+                identity.issue_code(contact, language=get_language() or "vi", request=request)
                 return render(
                     request,
                     "surveys/detail.html",

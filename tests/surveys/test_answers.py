@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from citizens.auth import SESSION_KEY
+from citizens.models import Citizen
 from surveys import identity, services
 from surveys.models import Answer, Response, SurveyState, Tally, TallyKind
 from tests.surveys.conftest import at, code_from_outbox, good_answers, q, step
@@ -62,8 +64,11 @@ def test_a_phone_number_gets_its_code_by_sms_and_answers_once(open_survey, answe
     assert Response.objects.filter(survey=open_survey).count() == 1
 
 
-def test_a_signed_in_citizen_answers_once_without_a_code(open_survey, client, monkeypatch):
-    monkeypatch.setattr(identity, "current_citizen_id", lambda request: 7)
+def test_a_signed_in_citizen_answers_once_without_a_code(open_survey, client):
+    citizen = Citizen.objects.create(email="an.nguyen@example.vn")
+    session = client.session
+    session[SESSION_KEY] = citizen.pk
+    session.save()
     url = f"/surveys/{open_survey.pk}/"
     page = client.get(url + "?commune=dong-ha").content.decode()
     assert "Nhận mã xác nhận" not in page
@@ -72,7 +77,10 @@ def test_a_signed_in_citizen_answers_once_without_a_code(open_survey, client, mo
     second = client.post(url, {"action": "answer", "commune": "dong-ha", **good_answers(open_survey)})
     assert second.status_code == 409
     stored = Response.objects.get(survey=open_survey)
-    assert stored.citizen_id == 7 and stored.respondent_key == identity.citizen_key(7)
+    assert stored.citizen == citizen and stored.respondent_key == identity.citizen_key(citizen.pk)
+    assert citizen.email not in stored.respondent_key
+    me = client.get("/me/").content.decode()
+    assert open_survey.title in me  # "my survey answers" on My page
 
 
 def test_a_wrong_code_is_refused_and_nothing_is_stored(open_survey, client):
@@ -92,7 +100,7 @@ def test_a_wrong_code_is_refused_and_nothing_is_stored(open_survey, client):
         },
     )
     assert response.status_code == 400
-    assert "Mã xác nhận không đúng" in response.content.decode()
+    assert "Mã không đúng" in response.content.decode()
     assert nothing_stored(open_survey)
 
 
@@ -104,7 +112,7 @@ def test_a_code_is_used_once(open_survey, client):
     assert client.post(url, {**data, **good_answers(open_survey)}).status_code == 201
     again = client.post(url, {**data, **good_answers(open_survey)})
     assert again.status_code == 400
-    assert "hết hạn hoặc đã dùng" in again.content.decode()
+    assert "Mã này đã được dùng" in again.content.decode()
 
 
 def test_an_answer_after_the_period_is_refused(open_survey, client, clock):
@@ -195,3 +203,39 @@ def test_a_commune_outside_the_survey_is_refused(org, open_survey, answer_by_cod
 def test_a_draft_survey_is_not_public(survey, client):
     assert client.get(f"/surveys/{survey.pk}/").status_code == 404
     assert client.get("/surveys/").status_code == 200
+
+
+def test_a_code_sent_to_another_contact_is_refused(open_survey, client):
+    url = f"/surveys/{open_survey.pk}/"
+    client.post(url, {"action": "request_code", "commune": "dong-ha", "contact": CONTACT})
+    code = code_from_outbox(CONTACT)
+    response = client.post(
+        url,
+        {
+            "action": "answer",
+            "commune": "dong-ha",
+            "contact": "someone.else@example.vn",
+            "code": code,
+            "code_sent": "1",
+            **good_answers(open_survey),
+        },
+    )
+    assert response.status_code == 400
+    assert 'name="code"' in response.content.decode()
+    assert nothing_stored(open_survey)
+
+
+def test_my_survey_answers_are_in_the_data_download_and_unlinked_when_the_account_closes(open_survey, client):
+    from surveys import mypage
+
+    citizen = Citizen.objects.create(email="an.nguyen@example.vn")
+    session = client.session
+    session[SESSION_KEY] = citizen.pk
+    session.save()
+    client.post(f"/surveys/{open_survey.pk}/", {"action": "answer", "commune": "dong-ha", **good_answers(open_survey)})
+    exported = mypage.export(citizen)
+    assert exported[0]["survey"] == open_survey.reference
+    assert {"question": q(open_survey, 3).text, "answer": 4} in exported[0]["answers"]
+    mypage.forget(citizen)
+    assert Response.objects.get(survey=open_survey).citizen is None
+    assert tally(open_survey) == 1  # still counted
