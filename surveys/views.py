@@ -62,6 +62,7 @@ def _answer_context(request: HttpRequest, survey: Survey, **extra: Any) -> dict[
         "values": {},
         "contact": "",
         "code_sent": False,
+        "refused": False,
     }
     context.update(extra)
     shown = {question.field_name for question in context["questions"]} | {"form", "commune", "contact", "code"}
@@ -124,6 +125,13 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except SurveyError as error:
             errors["form"] = str(error)
             status = error.status
+            if error.status == 409:  # answered already, or closed: nothing to correct, no form to fill again
+                return render(
+                    request,
+                    "surveys/detail.html",
+                    _answer_context(request, survey, errors=errors, refused=True),
+                    status=status,
+                )
     return render(
         request,
         "surveys/detail.html",
