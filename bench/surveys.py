@@ -80,6 +80,7 @@ def setup_django(database_url: str) -> None:
     from django.conf import settings
 
     settings.PUBLIC_SURVEY_RATE = "100000000/hour"  # one client address sends every answer here
+    settings.CITIZEN_CODE_RATE_PER_CLIENT = "100000000/hour"  # and asks for every one-time code
     settings.NOTIFICATIONS_SEND_ON_COMMIT = False
     settings.SECURE_SSL_REDIRECT = False
 

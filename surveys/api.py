@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import get_language, gettext
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -209,7 +209,11 @@ class ResultsSerializer(serializers.Serializer):
 
 
 class ResultsApi(SurveyApiView):
-    @extend_schema(responses={200: ResultsSerializer, **error_responses(404)}, summary="Kết quả khảo sát đã công bố")
+    @extend_schema(
+        parameters=[OpenApiParameter("commune", str, required=False, description="A commune's code (default: all).")],
+        responses={200: ResultsSerializer, **error_responses(404)},
+        summary="Kết quả khảo sát đã công bố",
+    )
     def get(self, request: Request, pk: int) -> Response:
         survey = _survey(pk)
         if not selectors.results_visible(survey, official=False):

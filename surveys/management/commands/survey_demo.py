@@ -1,5 +1,5 @@
 """Demo surveys on the demo province of `seed_demo`: the province's Fatherland Front committee (Ủy ban MTTQ, a unit
-like any other, added if missing, with a handling officer and a leader), one survey open for answers and one with
+like any other, added if missing, with its three lanes: reception and handling officers, a leader), one survey open for answers and one with
 its results published. Safe to run twice. Never run it in production.
 
 Both are driven through their real process; the published one is closed early by its officer.
@@ -25,6 +25,7 @@ from workflows.models import HumanTask
 PASSWORD = "langnghe-demo"  # noqa: S105 - demo data only, printed on purpose
 FRONT = ("uy-ban-mttq-tinh", "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị", "mặt trận")
 OFFICIALS = [
+    ("tiepnhan.mttq", "Phan Thị", "Hồng", Role.RECEPTION_OFFICER),
     ("xuly.mttq", "Lê Thị", "Thu Trang", Role.HANDLING_OFFICER),
     ("lanhdao.mttq", "Hoàng Văn", "Dũng", Role.UNIT_LEADER),
 ]
@@ -92,7 +93,7 @@ class Command(BaseCommand):
     def _front(self, province: Unit) -> tuple[Unit, list[Any]]:
         code, name, kind = FRONT
         front, _ = Unit.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "parent": province})
-        users = []
+        users = []  # the handling officer, then the leader
         for username, family, given, role in OFFICIALS:
             user = get_user_model().objects.filter(username=username).first()
             if user is None:
@@ -100,7 +101,8 @@ class Command(BaseCommand):
                     username=username, password=PASSWORD, last_name=family, first_name=given
                 )
             Membership.objects.get_or_create(user=user, unit=front, role=role)
-            users.append(user)
+            if role != Role.RECEPTION_OFFICER:
+                users.append(user)
         return front, users
 
     def _survey(self, front: Unit, users: list[Any], title: str, communes: list[str], *, answers: int) -> Survey:
