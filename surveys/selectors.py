@@ -119,7 +119,8 @@ def results(survey: Survey, *, commune: str = "", with_texts: bool = True, text_
         if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             keys = [(c.pk, c.text) for c in question.choices.all()]
         elif question.kind == QuestionKind.SCALE:
-            keys = [(v, str(v)) for v in question.scale_values]
+            ends = {question.scale_min: question.scale_min_label, question.scale_max: question.scale_max_label}
+            keys = [(v, f"{v} ({ends[v]})" if ends.get(v) else str(v)) for v in question.scale_values]
         else:
             keys = []
         total_value = 0

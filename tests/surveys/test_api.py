@@ -95,5 +95,5 @@ def test_results_by_api_once_published(org, open_survey):
     step(open_survey, "approve_results", org.carol)
     body = public.get(f"/api/v1/surveys/{open_survey.pk}/results").json()
     assert body["responses"] == 1
-    assert body["questions"][2]["choices"][4] == {"key": 5, "label": "5", "count": 1, "percent": 100.0}
+    assert body["questions"][2]["choices"][4] == {"key": 5, "label": "5 (Rất hài lòng)", "count": 1, "percent": 100.0}
     assert body["questions"][3]["approved_texts"] == []  # "Tốt" waits for moderation
