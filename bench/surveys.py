@@ -176,6 +176,7 @@ def _view_worker(survey_id: int, first: int, count: int, seed: int, queue: Any) 
     url = f"/surveys/{survey.pk}/"
     samples: list[float] = []
     statuses: dict[int, int] = {}
+    cpu = time.process_time()
     for n in range(count):
         code = codes[(first + n) % len(codes)]
         commune, questions = by_commune[code]
@@ -184,8 +185,9 @@ def _view_worker(survey_id: int, first: int, count: int, seed: int, queue: Any) 
         response = client.post(url, data, headers={"X-Bench-Citizen": str(first + n)})
         samples.append(time.perf_counter() - t0)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+    cpu = time.process_time() - cpu
     connections.close_all()
-    queue.put((samples, statuses))
+    queue.put((samples, statuses, cpu))
 
 
 def view_intake(survey: Any, count: int, first_citizen: int, clients: int) -> dict[str, Any]:
@@ -209,9 +211,11 @@ def view_intake(survey: Any, count: int, first_citizen: int, clients: int) -> di
         worker.start()
     samples: list[float] = []
     statuses: dict[int, int] = {}
+    cpu = 0.0
     for _ in workers:
-        got, codes = queue.get()
+        got, codes, spent = queue.get()
         samples += got
+        cpu += spent
         for code, n in codes.items():
             statuses[code] = statuses.get(code, 0) + n
     wall = time.perf_counter() - started
@@ -222,6 +226,9 @@ def view_intake(survey: Any, count: int, first_citizen: int, clients: int) -> di
         "clients": clients,
         "per_s": round(count / wall, 1),
         "wall_s": round(wall, 2),
+        # CPU time of the clients (Django's whole request, in-process): what one core of web workers spends per
+        # answer, without the database server's share; a machine's load does not inflate it as it does the wall.
+        "client_cpu_ms_per_answer": round(cpu * 1000 / count, 2),
         **summary(samples),
         "statuses": statuses,
     }
@@ -412,7 +419,10 @@ def main() -> int:
     Citizen.objects.bulk_create([Citizen() for _ in range(alone + args.view_answers)], batch_size=5000)
     first = int(Citizen.objects.order_by("pk").values_list("pk", flat=True)[0])  # accounts first, first + 1, …
     single = view_intake(survey, alone, first_citizen=first, clients=1)
-    say(f"view intake, 1 client: {single['per_s']} answers/s (p50 {single['p50_ms']} ms, p95 {single['p95_ms']} ms)")
+    say(
+        f"view intake, 1 client: {single['per_s']} answers/s (p50 {single['p50_ms']} ms, p95 {single['p95_ms']} ms; "
+        f"{single['client_cpu_ms_per_answer']} ms of Django CPU per answer)"
+    )
     view = view_intake(survey, args.view_answers, first_citizen=first + alone, clients=args.clients)
     say(
         f"view intake, {args.clients} clients: {view['per_s']} answers/s (p50 {view['p50_ms']} ms, "
