@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -341,6 +341,25 @@ def answer_form(survey: Survey) -> AnswerForm:
     return form
 
 
+_tally_ids: dict[tuple[int, datetime.datetime, int], dict[tuple[int | None, str, int], int]] = {}
+
+
+def tally_ids(survey: Survey, commune: Unit) -> dict[tuple[int | None, str, int], int]:
+    """(question id, kind, bucket) → the id of its tally row in `commune` (rows made once, when the survey opened,
+    and never deleted: read once per process)."""
+    key = (survey.pk, survey.created_at, commune.pk)
+    ids = _tally_ids.get(key)
+    if ids is None:
+        rows = Tally.objects.filter(survey=survey, commune=commune).values_list("pk", "question_id", "kind", "bucket")
+        ids = {(question_id, kind, bucket): pk for pk, question_id, kind, bucket in rows}
+        if not ids:
+            raise WrongState(gettext("Khảo sát chưa mở"))
+        if len(_tally_ids) > 5000:
+            _tally_ids.clear()
+        _tally_ids[key] = ids
+    return ids
+
+
 def questions_for(survey: Survey, commune: Unit) -> list[Question]:
     """The questions an answerer of `commune` sees: those of every commune and those asked only there."""
     return answer_form(survey).questions.get(commune.pk, [])
@@ -472,14 +491,12 @@ def _write_response(
     Answer.objects.bulk_create(rows)
     # The commune's response count first: its row lock orders the answers of one commune (the bucket rows are then
     # never locked in two orders by two transactions: no deadlock); then one UPDATE of the response's bucket rows
-    # (made when the survey opened), found by the (survey, commune) index.
-    tallies = Tally.objects.filter(survey=survey, commune=commune)
-    tallies.filter(question__isnull=True, kind=TallyKind.RESPONSES).update(count=F("count") + 1)
-    which = Q()
-    for question_id, kind, bucket in buckets[1:]:
-        which |= Q(question_id=question_id, kind=kind, bucket=bucket)
-    if which:
-        tallies.filter(which).update(count=F("count") + 1)
+    # by their ids (made when the survey opened, read once per process and commune).
+    ids = tally_ids(survey, commune)
+    Tally.objects.filter(pk=ids[(None, TallyKind.RESPONSES, 0)]).update(count=F("count") + 1)
+    bucket_ids = sorted({ids[key] for key in buckets[1:]})
+    if bucket_ids:
+        Tally.objects.filter(pk__in=bucket_ids).update(count=F("count") + 1)
     return response
 
 

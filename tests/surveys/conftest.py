@@ -27,6 +27,7 @@ def at(day: str, hour: int = 9) -> datetime.datetime:
 
 @pytest.fixture(autouse=True)
 def _fresh_forms() -> None:
+    services._tally_ids.clear()
     services._forms.clear()  # a rolled-back test lets SQLite hand the same id to another survey
 
 
