@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "topics",
     "cases",
     "consultation",
+    "surveys",
     "citizens",
     "channels",
     "open311",
@@ -328,6 +329,7 @@ API_TAG_BY_PATH = {
     "dockets": "consultation",
     "documents": "consultation",
     "comments": "consultation",
+    "surveys": "surveys",
     "bpmn": "bpmn",
     "search": "search",
 }
@@ -338,6 +340,7 @@ API_TAGS = [
     {"name": "cases", "description": "Officials: cases, their legal clock, extensions of deadlines."},
     {"name": "leaders", "description": "Unit leaders: on-time figures."},
     {"name": "consultation", "description": "Drafts open for public comment, comments, moderation, dispositions."},
+    {"name": "surveys", "description": "Monitoring surveys: open surveys, one-time codes, answers, published results."},
     {"name": "bpmn", "description": "Legal staff: process diagrams, review, publication, test runs, migration."},
     {"name": "search", "description": "Full-text search of published petitions, answers and documents."},
 ]

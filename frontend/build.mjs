@@ -27,6 +27,7 @@ const bundles = [
   { entry: "frontend/leaders-charts.js", out: "leaders-charts.js" },
   { entry: "frontend/ratings-charts.js", out: "ratings-charts.js" },
   { entry: "frontend/insight-charts.js", out: "insight-charts.js" },
+  { entry: "frontend/survey-charts.js", out: "survey-charts.js" },
   { entry: "frontend/bpmn/modeler.js", out: "bpmn-modeler.js", options: bpmnOptions },
   { entry: "frontend/bpmn/viewer.js", out: "bpmn-viewer.js", options: bpmnOptions },
 ];

@@ -37,6 +37,7 @@ def nav_links(user: object) -> list[NavLink]:
     # their leaders in the drafting unit.
     if roles & {Role.HANDLING_OFFICER, Role.UNIT_LEADER}:
         links.append(NavLink("consultations", _("Quản lý lấy ý kiến"), reverse("consultation:manage-list")))
+        links.append(NavLink("surveys", _("Quản lý khảo sát"), reverse("surveys:manage-list")))
     if Role.LEGAL_STAFF in roles:
         links.append(NavLink("modeler", _("Quy trình"), reverse("bpmn:modeler-list")))
         if getattr(user, "is_staff", False):  # rules and forms are edited in the admin

@@ -22,8 +22,8 @@ def header_links(client) -> dict[str, str]:
     ("username", "expected"),
     [
         ("alice", {"inbox", "record", "reception"}),  # reception officer
-        ("bob", {"inbox", "consultations"}),  # handling officer of a drafting unit
-        ("carol", {"inbox", "leaders", "documents", "consultations"}),  # unit leader
+        ("bob", {"inbox", "consultations", "surveys"}),  # handling officer of a drafting unit
+        ("carol", {"inbox", "leaders", "documents", "consultations", "surveys"}),  # unit leader
     ],
 )
 def test_each_role_sees_exactly_its_links(client_for, username, expected):

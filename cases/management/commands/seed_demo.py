@@ -91,6 +91,7 @@ class Command(BaseCommand):
                 self._complaint_denunciation_reception()
             self.stdout.write(self.style.SUCCESS("Demo complaint, denunciation and reception petition loaded."))
         call_command("consultation_demo", stdout=self.stdout)
+        call_command("survey_demo", stdout=self.stdout)  # the Fatherland Front committee and its surveys
         call_command("social_demo", stdout=self.stdout)  # a case that came in through Zalo (channels/fixtures/)
         call_command("mail_demo", stdout=self.stdout)  # a case that came in by e-mail, a mail waiting in the queue
         self.stdout.write(f"Demo officials (password «{PASSWORD}»; admin: superuser for /admin/):")

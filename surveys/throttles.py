@@ -1,0 +1,18 @@
+"""Rate limit of public survey forms (code requests and answers) per client address."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from cases.api import PublicSubmitThrottle
+
+DEFAULT_SURVEY_RATE = "60/hour"
+
+
+class PublicSurveyThrottle(PublicSubmitThrottle):
+    """`PUBLIC_SURVEY_RATE` (60/hour unless configured): a commune's hall may answer from one address."""
+
+    scope = "public_survey"
+
+    def get_rate(self) -> str | None:
+        return str(getattr(settings, "PUBLIC_SURVEY_RATE", "") or DEFAULT_SURVEY_RATE)
