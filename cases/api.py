@@ -37,6 +37,7 @@ from core.api_schema import error_responses
 from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.site import absolute_url
 from deadlines import calendar
+from places.geo import location_errors
 from organisation.models import Unit
 from workflows import selectors as work_selectors
 from workflows import services as workflow_services
@@ -102,6 +103,10 @@ class PetitionSubmitApi(APIView):
                 raise serializers.ValidationError(
                     {"petitioner_phone": gettext("Cần số điện thoại hoặc thư điện tử để nhận trả lời")}
                 )
+            if attrs.get("commune") is not None:  # the point, if any, in the province and near the commune
+                errors = location_errors(attrs["commune"], attrs.get("latitude"), attrs.get("longitude"))
+                if errors:
+                    raise serializers.ValidationError(errors)
             return attrs
 
     class OutputSerializer(serializers.Serializer):
@@ -385,6 +390,7 @@ class DrillDownQuerySerializer(StatsQuerySerializer):
     exact_unit = serializers.BooleanField(
         required=False, default=False, help_text="Only the unit's own cases, not those of the units below it."
     )
+    commune = serializers.SlugField(required=False, help_text="Only the cases located in this commune (the map).")
 
 
 def _leader_scope(user: Any, params: Any, serializer_class: type[StatsQuerySerializer]) -> tuple[dict[str, Any], Any]:
@@ -440,6 +446,8 @@ def drill_down_for(user: Any, params: Any) -> tuple[dict[str, Any], QuerySet[Pet
         bucket=filters.get("bucket"),
         month=filters.get("month"),
     )
+    if filters.get("commune"):
+        petitions = petitions.filter(commune__code=filters["commune"])
     return filters, petitions
 
 

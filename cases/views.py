@@ -76,6 +76,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         )
     data: Any = request.POST.copy()
     data.setlist("attachments", request.FILES.getlist("attachments"))
+    for name in ("latitude", "longitude"):  # the map's point is optional: its empty fields mean none
+        if not data.get(name, "").strip():
+            data.pop(name, None)
     serializer = PetitionSubmitApi.InputSerializer(data=data)
     errors: dict[str, Any] = {}
     if serializer.is_valid():

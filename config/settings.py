@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "documents",
     "search",
     "bpmn",
+    "places",
     "core",
 ]
 
@@ -250,6 +251,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "public_submit": env("PUBLIC_SUBMIT_RATE", "10/hour"),
         "public_comment": env("PUBLIC_COMMENT_RATE", "30/hour"),
+        "public_subscribe": env("PUBLIC_SUBSCRIBE_RATE", "10/hour"),
     },
 }
 
@@ -494,3 +496,20 @@ CHANNEL_WEBHOOK_RATE = env("CHANNEL_WEBHOOK_RATE", "1200/minute")  # per client 
 # The worker fetches a message's files only from these hosts (and their subdomains), over HTTPS.
 CHANNEL_ATTACHMENT_HOSTS = env_list("CHANNEL_ATTACHMENT_HOSTS", "fbcdn.net,fbsbx.com,zdn.vn,zadn.vn,zalo.me")
 CHANNEL_ATTACHMENT_TIMEOUT = float(env("CHANNEL_ATTACHMENT_TIMEOUT", "10"))
+
+# Places, maps and open data (places/). The map's tile server (e.g. https://tile.example.vn/{z}/{x}/{y}.png) and its
+# attribution line; empty: the maps show commune points and clusters on a plain background, with no request
+# elsewhere. Its origin is added to the Content-Security-Policy's img-src.
+MAP_TILE_URL = env("MAP_TILE_URL")
+MAP_ATTRIBUTION = env("MAP_ATTRIBUTION")
+if MAP_TILE_URL:
+    _scheme, _, _rest = MAP_TILE_URL.partition("://")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_scheme}://{_rest.split('/')[0].replace('{s}', '*')}")
+# A petition's point must lie in its province's bounds and at most this far from its commune's point (km).
+PLACES_MAX_DISTANCE_KM = float(env("PLACES_MAX_DISTANCE_KM", "25"))
+MAP_MAX_POINTS = int(env("MAP_MAX_POINTS", "500"))  # the public map's points per request when zoomed in
+# Open data (/open-data/): the licence of the downloads, rebuilt daily by `manage.py build_open_data`.
+OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+# Alerts: an unconfirmed e-mail subscription is deleted after this many days.
+SUBSCRIPTION_CONFIRM_DAYS = int(env("SUBSCRIPTION_CONFIRM_DAYS", "7"))

@@ -19,6 +19,7 @@ from cases.models import Channel, Petition, PetitionType
 from cases.services import record_petition, submit_petition
 from organisation.models import Membership, Role, Unit
 from organisation.names import split_full_name
+from places.loader import load_province
 from workflows.models import HumanTask
 from workflows.services import complete_task
 
@@ -110,6 +111,9 @@ class Command(BaseCommand):
                     "is_commune": is_commune,
                 },
             )
+        # The real communes, wards and special zone of Quảng Trị after 1 July 2025 (the four above keep their codes),
+        # with their approximate points (places/data/44-quang-tri.csv).
+        load_province("44")
         User = get_user_model()
         for username, full_name, unit_code, roles in OFFICIALS:
             if User.objects.filter(username=username).exists():
