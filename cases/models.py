@@ -145,6 +145,30 @@ class Petition(models.Model):
     tallied_unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị được thống kê"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What the petition is about (`topics`): suggested from its title and content when it arrives, with the
+    # classifier's confidence and the words that weighed most; confirmed or corrected by a reception officer
+    # (who and when also go to the case's audit trail). Confirmed topics train the next model.
+    topic = models.ForeignKey(
+        "topics.Topic",
+        verbose_name=_("lĩnh vực"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+        db_index=True,
+    )
+    topic_confidence = models.FloatField(_("độ tin cậy của lĩnh vực gợi ý"), null=True, blank=True)
+    topic_evidence = models.JSONField(_("từ ngữ quyết định lĩnh vực gợi ý"), default=list, blank=True)
+    topic_confirmed = models.BooleanField(_("lĩnh vực đã được xác nhận"), default=False)
+    topic_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận lĩnh vực"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    topic_confirmed_at = models.DateTimeField(_("xác nhận lĩnh vực lúc"), null=True, blank=True)
     appeal_of = models.ForeignKey(
         "self",
         verbose_name=_("khiếu nại lần đầu"),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "organisation",
     "deadlines",
     "workflows",
+    "topics",
     "cases",
     "consultation",
     "channels",
