@@ -37,8 +37,8 @@ from core.api_schema import error_responses
 from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.site import absolute_url
 from deadlines import calendar
-from places.geo import location_errors
 from organisation.models import Unit
+from places.geo import location_errors
 from workflows import selectors as work_selectors
 from workflows import services as workflow_services
 from workflows.api import ClockApi, DeadlineSerializer, TaskSerializer

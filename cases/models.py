@@ -196,6 +196,18 @@ class Petition(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES, missed_deadline=True),
                 name="petition_open_missed",
             ),
+            # The public map (places/): published petitions counted per commune, type and status, and the points
+            # in a box when zoomed in, read from the index alone.
+            models.Index(
+                fields=["commune", "petition_type", "status"],
+                condition=models.Q(published_at__isnull=False, publish_consent=True),
+                name="petition_public_commune",
+            ),
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=models.Q(published_at__isnull=False, publish_consent=True, latitude__isnull=False),
+                name="petition_public_point",
+            ),
         ]
 
     def __str__(self) -> str:

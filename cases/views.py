@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 from uuid import UUID
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -31,6 +32,7 @@ from cases.models import Channel, Petition, PetitionType, normalize_tracking_cod
 from core.site import absolute_url
 from organisation.models import Unit
 from organisation.names import official_name
+from places import selectors as place_selectors
 from workflows import forms as task_forms
 from workflows import selectors as work_selectors
 from workflows import services as workflow_services
@@ -52,6 +54,9 @@ def _portal_context(**extra: Any) -> dict[str, Any]:
     return {
         "petition_types": bound_petition_types(),
         "communes": Unit.objects.filter(is_commune=True).order_by("name"),
+        "place_config": place_selectors.map_config(),  # the location picker (places/)
+        "place_communes": place_selectors.commune_points(),
+        "place_max_km": settings.PLACES_MAX_DISTANCE_KM,
         **extra,
     }
 

@@ -28,6 +28,8 @@ class MessageKind(models.TextChoices):
     DISPOSITION = "disposition", _("Tiếp thu, giải trình góp ý")
     DEADLINE_REMINDER = "deadline_reminder", _("Nhắc hạn cho cán bộ")
     OVERDUE = "overdue", _("Báo quá hạn cho lãnh đạo")
+    SUBSCRIPTION_CONFIRMATION = "subscription_confirmation", _("Xác nhận đăng ký nhận tin")
+    SUBSCRIPTION_ALERT = "subscription_alert", _("Tin mới theo đăng ký")
 
 
 class MessageState(models.TextChoices):

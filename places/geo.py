@@ -67,18 +67,23 @@ def point_of(unit: Unit) -> tuple[float, float] | None:
 
 def bounds_of(province: Unit) -> Bounds | None:
     """The box around the points of the province's communes (and its own point), widened by the margin."""
-    box = Unit.objects.filter(path__startswith=province.path, latitude__isnull=False, longitude__isnull=False).aggregate(
-        south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude")
-    )
+    box = Unit.objects.filter(
+        path__startswith=province.path, latitude__isnull=False, longitude__isnull=False
+    ).aggregate(south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude"))
     if box["south"] is None:
         return None
     m = BOUNDS_MARGIN_DEGREES
     return Bounds(
-        south=float(box["south"]) - m, west=float(box["west"]) - m, north=float(box["north"]) + m, east=float(box["east"]) + m
+        south=float(box["south"]) - m,
+        west=float(box["west"]) - m,
+        north=float(box["north"]) + m,
+        east=float(box["east"]) + m,
     )
 
 
-def location_errors(commune: Unit, latitude: Decimal | float | None, longitude: Decimal | float | None) -> dict[str, str]:
+def location_errors(
+    commune: Unit, latitude: Decimal | float | None, longitude: Decimal | float | None
+) -> dict[str, str]:
     """Errors by field of a petition's point in `commune` (empty: acceptable). No point at all is acceptable; half
     of one is not."""
     if latitude is None and longitude is None:

@@ -125,7 +125,11 @@ def load_province(wanted: str, *, points_file: Path | None = None) -> LoadResult
     if point:
         values.update(latitude=point[0], longitude=point[1])
     if unit is None:
-        label = province.name if province.division_type == VietNamDivisionType.THANH_PHO_TRUNG_UONG else f"tỉnh {province.name}"
+        label = (
+            province.name
+            if province.division_type == VietNamDivisionType.THANH_PHO_TRUNG_UONG
+            else f"tỉnh {province.name}"
+        )
         unit = Unit(code=_slug(province.codename), name=f"UBND {label}", kind=province.division_type.value, **values)
         unit.save()
         result = LoadResult(province=unit, created=[unit.code])

@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0002_unit_is_remote'),
+        ("organisation", "0002_unit_is_remote"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unit',
-            name='admin_code',
-            field=models.CharField(blank=True, db_index=True, default='', max_length=16, verbose_name='mã đơn vị hành chính'),
+            model_name="unit",
+            name="admin_code",
+            field=models.CharField(
+                blank=True, db_index=True, default="", max_length=16, verbose_name="mã đơn vị hành chính"
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='vĩ độ'),
+            model_name="unit",
+            name="latitude",
+            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="vĩ độ"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='kinh độ'),
+            model_name="unit",
+            name="longitude",
+            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="kinh độ"),
         ),
     ]

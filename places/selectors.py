@@ -1,0 +1,211 @@
+"""Reads of the public map, the leaders' map, the feeds and the open data.
+
+Public surfaces read only what is already public: the petitions the search projection publishes
+(`public_petitions`: published, with the petitioner's consent, never a denunciation), their texts through
+`Petition.public_text` (redacted), their coordinates rounded to `OPEN311_COORDINATE_DECIMALS` (none at -1: the
+commune's point instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cases.models import PUBLIC_TYPES, Petition, PetitionStatus, PetitionType
+from cases.search_projections import NEVER_PUBLISHED_TYPES
+from organisation.models import Unit
+from places import geo
+from topics.models import Topic
+
+POINTS_FROM_ZOOM = 12  # from this zoom on (a few km across) the map shows petitions; below, counts per commune
+
+
+def public_petitions() -> QuerySet[Petition]:
+    """The petitions every public surface may show: those the search index publishes."""
+    return Petition.objects.filter(published_at__isnull=False, publish_consent=True).exclude(
+        petition_type__in=NEVER_PUBLISHED_TYPES
+    )
+
+
+def public_type_choices() -> list[tuple[str, str]]:
+    return [
+        (v, str(label)) for v, label in PetitionType.choices if v in PUBLIC_TYPES and v not in NEVER_PUBLISHED_TYPES
+    ]
+
+
+def rounded(value: Any) -> float | None:
+    decimals = settings.OPEN311_COORDINATE_DECIMALS
+    if value is None or decimals < 0:
+        return None
+    return round(float(value), decimals)
+
+
+class FilterError(ValueError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class MapFilters:
+    petition_type: str = ""
+    status: str = ""
+    topic: str = ""
+    bbox: tuple[float, float, float, float] | None = None  # south, west, north, east
+    zoom: int = 0
+
+    def apply(self, petitions: QuerySet[Petition]) -> QuerySet[Petition]:
+        if self.petition_type:
+            petitions = petitions.filter(petition_type=self.petition_type)
+        if self.status:
+            petitions = petitions.filter(status=self.status)
+        if self.topic:
+            petitions = petitions.filter(topic__code=self.topic)
+        return petitions
+
+
+def parse_filters(params: Any) -> MapFilters:
+    """The map's filters from a query string; unknown values are errors by field."""
+    errors: dict[str, str] = {}
+    petition_type = params.get("type", "").strip()
+    if petition_type and petition_type not in dict(public_type_choices()):
+        errors["type"] = _("Loại đơn không hợp lệ: %(value)s") % {"value": petition_type}
+    status = params.get("status", "").strip()
+    if status and status not in PetitionStatus.values:
+        errors["status"] = _("Tình trạng không hợp lệ: %(value)s") % {"value": status}
+    topic = params.get("topic", "").strip()
+    if topic and not Topic.objects.filter(code=topic).exists():
+        errors["topic"] = _("Lĩnh vực không tồn tại: %(value)s") % {"value": topic}
+    bbox = None
+    if params.get("bbox"):
+        try:
+            south, west, north, east = (float(part) for part in params["bbox"].split(","))
+        except ValueError:
+            errors["bbox"] = _("bbox phải là bốn số: nam,tây,bắc,đông")
+        else:
+            if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
+                errors["bbox"] = _("bbox phải là bốn số: nam,tây,bắc,đông")
+            bbox = (south, west, north, east)
+    zoom = 0
+    if params.get("zoom"):
+        try:
+            zoom = int(params["zoom"])
+        except ValueError:
+            errors["zoom"] = _("zoom phải là số nguyên")
+    if errors:
+        raise FilterError(errors)
+    return MapFilters(petition_type=petition_type, status=status, topic=topic, bbox=bbox, zoom=zoom)
+
+
+def commune_counts(petitions: QuerySet[Petition]) -> list[dict[str, Any]]:
+    """Per commune: its code, name, point and how many of `petitions` (one grouped query)."""
+    rows = (
+        petitions.order_by()
+        .values("commune__code", "commune__name", "commune__latitude", "commune__longitude")
+        .annotate(count=Count("pk"))
+        .order_by("commune__name")
+    )
+    return [
+        {
+            "code": row["commune__code"],
+            "name": row["commune__name"],
+            "lat": None if row["commune__latitude"] is None else float(row["commune__latitude"]),
+            "lon": None if row["commune__longitude"] is None else float(row["commune__longitude"]),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def map_data(filters: MapFilters) -> dict[str, Any]:
+    """The public map's data: counts per commune when zoomed out (or without a box); when zoomed in, at most
+    MAP_MAX_POINTS petitions in the box, newest published first, each linking to its public page."""
+    petitions = filters.apply(public_petitions())
+    if filters.bbox is None or filters.zoom < POINTS_FROM_ZOOM:
+        communes = commune_counts(petitions)
+        for commune in communes:
+            commune["url"] = f"{reverse('search:page')}?commune={commune['code']}"
+            commune["feed"] = reverse("places:feed-commune", args=[commune["code"], "atom"])
+        return {"mode": "communes", "communes": communes, "total": sum(c["count"] for c in communes)}
+    south, west, north, east = filters.bbox
+    own_point = settings.OPEN311_COORDINATE_DECIMALS >= 0
+    in_box_commune = Q(commune__latitude__range=(south, north), commune__longitude__range=(west, east))
+    in_box = (
+        (Q(latitude__range=(south, north), longitude__range=(west, east)) | Q(latitude__isnull=True) & in_box_commune)
+        if own_point
+        else in_box_commune
+    )
+    limit = settings.MAP_MAX_POINTS
+    rows = list(
+        petitions.filter(in_box)
+        .select_related("commune")
+        .only(
+            "tracking_code",
+            "title",
+            "petition_type",
+            "status",
+            "latitude",
+            "longitude",
+            "petitioner_name",  # read only to be redacted from the title (`Petition.public_text`)
+            "petitioner_phone",
+            "petitioner_email",
+            "commune__latitude",
+            "commune__longitude",
+            "commune__name",
+        )
+        .order_by("-published_at")[: limit + 1]
+    )
+    types, statuses = dict(PetitionType.choices), dict(PetitionStatus.choices)
+    points = []
+    for petition in rows[:limit]:
+        lat, lon = (rounded(petition.latitude), rounded(petition.longitude)) if own_point else (None, None)
+        approximate = lat is None or lon is None
+        if approximate:
+            point = geo.point_of(petition.commune)
+            lat, lon = point if point else (None, None)
+        points.append(
+            {
+                "code": petition.tracking_code,
+                "title": petition.public_text(petition.title),
+                "type": petition.petition_type,
+                "type_label": str(types.get(petition.petition_type, "")),
+                "status": petition.status,
+                "status_label": str(statuses.get(petition.status, "")),
+                "commune": petition.commune.name,
+                "lat": lat,
+                "lon": lon,
+                "approximate": approximate,
+                "url": reverse("cases:track", args=[petition.tracking_code]),
+            }
+        )
+    return {"mode": "points", "points": points, "truncated": len(rows) > limit}
+
+
+def province_frame() -> dict[str, Any]:
+    """Where the maps open: the bounds of the first province that has points."""
+    province = Unit.objects.filter(parent__isnull=True, latitude__isnull=False).order_by("pk").first()
+    bounds = geo.bounds_of(province) if province else None
+    return {
+        "bounds": bounds.as_list() if bounds else None,
+        "center": [float(province.latitude), float(province.longitude)] if province else None,  # type: ignore[arg-type]
+    }
+
+
+def commune_points() -> list[dict[str, Any]]:
+    """Every commune's code, name and point (the maps' dots and the picker's search)."""
+    return [
+        {"code": code, "name": name, "lat": float(lat), "lon": float(lon)}
+        for code, name, lat, lon in Unit.objects.filter(is_commune=True, latitude__isnull=False)
+        .order_by("name")
+        .values_list("code", "name", "latitude", "longitude")
+    ]
+
+
+def map_config(**extra: Any) -> dict[str, Any]:
+    """What a map needs to open: the tile server (none: a plain background) and the province's frame."""
+    return {"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_ATTRIBUTION, **province_frame(), **extra}
