@@ -244,7 +244,8 @@ def subscription_confirm(request: HttpRequest, signed: str) -> HttpResponse:
     subscription = alerts.do_confirm(signed)
     if subscription is None:
         return render(request, "places/subscription_invalid.html", {}, status=400)
-    return render(request, "places/subscription_confirmed.html", {"subscription": subscription})
+    what = subscription.commune.name if subscription.commune else subscription.topic.label if subscription.topic else ""
+    return render(request, "places/subscription_confirmed.html", {"what": what})
 
 
 @require_http_methods(["GET", "POST"])
