@@ -37,7 +37,7 @@ function link(href, content) {
 
 /** A map in `element` framed on the province, with the tile layer when one is configured. */
 function baseMap(element, config) {
-  const map = L.map(element, { zoomSnap: 0.5, attributionControl: Boolean(config.tileUrl) });
+  const map = L.map(element, { zoomSnap: 0.5, maxZoom: 18, minZoom: 6, attributionControl: Boolean(config.tileUrl) });
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.attribution || "", maxZoom: 18 }).addTo(map);
   } else {
@@ -77,7 +77,13 @@ function publicMap(element) {
   const labels = readJson(element.dataset.labels) || {};
   const map = baseMap(element, config);
   communeDots(map, readJson(element.dataset.communes));
-  const layer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 }).addTo(map);
+  // A cluster shows how many petitions it holds: a commune's marker counts for its petitions, a petition for one.
+  const layer = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 50,
+    iconCreateFunction: (cluster) =>
+      countIcon(cluster.getAllChildMarkers().reduce((sum, marker) => sum + (marker.options.count || 1), 0)),
+  }).addTo(map);
   const status = document.getElementById(element.dataset.status);
   let request = 0;
 
@@ -98,7 +104,7 @@ function publicMap(element) {
         popup.appendChild(text("strong", commune.name));
         popup.appendChild(text("p", `${commune.count} ${labels.petitions || ""}`));
         popup.appendChild(link(commune.url, labels.list || commune.name));
-        L.marker([commune.lat, commune.lon], { icon: countIcon(commune.count), title: commune.name })
+        L.marker([commune.lat, commune.lon], { icon: countIcon(commune.count), title: commune.name, count: commune.count })
           .bindPopup(popup)
           .on("dblclick", () => map.setView([commune.lat, commune.lon], POINTS_FROM_ZOOM))
           .addTo(layer);
