@@ -224,7 +224,7 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
                 (tracking_code, access_key_hash, petition_type, channel, title, content, commune_id, address,
                  petitioner_name, petitioner_phone, petitioner_email, publish_consent, status, answer, answered_at,
                  answered_by_id, published_at, received_at, workflow_id, outcome, missed_deadline, tallied_unit_id,
-                 origin_address)
+                 origin_address, topic_evidence, topic_confirmed)
             SELECT 'QT-BENCH-' || g, md5('k' || g) || md5('h' || g),
                    CASE WHEN is_open THEN 'reflection'
                         ELSE (ARRAY['reflection', 'recommendation', 'complaint', 'denunciation'])[1 + g %% 4] END,
@@ -240,7 +240,7 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
                    CASE WHEN is_open THEN NULL ELSE unit_id END, NULL, received_at, instance_id,
                    -- as `cases.outcomes` keeps them: a closed case's clock ended late unless r1 < 0.85 (below)
                    CASE WHEN is_open THEN 'open' WHEN r1 < 0.85 THEN 'on_time' ELSE 'late' END,
-                   NOT is_open AND r1 >= 0.85, unit_id, ''
+                   NOT is_open AND r1 >= 0.85, unit_id, '', '[]'::jsonb, false
             FROM bench_case
             """,
             {"communes": [unit.pk for unit in units if unit.is_commune], "commune0": commune0.pk},

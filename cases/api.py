@@ -39,6 +39,7 @@ from core.site import absolute_url
 from deadlines import calendar
 from organisation.models import Unit
 from places.geo import location_errors
+from topics.models import Topic
 from workflows import selectors as work_selectors
 from workflows import services as workflow_services
 from workflows.api import ClockApi, DeadlineSerializer, TaskSerializer
@@ -244,6 +245,7 @@ SEALED_FIELDS = ("petitioner_name", "petitioner_phone", "petitioner_email", "add
 
 
 class CaseDetailSerializer(CaseSerializer):
+    topic = serializers.CharField(source="topic.code", default=None, help_text="Suggested or confirmed topic code.")
     tasks = TaskSerializer(source="workflow.tasks", many=True)
     events = EventSerializer(source="workflow.events", many=True)
     deadlines = serializers.SerializerMethodField()
@@ -272,6 +274,10 @@ class CaseDetailSerializer(CaseSerializer):
             "petitioner_email",
             "publish_consent",
             "answer",
+            "topic",
+            "topic_confidence",
+            "topic_evidence",
+            "topic_confirmed",
             "tasks",
             "events",
             "deadlines",
@@ -390,7 +396,18 @@ class DrillDownQuerySerializer(StatsQuerySerializer):
     exact_unit = serializers.BooleanField(
         required=False, default=False, help_text="Only the unit's own cases, not those of the units below it."
     )
-    commune = serializers.SlugField(required=False, help_text="Only the cases located in this commune (the map).")
+    topic = serializers.SlugField(required=False, help_text="Code of a topic (`topics.Topic`).")
+    commune = serializers.SlugField(required=False, help_text="Code of the commune the petitions are about.")
+
+    def validate_topic(self, value: str) -> str:
+        if not Topic.objects.filter(code=value).exists():
+            raise serializers.ValidationError(gettext("Không có lĩnh vực này."))
+        return value
+
+    def validate_commune(self, value: str) -> str:
+        if not Unit.objects.filter(code=value, is_commune=True).exists():
+            raise serializers.ValidationError(gettext("Không có xã, phường này."))
+        return value
 
 
 def _leader_scope(user: Any, params: Any, serializer_class: type[StatsQuerySerializer]) -> tuple[dict[str, Any], Any]:
@@ -445,9 +462,9 @@ def drill_down_for(user: Any, params: Any) -> tuple[dict[str, Any], QuerySet[Pet
         petition_type=filters.get("petition_type"),
         bucket=filters.get("bucket"),
         month=filters.get("month"),
+        topic=filters.get("topic"),
+        commune=filters.get("commune"),
     )
-    if filters.get("commune"):
-        petitions = petitions.filter(commune__code=filters["commune"])
     return filters, petitions
 
 

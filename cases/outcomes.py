@@ -8,7 +8,9 @@ the same transaction:
 - `Petition.outcome`: decided once, when the petition is answered or not accepted: late if a clock had missed its
   deadline by then, or was running past it (the answering step's own clock ends with the answer);
 - `OutcomeTally`: the count of petitions per handling unit, type and day of receipt in each outcome, moved from the
-  old (unit, outcome) to the new one.
+  old (unit, outcome) to the new one;
+- `topics.TopicTally`: the count of petitions per month of receipt, handling unit, commune and topic, moved from the
+  old unit to the new one (`topics.services.set_topic` moves it when the topic changes).
 
 What still depends on the moment (an open case whose running clock is past its deadline now) is read live, from the
 few late clocks only (`cases.selectors`). `rebuild_tally` recounts the tally from the petitions.
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from cases.models import FINISHED_STATUSES, Outcome, OutcomeTally, Petition
 from deadlines import calendar
+from topics import tally as topic_tally
 from workflows.models import Deadline, WorkflowInstance
 
 COLUMN = {Outcome.OPEN: "in_progress", Outcome.ON_TIME: "on_time", Outcome.LATE: "late"}
@@ -32,7 +35,17 @@ def keep_outcome(instance: WorkflowInstance) -> None:
     petition = (
         Petition.objects.select_for_update()
         .filter(workflow_id=instance.pk)
-        .only("pk", "status", "petition_type", "received_at", "outcome", "missed_deadline", "tallied_unit_id")
+        .only(
+            "pk",
+            "status",
+            "petition_type",
+            "received_at",
+            "outcome",
+            "missed_deadline",
+            "tallied_unit_id",
+            "commune_id",
+            "topic_id",
+        )
         .first()
     )
     if petition is None:  # a case that is not a petition's, or one whose petition is not written yet
@@ -54,6 +67,22 @@ def keep_outcome(instance: WorkflowInstance) -> None:
         if petition.tallied_unit_id is not None:
             _count(petition, unit_id=petition.tallied_unit_id, outcome=Outcome(petition.outcome), delta=-1)
         _count(petition, unit_id=unit_id, outcome=outcome, delta=1)
+    if unit_id != petition.tallied_unit_id:
+        if petition.tallied_unit_id is not None:
+            topic_tally.count(
+                received_at=petition.received_at,
+                unit_id=petition.tallied_unit_id,
+                commune_id=petition.commune_id,
+                topic_id=petition.topic_id,
+                delta=-1,
+            )
+        topic_tally.count(
+            received_at=petition.received_at,
+            unit_id=unit_id,
+            commune_id=petition.commune_id,
+            topic_id=petition.topic_id,
+            delta=1,
+        )
     Petition.objects.filter(pk=petition.pk).update(outcome=outcome, missed_deadline=missed, tallied_unit_id=unit_id)
 
 

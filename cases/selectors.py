@@ -328,6 +328,26 @@ def _monthly_rows(
     ]
 
 
+def late_open_by_unit(
+    *, units: QuerySet[Unit], date_from: date, date_to: date, now: datetime
+) -> dict[int, tuple[int, int]]:
+    """Per handling unit: its open petitions received in the period that are overdue at `now`, and of those the very
+    overdue, with the leaders' figures' own rules (`_late_open_sql`), reading only the late clocks and petitions."""
+    unit_ids = list(units.order_by().values_list("pk", flat=True))
+    if not unit_ids:
+        return {}
+    late: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            *_late_open_sql(unit_ids=unit_ids, date_from=date_from, date_to=date_to, petition_type=None, now=now)
+        )
+        for _month, unit_id, _kind, count, very in cursor.fetchall():
+            total = late.setdefault(unit_id, [0, 0])
+            total[0] += int(count)
+            total[1] += int(very or 0)
+    return {unit_id: (count, very) for unit_id, (count, very) in late.items()}
+
+
 def _stats_from_months(rows: list[dict[str, Any]]) -> list[UnitTypeStats]:
     """The figures of `unit_stats` summed from the monthly rows (every bucket is a count, so the sum is exact)."""
     totals: dict[tuple[str, str, str], dict[str, int]] = {}
@@ -383,12 +403,19 @@ def bucket_petitions(
     petition_type: str | None = None,
     bucket: str | None = None,
     month: str | None = None,
+    topic: str | None = None,
+    commune: str | None = None,
 ) -> QuerySet[Petition]:
     """The petitions behind one figure: those of `units` received in the period (and `month`, "YYYY-MM"),
-    of the type, in the bucket (None: every bucket, the "received" figure), oldest received first."""
+    of the type, in the bucket (None: every bucket, the "received" figure), about the topic and commune (codes;
+    the insight page's figures), oldest received first."""
     petitions, conditions = _bucketed(
         units=units, date_from=date_from, date_to=date_to, petition_type=petition_type, now=timezone.now()
     )
+    if topic:
+        petitions = petitions.filter(topic__code=topic)
+    if commune:
+        petitions = petitions.filter(commune__code=commune)
     if bucket:
         petitions = petitions.filter(conditions[bucket])
     if month:
@@ -398,7 +425,7 @@ def bucket_petitions(
         petitions = petitions.filter(
             received_at__gte=calendar.start_of_day(first), received_at__lt=calendar.start_of_day(after)
         )
-    return petitions.select_related("workflow__unit").order_by("received_at", "pk")
+    return petitions.select_related("workflow__unit", "topic").order_by("received_at", "pk")
 
 
 APPROVAL_FIELD = "approval"  # a step with this form field approves or returns what the step before drafted

@@ -46,6 +46,7 @@ from deadlines.services import DueDate
 from organisation.models import Membership, Role, Unit
 from organisation.names import official_name
 from search.outbox import enqueue
+from topics import services as topic_services
 from workflows import forms as task_forms
 from workflows import selectors as workflow_selectors
 from workflows import services as workflow_services
@@ -151,7 +152,12 @@ def _create_petition(
     if received_at is not None:  # the legal clocks (`deadline_start=case`) count from the case's start: the receipt
         instance.created_at = received_at
         instance.save(update_fields=["created_at"])
+    # Every channel's petition gets a suggested topic from its text, for the reception officer to confirm.
+    suggestion = topic_services.suggest(title=title, content=content)
     petition = Petition.objects.create(
+        topic=suggestion.topic,
+        topic_confidence=suggestion.confidence if suggestion.topic else None,
+        topic_evidence=suggestion.evidence,
         tracking_code=code,
         access_key_hash=hash_access_key(access_key),
         petition_type=petition_type,

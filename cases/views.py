@@ -33,6 +33,7 @@ from core.site import absolute_url
 from organisation.models import Unit
 from organisation.names import official_name
 from places import selectors as place_selectors
+from topics.models import Topic
 from workflows import forms as task_forms
 from workflows import selectors as work_selectors
 from workflows import services as workflow_services
@@ -514,6 +515,7 @@ def leaders_cases(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "figure": _figure_labels()[filters.get("bucket") or "received"],
+            "topic": Topic.objects.filter(code=filters["topic"]).first() if filters.get("topic") else None,
             "types": types,
             "query": query.urlencode(),
             "back": reverse("cases:leaders") + "?" + urlencode(kept),

@@ -25,6 +25,7 @@ from channels import selectors, services
 from channels.forms import ConfirmInput, DiscardInput
 from channels.models import Draft, DraftStatus
 from organisation.models import Unit
+from topics.services import suggest as suggest_topic
 from workflows import services as workflow_services
 
 PAGE_SIZE = 25
@@ -42,7 +43,9 @@ def _officer(request: HttpRequest) -> User:
 def queue(request: HttpRequest) -> HttpResponse:
     _officer(request)
     page = Paginator(selectors.open_drafts(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "channels/queue.html", {"page": page})
+    # The topic each message will be suggested when it is confirmed into a petition (`topics.services.suggest`).
+    rows = [(draft, suggest_topic(title=draft.subject, content=draft.text)) for draft in page.object_list]
+    return render(request, "channels/queue.html", {"page": page, "rows": rows})
 
 
 def _initial(draft: Draft, units: list[Unit]) -> dict[str, Any]:

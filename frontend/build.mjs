@@ -25,6 +25,7 @@ const bpmnOptions = {
 const bundles = [
   { entry: "frontend/main.js", out: "app.js" },
   { entry: "frontend/leaders-charts.js", out: "leaders-charts.js" },
+  { entry: "frontend/insight-charts.js", out: "insight-charts.js" },
   { entry: "frontend/bpmn/modeler.js", out: "bpmn-modeler.js", options: bpmnOptions },
   { entry: "frontend/bpmn/viewer.js", out: "bpmn-viewer.js", options: bpmnOptions },
   // Leaflet's images (markers, layer icons) are inlined: the map makes no request but its data and tiles.

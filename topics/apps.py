@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class TopicsConfig(AppConfig):
     name = "topics"
-    verbose_name = _("Lĩnh vực")
+    verbose_name = _("Danh mục lĩnh vực")
