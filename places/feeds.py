@@ -66,7 +66,7 @@ class _AnswersFeed(Feed):
 
 
 class CommuneFeed(_AnswersFeed):
-    def get_object(self, request: HttpRequest, code: str) -> Unit:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, code: str) -> Unit:
         return get_object_or_404(Unit, code=code, is_commune=True)
 
     def title(self, obj: Unit) -> str:
@@ -83,7 +83,7 @@ class CommuneFeed(_AnswersFeed):
 
 
 class TopicFeed(_AnswersFeed):
-    def get_object(self, request: HttpRequest, code: str) -> Topic:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, code: str) -> Topic:
         return get_object_or_404(Topic, code=code, active=True)
 
     def title(self, obj: Topic) -> str:

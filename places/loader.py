@@ -163,7 +163,7 @@ def load_province(wanted: str, *, points_file: Path | None = None) -> LoadResult
             if code in taken:
                 code = f"{code}-{admin_code}"
             taken.add(code)
-            match = Unit(code=code, parent=unit, **values)  # type: ignore[arg-type]
+            match = Unit(code=code, parent=unit, **values)
             match.save()
             result.created.append(code)
         elif _apply(match, values) or match.parent_id is None:

@@ -128,9 +128,10 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
     petitions = filters.apply(public_petitions())
     if filters.bbox is None or filters.zoom < POINTS_FROM_ZOOM:
         communes = commune_counts(petitions)
-        for commune in communes:
-            commune["url"] = f"{reverse('search:page')}?commune={commune['code']}"
-            commune["feed"] = reverse("places:feed-commune", args=[commune["code"], "atom"])
+        search, feed = reverse("search:page"), reverse("places:feed-commune", args=["CODE", "atom"])
+        for commune in communes:  # one reverse() per kind of link, not per commune (it is the slow part here)
+            commune["url"] = f"{search}?commune={commune['code']}"
+            commune["feed"] = feed.replace("CODE", commune["code"])
         return {"mode": "communes", "communes": communes, "total": sum(c["count"] for c in communes)}
     south, west, north, east = filters.bbox
     own_point = settings.OPEN311_COORDINATE_DECIMALS >= 0
@@ -161,6 +162,7 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
         .order_by("-published_at")[: limit + 1]
     )
     types, statuses = dict(PetitionType.choices), dict(PetitionStatus.choices)
+    track = reverse("cases:track", args=["CODE"])
     points = []
     for petition in rows[:limit]:
         lat, lon = (rounded(petition.latitude), rounded(petition.longitude)) if own_point else (None, None)
@@ -180,7 +182,7 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
                 "lat": lat,
                 "lon": lon,
                 "approximate": approximate,
-                "url": reverse("cases:track", args=[petition.tracking_code]),
+                "url": track.replace("CODE", petition.tracking_code),
             }
         )
     return {"mode": "points", "points": points, "truncated": len(rows) > limit}
@@ -200,9 +202,12 @@ def commune_points() -> list[dict[str, Any]]:
     """Every commune's code, name and point (the maps' dots and the picker's search)."""
     return [
         {"code": code, "name": name, "lat": float(lat), "lon": float(lon)}
-        for code, name, lat, lon in Unit.objects.filter(is_commune=True, latitude__isnull=False)
+        for code, name, lat, lon in Unit.objects.filter(
+            is_commune=True, latitude__isnull=False, longitude__isnull=False
+        )
         .order_by("name")
         .values_list("code", "name", "latitude", "longitude")
+        if lat is not None and lon is not None
     ]
 
 

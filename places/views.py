@@ -188,7 +188,8 @@ class SubscribeThrottle(SimpleRateThrottle):
     scope = "public_subscribe"
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read now, so settings overrides apply
+        return str(rate) if rate else None
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.usefixtures("placed", "processes")
 
 
 def alerts_to(address: str) -> list[Message]:
-    return [
-        m for m in Message.objects.filter(kind=MessageKind.SUBSCRIPTION_ALERT) if m.addresses[0]["to"] == address
-    ]
+    return [m for m in Message.objects.filter(kind=MessageKind.SUBSCRIPTION_ALERT) if m.addresses[0]["to"] == address]
 
 
 def link_in(message: Message, name: str) -> str:

@@ -1,4 +1,5 @@
-"""`manage.py build_open_data`: rebuild the open data files (`/open-data/`); run it daily (cron)."""
+"""`manage.py build_open_data`: rebuild the open data files (`/open-data/`) and delete the e-mail alert subscriptions
+never confirmed in time; run it daily (cron)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from places.alerts import expire_unconfirmed
 from places.open_data import build_all
 
 
@@ -15,3 +17,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for slug, count in build_all().items():
             self.stdout.write(f"{slug}: {count} rows")
+        self.stdout.write(f"{expire_unconfirmed()} unconfirmed subscription(s) expired")
