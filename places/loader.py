@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
 
@@ -175,4 +176,5 @@ def load_province(wanted: str, *, points_file: Path | None = None) -> LoadResult
             result.unchanged += 1
         if match.latitude is None:
             result.without_point.append(match.code)
+    transaction.on_commit(lambda: cache.delete("places:communes:v1"))  # the maps' commune index (selectors)
     return result

@@ -9,9 +9,11 @@ commune's point instead).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -103,28 +105,59 @@ def parse_filters(params: Any) -> MapFilters:
 
 
 def commune_counts(petitions: QuerySet[Petition]) -> list[dict[str, Any]]:
-    """Per commune: its code, name, point and how many of `petitions` (one grouped query)."""
-    rows = (
-        petitions.order_by()
-        .values("commune__code", "commune__name", "commune__latitude", "commune__longitude")
-        .annotate(count=Count("pk"))
-        .order_by("commune__name")
-    )
+    """Per commune: its code, name, point and how many of `petitions`, in one query: the petitions are counted per
+    commune id first (an index-only scan of `petition_public_commune` for the public map), then joined to their
+    communes."""
+    grouped = petitions.order_by().values("commune_id").annotate(n=Count("*"))
+    sql, params = grouped.query.sql_with_params()
+    unit_table = connection.ops.quote_name(Unit._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.code, u.name, u.latitude, u.longitude, c.n FROM ({sql}) c "  # noqa: S608 - Django's own SQL
+            f"JOIN {unit_table} u ON u.id = c.commune_id ORDER BY u.name",
+            params,
+        )
+        rows = cursor.fetchall()
     return [
         {
-            "code": row["commune__code"],
-            "name": row["commune__name"],
-            "lat": None if row["commune__latitude"] is None else float(row["commune__latitude"]),
-            "lon": None if row["commune__longitude"] is None else float(row["commune__longitude"]),
-            "count": row["count"],
+            "code": code,
+            "name": name,
+            "lat": None if lat is None else float(lat),
+            "lon": None if lon is None else float(lon),
+            "count": count,
         }
-        for row in rows
+        for code, name, lat, lon, count in rows
     ]
+
+
+COMMUNES_CACHE_KEY = "places:communes:v1"
+COMMUNES_CACHE_SECONDS = 300
+
+
+def commune_index() -> dict[int, dict[str, Any]]:
+    """Every commune by id: code, name and point (the province's when it has none), kept 5 minutes in the cache
+    (`load_places` clears it): the maps read it on every request."""
+    cached = cache.get(COMMUNES_CACHE_KEY)
+    if cached is not None:
+        return cast(dict[int, dict[str, Any]], cached)
+    index = {}
+    for unit in Unit.objects.filter(is_commune=True).order_by("name"):
+        point = geo.point_of(unit)
+        index[unit.pk] = {
+            "code": unit.code,
+            "name": unit.name,
+            "lat": point[0] if point else None,
+            "lon": point[1] if point else None,
+            "own_point": unit.latitude is not None,
+        }
+    cache.set(COMMUNES_CACHE_KEY, index, COMMUNES_CACHE_SECONDS)
+    return index
 
 
 def map_data(filters: MapFilters) -> dict[str, Any]:
     """The public map's data: counts per commune when zoomed out (or without a box); when zoomed in, at most
-    MAP_MAX_POINTS petitions in the box, newest published first, each linking to its public page."""
+    MAP_MAX_POINTS petitions in the box, newest published first, each linking to its public page. One query
+    either way (the communes come from `commune_index`)."""
     petitions = filters.apply(public_petitions())
     if filters.bbox is None or filters.zoom < POINTS_FROM_ZOOM:
         communes = commune_counts(petitions)
@@ -134,30 +167,31 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
             commune["feed"] = feed.replace("CODE", commune["code"])
         return {"mode": "communes", "communes": communes, "total": sum(c["count"] for c in communes)}
     south, west, north, east = filters.bbox
+    communes = commune_index()
+    in_box = [
+        pk
+        for pk, c in communes.items()
+        if c["lat"] is not None and south <= c["lat"] <= north and west <= c["lon"] <= east
+    ]
     own_point = settings.OPEN311_COORDINATE_DECIMALS >= 0
-    in_box_commune = Q(commune__latitude__range=(south, north), commune__longitude__range=(west, east))
-    in_box = (
-        (Q(latitude__range=(south, north), longitude__range=(west, east)) | Q(latitude__isnull=True) & in_box_commune)
-        if own_point
-        else in_box_commune
-    )
+    # Its own point in the box (index `petition_public_point`), or none and its commune's point in the box.
+    where = Q(latitude__isnull=True, commune_id__in=in_box) if own_point else Q(commune_id__in=in_box)
+    if own_point:
+        where |= Q(latitude__range=(south, north), longitude__range=(west, east))
     limit = settings.MAP_MAX_POINTS
     rows = list(
-        petitions.filter(in_box)
-        .select_related("commune")
+        petitions.filter(where)
         .only(
             "tracking_code",
             "title",
             "petition_type",
             "status",
+            "commune_id",
             "latitude",
             "longitude",
             "petitioner_name",  # read only to be redacted from the title (`Petition.public_text`)
             "petitioner_phone",
             "petitioner_email",
-            "commune__latitude",
-            "commune__longitude",
-            "commune__name",
         )
         .order_by("-published_at")[: limit + 1]
     )
@@ -165,11 +199,11 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
     track = reverse("cases:track", args=["CODE"])
     points = []
     for petition in rows[:limit]:
+        commune = communes.get(petition.commune_id, {})
         lat, lon = (rounded(petition.latitude), rounded(petition.longitude)) if own_point else (None, None)
         approximate = lat is None or lon is None
         if approximate:
-            point = geo.point_of(petition.commune)
-            lat, lon = point if point else (None, None)
+            lat, lon = commune.get("lat"), commune.get("lon")
         points.append(
             {
                 "code": petition.tracking_code,
@@ -178,7 +212,7 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
                 "type_label": str(types.get(petition.petition_type, "")),
                 "status": petition.status,
                 "status_label": str(statuses.get(petition.status, "")),
-                "commune": petition.commune.name,
+                "commune": commune.get("name", ""),
                 "lat": lat,
                 "lon": lon,
                 "approximate": approximate,

@@ -61,14 +61,26 @@ function countIcon(count) {
   return L.divIcon({ html: inner, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(40, 40) });
 }
 
+const LABELS_FROM_ZOOM = 11; // communes' names are written on the map from this zoom on (a plain map has no others)
+
 function communeDots(map, communes) {
   const layer = L.layerGroup().addTo(map);
+  const labels = L.layerGroup();
   for (const commune of communes || []) {
     if (commune.lat == null) continue;
     L.circleMarker([commune.lat, commune.lon], { radius: 3, className: "map-commune-dot" })
       .bindTooltip(commune.name)
       .addTo(layer);
+    L.circleMarker([commune.lat, commune.lon], { radius: 0, interactive: false, className: "map-commune-dot" })
+      .bindTooltip(commune.name, { permanent: true, direction: "right", className: "map-commune-label" })
+      .addTo(labels);
   }
+  const showLabels = () => {
+    if (map.getZoom() >= LABELS_FROM_ZOOM) labels.addTo(map);
+    else labels.remove();
+  };
+  map.on("zoomend", showLabels);
+  showLabels();
   return layer;
 }
 

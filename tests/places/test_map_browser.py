@@ -137,3 +137,32 @@ def test_the_public_map_shows_counts_then_petitions_linking_to_their_pages(
     assert page.errors == []
     listed = page.locator(".map-list a").all_inner_texts()
     assert len(listed) == 4 and "Đèn đường hỏng ở Cam Lộ" in listed
+
+
+def test_a_leader_opens_a_communes_cases_from_the_leaders_map(browser, live_server, province):
+    from tests.browser import logged_in
+
+    dong_ha = Unit.objects.get(code="phuong-dong-ha")
+    make_official("lanhdao", dong_ha, Role.UNIT_LEADER)
+    for number in range(2):
+        submit_petition(
+            petition_type="reflection",
+            title=f"Phản ánh số {number} về rác thải",
+            content="Rác thải tồn đọng nhiều ngày trước chợ.",
+            commune=dong_ha,
+            petitioner_name="Nguyễn Văn An",
+            petitioner_phone="0912 345 678",
+        )
+    page = logged_in(browser, live_server, "lanhdao")
+
+    page.goto(f"{live_server.url}/leaders/")
+    page.click("#leaders-map-link")
+    marker = page.locator(".leaflet-marker-icon.marker-cluster", has_text="2")
+    marker.click()
+    page.screenshot(path=str(ARTIFACTS / "places-leaders-map-1500.png"), full_page=True)
+    page.click(".leaflet-popup-content a")
+    page.wait_for_load_state()
+
+    assert "/leaders/cases/" in page.url and "commune=phuong-dong-ha" in page.url
+    assert page.locator("text=Phản ánh số 1 về rác thải").count() == 1
+    assert page.errors == []
