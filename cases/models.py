@@ -203,10 +203,18 @@ class Petition(models.Model):
                 condition=models.Q(published_at__isnull=False, publish_consent=True),
                 name="petition_public_commune",
             ),
+            # Zoomed in: the newest petitions with a point in the box (read from the index alone), and the newest of a
+            # commune's petitions without a point.
             models.Index(
                 fields=["latitude", "longitude"],
+                include=["published_at", "petition_type", "status"],
                 condition=models.Q(published_at__isnull=False, publish_consent=True, latitude__isnull=False),
                 name="petition_public_point",
+            ),
+            models.Index(
+                fields=["commune", "-published_at"],
+                condition=models.Q(published_at__isnull=False, publish_consent=True, latitude__isnull=True),
+                name="petition_public_unplaced",
             ),
         ]
 

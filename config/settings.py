@@ -508,7 +508,7 @@ if MAP_TILE_URL:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_scheme}://{_rest.split('/')[0].replace('{s}', '*')}")
 # A petition's point must lie in its province's bounds and at most this far from its commune's point (km).
 PLACES_MAX_DISTANCE_KM = float(env("PLACES_MAX_DISTANCE_KM", "25"))
-MAP_MAX_POINTS = int(env("MAP_MAX_POINTS", "500"))  # the public map's points per request when zoomed in
+MAP_MAX_POINTS = int(env("MAP_MAX_POINTS", "300"))  # the public map's points per request when zoomed in
 # Open data (/open-data/): the licence of the downloads, rebuilt daily by `manage.py build_open_data`.
 OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", "CC BY 4.0")
 OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")

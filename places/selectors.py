@@ -14,7 +14,8 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -174,13 +175,9 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
         if c["lat"] is not None and south <= c["lat"] <= north and west <= c["lon"] <= east
     ]
     own_point = settings.OPEN311_COORDINATE_DECIMALS >= 0
-    # Its own point in the box (index `petition_public_point`), or none and its commune's point in the box.
-    where = Q(latitude__isnull=True, commune_id__in=in_box) if own_point else Q(commune_id__in=in_box)
-    if own_point:
-        where |= Q(latitude__range=(south, north), longitude__range=(west, east))
     limit = settings.MAP_MAX_POINTS
     rows = list(
-        petitions.filter(where)
+        petitions.filter(pk__in=_newest_in_box(petitions, in_box, filters.bbox if own_point else None, limit + 1))
         .only(
             "tracking_code",
             "title",
@@ -193,7 +190,7 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
             "petitioner_phone",
             "petitioner_email",
         )
-        .order_by("-published_at")[: limit + 1]
+        .order_by("-published_at", "-pk")
     )
     types, statuses = dict(PetitionType.choices), dict(PetitionStatus.choices)
     track = reverse("cases:track", args=["CODE"])
@@ -220,6 +217,33 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
             }
         )
     return {"mode": "points", "points": points, "truncated": len(rows) > limit}
+
+
+def _newest_in_box(
+    petitions: QuerySet[Petition], communes: list[int], bbox: tuple[float, float, float, float] | None, limit: int
+) -> RawSQL:
+    """The ids of the `limit` newest `petitions` located in the box: those with their own point in it (`bbox`; read
+    from `petition_public_point` alone), and those without a point whose commune's point is in it (`communes`;
+    `petition_public_unplaced`), each branch sorted and cut before they are merged. `bbox` None: by commune only
+    (coordinates are not published)."""
+    branches = []
+    by_commune = petitions.filter(commune_id__in=communes)
+    if bbox is not None:
+        south, west, north, east = bbox
+        by_commune = by_commune.filter(latitude__isnull=True)
+        in_box = petitions.filter(latitude__range=(south, north), longitude__range=(west, east))
+        branches.append(in_box)
+    branches.append(by_commune)
+    parts, params = [], []
+    for number, branch in enumerate(branches):
+        sql, branch_params = (
+            branch.order_by("-published_at").values("pk", "published_at")[:limit].query.sql_with_params()
+        )
+        parts.append(f"SELECT * FROM ({sql}) b{number}")  # noqa: S608 - Django's own SQL
+        params.extend(branch_params)
+    union = " UNION ALL ".join(parts)
+    sql = f"SELECT id FROM ({union}) t ORDER BY published_at DESC LIMIT {int(limit)}"  # noqa: S608 - Django's SQL
+    return RawSQL(sql, params)  # noqa: S611 - composed only of the ORM's own queries and their parameters
 
 
 def province_frame() -> dict[str, Any]:
