@@ -161,12 +161,12 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
     either way (the communes come from `commune_index`)."""
     petitions = filters.apply(public_petitions())
     if filters.bbox is None or filters.zoom < POINTS_FROM_ZOOM:
-        communes = commune_counts(petitions)
+        counts = commune_counts(petitions)
         search, feed = reverse("search:page"), reverse("places:feed-commune", args=["CODE", "atom"])
-        for commune in communes:  # one reverse() per kind of link, not per commune (it is the slow part here)
+        for commune in counts:  # one reverse() per kind of link, not per commune (it is the slow part here)
             commune["url"] = f"{search}?commune={commune['code']}"
             commune["feed"] = feed.replace("CODE", commune["code"])
-        return {"mode": "communes", "communes": communes, "total": sum(c["count"] for c in communes)}
+        return {"mode": "communes", "communes": counts, "total": sum(c["count"] for c in counts)}
     south, west, north, east = filters.bbox
     communes = commune_index()
     in_box = [
@@ -234,7 +234,8 @@ def _newest_in_box(
         in_box = petitions.filter(latitude__range=(south, north), longitude__range=(west, east))
         branches.append(in_box)
     branches.append(by_commune)
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for number, branch in enumerate(branches):
         sql, branch_params = (
             branch.order_by("-published_at").values("pk", "published_at")[:limit].query.sql_with_params()
