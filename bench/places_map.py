@@ -11,7 +11,8 @@ puts 70 % of those on a point near their commune's. Then measures, with Django's
 - `map_province_type`: the same filtered by type;
 - `map_zoomed`: a box of about 5 km around a commune at zoom 14 (at most MAP_MAX_POINTS petitions).
 
-p50/p95 and the number of SQL queries of one request. Target: map data p95 ≤ 300 ms. The LAST line is one JSON
+p50/p95 and the number of SQL queries of one request. Target: map data p95 ≤ 300 ms. `--keep` keeps the database,
+`--reuse` measures it again without building. The LAST line is one JSON
 object with every figure and `targets_met`. Benchmarks are never part of the pass/fail test suite.
 """
 

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, QuerySet
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -157,8 +156,8 @@ def commune_index() -> dict[int, dict[str, Any]]:
 
 def map_data(filters: MapFilters) -> dict[str, Any]:
     """The public map's data: counts per commune when zoomed out (or without a box); when zoomed in, at most
-    MAP_MAX_POINTS petitions in the box, newest published first, each linking to its public page. One query
-    either way (the communes come from `commune_index`)."""
+    MAP_MAX_POINTS petitions in the box, newest published first, each linking to its public page. One query for the
+    counts; two indexed ones for the points (their ids, then their rows); the communes come from `commune_index`."""
     petitions = filters.apply(public_petitions())
     if filters.bbox is None or filters.zoom < POINTS_FROM_ZOOM:
         counts = commune_counts(petitions)
@@ -221,7 +220,7 @@ def map_data(filters: MapFilters) -> dict[str, Any]:
 
 def _newest_in_box(
     petitions: QuerySet[Petition], communes: list[int], bbox: tuple[float, float, float, float] | None, limit: int
-) -> RawSQL:
+) -> list[int]:
     """The ids of the `limit` newest `petitions` located in the box: those with their own point in it (`bbox`; read
     from `petition_public_point` alone), and those without a point whose commune's point is in it (`communes`;
     `petition_public_unplaced`), each branch sorted and cut before they are merged. `bbox` None: by commune only
@@ -243,8 +242,11 @@ def _newest_in_box(
         parts.append(f"SELECT * FROM ({sql}) b{number}")  # noqa: S608 - Django's own SQL
         params.extend(branch_params)
     union = " UNION ALL ".join(parts)
-    sql = f"SELECT id FROM ({union}) t ORDER BY published_at DESC LIMIT {int(limit)}"  # noqa: S608 - Django's SQL
-    return RawSQL(sql, params)  # noqa: S611 - composed only of the ORM's own queries and their parameters
+    sql = f"SELECT pk FROM ({union}) t ORDER BY published_at DESC LIMIT {int(limit)}"  # noqa: S608 - Django's SQL
+    # Read apart, not as a subquery of the rows' query: PostgreSQL would run it again for every candidate row.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def province_frame() -> dict[str, Any]:
