@@ -38,6 +38,7 @@ from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.site import absolute_url
 from deadlines import calendar
 from organisation.models import Unit
+from places.geo import location_errors
 from topics.models import Topic
 from workflows import selectors as work_selectors
 from workflows import services as workflow_services
@@ -103,6 +104,10 @@ class PetitionSubmitApi(APIView):
                 raise serializers.ValidationError(
                     {"petitioner_phone": gettext("Cần số điện thoại hoặc thư điện tử để nhận trả lời")}
                 )
+            if attrs.get("commune") is not None:  # the point, if any, in the province and near the commune
+                errors = location_errors(attrs["commune"], attrs.get("latitude"), attrs.get("longitude"))
+                if errors:
+                    raise serializers.ValidationError(errors)
             return attrs
 
     class OutputSerializer(serializers.Serializer):

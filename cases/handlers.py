@@ -27,6 +27,7 @@ from notifications.models import MessageKind
 from notifications.services import Address
 from notifications.services import enqueue as enqueue_notification
 from organisation.models import Role, Unit
+from places.alerts import alert_subscribers
 from search.outbox import enqueue
 from workflows.handlers import HandlerContext, HandlerError, register_handler
 from workflows.models import Deadline, DeadlineKind
@@ -42,6 +43,8 @@ def _publish(petition: Petition) -> None:
     petition.published_at = timezone.now()
     petition.save(update_fields=["published_at"])
     enqueue("petition", petition.pk)
+    # Subscribers of the commune or topic are alerted in this transaction too (nothing for a non-public one).
+    alert_subscribers(petition)
 
 
 def _notify_petitioner(

@@ -222,6 +222,26 @@ class Petition(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES, joined_to__isnull=True),
                 name="petition_open_duplicates",
             ),
+            # The public map (places/): published petitions counted per commune, type and status, and the points
+            # in a box when zoomed in, read from the index alone.
+            models.Index(
+                fields=["commune", "petition_type", "status"],
+                condition=models.Q(published_at__isnull=False, publish_consent=True),
+                name="petition_public_commune",
+            ),
+            # Zoomed in: the newest petitions with a point in the box (read from the index alone), and the newest of a
+            # commune's petitions without a point.
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["published_at", "petition_type", "status"],
+                condition=models.Q(published_at__isnull=False, publish_consent=True, latitude__isnull=False),
+                name="petition_public_point",
+            ),
+            models.Index(
+                fields=["commune", "-published_at"],
+                condition=models.Q(published_at__isnull=False, publish_consent=True, latitude__isnull=True),
+                name="petition_public_unplaced",
+            ),
         ]
 
     def __str__(self) -> str:

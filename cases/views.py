@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 from uuid import UUID
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -36,6 +37,7 @@ from core.files import serve as serve_file
 from core.site import absolute_url
 from organisation.models import Role, Unit
 from organisation.names import official_name
+from places import selectors as place_selectors
 from topics.models import Topic
 from workflows import forms as task_forms
 from workflows import selectors as work_selectors
@@ -58,6 +60,9 @@ def _portal_context(**extra: Any) -> dict[str, Any]:
     return {
         "petition_types": bound_petition_types(),
         "communes": Unit.objects.filter(is_commune=True).order_by("name"),
+        "place_config": place_selectors.map_config(),  # the location picker (places/)
+        "place_communes": place_selectors.commune_points(),
+        "place_max_km": settings.PLACES_MAX_DISTANCE_KM,
         **extra,
     }
 
@@ -82,6 +87,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         )
     data: Any = request.POST.copy()
     data.setlist("attachments", request.FILES.getlist("attachments"))
+    for name in ("latitude", "longitude"):  # the map's point is optional: its empty fields mean none
+        if not data.get(name, "").strip():
+            data.pop(name, None)
     serializer = PetitionSubmitApi.InputSerializer(data=data)
     errors: dict[str, Any] = {}
     if serializer.is_valid():

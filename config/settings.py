@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ratings",
     "search",
     "bpmn",
+    "places",
     "core",
     "simple_history",
     "history",
@@ -310,6 +311,7 @@ REST_FRAMEWORK = {
         "public_submit": env("PUBLIC_SUBMIT_RATE", "10/hour"),
         "public_comment": env("PUBLIC_COMMENT_RATE", "30/hour"),
         "public_rating": env("PUBLIC_RATING_RATE", "20/hour"),
+        "public_subscribe": env("PUBLIC_SUBSCRIBE_RATE", "10/hour"),
     },
 }
 
@@ -620,3 +622,19 @@ CITIZEN_CODE_RATE_PER_CLIENT = env("CITIZEN_CODE_RATE_PER_CLIENT", "20/hour")
 # Sign-in attempts (wrong codes, failed e-ID callbacks) and case claims per client address.
 CITIZEN_SIGN_IN_RATE = env("CITIZEN_SIGN_IN_RATE", "30/hour")
 CITIZEN_CLAIM_RATE = env("CITIZEN_CLAIM_RATE", "10/hour")
+# Places, maps and open data (places/). The map's tile server (e.g. https://tile.example.vn/{z}/{x}/{y}.png) and its
+# attribution line; empty: the maps show commune points and clusters on a plain background, with no request
+# elsewhere. Its origin is added to the Content-Security-Policy's img-src.
+MAP_TILE_URL = env("MAP_TILE_URL")
+MAP_ATTRIBUTION = env("MAP_ATTRIBUTION")
+if MAP_TILE_URL:
+    _scheme, _, _rest = MAP_TILE_URL.partition("://")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_scheme}://{_rest.split('/')[0].replace('{s}', '*')}")
+# A petition's point must lie in its province's bounds and at most this far from its commune's point (km).
+PLACES_MAX_DISTANCE_KM = float(env("PLACES_MAX_DISTANCE_KM", "25"))
+MAP_MAX_POINTS = int(env("MAP_MAX_POINTS", "300"))  # the public map's points per request when zoomed in
+# Open data (/open-data/): the licence of the downloads, rebuilt daily by `manage.py build_open_data`.
+OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+# Alerts: an unconfirmed e-mail subscription is deleted after this many days.
+SUBSCRIPTION_CONFIRM_DAYS = int(env("SUBSCRIPTION_CONFIRM_DAYS", "7"))

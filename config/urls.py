@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from places import views as places_views
+
 handler404 = "core.errors.not_found"  # JSON under /api/
 
 urlpatterns = [
@@ -31,4 +33,6 @@ urlpatterns = [
     path("", include("ratings.urls")),
     path("", include("topics.urls")),
     path("", include("cases.urls")),
+    path("map/data.json", places_views.map_data_view, name="map-data"),
+    path("", include("places.urls")),
 ]

@@ -30,6 +30,8 @@ const bundles = [
   { entry: "frontend/survey-charts.js", out: "survey-charts.js" },
   { entry: "frontend/bpmn/modeler.js", out: "bpmn-modeler.js", options: bpmnOptions },
   { entry: "frontend/bpmn/viewer.js", out: "bpmn-viewer.js", options: bpmnOptions },
+  // Leaflet's images (markers, layer icons) are inlined: the map makes no request but its data and tiles.
+  { entry: "frontend/places/map.js", out: "map.js", options: { loader: { ".png": "dataurl" }, metafile: true } },
 ];
 
 /** Options shared by every bundle. */

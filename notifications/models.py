@@ -29,6 +29,8 @@ class MessageKind(models.TextChoices):
     DEADLINE_REMINDER = "deadline_reminder", _("Nhắc hạn cho cán bộ")
     OVERDUE = "overdue", _("Báo quá hạn cho lãnh đạo")
     ONE_TIME_CODE = "one_time_code", _("Mã xác nhận dùng một lần")
+    SUBSCRIPTION_CONFIRMATION = "subscription_confirmation", _("Xác nhận đăng ký nhận tin")
+    SUBSCRIPTION_ALERT = "subscription_alert", _("Tin mới theo đăng ký")
 
 
 class MessageState(models.TextChoices):

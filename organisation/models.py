@@ -63,6 +63,13 @@ class Unit(models.Model):
         ),
     )
 
+    # The official code of the administrative unit (mã đơn vị hành chính, e.g. 19333 for Phường Đông Hà) after the
+    # reorganisation of 1 July 2025, set by `manage.py load_places`; empty for departments and agencies.
+    admin_code = models.CharField(_("mã đơn vị hành chính"), max_length=16, blank=True, default="", db_index=True)
+    # A representative point of the commune (or province), for the maps and the check of a petition's location.
+    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+
     class Meta:
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")

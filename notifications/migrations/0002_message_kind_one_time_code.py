@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='message',
-            name='kind',
-            field=models.CharField(choices=[('acknowledgement', 'Xác nhận đã nhận đơn'), ('acceptance', 'Thông báo thụ lý'), ('refusal', 'Thông báo không thụ lý'), ('due_date_change', 'Thay đổi thời hạn giải quyết'), ('answer', 'Trả lời, quyết định, kết luận'), ('rating_request', 'Đề nghị đánh giá'), ('moderation', 'Kết quả kiểm duyệt góp ý'), ('disposition', 'Tiếp thu, giải trình góp ý'), ('deadline_reminder', 'Nhắc hạn cho cán bộ'), ('overdue', 'Báo quá hạn cho lãnh đạo'), ('one_time_code', 'Mã xác nhận dùng một lần')], max_length=32, verbose_name='loại thông báo'),
+            model_name="message",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("acknowledgement", "Xác nhận đã nhận đơn"),
+                    ("acceptance", "Thông báo thụ lý"),
+                    ("refusal", "Thông báo không thụ lý"),
+                    ("due_date_change", "Thay đổi thời hạn giải quyết"),
+                    ("answer", "Trả lời, quyết định, kết luận"),
+                    ("rating_request", "Đề nghị đánh giá"),
+                    ("moderation", "Kết quả kiểm duyệt góp ý"),
+                    ("disposition", "Tiếp thu, giải trình góp ý"),
+                    ("deadline_reminder", "Nhắc hạn cho cán bộ"),
+                    ("overdue", "Báo quá hạn cho lãnh đạo"),
+                    ("one_time_code", "Mã xác nhận dùng một lần"),
+                ],
+                max_length=32,
+                verbose_name="loại thông báo",
+            ),
         ),
     ]

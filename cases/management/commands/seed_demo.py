@@ -7,6 +7,7 @@ Safe to run twice: it adds nothing that is already there. Never run it on a prod
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,6 +20,7 @@ from cases.models import Channel, Petition, PetitionType
 from cases.services import record_petition, submit_petition
 from organisation.models import Membership, Role, Unit
 from organisation.names import split_full_name
+from places.loader import load_province
 from workflows.models import HumanTask
 from workflows.services import complete_task
 
@@ -69,6 +71,13 @@ OFFICIALS = [
     ("phapche2", "Lý Văn Khoa", "quang-tri", [Role.LEGAL_STAFF]),
 ]
 
+# username, full name, the lane they hold in every commune of the province that has no official of its own.
+OTHER_COMMUNES_OFFICIALS = [
+    ("tiepnhan.xaphuong", "Đinh Thị Thu", Role.RECEPTION_OFFICER),
+    ("xuly.xaphuong", "Mai Văn Lộc", Role.HANDLING_OFFICER),
+    ("lanhdao.xaphuong", "Tôn Nữ Diệu", Role.UNIT_LEADER),
+]
+
 
 class Command(BaseCommand):
     help = "Load demo units, officials and petitions (idempotent)."
@@ -98,6 +107,8 @@ class Command(BaseCommand):
         for username, name, unit_code, roles in OFFICIALS:
             labels = ", ".join(str(role.label) for role in roles)
             self.stdout.write(f"  {username:<20} {name} — {labels}, {unit_code}")
+        for username, name, role in OTHER_COMMUNES_OFFICIALS:
+            self.stdout.write(f"  {username:<20} {name} — {role.label}, các xã/phường khác")
 
     def _units_and_officials(self) -> None:
         units: dict[str, Unit] = {}
@@ -111,6 +122,9 @@ class Command(BaseCommand):
                     "is_commune": is_commune,
                 },
             )
+        # The real communes, wards and special zone of Quảng Trị after 1 July 2025 (the four above keep their codes),
+        # with their approximate points (places/data/44-quang-tri.csv).
+        load_province("44")
         User = get_user_model()
         for username, full_name, unit_code, roles in OFFICIALS:
             if User.objects.filter(username=username).exists():
@@ -123,6 +137,18 @@ class Command(BaseCommand):
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
                 user.groups.add(Group.objects.get(name="legal_staff"))  # deadlines/migrations/0006_legal_staff_group.py
+        # The province's other communes, wards and special zone (loaded above) are staffed in the demo by three shared
+        # officials, one per lane, so that a petition sent to any of them is handled.
+        for username, full_name, role in OTHER_COMMUNES_OFFICIALS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                last, first = split_full_name(full_name)
+                user = User.objects.create_user(username=username, password=PASSWORD, first_name=first, last_name=last)
+            staffed = Membership.objects.filter(role=role).values("unit")
+            Membership.objects.bulk_create(
+                Membership(user=user, unit=unit, role=role)
+                for unit in Unit.objects.filter(is_commune=True).exclude(pk__in=staffed)
+            )
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@localhost", PASSWORD)
 
@@ -141,6 +167,8 @@ class Command(BaseCommand):
             title="Đèn đường hỏng trên đường Lê Duẩn",
             content="Ba cột đèn đường trước số 120 Lê Duẩn không sáng đã hai tuần, buổi tối rất nguy hiểm cho người đi bộ.",
             commune=dong_ha,
+            latitude=Decimal("16.816850"),
+            longitude=Decimal("107.094320"),
             petitioner_name="Nguyễn Văn An",
             petitioner_phone="0912 345 678",
             publish_consent=True,
