@@ -5,26 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0011_petition_topic'),
-        ('organisation', '0003_unit_admin_code_point'),
-        ('topics', '0002_seed_taxonomy'),
-        ('workflows', '0007_late_clock_indexes'),
+        ("cases", "0011_petition_topic"),
+        ("organisation", "0003_unit_admin_code_point"),
+        ("topics", "0002_seed_taxonomy"),
+        ("workflows", "0007_late_clock_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(condition=models.Q(('publish_consent', True), ('published_at__isnull', False)), fields=['commune', 'petition_type', 'status'], name='petition_public_commune'),
+            model_name="petition",
+            index=models.Index(
+                condition=models.Q(("publish_consent", True), ("published_at__isnull", False)),
+                fields=["commune", "petition_type", "status"],
+                name="petition_public_commune",
+            ),
         ),
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(condition=models.Q(('latitude__isnull', False), ('publish_consent', True), ('published_at__isnull', False)), fields=['latitude', 'longitude'], include=('published_at', 'petition_type', 'status'), name='petition_public_point'),
+            model_name="petition",
+            index=models.Index(
+                condition=models.Q(
+                    ("latitude__isnull", False), ("publish_consent", True), ("published_at__isnull", False)
+                ),
+                fields=["latitude", "longitude"],
+                include=("published_at", "petition_type", "status"),
+                name="petition_public_point",
+            ),
         ),
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(condition=models.Q(('latitude__isnull', True), ('publish_consent', True), ('published_at__isnull', False)), fields=['commune', '-published_at'], name='petition_public_unplaced'),
+            model_name="petition",
+            index=models.Index(
+                condition=models.Q(
+                    ("latitude__isnull", True), ("publish_consent", True), ("published_at__isnull", False)
+                ),
+                fields=["commune", "-published_at"],
+                name="petition_public_unplaced",
+            ),
         ),
     ]
