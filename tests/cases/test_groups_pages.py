@@ -129,7 +129,8 @@ def test_the_reception_queue_draft_suggests_the_case_and_confirms_it_joined(culv
 
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.status == DraftStatus.CONFIRMED and draft.petition.joined_to_id == lead.pk
+    assert draft.status == DraftStatus.CONFIRMED
+    assert draft.petition is not None and draft.petition.joined_to_id == lead.pk
 
 
 def test_a_refused_join_from_the_reception_queue_keeps_the_draft_open(culvert, org):

@@ -80,12 +80,17 @@ def test_a_subscriber_of_both_the_commune_and_the_topic_gets_one_message(client,
     from topics.models import Topic
 
     def subscribe_to_its_topic(code: str) -> None:
-        topic = Topic.objects.filter(active=True).exclude(pk=Petition.objects.get(tracking_code=code).topic_id).first()
+        suggested = Petition.objects.get(tracking_code=code).topic_id
+        assert suggested is not None
+        topic = Topic.objects.filter(active=True).exclude(pk=suggested).first()
+        assert topic is not None
         Petition.objects.filter(tracking_code=code).update(topic=topic)  # as the reception officer confirms it
         confirm(client, subscribe(client, "hai@example.vn", commune="dong-ha"))
         confirm(client, subscribe(client, "hai@example.vn", topic=topic.code))
         confirm(client, subscribe(client, "ba@example.vn", topic=topic.code))
-        confirm(client, subscribe(client, "bon@example.vn", topic=Topic.objects.exclude(pk=topic.pk).first().code))
+        other = Topic.objects.exclude(pk=topic.pk).first()
+        assert other is not None
+        confirm(client, subscribe(client, "bon@example.vn", topic=other.code))
 
     answer_and_publish(submit, client_for, before_answer=subscribe_to_its_topic)
 

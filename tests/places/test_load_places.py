@@ -33,6 +33,7 @@ def test_it_loads_quang_tri_after_the_2025_merger_with_real_names_codes_and_poin
     assert (con_co.name, con_co.kind) == ("Đặc khu Cồn Cỏ", "đặc khu")
     assert communes.filter(kind="xã").count() > 60
     assert not communes.filter(latitude__isnull=True).exists()  # the shipped points file covers every unit
+    assert dong_ha.latitude is not None and dong_ha.longitude is not None
     assert 16.8 < float(dong_ha.latitude) < 16.85 and 107.0 < float(dong_ha.longitude) < 107.2
     assert "79 created, 0 updated" in output  # the province and its 78 units
 
@@ -53,7 +54,7 @@ def test_it_is_idempotent_and_keeps_existing_units_their_codes_roles_and_names_b
     old.refresh_from_db()
     assert (old.code, old.admin_code) == ("dongha", "19333")  # matched by name, its code kept
     assert Unit.objects.filter(name="Phường Đông Hà").count() == 1
-    assert Membership.objects.get(user=official).unit == old
+    assert Membership.objects.get(user__pk=official.pk).unit == old
     department.refresh_from_db()
     assert department.admin_code == "" and department.parent == province
 
@@ -70,13 +71,15 @@ def test_it_takes_points_for_another_province_from_a_csv_and_leaves_the_others_o
     output = load("46", "--points", str(points))
 
     province = Unit.objects.get(admin_code="46")
-    assert province.name == "UBND Thành phố Huế" and float(province.latitude) == pytest.approx(16.4637)
+    assert province.name == "UBND Thành phố Huế" and province.latitude is not None
+    assert float(province.latitude) == pytest.approx(16.4637)
     placed = Unit.objects.get(admin_code=str(int(ward.code)))
-    assert float(placed.latitude) == pytest.approx(16.47)
+    assert placed.latitude is not None and float(placed.latitude) == pytest.approx(16.47)
     assert "without a point" in output
     from places.geo import point_of
 
     other = Unit.objects.filter(parent=province, latitude__isnull=True).first()
+    assert other is not None
     assert point_of(other) == (pytest.approx(16.4637), pytest.approx(107.5909))
 
 

@@ -533,7 +533,7 @@ def test_on_elasticsearch_a_deep_page_opens_a_point_in_time_and_adds_the_shard_d
     page = backend.search(SearchQuery(sort="date", cursor=cursor))
 
     assert page.results == []
-    calls = [
+    calls: list[tuple[str, str, Any]] = [
         (method, path.split("?")[0], json.loads(h["body"]) if h["body"] else None)
         for method, path, h in FakeCluster.requests
     ]

@@ -8,7 +8,7 @@ import pytest
 from citizens.auth import SESSION_KEY
 from citizens.models import Citizen
 from surveys import identity, services
-from surveys.models import Answer, Response, SurveyState, Tally, TallyKind
+from surveys.models import Answer, Choice, Question, Response, SurveyState, Tally, TallyKind
 from tests.surveys.conftest import at, code_from_outbox, good_answers, q, step
 
 CONTACT = "an.nguyen@example.vn"
@@ -151,6 +151,12 @@ def test_an_answer_after_it_closed_is_refused(org, open_survey, answer_by_code):
     assert response is None and nothing_stored(open_survey)
 
 
+def first_choice(question: Question) -> Choice:
+    choice = question.choices.first()
+    assert choice is not None
+    return choice
+
+
 @pytest.mark.parametrize(
     ("change", "error"),
     [
@@ -162,13 +168,13 @@ def test_an_answer_after_it_closed_is_refused(org, open_survey, answer_by_code):
             lambda s: {q(s, 1).field_name: [str(c.pk) for c in q(s, 1).choices.all()]},
             "Chỉ chọn một phương án",
         ),
-        (lambda s: {q(s, 2).field_name: [str(q(s, 1).choices.first().pk)]}, "Phương án không có trong câu hỏi"),
+        (lambda s: {q(s, 2).field_name: [str(first_choice(q(s, 1)).pk)]}, "Phương án không có trong câu hỏi"),
         (
-            lambda s: {q(s, 2).field_name: [str(q(s, 2).choices.first().pk)] * 2},
+            lambda s: {q(s, 2).field_name: [str(first_choice(q(s, 2)).pk)] * 2},
             "Một phương án được chọn hai lần",
         ),
         (lambda s: {q(s, 1).field_name: []}, "Câu hỏi bắt buộc"),
-        (lambda s: {q(s, 5).field_name: [str(q(s, 5).choices.first().pk)]}, "không dành cho xã, phường đã chọn"),
+        (lambda s: {q(s, 5).field_name: [str(first_choice(q(s, 5)).pk)]}, "không dành cho xã, phường đã chọn"),
     ],
 )
 def test_a_wrong_answer_is_a_form_error_naming_its_question(open_survey, answer_by_code, change, error):

@@ -106,7 +106,7 @@ def test_a_survey_from_creation_to_published_results(browser: Any, live_server: 
     shot(phone, "code-mobile")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     message = [m for m in mail.outbox if CITIZEN in m.to][-1]
-    code = re.findall(r"\b\d{6}\b", message.body)[-1]
+    code = re.findall(r"\b\d{6}\b", str(message.body))[-1]
     phone.fill("input[name=code]", code)
     phone.click("button[value=answer]")
     phone.wait_for_selector("text=Cảm ơn bạn đã trả lời khảo sát")
@@ -118,7 +118,7 @@ def test_a_survey_from_creation_to_published_results(browser: Any, live_server: 
     phone.fill("input[name=contact]", CITIZEN)
     phone.click("button[value=request_code]")
     phone.wait_for_selector("input[name=code]")
-    code = re.findall(r"\b\d{6}\b", [m for m in mail.outbox if CITIZEN in m.to][-1].body)[-1]
+    code = re.findall(r"\b\d{6}\b", str([m for m in mail.outbox if CITIZEN in m.to][-1].body))[-1]
     phone.fill("input[name=code]", code)
     phone.click("button[value=answer]")
     phone.wait_for_selector("#form-error")

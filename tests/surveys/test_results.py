@@ -39,8 +39,10 @@ def answer(survey, contact: str, commune: str = "dong-ha", **overrides: Any) -> 
 @pytest.fixture
 def answered(org, open_survey):
     survey = open_survey
-    answer(survey, RESPONDENT, **{q(survey, 4).field_name: [TEXT]})
-    answer(survey, "b@example.vn", **{q(survey, 3).field_name: ["2"]})
+    with_text: dict[str, Any] = {q(survey, 4).field_name: [TEXT]}
+    answer(survey, RESPONDENT, **with_text)
+    with_scale: dict[str, Any] = {q(survey, 3).field_name: ["2"]}
+    answer(survey, "b@example.vn", **with_scale)
     answer(survey, "c@example.vn", commune="gio-linh")
     return survey
 
