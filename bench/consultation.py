@@ -68,15 +68,11 @@ def draft_text(articles: int) -> str:
 
 
 def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
     os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="lang-nghe-bench-media-")
     sys.path.insert(0, str(ROOT))
-    import django
+    from bench.figures import setup_django as production_django
 
-    django.setup()
+    production_django(database_url)
 
 
 def build(articles: int) -> tuple[Any, Any]:

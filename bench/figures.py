@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def say(line: str = "") -> None:
@@ -46,5 +49,24 @@ def production_env(database_url: str, **overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "EMAIL_HOST": "127.0.0.1",
         "PYTHONHASHSEED": "0",
+        # Production serves collected, hashed static files (WhiteNoise's manifest): `setup_django` collects them here
+        # once, without the compressed copies.
+        "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
+        "STATIC_COMPRESS": "0",
         **overrides,
     }
+
+
+def setup_django(database_url: str, **overrides: str) -> None:
+    """Django in this process with `production_env`'s settings (values already in the environment win), and the
+    static files collected as a deployment would have them."""
+    import os
+
+    for name, value in production_env(database_url, **overrides).items():
+        os.environ.setdefault(name, value)
+    os.environ["DATABASE_URL"] = database_url
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("collectstatic", interactive=False, verbosity=0)

@@ -73,7 +73,8 @@ def measure(*, iterations: int, warmup: int) -> dict[str, Any]:
 
     from organisation.models import Unit
 
-    commune = Unit.objects.filter(is_commune=True).order_by("pk").first()
+    commune = Unit.objects.filter(is_commune=True, latitude__isnull=False).order_by("pk").first()
+    assert commune is not None and commune.latitude is not None and commune.longitude is not None
     lat, lon = float(commune.latitude), float(commune.longitude)
     box = f"{lat - 0.025},{lon - 0.025},{lat + 0.025},{lon + 0.025}"
     url = reverse("map-data")

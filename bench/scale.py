@@ -96,6 +96,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
+    call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment has them (WhiteNoise's manifest)
     from cases.models import Petition
     from cases.services import submit_petition
     from organisation.models import Unit
@@ -288,8 +289,8 @@ class Load:
         self.error_examples: list[str] = []
         self.counting = False
         self.stopping = False
-        kinds, weights = zip(*MIX, strict=True)
-        self.kinds, self.weights = list(kinds), list(weights)
+        self.kinds: list[str] = [kind for kind, _weight in MIX]
+        self.weights: list[int] = [weight for _kind, weight in MIX]
 
     def next_request(self, rnd: random.Random) -> tuple[str, str, str, bytes | None, dict[str, str], int]:
         kind = rnd.choices(self.kinds, self.weights)[0]

@@ -65,18 +65,10 @@ def fresh_database(url: str) -> None:
 
 
 def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
-    os.environ.setdefault("SITE_URL", "https://bench.invalid")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-    os.environ.setdefault("EMAIL_HOST", "127.0.0.1")  # required with DEBUG=0; nothing is sent (no outbox worker)
     os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="lang-nghe-bench-media-")
-    import django
+    from bench.figures import setup_django as production_django
 
-    django.setup()
+    production_django(database_url, ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0")
     from django.conf import settings
 
     settings.PUBLIC_SURVEY_RATE = "100000000/hour"  # one client address sends every answer here

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -76,17 +75,12 @@ def drop_database(url: str) -> None:
 
 
 def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DEBUG"] = "0"  # no per-query logging, as in production
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ.setdefault("SITE_URL", "https://bench.invalid")
-    os.environ.setdefault("EMAIL_HOST", "127.0.0.1")  # required with DEBUG off; mail goes to locmem below
     sys.path.insert(0, str(ROOT))
-    import django
+    from bench.figures import setup_django as production_django
+
+    production_django(url)  # DEBUG=0: no per-query logging, as in production
     from django.conf import settings
 
-    django.setup()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
