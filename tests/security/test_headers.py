@@ -16,7 +16,10 @@ INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("path", ["/", "/login/", "/consultations/", "/search/", "/api/docs/", "/map/", "/surveys/", "/me/sign-in/", "/open-data/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/login/", "/consultations/", "/search/", "/api/docs/", "/map/", "/surveys/", "/me/sign-in/", "/open-data/"],
+)
 def test_pages_send_a_content_security_policy_their_html_obeys(client, org, processes, path):
     response = client.get(path)
     assert response.status_code == 200

@@ -140,13 +140,15 @@ class Command(BaseCommand):
         # The province's other communes, wards and special zone (loaded above) are staffed in the demo by three shared
         # officials, one per lane, so that a petition sent to any of them is handled.
         for username, full_name, role in OTHER_COMMUNES_OFFICIALS:
-            user = User.objects.filter(username=username).first()
-            if user is None:
+            shared = User.objects.filter(username=username).first()
+            if shared is None:
                 last, first = split_full_name(full_name)
-                user = User.objects.create_user(username=username, password=PASSWORD, first_name=first, last_name=last)
+                shared = User.objects.create_user(
+                    username=username, password=PASSWORD, first_name=first, last_name=last
+                )
             staffed = Membership.objects.filter(role=role).values("unit")
             Membership.objects.bulk_create(
-                Membership(user=user, unit=unit, role=role)
+                Membership(user=shared, unit=unit, role=role)
                 for unit in Unit.objects.filter(is_commune=True).exclude(pk__in=staffed)
             )
         if not User.objects.filter(username="admin").exists():
