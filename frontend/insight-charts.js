@@ -28,7 +28,10 @@ function stacked(canvas, labels, series, horizontal) {
       maintainAspectRatio: false,
       animation: false,
       indexAxis: horizontal ? "y" : "x",
-      scales: { x: { stacked: true, beginAtZero: true }, y: { stacked: true, beginAtZero: true } },
+      scales: {
+        x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+      },
     },
   });
 }

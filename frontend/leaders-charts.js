@@ -79,7 +79,7 @@ function draw() {
     },
     options: {
       ...options,
-      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: data.labels.volume } } },
+      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: data.labels.volume } } },
     },
   });
 }
