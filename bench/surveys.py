@@ -13,7 +13,7 @@ when it is PostgreSQL and its name starts with `bench_`; otherwise it must be em
             steps (review approved). Not timed.
 2. view   — VIEW_ANSWERS answers POSTed to the answer page `/surveys/<id>/` with Django's test client from CLIENTS
             processes at once (8; each its own database connection, as web workers; and 500 more from one client
-            alone, for the latency without contention) (the whole
+            alone, for the latency without contention), urlencoded as a browser sends the form (the whole
             view: throttle, commune, validation of every answer, the once-per-person check, the insert of the
             response, its answer rows and the tally update, one transaction each) as signed-in citizens (the
             bench stands in for `citizens.auth.current_citizen` with a header; a one-time code would add its own
@@ -144,6 +144,17 @@ def raw_answers(survey: Any, commune: Any, rng: random.Random, questions: list[A
     return raw
 
 
+FORM = (
+    "application/x-www-form-urlencoded"  # how a browser sends the answer form (the test client's default is multipart)
+)
+
+
+def form_body(data: dict[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(data, doseq=True)
+
+
 def commune_questions(survey: Any) -> dict[str, tuple[Any, list[Any]]]:
     from surveys import services
 
@@ -174,7 +185,7 @@ def _view_worker(survey_id: int, first: int, count: int, seed: int, queue: Any) 
         commune, questions = by_commune[code]
         data = {"action": "answer", "commune": code, **raw_answers(survey, commune, rng, questions)}
         t0 = time.perf_counter()
-        response = client.post(url, data, headers={"X-Bench-Citizen": str(first + n)})
+        response = client.post(url, form_body(data), FORM, headers={"X-Bench-Citizen": str(first + n)})
         samples.append(time.perf_counter() - t0)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
     cpu = time.process_time() - cpu
@@ -247,12 +258,12 @@ def code_path(survey: Any, count: int) -> dict[str, Any]:
         contact = f"nguoi{n}@example.vn"
         data = {"commune": code, "contact": contact, **raw_answers(survey, commune, rng, questions)}
         t0 = time.perf_counter()
-        client.post(url, {"action": "request_code", **data})
+        client.post(url, form_body({"action": "request_code", **data}), FORM)
         samples_code = time.perf_counter() - t0
         text = Message.objects.filter(addresses__contains=[{"to": contact}]).latest("pk").text
         one_time = next(w for w in text.replace(":", " ").split() if w.isdigit() and len(w) == 6)
         t1 = time.perf_counter()
-        response = client.post(url, {"action": "answer", "code": one_time, "code_sent": "1", **data})
+        response = client.post(url, form_body({"action": "answer", "code": one_time, "code_sent": "1", **data}), FORM)
         samples.append(samples_code + time.perf_counter() - t1)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
     return {"answers": count, **summary(samples), "statuses": statuses}

@@ -32,8 +32,11 @@ def public_surveys() -> QuerySet[Survey]:
     )
 
 
-def public_survey(pk: int) -> Survey | None:
-    return Survey.objects.select_related("owner").filter(pk=pk, state__in=PUBLIC_STATES).first()
+def public_survey(pk: int, *, with_owner: bool = True) -> Survey | None:
+    """The survey if the public may see it. `with_owner=False` for an answer: it is read on every one and needs
+    only the survey's row (the owner is read on demand by a page that shows it)."""
+    surveys = Survey.objects.select_related("owner") if with_owner else Survey.objects.all()
+    return surveys.filter(pk=pk, state__in=PUBLIC_STATES).first()
 
 
 def results_visible(survey: Survey, *, official: bool) -> bool:

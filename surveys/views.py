@@ -28,8 +28,8 @@ from workflows.models import HumanTask
 QUESTION_SLOTS = 8
 
 
-def _public(pk: int) -> Survey:
-    survey = selectors.public_survey(pk)
+def _public(pk: int, *, with_owner: bool = True) -> Survey:
+    survey = selectors.public_survey(pk, with_owner=with_owner)
     if survey is None:
         raise Http404(_("Không có khảo sát này."))
     return survey
@@ -81,7 +81,7 @@ def _raw_answers(request: HttpRequest) -> dict[str, list[str]]:
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The answer form: the commune first, then its questions; a signed-in citizen answers at once, anyone else
     asks for a one-time code (step 1) and sends it with the answers (step 2)."""
-    survey = _public(pk)
+    survey = _public(pk, with_owner=request.method == "GET")
     if request.method == "GET":
         return render(request, "surveys/detail.html", _answer_context(request, survey))
     action = request.POST.get("action", "answer")
