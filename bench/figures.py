@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,3 +73,38 @@ def setup_django(database_url: str, **overrides: str) -> None:
 
     django.setup()
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def timed_gets(
+    client: Any, url_of: Callable[[int], str], *, iterations: int, warmup: int, params: dict[str, str] | None = None
+) -> tuple[dict[str, Any], Any]:
+    """GET `url_of(i)` with Django's test client: `warmup` untimed, one with its SQL statements counted (a wrapper:
+    request_started resets connection.queries), then `iterations` timed. Returns the figures (`summary` plus queries,
+    sql_ms, slowest_query_ms) and the counted response. Every answer must be 200."""
+    from django.db import connection
+
+    for i in range(warmup):
+        response = client.get(url_of(i), params, secure=True)
+        assert response.status_code == 200, (url_of(i), response.status_code)
+    statements: list[float] = []
+
+    def timed(execute: Any, sql: str, sql_params: Any, many: bool, context: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return execute(sql, sql_params, many, context)
+        finally:
+            statements.append(time.perf_counter() - t)
+
+    with connection.execute_wrapper(timed):
+        counted = client.get(url_of(0), params, secure=True)
+    samples = []
+    for i in range(iterations):
+        t = time.perf_counter()
+        response = client.get(url_of(i), params, secure=True)
+        samples.append(time.perf_counter() - t)
+        assert response.status_code == 200, (url_of(i), response.status_code)
+    figures: dict[str, Any] = summary(samples)
+    figures["queries"] = len(statements)
+    figures["sql_ms"] = round(sum(statements) * 1000, 2)
+    figures["slowest_query_ms"] = round(max(statements, default=0) * 1000, 2)
+    return figures, counted

@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
 from bench import places_map, workspace  # noqa: E402
-from bench.figures import say, summary  # noqa: E402
+from bench.figures import say, summary, timed_gets  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_insight"
 TARGETS_MS = {
@@ -172,36 +172,6 @@ def add_topics(*, labelled_share: float, seed: int) -> dict[str, float]:
     return times
 
 
-def timed_requests(client: Any, url: str, *, iterations: int, warmup: int) -> dict[str, Any]:
-    from django.db import connection
-
-    for _ in range(warmup):
-        response = client.get(url, secure=True)
-        assert response.status_code == 200, (url, response.status_code)
-    statements: list[float] = []
-
-    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            statements.append(time.perf_counter() - t)
-
-    with connection.execute_wrapper(timed):
-        client.get(url, secure=True)
-    samples = []
-    for _ in range(iterations):
-        t = time.perf_counter()
-        response = client.get(url, secure=True)
-        samples.append(time.perf_counter() - t)
-        assert response.status_code == 200, (url, response.status_code)
-    figures: dict[str, Any] = summary(samples)
-    figures["queries"] = len(statements)
-    figures["sql_ms"] = round(sum(statements) * 1000, 2)
-    figures["slowest_query_ms"] = round(max(statements, default=0) * 1000, 2)
-    return figures
-
-
 def measure(*, iterations: int, warmup: int, seed: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -254,9 +224,13 @@ def measure(*, iterations: int, warmup: int, seed: int) -> dict[str, Any]:
     leader.force_login(User.objects.get(username="lanhdao0.u000"))
     ward = Client()
     ward.force_login(User.objects.get(username=f"lanhdao0.u{1 + workspace.DEPARTMENTS:03d}"))
-    results["insight_page_province"] = timed_requests(leader, "/leaders/insight/", iterations=iterations, warmup=warmup)
+    results["insight_page_province"] = timed_gets(
+        leader, lambda _i: "/leaders/insight/", iterations=iterations, warmup=warmup
+    )[0]
     say(f"  insight (province)  {results['insight_page_province']}")
-    results["insight_page_ward"] = timed_requests(ward, "/leaders/insight/", iterations=iterations, warmup=warmup)
+    results["insight_page_ward"] = timed_gets(
+        ward, lambda _i: "/leaders/insight/", iterations=iterations, warmup=warmup
+    )[0]
     say(f"  insight (ward)      {results['insight_page_ward']}")
     # Cold: the overdue units (kept five minutes by the page) counted again at every request.
     from django.core.cache import cache

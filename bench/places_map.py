@@ -29,7 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.workspace import build, drop_database, recreate_database, say, setup_django, summary  # noqa: E402
+from bench.figures import timed_gets  # noqa: E402
+from bench.workspace import build, drop_database, recreate_database, say, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_places"
 TARGET_P95_MS = 300.0
@@ -67,7 +68,6 @@ def place_and_publish() -> dict[str, int]:
 
 
 def measure(*, iterations: int, warmup: int) -> dict[str, Any]:
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -86,29 +86,8 @@ def measure(*, iterations: int, warmup: int) -> dict[str, Any]:
     client = Client()
     results: dict[str, Any] = {}
     for name, params in requests.items():
-        for _ in range(warmup):
-            assert client.get(url, params, secure=True).status_code == 200
-        statements: list[float] = []
-
-        def timed(
-            execute: Any, sql: str, p: Any, many: bool, context: Any, statements: list[float] = statements
-        ) -> Any:
-            t = time.perf_counter()
-            try:
-                return execute(sql, p, many, context)
-            finally:
-                statements.append(time.perf_counter() - t)
-
-        with connection.execute_wrapper(timed):
-            data = client.get(url, params, secure=True).json()
-        samples = []
-        for _ in range(iterations):
-            t = time.perf_counter()
-            response = client.get(url, params, secure=True)
-            samples.append(time.perf_counter() - t)
-            assert response.status_code == 200
-        figures = summary(samples)
-        figures["queries"] = len(statements)
+        figures, response = timed_gets(client, lambda _i: url, params=params, iterations=iterations, warmup=warmup)
+        data = response.json()
         figures["items"] = len(data.get("communes") or data.get("points") or [])
         figures["total"] = data.get("total")
         results[name] = figures

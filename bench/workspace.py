@@ -37,7 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import say, summary  # noqa: E402
+from bench.figures import say, timed_gets  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_workspace"
 DEPARTMENTS = 20
@@ -320,7 +320,6 @@ def build(*, cases: int, open_cases: int, seed: float = 0.42, migrate: bool = Tr
 
 def measure(*, iterations: int, warmup: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
 
     from workflows.models import HumanTask
@@ -350,34 +349,7 @@ def measure(*, iterations: int, warmup: int) -> dict[str, Any]:
     }
     results: dict[str, Any] = {"ward_open_tasks": len(ward_tasks)}
     for name, (who, url_of) in pages.items():
-        client = clients[who]
-        for i in range(warmup):
-            response = client.get(url_of(i), secure=True)
-            assert response.status_code == 200, (name, response.status_code, url_of(i))
-        statements: list[float] = []
-
-        def timed(
-            execute: Any, sql: str, params: Any, many: bool, context: Any, statements: list[float] = statements
-        ) -> Any:
-            t = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                statements.append(time.perf_counter() - t)
-
-        # request_started resets connection.queries, so the statements are counted by a wrapper instead
-        with connection.execute_wrapper(timed):
-            client.get(url_of(0), secure=True)
-        samples = []
-        for i in range(iterations):
-            t = time.perf_counter()
-            response = client.get(url_of(i), secure=True)
-            samples.append(time.perf_counter() - t)
-            assert response.status_code == 200, (name, response.status_code)
-        figures = summary(samples)
-        figures["queries"] = len(statements)
-        figures["sql_ms"] = round(sum(statements) * 1000, 2)
-        figures["slowest_query_ms"] = round(max(statements, default=0) * 1000, 2)
+        figures, _response = timed_gets(clients[who], url_of, iterations=iterations, warmup=warmup)
         results[name] = figures
         say(
             f"  {name:18} p50 {figures['p50_ms']:8.1f} ms  p95 {figures['p95_ms']:8.1f} ms  {figures['queries']} queries"
