@@ -29,7 +29,9 @@ def tsquery(parsed: ParsedQuery) -> tuple[str, list[Any]]:
 class PostgresBackend(SqlBackend):
     name = "postgres"
     score_param = "CAST(%s AS real)"
-    title_window = 2000
+    title_window = 5000
+    count_window = 5000
+    rank_limit = 1000
     vector_sql = f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
 
     def text_match(self, parsed: ParsedQuery) -> TextMatch:

@@ -11,8 +11,10 @@ from search.backends.base import SearchQuery
 
 
 @pytest.fixture
-def small_limit(monkeypatch):
+def small_limit(backend, monkeypatch):
+    """Every match counted (no window of the newest documents), up to 5."""
     monkeypatch.setattr(sql, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(backend, "count_window", 0)
 
 
 @pytest.fixture
@@ -49,6 +51,7 @@ def test_a_broad_query_lists_title_matches_first_then_the_newest(backend, eight_
 
 
 def test_a_cursor_keeps_its_order_when_the_matches_grow(backend, doc, eight_matches, monkeypatch):
+    monkeypatch.setattr(backend, "count_window", 0)
     monkeypatch.setattr(sql, "COUNT_LIMIT", 100)
     first = backend.search(SearchQuery(text="rac thai", size=2))  # few matches: ranked
     monkeypatch.setattr(sql, "COUNT_LIMIT", 5)  # as if many documents had been added since
@@ -78,3 +81,78 @@ def test_the_bounded_read_of_recent_titles_gives_the_same_order(backend, doc, sm
             break
 
     assert seen == [f"petition:{n}" for n in (9, 7, 6, 4, 2, 1, 10, 8, 5, 3)]
+
+
+@pytest.fixture
+def small_window(backend, monkeypatch):
+    """Counting from a window of the 4 newest documents, broad when 2 of them pass the filters and 1 % match."""
+    monkeypatch.setattr(backend, "count_window", 4)
+    monkeypatch.setattr(sql, "WINDOW_SEEN", 2)
+
+
+def test_a_window_that_holds_every_document_counts_exactly(backend, eight_matches, monkeypatch):
+    monkeypatch.setattr(backend, "count_window", 1000)
+
+    page = backend.search(SearchQuery(text="rac thai"))
+
+    assert (page.total, page.total_exact) == (8, True)
+    assert page.facets["kind"] == {"petition": 8}
+
+
+def test_a_query_matching_many_of_the_newest_documents_counts_them_as_lower_bounds(
+    backend, eight_matches, small_window
+):
+    first = backend.search(SearchQuery(text="rac thai", size=3))
+
+    assert (first.total, first.total_exact) == (4, False)  # the four newest match: "more than 4"
+    assert sum(first.facets["commune"].values()) == 4
+    seen = [hit.doc_id for hit in first.results]
+    cursor = first.next_cursor
+    while cursor:  # every match is still listed, titles first
+        page = backend.search(SearchQuery(text="rac thai", size=3, cursor=cursor))
+        seen += [hit.doc_id for hit in page.results]
+        cursor = page.next_cursor
+    assert seen == ["petition:91", "petition:90"] + [f"petition:{n}" for n in (5, 4, 3, 2, 1, 0)]
+
+
+def test_a_query_rare_among_the_newest_documents_counts_every_match(backend, doc, small_window):
+    day = datetime.date(2026, 1, 1)
+    backend.index(
+        [
+            doc(f"petition:{n}", title="Đèn đường", body="Hỏng", date=day + datetime.timedelta(days=10 + n))
+            for n in range(4)
+        ]
+        + [doc(f"petition:{n}", title="Ngập úng", body="Mưa", date=day + datetime.timedelta(days=n)) for n in (7, 8, 9)]
+    )
+
+    page = backend.search(SearchQuery(text="ngap ung"))
+
+    assert (page.total, page.total_exact) == (3, True)
+    assert {hit.doc_id for hit in page.results} == {"petition:7", "petition:8", "petition:9"}
+
+
+def test_a_filter_that_leaves_few_of_the_newest_documents_counts_every_match(backend, doc, small_window):
+    day = datetime.date(2026, 1, 1)
+    backend.index(
+        [doc(f"petition:{n}", title="Rác thải", date=day + datetime.timedelta(days=10 + n)) for n in range(4)]
+        + [
+            doc(f"petition:{n}", title="Rác thải", commune="cam-lo", date=day + datetime.timedelta(days=n))
+            for n in (7, 8, 9)
+        ]
+    )
+
+    page = backend.search(SearchQuery(text="rac thai", commune="cam-lo"))
+
+    assert (page.total, page.total_exact) == (3, True)  # the window held none of Cam Lộ's: no bound from it
+    assert page.facets["commune"] == {"cam-lo": 3}
+
+
+def test_more_matches_than_the_rank_limit_are_listed_in_the_broad_order(backend, eight_matches, monkeypatch):
+    monkeypatch.setattr(backend, "rank_limit", 5)
+
+    page = backend.search(SearchQuery(text="rac thai", size=8))
+
+    assert (page.total, page.total_exact) == (8, True)
+    assert [hit.doc_id for hit in page.results] == ["petition:91", "petition:90"] + [
+        f"petition:{n}" for n in (5, 4, 3, 2, 1, 0)
+    ]
