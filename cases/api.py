@@ -27,8 +27,6 @@ from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from cases import complaints, selectors, services
@@ -36,6 +34,7 @@ from cases.models import PUBLIC_TYPES, Channel, Petition, PetitionType
 from core.api_schema import error_responses
 from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.site import absolute_url
+from core.throttles import CountingThrottle
 from deadlines import calendar
 from organisation.models import Unit
 from places.geo import location_errors
@@ -48,17 +47,10 @@ from workflows.models import CaseEvent, ProcessBinding, WorkflowInstance
 PHONE_REGEX = r"^\+?[0-9 .\-]{8,20}$"
 
 
-class PublicSubmitThrottle(SimpleRateThrottle):
+class PublicSubmitThrottle(CountingThrottle):
     """Rate limit of public forms per client address, shared by the API and the portal page."""
 
     scope = "public_submit"
-
-    def get_rate(self) -> str | None:
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read now, so settings overrides apply
-        return str(rate) if rate else None
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def _official(request: Request) -> User:

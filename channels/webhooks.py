@@ -13,7 +13,6 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -21,24 +20,21 @@ from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from rest_framework.throttling import SimpleRateThrottle
 
 from channels.social import MAX_BODY_BYTES, ReceivedEvent, WebhookRefused, check_facebook, check_zalo, store
 from core.proxies import client_address
+from core.throttles import CountingThrottle
 
 logger = logging.getLogger(__name__)
 
 
-class WebhookThrottle(SimpleRateThrottle):
+class WebhookThrottle(CountingThrottle):
     """Requests per client address (a trusted proxy's X-Forwarded-For already applied, core.proxies)."""
 
     scope = "channel_webhook"
 
     def get_rate(self) -> str | None:
         return str(settings.CHANNEL_WEBHOOK_RATE) or None  # read now, so settings overrides apply
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def _text(body: str, status: int) -> HttpResponse:

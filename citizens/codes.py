@@ -45,8 +45,9 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from citizens import limits
 from citizens.models import CodePurpose, OneTimeCode
+from core import throttles
+from core.proxies import client_address
 from notifications.models import MessageKind
 from notifications.services import Address, enqueue
 
@@ -111,10 +112,10 @@ def issue(destination: str, *, purpose: str, language: str, request: HttpRequest
     """Send a new code to `destination` for `purpose` (see the module)."""
     kind, value = normalise(destination)
     dest_hash = _hash_normalised(value)
-    client = limits.client_of(request)
-    if client and not limits.hit("code-client", client, settings.CITIZEN_CODE_RATE_PER_CLIENT):
+    client = client_address(request) if request is not None else ""
+    if client and not throttles.allow("code-client", client, settings.CITIZEN_CODE_RATE_PER_CLIENT):
         raise CodeError("destination", _("Bạn đã yêu cầu quá nhiều mã, vui lòng thử lại sau."), throttled=True)
-    limit, seconds = limits.parse_rate(settings.CITIZEN_CODE_RATE_PER_DESTINATION)
+    limit, seconds = throttles.parse_rate(settings.CITIZEN_CODE_RATE_PER_DESTINATION)
     now = timezone.now()
     recent = OneTimeCode.objects.filter(
         destination_hash=dest_hash, created_at__gt=now - datetime.timedelta(seconds=seconds)

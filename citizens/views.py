@@ -19,8 +19,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from citizens import auth, codes, limits, links, mypage, oidc, services
+from citizens import auth, codes, links, mypage, oidc, services
 from citizens.models import Citizen, CodePurpose, PreferredChannel
+from core import throttles
+from core.proxies import client_address
 
 CODE_DESTINATION = "citizen_code_destination"
 NEXT = "citizen_next"
@@ -93,7 +95,7 @@ def _check_code(request: HttpRequest) -> HttpResponse:
     if not destination:
         return _sign_in_page(request, status=400, errors={"destination": _("Hãy nhập lại địa chỉ để nhận mã.")})
     kind = codes.normalise(destination)[0]
-    if not limits.hit("sign-in", limits.client_of(request), settings.CITIZEN_SIGN_IN_RATE):
+    if not throttles.allow("sign-in", client_address(request), settings.CITIZEN_SIGN_IN_RATE):
         errors = {"code": _("Bạn thử đăng nhập quá nhiều lần, vui lòng thử lại sau.")}
         return _sign_in_page(request, status=429, step="code", kind=kind, errors=errors)
     try:
@@ -122,7 +124,7 @@ def oidc_start(request: HttpRequest) -> HttpResponse:
 def oidc_callback(request: HttpRequest) -> HttpResponse:
     if not oidc.configured():
         raise Http404
-    if not limits.hit("sign-in", limits.client_of(request), settings.CITIZEN_SIGN_IN_RATE):
+    if not throttles.allow("sign-in", client_address(request), settings.CITIZEN_SIGN_IN_RATE):
         errors = {"oidc": _("Bạn thử đăng nhập quá nhiều lần, vui lòng thử lại sau.")}
         return _sign_in_page(request, status=429, errors=errors)
     try:
@@ -190,10 +192,10 @@ def petition(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
 @citizen_required
 def claim(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     values = {"code": request.POST.get("code", "")}
-    client = limits.client_of(request)
+    client = client_address(request)
     if not (
-        limits.hit("claim", client, settings.CITIZEN_CLAIM_RATE)
-        and limits.hit("claim-citizen", str(citizen.pk), settings.CITIZEN_CLAIM_RATE)
+        throttles.allow("claim", client, settings.CITIZEN_CLAIM_RATE)
+        and throttles.allow("claim-citizen", str(citizen.pk), settings.CITIZEN_CLAIM_RATE)
     ):
         errors = {"claim": _("Bạn thử quá nhiều lần, vui lòng thử lại sau.")}
         return _my_page(request, citizen, status=429, errors=errors, values=values)

@@ -33,7 +33,6 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from cases.api import PublicSubmitThrottle
 from consultation import report as report_module
 from consultation import selectors, services, versions
 from consultation.errors import InvalidInput
@@ -54,6 +53,7 @@ from consultation.parsing import DraftParseError
 from core.api_schema import error_responses
 from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.site import absolute_url
+from core.throttles import CountingThrottle
 from organisation.models import Unit
 from workflows import services as workflow_services
 from workflows.models import HumanTask
@@ -61,7 +61,7 @@ from workflows.models import HumanTask
 DEFAULT_COMMENT_RATE = "30/hour"
 
 
-class PublicCommentThrottle(PublicSubmitThrottle):
+class PublicCommentThrottle(CountingThrottle):
     """Rate limit of comments per client address (`public_comment` rate; 30/hour unless configured)."""
 
     scope = "public_comment"

@@ -27,7 +27,6 @@ from rest_framework import exceptions, renderers, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from cases.api import PHONE_REGEX
@@ -35,6 +34,7 @@ from cases.services import IntakeError
 from core.errors import AppError
 from core.parsers import FormParser
 from core.site import absolute_url
+from core.throttles import CountingThrottle
 from open311 import selectors, services
 from open311.errors import Open311Error, bad_request, forbidden, not_found
 from open311.formats import JSON, XML, render, render_errors
@@ -83,7 +83,7 @@ def _usable_key(request: Request) -> ApiKey | None:
     return request.auth.key if isinstance(request.auth, Caller) else None
 
 
-class KeyThrottle(SimpleRateThrottle):
+class KeyThrottle(CountingThrottle):
     """Requests of one app (its key), at OPEN311_RATE_PER_KEY."""
 
     scope = "open311_key"
@@ -91,12 +91,12 @@ class KeyThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         return str(settings.OPEN311_RATE_PER_KEY) or None
 
-    def get_cache_key(self, request: Any, view: Any) -> str | None:
+    def ident(self, request: Any) -> str | None:
         key = _usable_key(request)
-        return None if key is None else self.cache_format % {"scope": self.scope, "ident": key.pk}
+        return None if key is None else str(key.pk)
 
 
-class AnonymousThrottle(SimpleRateThrottle):
+class AnonymousThrottle(CountingThrottle):
     """Requests without a usable key, per client address, at OPEN311_RATE_ANONYMOUS."""
 
     scope = "open311_anonymous"
@@ -104,10 +104,8 @@ class AnonymousThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         return str(settings.OPEN311_RATE_ANONYMOUS) or None
 
-    def get_cache_key(self, request: Any, view: Any) -> str | None:
-        if _usable_key(request) is not None:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    def ident(self, request: Any) -> str | None:
+        return None if _usable_key(request) is not None else str(self.get_ident(request))
 
 
 class XmlRenderer(renderers.BaseRenderer):

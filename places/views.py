@@ -18,11 +18,10 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 
 from cases import selectors as case_selectors
 from cases.models import PetitionStatus
+from core.throttles import CountingThrottle
 from organisation.models import Unit
 from places import alerts, open_data
 from places.selectors import (
@@ -184,15 +183,8 @@ def open_data_file(request: HttpRequest, slug: str, fmt: str) -> FileResponse:
     return response
 
 
-class SubscribeThrottle(SimpleRateThrottle):
+class SubscribeThrottle(CountingThrottle):
     scope = "public_subscribe"
-
-    def get_rate(self) -> str | None:
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read now, so settings overrides apply
-        return str(rate) if rate else None
-
-    def get_cache_key(self, request: Any, view: Any) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 
 from cases.models import Petition
 from cases.selectors import petition_by_code
+from core.throttles import CountingThrottle
 from organisation.models import Membership, Role
 from ratings import links, services
 from ratings.models import AnswerRating, Desk, Solved, Waiting
@@ -30,17 +29,10 @@ TOKEN_SCREEN_REFRESH_SECONDS = 15
 SCORE_CHOICES = [(score, str(score)) for score in range(1, 6)]
 
 
-class PublicRatingThrottle(SimpleRateThrottle):
+class PublicRatingThrottle(CountingThrottle):
     """Ratings per client address (PUBLIC_RATING_RATE): the desk form, and each try of a code and key."""
 
     scope = "public_rating"
-
-    def get_rate(self) -> str | None:
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-        return str(rate) if rate else None
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def _throttled(request: HttpRequest) -> bool:

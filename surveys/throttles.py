@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from cases.api import PublicSubmitThrottle
+from core.throttles import CountingThrottle
 
 DEFAULT_SURVEY_RATE = "60/hour"
 
 
-class PublicSurveyThrottle(PublicSubmitThrottle):
+class PublicSurveyThrottle(CountingThrottle):
     """`PUBLIC_SURVEY_RATE` (60/hour unless configured): a commune's hall may answer from one address."""
 
     scope = "public_survey"

@@ -1,0 +1,76 @@
+"""Rate limits in the shared cache: a counter per client and scope in a window that opens with its first request.
+
+DRF's SimpleRateThrottle keeps a list of every request's time, read and written back whole by each request: two
+web processes can both read the same list and one request is lost, and a rate of N costs a list of N times per
+request. Here a request is one atomic increment (on Redis, one round trip: SET NX EX and INCR in a pipeline).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import BaseCache, cache
+from django.core.cache.backends.redis import RedisCache
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "5/hour" -> (5, 3600)."""
+    count, period = rate.split("/")
+    return int(count), PERIODS[period.strip()[0]]
+
+
+def hit(key: str, seconds: int, store: BaseCache = cache) -> int:
+    """Count one request under `key`; the number counted in its window (which closes `seconds` after its first)."""
+    if isinstance(store, RedisCache):
+        name = store.make_and_validate_key(key)
+        # RedisCache keeps integers as integers: INCR applies. Its client is the cache's own (private) connection pool.
+        with store._cache.get_client(key, write=True).pipeline() as pipe:
+            pipe.set(name, 0, ex=seconds, nx=True)
+            pipe.incr(name)
+            return int(pipe.execute()[1])
+    store.add(key, 0, timeout=seconds)
+    try:
+        return int(store.incr(key))
+    except ValueError:  # expired between add and incr
+        store.add(key, 1, timeout=seconds)
+        return 1
+
+
+def allow(scope: str, ident: str, rate: str) -> bool:
+    """Count one request of `ident` in `scope`; False when it is over `rate` (then it is refused)."""
+    limit, seconds = parse_rate(rate)
+    return hit(f"throttle:{scope}:{ident}", seconds) <= limit
+
+
+class CountingThrottle(SimpleRateThrottle):
+    """A DRF throttle on `hit`: requests per client address (or `ident`) at the rate of `DEFAULT_THROTTLE_RATES`
+    [scope], read at each request so that settings overrides apply; a subclass may override `get_rate` or `ident`.
+    Also used by plain Django views: `CountingThrottle().allow_request(request, None)` reads only `request.META`."""
+
+    def get_rate(self) -> str | None:
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return str(rate) if rate else None
+
+    def ident(self, request: Any) -> str | None:
+        """Who is counted; None: this throttle does not apply to the request."""
+        return str(self.get_ident(request))
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        ident = self.ident(request)
+        return None if ident is None else self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        return hit(self.key, int(self.duration), self.cache) <= int(self.num_requests)
+
+    def wait(self) -> float:
+        """Seconds to wait before retrying (the Retry-After header): at most the window's length."""
+        return float(self.duration)
