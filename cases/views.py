@@ -75,7 +75,7 @@ def portal(request: HttpRequest) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return redirect("cases:portal")
-    if not PublicSubmitThrottle().allow_request(request, None):  # type: ignore[arg-type]  # DRF throttles only read META
+    if not PublicSubmitThrottle().allow_request(request, None):
         return render(
             request,
             "cases/portal.html",

@@ -70,7 +70,7 @@ def _refused(request: HttpRequest, platform: str, refusal: WebhookRefused) -> Ht
 
 
 def _throttled(request: HttpRequest) -> bool:
-    return not WebhookThrottle().allow_request(request, None)  # type: ignore[arg-type]  # DRF throttles only read META
+    return not WebhookThrottle().allow_request(request, None)
 
 
 @csrf_exempt

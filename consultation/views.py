@@ -109,7 +109,7 @@ def comments_page(request: HttpRequest, reference: str) -> HttpResponse:
 def submit_comment(request: HttpRequest, reference: str) -> HttpResponse:
     consultation = _public(reference)
     errors: dict[str, str] = {}
-    if not PublicCommentThrottle().allow_request(request, None):  # type: ignore[arg-type]  # DRF throttles only read META
+    if not PublicCommentThrottle().allow_request(request, None):
         errors["form"] = _("Bạn gửi quá nhiều góp ý, vui lòng thử lại sau.")
         status = 429
     else:

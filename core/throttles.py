@@ -28,7 +28,7 @@ def hit(key: str, seconds: int, store: BaseCache = cache) -> int:
     if isinstance(store, RedisCache):
         name = store.make_and_validate_key(key)
         # RedisCache keeps integers as integers: INCR applies. Its client is the cache's own (private) connection pool.
-        with store._cache.get_client(key, write=True).pipeline() as pipe:
+        with store._cache.get_client(key, write=True).pipeline() as pipe:  # type: ignore[attr-defined]
             pipe.set(name, 0, ex=seconds, nx=True)
             pipe.incr(name)
             return int(pipe.execute()[1])
@@ -52,7 +52,7 @@ class CountingThrottle(SimpleRateThrottle):
     Also used by plain Django views: `CountingThrottle().allow_request(request, None)` reads only `request.META`."""
 
     def get_rate(self) -> str | None:
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
         return str(rate) if rate else None
 
     def ident(self, request: Any) -> str | None:
@@ -69,8 +69,9 @@ class CountingThrottle(SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        return hit(self.key, int(self.duration), self.cache) <= int(self.num_requests)
+        limit, self.seconds = parse_rate(self.rate)
+        return hit(self.key, self.seconds, self.cache) <= limit
 
     def wait(self) -> float:
         """Seconds to wait before retrying (the Retry-After header): at most the window's length."""
-        return float(self.duration)
+        return float(self.seconds)

@@ -199,7 +199,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "places/subscribe.html", context)
     context["values"] = {key: request.POST.get(key, "") for key in ("commune", "topic")}  # never the address back
-    if not SubscribeThrottle().allow_request(request, None):  # type: ignore[arg-type]
+    if not SubscribeThrottle().allow_request(request, None):
         context["errors"] = {"form": _("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau.")}
         return render(request, "places/subscribe.html", context, status=429)
     errors: dict[str, str] = {}

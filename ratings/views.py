@@ -36,7 +36,7 @@ class PublicRatingThrottle(CountingThrottle):
 
 
 def _throttled(request: HttpRequest) -> bool:
-    return not PublicRatingThrottle().allow_request(request, None)  # type: ignore[arg-type]  # reads only META
+    return not PublicRatingThrottle().allow_request(request, None)
 
 
 def _private(response: HttpResponse) -> HttpResponse:

@@ -90,7 +90,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     status = 400
     code_sent = request.POST.get("code_sent") == "1"
-    if not PublicSurveyThrottle().allow_request(request, None):  # type: ignore[arg-type]  # DRF throttles only read META
+    if not PublicSurveyThrottle().allow_request(request, None):
         errors["form"] = _("Bạn gửi quá nhiều lần, vui lòng thử lại sau.")
         status = 429
     else:

@@ -16,6 +16,7 @@ from tests.consultation.conftest import comment_payload
 from tests.tools import requires_tool
 
 PROXY = "10.0.0.5"
+REDIS_URL = "redis://127.0.0.1:6379/15"  # the test database of Redis
 
 
 def post(public, docket_id, n, **extra):
@@ -67,7 +68,7 @@ def redis_cache(prefix: str) -> RedisCache:
         socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
     except OSError:
         requires_tool("Redis is not running at 127.0.0.1:6379 (apt-get install -y redis-server)")
-    return RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": prefix})
+    return RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
 
 
 def test_two_web_processes_count_one_limit_together_in_redis(settings):
@@ -79,7 +80,7 @@ def test_two_web_processes_count_one_limit_together_in_redis(settings):
     def allowed(cache: RedisCache) -> bool:
         throttle = PublicCommentThrottle()
         throttle.cache = cache
-        return throttle.allow_request(request, None)  # type: ignore[arg-type]
+        return throttle.allow_request(request, None)
 
     try:
         assert [allowed(worker_one if n % 2 else worker_two) for n in range(12)] == [True] * 10 + [False] * 2
