@@ -163,7 +163,8 @@ class Response(models.Model):
     """One citizen's answers to a survey. `respondent_key` is a salted HMAC (of the citizen's account, or of the
     phone/e-mail the one-time code went to): the same person gets the same key, and the key reveals nothing."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    # Indexed by the unique constraint below (survey first): every answer inserts into each index of its rows.
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses", db_index=False)
     commune = models.ForeignKey(Unit, verbose_name=_("xã, phường"), on_delete=models.PROTECT, related_name="+")
     respondent_key = models.CharField(max_length=64)
     # The signed-in citizen, for their My page; empty for an answer by one-time code (and once the account closes).
@@ -188,22 +189,29 @@ class Answer(models.Model):
     """One question's answer: a choice (one row per chosen choice), a scale value, or a free text (moderated)."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(  # indexed by surveys_answer_text_status (question first)
+        Question, on_delete=models.PROTECT, related_name="answers", db_index=False
+    )
     choice = models.ForeignKey(Choice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     value = models.SmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
     text_status = models.CharField(max_length=16, choices=TextStatus.choices, blank=True)
     rejection_reason = models.CharField(max_length=32, choices=RejectionReason.choices, blank=True)
     moderation_note = models.CharField(max_length=500, blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    moderated_by = models.ForeignKey(  # indexed where set only (below): most answers are never moderated
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("câu trả lời")
         verbose_name_plural = _("câu trả lời")
-        indexes = [models.Index(fields=["question", "text_status"], name="surveys_answer_text_status")]
+        indexes = [
+            models.Index(fields=["question", "text_status"], name="surveys_answer_text_status"),
+            models.Index(
+                fields=["moderated_by"], condition=models.Q(moderated_by__isnull=False), name="surveys_answer_moderator"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.question_id}/{self.pk}"

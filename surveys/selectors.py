@@ -36,7 +36,10 @@ def public_survey(pk: int, *, with_owner: bool = True) -> Survey | None:
     """The survey if the public may see it. `with_owner=False` for an answer: it is read on every one and needs
     only the survey's row (the owner is read on demand by a page that shows it)."""
     surveys = Survey.objects.select_related("owner") if with_owner else Survey.objects.all()
-    return surveys.filter(pk=pk, state__in=PUBLIC_STATES).first()
+    try:
+        return surveys.get(pk=pk, state__in=PUBLIC_STATES)  # not .first(): no ORDER BY to compile and run
+    except Survey.DoesNotExist:
+        return None
 
 
 def results_visible(survey: Survey, *, official: bool) -> bool:

@@ -447,10 +447,10 @@ def submit_response(
     answers: Sequence[CleanAnswer],
     citizen_id: int | None = None,
     language: str = "",
-) -> Response:
+) -> int:
     """Store one respondent's answers and count them in the tallies, in one transaction (the tally rows of the
     commune stay locked until it commits; `Survey.responses_count` is set from the tallies when the survey closes, so
-    answers do not all wait on the survey's row).
+    answers do not all wait on the survey's row). Returns the new response's id.
 
     The database refuses a second response of the same respondent (unique survey + respondent_key): the loser of
     two concurrent answers gets AlreadyAnswered and nothing of it is stored (the whole transaction rolls back)."""
@@ -464,6 +464,27 @@ def submit_response(
         raise AlreadyAnswered(gettext("Bạn đã trả lời khảo sát này; mỗi người chỉ trả lời một lần")) from None
 
 
+def _insert(model: type[Any], columns: Sequence[str], rows: int, *, returning: bool = False) -> str:
+    """INSERT of `rows` rows of `columns` into `model`'s table, every value a placeholder."""
+    quote = connection.ops.quote_name
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES {marks}"  # noqa: S608
+    return sql + f" RETURNING {quote('id')}" if returning else sql
+
+
+RESPONSE_COLUMNS = ("survey_id", "commune_id", "respondent_key", "citizen_id", "language", "submitted_at")
+ANSWER_COLUMNS = (  # the moderator and the time of moderation stay NULL
+    "response_id",
+    "question_id",
+    "choice_id",
+    "value",
+    "text",
+    "text_status",
+    "rejection_reason",
+    "moderation_note",
+)
+
+
 def _write_response(
     survey: Survey,
     commune: Unit,
@@ -471,24 +492,32 @@ def _write_response(
     answers: Sequence[CleanAnswer],
     citizen_id: int | None,
     language: str,
-) -> Response:
-    response = Response.objects.create(
-        survey=survey, commune=commune, respondent_key=respondent_key, citizen_id=citizen_id, language=language[:8]
-    )
-    rows: list[Answer] = []
-    buckets: list[tuple[int | None, str, int]] = [(None, TallyKind.RESPONSES, 0)]
-    for item in answers:
-        question = item.question
-        buckets.append((question.pk, TallyKind.ANSWERED, 0))
-        if item.choices:
-            rows += [Answer(response=response, question=question, choice=choice) for choice in item.choices]
-            buckets += [(question.pk, TallyKind.BUCKET, choice.pk) for choice in item.choices]
-        elif item.value is not None:
-            rows.append(Answer(response=response, question=question, value=item.value))
-            buckets.append((question.pk, TallyKind.BUCKET, item.value))
-        else:
-            rows.append(Answer(response=response, question=question, text=item.text, text_status=TextStatus.PENDING))
-    Answer.objects.bulk_create(rows)
+) -> int:
+    """The response, its answer rows and the tallies in four statements, written out: every answer runs them, and
+    compiling them through the ORM (a model's save, bulk_create, a filtered update) cost more CPU than the database's
+    work (bench/surveys.py)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert(Response, RESPONSE_COLUMNS, 1, returning=True),
+            [survey.pk, commune.pk, respondent_key, citizen_id, language[:8], now],
+        )
+        response_id = int(cursor.fetchone()[0])
+        rows: list[tuple[Any, ...]] = []
+        buckets: list[tuple[int | None, str, int]] = [(None, TallyKind.RESPONSES, 0)]
+        for item in answers:
+            question = item.question
+            buckets.append((question.pk, TallyKind.ANSWERED, 0))
+            if item.choices:
+                rows += [(response_id, question.pk, choice.pk, None, "", "", "", "") for choice in item.choices]
+                buckets += [(question.pk, TallyKind.BUCKET, choice.pk) for choice in item.choices]
+            elif item.value is not None:
+                rows.append((response_id, question.pk, None, item.value, "", "", "", ""))
+                buckets.append((question.pk, TallyKind.BUCKET, item.value))
+            else:
+                rows.append((response_id, question.pk, None, None, item.text, TextStatus.PENDING, "", ""))
+        if rows:
+            cursor.execute(_insert(Answer, ANSWER_COLUMNS, len(rows)), [value for row in rows for value in row])
     # The commune's response count first: its row lock orders the answers of one commune (the bucket rows are then
     # never locked in two orders by two transactions: no deadlock); then one UPDATE of the response's bucket rows
     # by their ids (made when the survey opened, read once per process and commune).
@@ -497,12 +526,11 @@ def _write_response(
     bucket_ids = sorted({ids[key] for key in buckets[1:]})
     if bucket_ids:
         _count_in(bucket_ids)
-    return response
+    return response_id
 
 
 def _count_in(ids: Sequence[int]) -> None:
-    """Add one to the tally rows `ids`: one UPDATE, written out (every answer runs two; the ORM's compiling of them
-    cost more CPU than the database's work)."""
+    """Add one to the tally rows `ids`: one UPDATE, written out (as `_write_response`'s statements)."""
     quote = connection.ops.quote_name
     table, count, pk, marks = quote(Tally._meta.db_table), quote("count"), quote("id"), ", ".join(["%s"] * len(ids))
     sql = f"UPDATE {table} SET {count} = {count} + 1 WHERE {pk} IN ({marks})"  # noqa: S608 - names only, no values
