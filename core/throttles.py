@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import BaseCache, cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
+from django.core.cache import cache as default_cache
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Not DRF's "throttle_%(scope)s_%(ident)s": its lists of times, left in the cache by a release before this one, are
+# not counters.
+KEY = "throttle:%(scope)s:%(ident)s"
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -23,8 +27,10 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period.strip()[0]]
 
 
-def hit(key: str, seconds: int, store: BaseCache = cache) -> int:
-    """Count one request under `key`; the number counted in its window (which closes `seconds` after its first)."""
+def hit(key: str, seconds: int, store: BaseCache | None = None) -> int:
+    """Count one request under `key`; the number counted in its window (which closes `seconds` after its first).
+    `store`: a cache backend (not django.core.cache.cache, a proxy); the default cache when None."""
+    store = caches[DEFAULT_CACHE_ALIAS] if store is None else store
     if isinstance(store, RedisCache):
         name = store.make_and_validate_key(key)
         # RedisCache keeps integers as integers: INCR applies. Its client is the cache's own (private) connection pool.
@@ -43,13 +49,15 @@ def hit(key: str, seconds: int, store: BaseCache = cache) -> int:
 def allow(scope: str, ident: str, rate: str) -> bool:
     """Count one request of `ident` in `scope`; False when it is over `rate` (then it is refused)."""
     limit, seconds = parse_rate(rate)
-    return hit(f"throttle:{scope}:{ident}", seconds) <= limit
+    return hit(KEY % {"scope": scope, "ident": ident}, seconds) <= limit
 
 
 class CountingThrottle(SimpleRateThrottle):
     """A DRF throttle on `hit`: requests per client address (or `ident`) at the rate of `DEFAULT_THROTTLE_RATES`
     [scope], read at each request so that settings overrides apply; a subclass may override `get_rate` or `ident`.
     Also used by plain Django views: `CountingThrottle().allow_request(request, None)` reads only `request.META`."""
+
+    cache_format = KEY
 
     def get_rate(self) -> str | None:
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
@@ -70,7 +78,8 @@ class CountingThrottle(SimpleRateThrottle):
         if self.key is None:
             return True
         limit, self.seconds = parse_rate(self.rate)
-        return hit(self.key, self.seconds, self.cache) <= limit
+        store = None if self.cache is default_cache else self.cache  # DRF's default is a proxy of the default cache
+        return hit(self.key, self.seconds, store) <= limit
 
     def wait(self) -> float:
         """Seconds to wait before retrying (the Retry-After header): at most the window's length."""
