@@ -150,6 +150,12 @@ def _date(value: Any) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
 
+def _leading_digit(count: int) -> int:
+    """A lower bound as people say it: 1,087 → 1,000, 479 → 400 (still a lower bound: «more than 1,000»)."""
+    unit = 10 ** (len(str(count)) - 1)
+    return count // unit * unit
+
+
 def _iso_date(value: object) -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(value))
@@ -378,7 +384,7 @@ class SqlBackend:
                 for facet, counts in facets.items()
             },
             next_cursor=next_cursor,
-            total=min(total, COUNT_LIMIT),
+            total=min(total, COUNT_LIMIT) if exact else _leading_digit(min(total, COUNT_LIMIT)),
             total_exact=exact,
         )
 

@@ -156,3 +156,16 @@ def test_more_matches_than_the_rank_limit_are_listed_in_the_broad_order(backend,
     assert [hit.doc_id for hit in page.results] == ["petition:91", "petition:90"] + [
         f"petition:{n}" for n in (5, 4, 3, 2, 1, 0)
     ]
+
+
+def test_a_lower_bound_is_given_as_a_round_number(backend, doc, small_window, monkeypatch):
+    monkeypatch.setattr(backend, "count_window", 30)
+    day = datetime.date(2026, 1, 1)
+    backend.index(
+        [doc(f"petition:{n}", title="Rác thải", date=day + datetime.timedelta(days=n)) for n in range(27)]
+        + [doc(f"petition:{n}", title="Ngập úng", date=day + datetime.timedelta(days=n)) for n in range(27, 40)]
+    )
+
+    page = backend.search(SearchQuery(text="ngap ung"))
+
+    assert (page.total, page.total_exact) == (10, False)  # 13 of the 30 newest match: «more than 10»
