@@ -58,7 +58,12 @@ class IndexedDocument(models.Model):
     class Meta:
         db_table = "search_document"
         constraints = [models.UniqueConstraint(fields=["generation", "doc_id"], name="search_document_doc")]
-        indexes = [models.Index(fields=["generation", "live", "date", "doc_id"], name="search_document_by_date")]
+        indexes = [
+            models.Index(fields=["generation", "live", "date", "doc_id"], name="search_document_by_date"),
+            # The newest documents of a commune or a unit, for a search filtered by it (SqlBackend._window).
+            models.Index(fields=["generation", "live", "commune", "date", "doc_id"], name="search_document_commune"),
+            models.Index(fields=["generation", "live", "unit", "date", "doc_id"], name="search_document_unit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.doc_id} v{self.version} (generation {self.generation})"

@@ -59,6 +59,7 @@ AFTER_CURSOR = "(d.date, d.doc_id) < (%s, %s)"  # newest first: the rows after t
 DELETE_SLICE = 5000
 BROAD_SHARE = 0.01  # a query matching this share of the newest documents is broad (see SqlBackend._counts)
 WINDOW_SEEN = 500  # and only a window holding this many documents that pass the filters tells it
+WINDOW_FACETS = ("commune", "unit")  # filters with a date index of their own (IndexedDocument's Meta): see _window
 
 
 def _upsert(table: str, columns: Sequence[str], values: Sequence[str], key: str) -> str:
@@ -96,6 +97,21 @@ class TextMatch:
     dense_source: str
     dense_where: str
     dense_params: list[Any]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A query's filters as SQL: `where` holds them all; `window` those that a date index reads in date order (the
+    generation, `live`, and a commune or else a unit: see `SqlBackend._window`)."""
+
+    where: str
+    params: list[Any]
+    window: str
+    window_params: list[Any]
+
+    @property
+    def beyond_window(self) -> bool:
+        return len(self.params) > len(self.window_params)
 
 
 @dataclass(frozen=True)
@@ -288,9 +304,12 @@ class SqlBackend:
         """Whatever else the engine keeps for a row (its text vector)."""
         return {}
 
-    def _filters(self, query: SearchQuery, generation: int) -> tuple[str, list[Any]]:
+    def _filters(self, query: SearchQuery, generation: int) -> Filters:
         clauses: list[str] = ["d.generation = %s", "d.live = %s"]  # equalities: the date index applies
         params: list[Any] = [generation, True]
+        windowed = next((facet for facet in WINDOW_FACETS if getattr(query, facet)), None)
+        window = [*clauses, f"d.{windowed} = %s"] if windowed else list(clauses)
+        window_params = [*params, getattr(query, windowed)] if windowed else list(params)
         for facet in FACETS:
             value = getattr(query, facet)
             if value:
@@ -302,7 +321,7 @@ class SqlBackend:
         if query.date_to:
             clauses.append("d.date <= %s")
             params.append(query.date_to)
-        return " AND ".join(clauses), params
+        return Filters(" AND ".join(clauses), params, " AND ".join(window), window_params)
 
     def _cursor(self, query: SearchQuery, *, by_date: bool) -> tuple[str, list[Any]]:
         """(ordering mode, the sort key of the last hit of the previous page), from a checked cursor."""
@@ -340,19 +359,17 @@ class SqlBackend:
         source, where, where_params = (
             (match.source, match.where, match.where_params) if match else (f"{DOCS} d", "1 = 1", [])
         )
-        filters, filter_params = self._filters(query, _state().active)
+        chosen = self._filters(query, _state().active)
+        filters, filter_params = chosen.where, chosen.params
         try:
             with connection.cursor() as cursor:
-                filtered = len(filter_params) > 2  # more than the generation and `live`
-                groups, exact = self._counts(
-                    cursor, match, source, where, where_params, filters, filter_params, filtered=filtered
-                )
+                groups, exact = self._counts(cursor, match, source, where, where_params, chosen)
                 total = sum(count for *_, count in groups)
                 mode = "date" if by_date else mode or ("rank" if exact and total <= self.rank_limit else "broad")
                 if mode == "rank" and match:
                     rows = self._ranked(cursor, match, filters, filter_params, after, size + 1)
                 elif mode == "broad" and match:
-                    rows = self._broad(cursor, match, filters, filter_params, after, size + 1)
+                    rows = self._broad(cursor, match, chosen, after, size + 1)
                 else:
                     if match and not exact:  # many matches: the date index finds a page's worth soonest
                         source, where, where_params = match.dense_source, match.dense_where, match.dense_params
@@ -395,10 +412,7 @@ class SqlBackend:
         source: str,
         where: str,
         params: list[Any],
-        filters: str,
-        filter_params: list[Any],
-        *,
-        filtered: bool,
+        chosen: Filters,
     ) -> tuple[list[tuple[Any, ...]], bool]:
         """The facet groups (kind, petition_type, unit, commune, status, count) of the matches, and whether they
         are exact (else lower bounds).
@@ -409,8 +423,9 @@ class SqlBackend:
         (counting every match of such a query costs more than a page may: at 1,000,000 documents the text index
         alone takes 20-50 ms to intersect two common words). Otherwise every match counts, up to COUNT_LIMIT."""
         columns = "d.kind, d.petition_type, d.unit, d.commune, d.status"
+        filters, filter_params = chosen.where, chosen.params
         if match and self.count_window:
-            window, window_params = self._window(filters, filter_params, self.count_window)
+            window, window_params = self._window(chosen, self.count_window)
             cursor.execute(  # only constant SQL fragments are interpolated; every value is a placeholder
                 f"SELECT {columns}, COUNT(*) FILTER (WHERE {match.dense_where}), COUNT(*) "  # noqa: S608
                 f"FROM ({window}) d WHERE {filters} GROUP BY {columns}",
@@ -419,7 +434,7 @@ class SqlBackend:
             rows = cursor.fetchall()
             groups = [(*row[:-2], row[-2]) for row in rows if row[-2]]
             seen, matched = sum(row[-1] for row in rows), sum(row[-2] for row in rows)
-            if seen < self.count_window and not filtered:  # the window held every document
+            if seen < self.count_window and not chosen.beyond_window:  # the window held every document
                 return groups, matched <= COUNT_LIMIT
             if seen >= WINDOW_SEEN and matched >= seen * BROAD_SHARE:
                 return groups, False
@@ -432,17 +447,15 @@ class SqlBackend:
         groups = cursor.fetchall()
         return groups, sum(count for *_, count in groups) <= COUNT_LIMIT
 
-    def _window(
-        self, filters: str, filter_params: list[Any], size: int, after: list[Any] | None = None
-    ) -> tuple[str, list[Any]]:
-        """SQL of the `size` newest live documents (after the cursor's key `after`), a bounded read of the date
-        index whatever the query. The filters' generation applies inside; the others are the caller's to apply
-        outside, so that a filter on a rare commune cannot make the read long."""
+    def _window(self, chosen: Filters, size: int, after: list[Any] | None = None) -> tuple[str, list[Any]]:
+        """SQL of the `size` newest live documents (after the cursor's key `after`) of the chosen commune or unit if
+        any: a bounded read of a date index whatever the query. The other filters are the caller's to apply
+        outside, so that a rare status or a date range cannot make the read long."""
         keyset = f" AND {AFTER_CURSOR}" if after else ""
         return (
-            f"SELECT * FROM {DOCS} d WHERE d.generation = %s AND d.live = %s{keyset} "  # noqa: S608
+            f"SELECT * FROM {DOCS} d WHERE {chosen.window}{keyset} "  # noqa: S608
             "ORDER BY d.date DESC, d.doc_id DESC LIMIT %s",
-            [*filter_params[:2], *(after or []), size],
+            [*chosen.window_params, *(after or []), size],
         )
 
     def _newest(
@@ -477,15 +490,16 @@ class SqlBackend:
         return [tuple(row) for row in cursor.fetchall()]
 
     def _broad(
-        self, cursor: Any, match: TextMatch, filters: str, filter_params: list[Any], after: list[Any], limit: int
+        self, cursor: Any, match: TextMatch, chosen: Filters, after: list[Any], limit: int
     ) -> list[tuple[Any, ...]]:
         """Titles holding every word first, then the other matches; each part newest first."""
+        filters, filter_params = chosen.where, chosen.params
         in_title, since = (after[0], after[1:]) if after else (True, [])
         rows: list[tuple[Any, ...]] = []
         keyset = AFTER_CURSOR
         if in_title:
             if self.title_window:
-                rows = self._newest_in_window(cursor, match, since, filters, filter_params, limit)
+                rows = self._newest_in_window(cursor, match, since, chosen, limit)
             if len(rows) < limit:  # few recent titles match: read them all through the text match
                 rows = self._newest(
                     cursor,
@@ -511,16 +525,17 @@ class SqlBackend:
         return rows
 
     def _newest_in_window(
-        self, cursor: Any, match: TextMatch, since: list[Any], filters: str, filter_params: list[Any], limit: int
+        self, cursor: Any, match: TextMatch, since: list[Any], chosen: Filters, limit: int
     ) -> list[tuple[Any, ...]]:
         """The newest title matches among the `title_window` newest documents (after the cursor): a bounded read
         of the date index, enough when they fill a page. The planner cannot know how often the words of a
         query occur together, and for a common pair it would otherwise read and sort every title match."""
-        window, window_params = self._window(filters, filter_params, self.title_window, since)
+        window, window_params = self._window(chosen, self.title_window, since)
         cursor.execute(
             "SELECT d.id, d.doc_id, d.kind, d.date, d.petition_type, d.status "  # noqa: S608
-            f"FROM ({window}) d WHERE {filters} AND {match.title_where} ORDER BY d.date DESC, d.doc_id DESC LIMIT %s",
-            window_params + filter_params + match.title_params + [limit],
+            f"FROM ({window}) d WHERE {chosen.where} AND {match.title_where} "
+            "ORDER BY d.date DESC, d.doc_id DESC LIMIT %s",
+            window_params + chosen.params + match.title_params + [limit],
         )
         return [(*row, TITLE_FIRST + (_date(row[3]) - EPOCH).days) for row in cursor.fetchall()]
 

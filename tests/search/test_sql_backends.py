@@ -136,15 +136,33 @@ def test_a_filter_that_leaves_few_of_the_newest_documents_counts_every_match(bac
     backend.index(
         [doc(f"petition:{n}", title="Rác thải", date=day + datetime.timedelta(days=10 + n)) for n in range(4)]
         + [
-            doc(f"petition:{n}", title="Rác thải", commune="cam-lo", date=day + datetime.timedelta(days=n))
+            doc(f"petition:{n}", title="Rác thải", status="noted", date=day + datetime.timedelta(days=n))
             for n in (7, 8, 9)
         ]
     )
 
-    page = backend.search(SearchQuery(text="rac thai", commune="cam-lo"))
+    page = backend.search(SearchQuery(text="rac thai", status="noted"))
 
-    assert (page.total, page.total_exact) == (3, True)  # the window held none of Cam Lộ's: no bound from it
-    assert page.facets["commune"] == {"cam-lo": 3}
+    assert (page.total, page.total_exact) == (3, True)  # the window held none of them: no bound from it
+    assert page.facets["status"] == {"noted": 3}
+
+
+def test_a_search_in_one_commune_is_counted_among_that_communes_newest_documents(backend, doc, small_window):
+    day = datetime.date(2026, 1, 1)
+    on = lambda n: day + datetime.timedelta(days=n)  # noqa: E731
+    backend.index(
+        [doc(f"petition:{n}", title="Rác thải", commune="cam-lo", date=on(n)) for n in range(6)]
+        + [doc(f"petition:{n}", title="Rác thải", commune="dong-ha", date=on(10 + n)) for n in range(6, 12)]
+    )
+
+    in_cam_lo = backend.search(SearchQuery(text="rac thai", commune="cam-lo", size=10))
+    small = backend.search(SearchQuery(text="rac thai", commune="gio-linh"))
+
+    # Cam Lộ's four newest (not the four newest of all, all in Đông Hà) all match: a broad query, «more than 4».
+    assert (in_cam_lo.total, in_cam_lo.total_exact) == (4, False)
+    assert in_cam_lo.facets["commune"] == {"cam-lo": 4}
+    assert [hit.doc_id for hit in in_cam_lo.results] == [f"petition:{n}" for n in (5, 4, 3, 2, 1, 0)]
+    assert (small.total, small.total_exact, small.results) == (0, True, [])
 
 
 def test_more_matches_than_the_rank_limit_are_listed_in_the_broad_order(backend, eight_matches, monkeypatch):
