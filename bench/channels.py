@@ -28,25 +28,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
 from bench import channels_mailbox, channels_outbox, channels_webhooks  # noqa: E402
-from bench.figures import say  # noqa: E402
-
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from bench.figures import drop_database, recreate_database, say  # noqa: E402
 
 
 def fresh_postgres(prefix: str) -> str:
-    import psycopg
-
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    url = f"postgres://postgres@127.0.0.1:5432/{prefix}_{uuid.uuid4().hex[:8]}"
+    recreate_database(url)
+    return url
 
 
 def run(*, quick: bool, databases: list[str]) -> dict[str, Any]:
@@ -60,7 +48,7 @@ def run(*, quick: bool, databases: list[str]) -> dict[str, Any]:
             figures["mailbox"] = channels_mailbox.measure(messages=mails, database_url=mailbox_url)
         finally:
             if mailbox_url:
-                drop_postgres(mailbox_url)
+                drop_database(mailbox_url)
         say(f"mailbox intake: {figures['mailbox'].get('messages_per_s')} messages/s")
         figures["webhooks"] = channels_webhooks.measure(events=events, postgres=database == "postgresql")
         say(f"webhook p95: {figures['webhooks'].get('webhook_p95_ms')} ms")
@@ -69,7 +57,7 @@ def run(*, quick: bool, databases: list[str]) -> dict[str, Any]:
             figures["outbox"] = channels_outbox.measure(outbox_url, messages=messages)
         finally:
             if outbox_url:
-                drop_postgres(outbox_url)
+                drop_database(outbox_url)
         say(f"outbox lag p95 at 50/s: {figures['outbox'].get('lag', {}).get('lag_p95_s')} s")
         results[database] = figures
     results["targets_met"] = {

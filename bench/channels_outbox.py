@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"lag_p95_s_max": 5.0, "rate_per_s": 50.0}
 
 
@@ -266,15 +265,6 @@ def measure(
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-def _pg(action: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if action == "create":
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def report(name: str, r: dict[str, Any]) -> None:
     lag = r["lag"]
     say(f"\n== {name} ({r['vendor']})")
@@ -307,18 +297,21 @@ def main() -> None:
     results["sqlite"] = measure(messages=args.messages, rate=args.rate, seconds=args.seconds)
     report("SQLite", results["sqlite"])
     if not args.no_postgres:
-        name = f"lang_nghe_outbox_bench_{os.getpid()}"
+        sys.path.insert(0, str(ROOT))
+        from bench.figures import drop_database, recreate_database
+
+        url = f"postgres://postgres@127.0.0.1:5432/lang_nghe_outbox_bench_{os.getpid()}"
         try:
-            _pg("create", name)
+            recreate_database(url)
             results["postgresql"] = measure(
-                f"postgres://postgres@127.0.0.1:5432/{name}",
+                url,
                 messages=args.messages,
                 rate=args.rate,
                 seconds=args.seconds,
             )
             report("PostgreSQL", results["postgresql"])
         finally:
-            _pg("drop", name)
+            drop_database(url)
     results["targets_met"] = {
         f"{db}_{target}": held
         for db, r in results.items()

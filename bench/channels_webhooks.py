@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"webhook_p95_ms_max": 50.0}
 WARMUP = 20
 SENDERS = 60
@@ -196,19 +195,6 @@ def worker(events: int) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------- parent
 
 
-def _pg_database(action: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True, connect_timeout=5
-    ) as conn:
-        if action == "create":
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        else:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _run_child(database_url: str, events: int) -> dict[str, Any]:
     env = {
         **os.environ,
@@ -247,11 +233,15 @@ def measure(*, events: int = 600, postgres: bool = False) -> dict[str, Any]:
     """Webhook p95 with the worker behind it, on a fresh temporary database (see the module's docstring)."""
     if postgres:
         name = f"lang_nghe_bench_webhooks_{os.getpid()}"
-        _pg_database("create", name)
+        sys.path.insert(0, str(ROOT))
+        from bench.figures import drop_database, recreate_database
+
+        url = f"postgres://postgres@127.0.0.1:5432/{name}"
+        recreate_database(url)
         try:
-            return _run_child(f"postgres://postgres@127.0.0.1:5432/{name}", events)
+            return _run_child(url, events)
         finally:
-            _pg_database("drop", name)
+            drop_database(url)
     with tempfile.TemporaryDirectory() as folder:
         return _run_child(f"sqlite:///{folder}/bench.sqlite3", events)
 

@@ -45,9 +45,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import say, summary  # noqa: E402
+from bench.figures import drop_database, recreate_database, say, summary  # noqa: E402
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"fired_per_s_min": 500.0, "empty_sweep_ms_max": 50.0}
 INDEX_NAME = "deadline_next_action"
 WARDS = 30
@@ -594,17 +593,6 @@ def server_version(connection: Any) -> str:
 # ------------------------------------------------------------------------------------------------ parent
 
 
-def pg_database(action: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-        if action == "create":
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        else:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run_worker(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
     env = {
         **os.environ,
@@ -709,7 +697,7 @@ def parent(args: argparse.Namespace) -> int:
         say(f"\n-- worker: {name} ({url})")
         try:
             if pg_name:
-                pg_database("create", pg_name)
+                recreate_database(url)
             result = run_worker(url, args)
         except Exception as error:  # one database failing must not hide the other's figures
             say(f"  {name} FAILED: {error}")
@@ -718,7 +706,7 @@ def parent(args: argparse.Namespace) -> int:
         finally:
             if pg_name:
                 try:
-                    pg_database("drop", pg_name)
+                    drop_database(url)
                 except Exception as error:
                     say(f"  could not drop {pg_name}: {error}")
         figures["databases"][name] = result

@@ -24,7 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.figures import say, summary  # noqa: E402
+from bench.figures import recreate_database, say, summary  # noqa: E402
 
 SEED = 20261205
 TARGET_P95_MS = 100.0
@@ -49,13 +49,6 @@ def fold(text: str) -> str:
     from privacy.text import fold as do_fold
 
     return do_fold(text)
-
-
-def psql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def load(petitions: int) -> None:
@@ -162,10 +155,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the loaded database (no reload)")
     parser.add_argument("--candidates", type=int, default=0, help="DUPLICATES_CANDIDATES (default: the setting)")
     args = parser.parse_args()
-    if not args.keep:
-        psql(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-        psql(f'CREATE DATABASE "{args.database}"')
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    if not args.keep:
+        recreate_database(os.environ["DATABASE_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

@@ -33,11 +33,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import production_env, say, summary  # noqa: E402
+from bench.figures import drop_database, production_env, recreate_database, say, summary  # noqa: E402
 
 BPMN_FILE = ROOT / "bpmn" / "processes" / "reflection.bpmn"
 PROCESS_ID = "reflection"
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 START_DATA = {"petition_type": "reflection", "publish_consent": True, "channel": "portal"}
 CLASSIFY_FORM = {"decision": "accept"}
 TARGETS = {"ratio_postgresql_max": 3.0, "state_kb_max": 20.0}
@@ -453,19 +452,6 @@ def run_worker(database_url: str, n: int, warmup: int, profile: bool) -> dict[st
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def pg_database(action: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True, connect_timeout=5
-    ) as conn:
-        if action == "create":
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        else:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def classify_query(sql: str) -> str:
     """ "SELECT workflows_humantask", "INSERT workflows_caseevent", "COMMIT"…"""
     sql = re.sub(r"^\d+ times: ", "", sql)  # how Django logs an executemany
@@ -537,7 +523,7 @@ def parent(args: argparse.Namespace) -> int:
         say(f"\n-- worker: {name} ({url})")
         try:
             if pg_name:
-                pg_database("create", pg_name)
+                recreate_database(url)
             result = run_worker(url, args.n, args.warmup, args.profile)
         except Exception as error:  # one database failing must not hide the other's figures
             say(f"  {name} FAILED: {error}")
@@ -546,7 +532,7 @@ def parent(args: argparse.Namespace) -> int:
         finally:
             if pg_name:
                 try:
-                    pg_database("drop", pg_name)
+                    drop_database(url)
                 except Exception as error:
                     say(f"  could not drop {pg_name}: {error}")
         extra = report_db(name, result, raw_p50)

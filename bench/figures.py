@@ -37,6 +37,25 @@ def summary(samples_s: list[float]) -> dict[str, float]:
     }
 
 
+def recreate_database(url: str) -> None:
+    """Drop the PostgreSQL database that `url` names (closing its connections) and create it empty."""
+    import psycopg
+
+    admin, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{admin}/postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    """Drop the PostgreSQL database that `url` names, closing its connections."""
+    import psycopg
+
+    admin, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{admin}/postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def production_env(database_url: str, **overrides: str) -> dict[str, str]:
     """The environment of a benchmark's child process: production settings (`DEBUG=0`: no per-query logging, as in
     production) with the values they require, on loopback. Mail goes nowhere unless EMAIL_PORT names a server."""

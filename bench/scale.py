@@ -51,7 +51,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import production_env, say, summary  # noqa: E402
+from bench.figures import drop_database, production_env, recreate_database, say, summary  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_scale"
 WORKERS = ("run_outbox", "run_deadlines", "run_channel_events", "run_report_renders")
@@ -77,15 +77,6 @@ def server_env(url: str, smtp_port: int) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------------------ build
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    name, admin = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build(args: argparse.Namespace) -> dict[str, Any]:
@@ -410,13 +401,12 @@ def search_at_scale(args: argparse.Namespace) -> dict[str, Any]:
 
     name = f"lang_nghe_bench_scale_search_{os.getpid()}"
     search_args = argparse.Namespace(live_docs=1000, rounds=3, lag_samples=5, seed=search.SEED)
-    search.pg_database("create", name)
+    url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    recreate_database(url)
     try:
-        result = search.run_worker(
-            "postgres", f"postgres://postgres@127.0.0.1:5432/{name}", search_args, args.search_docs
-        )
+        result = search.run_worker("postgres", url, search_args, args.search_docs)
     finally:
-        search.pg_database("drop", name)
+        drop_database(url)
     return {
         "docs": result["docs"],
         "engine": result["engine"],

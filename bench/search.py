@@ -42,9 +42,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import production_env, say, summary  # noqa: E402
+from bench.figures import drop_database, production_env, recreate_database, say, summary  # noqa: E402
 
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 SEED = 20260115
 TARGETS = {"query_p95_ms_max": 50.0, "postgres_index_docs_per_s_min": 2000.0, "outbox_lag_p95_s_max": 2.0}
 LIVE_BATCH = 500
@@ -282,17 +281,6 @@ def outbox_lag(args: argparse.Namespace, backend: Any, *, log: Any) -> dict[str,
 # ------------------------------------------------------------------------------------------------- parent
 
 
-def pg_database(action: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-        if action == "create":
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        else:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run_worker(backend: str, database_url: str, args: argparse.Namespace, docs: int) -> dict[str, Any]:
     env = production_env(database_url)
     env.pop("ELASTICSEARCH_URL", None)
@@ -370,7 +358,7 @@ def parent(args: argparse.Namespace) -> int:
         say(f"\n-- worker: {label(backend)} ({url})")
         try:
             if pg_name:
-                pg_database("create", pg_name)
+                recreate_database(url)
             result = run_worker(backend, url, args, docs)
         except Exception as error:  # one backend failing must not hide the others' figures
             say(f"  {label(backend)} FAILED: {error}")
@@ -379,7 +367,7 @@ def parent(args: argparse.Namespace) -> int:
         finally:
             if pg_name:
                 try:
-                    pg_database("drop", pg_name)
+                    drop_database(url)
                 except Exception as error:
                     say(f"  could not drop {pg_name}: {error}")
         figures["backends"][backend] = result

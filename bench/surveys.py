@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import say, summary  # noqa: E402
+from bench.figures import recreate_database, say, summary  # noqa: E402
 
 TARGETS = {"intake_answers_per_s_min": 300.0, "results_p95_ms_max": 200.0}
 COMMUNES = 30
@@ -54,14 +54,8 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_surveys"
 def fresh_database(url: str) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not parts.scheme.startswith("postgres") or not name.startswith("bench_"):
-        return
-    import psycopg
-
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    if parts.scheme.startswith("postgres") and name.startswith("bench_"):
+        recreate_database(url)
 
 
 def setup_django(database_url: str) -> None:
