@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime
-import ipaddress
 import json
 import logging
 import re
@@ -18,8 +17,10 @@ import time
 import uuid
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from core.health import PATH as HEALTH_PATH
+from core.proxies import from_trusted_proxy
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -48,18 +49,10 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def _from_trusted_proxy(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES)
-
-
 def incoming_id(request: HttpRequest) -> str:
     """The proxy's X-Request-ID when the request came from a trusted proxy and the id looks like one; else a new id."""
     given = request.META.get("HTTP_X_REQUEST_ID", "")
-    if given and VALID_ID.fullmatch(given) and _from_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+    if given and VALID_ID.fullmatch(given) and from_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
         return str(given)
     return uuid.uuid4().hex
 
@@ -82,7 +75,7 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = request_id.get()
-            if response.status_code == 200 and request.path_info.rstrip("/") == "/healthz":
+            if response.status_code == 200 and request.path_info.rstrip("/") == HEALTH_PATH:
                 return response  # a probe every few seconds: logged only when it is not healthy
             match = getattr(request, "resolver_match", None)
             access_logger.info(

@@ -30,6 +30,11 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in network for network in networks)
 
 
+def from_trusted_proxy(address: str) -> bool:
+    """Whether `address` is one of TRUSTED_PROXIES (addresses or networks)."""
+    return _is_trusted(address, _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
 def resolve_client(remote_addr: str, forwarded_for: str, trusted_proxies: list[str] | tuple[str, ...]) -> str:
     """The client's address: `remote_addr`, unless it is a trusted proxy; then the right-most address of
     `forwarded_for` that is not a trusted proxy (or the left-most one, if every hop is trusted)."""
