@@ -36,10 +36,6 @@ class StorageRefused(AppError):
             or gettext_lazy("Không lưu được tệp vào kho lưu trữ; chưa có gì được ghi nhận. Vui lòng thử lại sau.")
         )
 
-    @property
-    def detail(self) -> str:
-        return str(self.args[0])
-
 
 def signs_urls(storage: Storage) -> bool:
     """Whether the storage hands out signed URLs (an S3 bucket with query-string authentication)."""

@@ -97,14 +97,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         with transaction.atomic():  # a refused approval keeps nothing of what was typed either
             document = _save_and_approve(request, document, user, action, values, extra, number_text)
-    except services.DocumentError as error:
+    except (services.DocumentError, StorageRefused) as error:  # refused, or the PDF not stored: no number taken
         document.refresh_from_db()
         errors = dict(error.errors or {"form": str(error)})
-        context = _context(request, document, values=values, extra_recipients=extra, errors=errors, number=number_text)
-        return render(request, "documents/detail.html", context, status=error.status)
-    except StorageRefused as error:  # the PDF could not be stored: nothing issued, no number taken
-        document.refresh_from_db()
-        errors = {"form": error.detail}
         context = _context(request, document, values=values, extra_recipients=extra, errors=errors, number=number_text)
         return render(request, "documents/detail.html", context, status=error.status)
     return redirect("documents:detail", document.pk)
