@@ -23,6 +23,14 @@ from workflows.models import Deadline
 NEVER_PUBLISHED_TYPES = frozenset({PetitionType.DENUNCIATION})
 
 
+def public_petitions() -> QuerySet[Petition]:
+    """The petitions every public surface may show (the index, the map, feeds, alerts): published, with the
+    petitioner's consent, never a denunciation."""
+    return Petition.objects.filter(published_at__isnull=False, publish_consent=True).exclude(
+        petition_type__in=NEVER_PUBLISHED_TYPES
+    )
+
+
 @register
 class PetitionProjection(Projection):
     kind = "petition"
@@ -44,12 +52,7 @@ class PetitionProjection(Projection):
 
     def public_objects(self) -> QuerySet[Petition]:
         due = Deadline.objects.filter(instance=OuterRef("workflow_id")).order_by("-due_at").values("due_at")[:1]
-        return (
-            Petition.objects.filter(published_at__isnull=False, publish_consent=True)
-            .exclude(petition_type__in=NEVER_PUBLISHED_TYPES)
-            .select_related("commune", "answered_by")
-            .annotate(due_at=Subquery(due))
-        )
+        return public_petitions().select_related("commune", "answered_by").annotate(due_at=Subquery(due))
 
     def document(self, obj: Any, *, version: int) -> SearchDocument:
         public = {name: getattr(obj, name) for name in self.fields}

@@ -19,19 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.models import PUBLIC_TYPES, Petition, PetitionStatus, PetitionType
-from cases.search_projections import NEVER_PUBLISHED_TYPES
+from cases.search_projections import NEVER_PUBLISHED_TYPES, public_petitions
 from organisation.models import Unit
 from places import geo
 from topics.models import Topic
 
 POINTS_FROM_ZOOM = 12  # from this zoom on (a few km across) the map shows petitions; below, counts per commune
-
-
-def public_petitions() -> QuerySet[Petition]:
-    """The petitions every public surface may show: those the search index publishes."""
-    return Petition.objects.filter(published_at__isnull=False, publish_consent=True).exclude(
-        petition_type__in=NEVER_PUBLISHED_TYPES
-    )
 
 
 def public_type_choices() -> list[tuple[str, str]]:
