@@ -45,7 +45,7 @@ def unsubscribe_url(subscription: Subscription) -> str:
     return absolute_url(reverse("places:unsubscribe", args=[_signed(subscription, SALT_UNSUBSCRIBE)]))
 
 
-def _subject_of(subscription: Subscription) -> str:
+def subject_of(subscription: Subscription) -> str:
     if subscription.commune is not None:
         return subscription.commune.name
     return subscription.topic.label if subscription.topic else ""
@@ -65,12 +65,12 @@ def do_subscribe(*, email: str, commune: Unit | None = None, topic: Topic | None
             existing = Subscription.objects.get(email=email, commune=commune, topic=topic)
     if existing.confirmed_at is None:
         with translation.override(existing.language):
-            subject = _("Xác nhận đăng ký nhận tin: %(what)s") % {"what": _subject_of(existing)}
+            subject = _("Xác nhận đăng ký nhận tin: %(what)s") % {"what": subject_of(existing)}
             body = _(
                 "Có người (có thể là bạn) đã đăng ký địa chỉ này để nhận thư khi có trả lời phản ánh, kiến nghị mới được "
                 "công khai về %(what)s.\n\nNếu đúng là bạn, hãy bấm vào đường dẫn dưới đây để xác nhận trong vòng "
                 "%(days)s ngày. Nếu không, hãy bỏ qua thư này: bạn sẽ không nhận được thư nào khác."
-            ) % {"what": _subject_of(existing), "days": settings.SUBSCRIPTION_CONFIRM_DAYS}
+            ) % {"what": subject_of(existing), "days": settings.SUBSCRIPTION_CONFIRM_DAYS}
             link_label = _("Xác nhận đăng ký")
         enqueue(
             key=f"subscription:{existing.pk}:confirm:{timezone.now().timestamp():.0f}",
@@ -147,7 +147,7 @@ def alert_subscribers(petition: Petition) -> int:
                 "Một trả lời mới được công khai về %(what)s.\n\n%(title)s\n\n%(answer)s\n\n"
                 "Ngừng nhận thư này: %(unsubscribe)s"
             ) % {
-                "what": _subject_of(subscription),
+                "what": subject_of(subscription),
                 "title": title,
                 "answer": answer,
                 "unsubscribe": unsubscribe_url(subscription),

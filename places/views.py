@@ -39,10 +39,6 @@ from topics.models import Topic
 LIST_ROWS = 50
 
 
-def _map_config(**extra: Any) -> dict[str, Any]:
-    return map_config(**extra)
-
-
 def _filter_choices() -> dict[str, Any]:
     return {
         "types": public_type_choices(),
@@ -84,7 +80,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "communes": commune_counts(petitions),
         "all_communes": commune_points(),
         "petitions": [{"petition": p, "title": p.public_text(p.title)} for p in latest],
-        "config": _map_config(dataUrl=reverse("map-data"), query=query, mode="public"),
+        "config": map_config(dataUrl=reverse("map-data"), query=query, mode="public"),
         "labels": {
             "petitions": _("đơn"),
             "list": _("Xem các đơn ở đây"),
@@ -142,7 +138,7 @@ def leaders_map(request: HttpRequest) -> HttpResponse:
         "total": sum(c["count"] for c in communes),
         "period": period,
         "errors": {},
-        "config": _map_config(communes=communes, mode="leaders"),
+        "config": map_config(communes=communes, mode="leaders"),
         "all_communes": commune_points(),
         "labels": {"cases": _("hồ sơ"), "open": _("Xem danh sách hồ sơ")},
     }
@@ -237,8 +233,7 @@ def subscription_confirm(request: HttpRequest, signed: str) -> HttpResponse:
     subscription = alerts.do_confirm(signed)
     if subscription is None:
         return render(request, "places/subscription_invalid.html", {}, status=400)
-    what = subscription.commune.name if subscription.commune else subscription.topic.label if subscription.topic else ""
-    return render(request, "places/subscription_confirmed.html", {"what": what})
+    return render(request, "places/subscription_confirmed.html", {"what": alerts.subject_of(subscription)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -80,11 +80,6 @@ class Insight:
     ratings: Any
 
 
-def ratings_for(units: QuerySet[Unit], date_from: date, date_to: date) -> list[dict[str, Any]]:
-    """What citizens think of the answers of the units where their petitions landed (`ratings`)."""
-    return answer_averages_by_unit(units, date_from, date_to)
-
-
 def insight(*, units: QuerySet[Unit], date_from: date, date_to: date) -> Insight:
     unit_ids = list(units.order_by().values_list("pk", flat=True))
     first, last = month_start(date_from), month_start(date_to)
@@ -169,7 +164,7 @@ def insight(*, units: QuerySet[Unit], date_from: date, date_to: date) -> Insight
         current_month=last,
         overdue_units=overdue,
         overdue_counted_at=counted_at,
-        ratings=ratings_for(units, date_from, date_to),
+        ratings=answer_averages_by_unit(units, date_from, date_to),  # what citizens think of the answers
     )
 
 
