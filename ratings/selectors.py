@@ -15,11 +15,10 @@ from rest_framework import serializers
 
 from cases.models import Petition, PetitionType
 from cases.selectors import led_units
+from deadlines import calendar
 from organisation.models import Unit
 from ratings import services
-from ratings.models import AnswerRating, Desk, DeskRating, Solved, Waiting
-
-SCORES = (1, 2, 3, 4, 5)
+from ratings.models import SCORES, AnswerRating, Desk, DeskRating, Solved, Waiting
 
 
 class NotALeader(Exception):
@@ -66,11 +65,7 @@ def scope_for(user: User | AnonymousUser, params: Any) -> Scope:
             raise serializers.ValidationError({"unit": [_("Không phải đơn vị bạn lãnh đạo.")]})
         units = units.filter(path__startswith=unit.path)
     desks = Desk.objects.filter(unit__in=all_units).select_related("unit")
-    start = timezone.make_aware(datetime.datetime.combine(filters["date_from"], datetime.time.min))
-    end = timezone.make_aware(
-        datetime.datetime.combine(filters["date_to"] + datetime.timedelta(days=1), datetime.time.min)
-    )
-    period = Q(created_at__gte=start, created_at__lt=end)
+    period = _period(filters["date_from"], filters["date_to"])
     answers = AnswerRating.objects.filter(period, unit__in=units)
     visits = DeskRating.objects.filter(period, unit__in=units)
     if filters.get("petition_type"):
@@ -84,15 +79,21 @@ def scope_for(user: User | AnonymousUser, params: Any) -> Scope:
     return Scope(filters=filters, units=all_units, desks=desks, answers=answers, visits=visits)
 
 
+def _period(date_from: datetime.date, date_to: datetime.date) -> Q:
+    """Rated on a day from `date_from` to `date_to` included (days of Vietnam's time)."""
+    return Q(
+        created_at__gte=calendar.start_of_day(date_from),
+        created_at__lt=calendar.start_of_day(date_to + calendar.ONE_DAY),
+    )
+
+
 def answer_averages_by_unit(
     units: QuerySet[Unit], date_from: datetime.date, date_to: datetime.date
 ) -> list[dict[str, Any]]:
     """Ratings of the answers given in the period by each of these units (the leaders' insight page): unit name,
     count and average score, the most rated first."""
-    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
     rows = (
-        AnswerRating.objects.filter(unit__in=units, created_at__gte=start, created_at__lt=end)
+        AnswerRating.objects.filter(_period(date_from, date_to), unit__in=units)
         .values("unit__name")
         .annotate(count=Count("pk"), average=Avg("score"))
         .order_by("-count", "unit__name")
@@ -104,13 +105,20 @@ def _month() -> TruncMonth:
     return TruncMonth("created_at", tzinfo=timezone.get_current_timezone())
 
 
-def _figures(queryset: QuerySet[Any], score: str, extra: dict[str, Any]) -> dict[str, Any]:
+def _figures(score: str, extra: dict[str, Any]) -> dict[str, Any]:
     return {
         "count": Count("pk"),
         "average": Avg(score),
         **{f"n{value}": Count("pk", filter=Q(**{score: value})) for value in SCORES},
         **extra,
     }
+
+
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    """The average to two decimals, and the count of each score in order."""
+    row["average"] = round(row["average"], 2) if row["average"] is not None else None
+    row["distribution"] = [row[f"n{value}"] for value in SCORES]
+    return row
 
 
 def _answer_extra() -> dict[str, Any]:
@@ -122,12 +130,10 @@ def _desk_extra() -> dict[str, Any]:
 
 
 def _rows(queryset: QuerySet[Any], group: dict[str, Any], score: str, extra: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = queryset.annotate(**group).values(*group).annotate(**_figures(queryset, score, extra)).order_by(*group)
+    rows = queryset.annotate(**group).values(*group).annotate(**_figures(score, extra)).order_by(*group)
     result = []
     for row in rows:
-        row = dict(row)
-        row["average"] = round(row["average"], 2) if row["average"] is not None else None
-        row["distribution"] = [row[f"n{value}"] for value in SCORES]
+        row = _finish(dict(row))
         if "month" in row and row["month"] is not None:
             row["month"] = (
                 timezone.localtime(row["month"]).strftime("%Y-%m")
@@ -139,10 +145,7 @@ def _rows(queryset: QuerySet[Any], group: dict[str, Any], score: str, extra: dic
 
 
 def _total(queryset: QuerySet[Any], score: str, extra: dict[str, Any]) -> dict[str, Any]:
-    row = queryset.aggregate(**_figures(queryset, score, extra))
-    row["average"] = round(row["average"], 2) if row["average"] is not None else None
-    row["distribution"] = [row[f"n{value}"] for value in SCORES]
-    return row
+    return _finish(queryset.aggregate(**_figures(score, extra)))
 
 
 def _named(rows: list[dict[str, Any]], key: str, names: dict[Any, str]) -> list[dict[str, Any]]:
@@ -165,7 +168,7 @@ class Figures:
 
 def figures(scope: Scope) -> Figures:
     """Averages and distributions per unit, petition type, desk and month: grouped queries, no rating read alone."""
-    unit_names = dict(Unit.objects.filter(pk__in=scope.units.values("pk")).values_list("pk", "name"))
+    unit_names = dict(scope.units.values_list("pk", "name"))
     types = {value: str(label) for value, label in PetitionType.choices}
     desk_names = {desk.pk: f"{desk.unit.name} · {desk.name}" for desk in scope.desks}
     answer, desk = _answer_extra(), _desk_extra()

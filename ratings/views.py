@@ -8,7 +8,6 @@ from typing import Any
 import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,13 +19,13 @@ from django.views.decorators.http import require_http_methods
 from cases.models import Petition
 from cases.selectors import petition_by_code
 from core.throttles import CountingThrottle
-from organisation.models import Membership, Role
+from organisation.selectors import work_visibility_q
 from ratings import links, services
-from ratings.models import AnswerRating, Desk, Solved, Waiting
+from ratings.models import SCORES, AnswerRating, Desk, Solved, Waiting
 from ratings.pdf import desk_card_pdf, desk_rating_url
 
 TOKEN_SCREEN_REFRESH_SECONDS = 15
-SCORE_CHOICES = [(score, str(score)) for score in range(1, 6)]
+SCORE_CHOICES = [(score, str(score)) for score in SCORES]
 
 
 class PublicRatingThrottle(CountingThrottle):
@@ -168,12 +167,7 @@ def _officer_desks(user: Any) -> Any:
     """Desks of the units an official works in, and of those below the units they lead."""
     if getattr(user, "is_superuser", False):
         return Desk.objects.select_related("unit")
-    q = Q(pk__in=[])
-    for membership in Membership.objects.filter(user_id=user.pk or 0).select_related("unit"):
-        q |= Q(unit=membership.unit_id)
-        if membership.role == Role.UNIT_LEADER:
-            q |= Q(unit__path__startswith=membership.unit.path)
-    return Desk.objects.filter(q).select_related("unit")
+    return Desk.objects.filter(work_visibility_q(user, role_field=None)).select_related("unit")
 
 
 @login_required
