@@ -30,7 +30,7 @@ from channels.forms import ConfirmInput, DiscardInput
 from channels.models import Draft, DraftStatus
 from core.files import serve as serve_file
 from organisation.models import Unit
-from topics.services import suggest as suggest_topic
+from topics.services import suggest_many as suggest_topics
 from workflows import services as workflow_services
 
 PAGE_SIZE = 25
@@ -48,8 +48,9 @@ def _officer(request: HttpRequest) -> User:
 def queue(request: HttpRequest) -> HttpResponse:
     _officer(request)
     page = Paginator(selectors.open_drafts(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    # The topic each message will be suggested when it is confirmed into a petition (`topics.services.suggest`).
-    rows = [(draft, suggest_topic(title=draft.subject, content=draft.text)) for draft in page.object_list]
+    # The topic each message will be suggested when it is confirmed into a petition (`topics.services.suggest_many`).
+    drafts = list(page.object_list)
+    rows = list(zip(drafts, suggest_topics([(draft.subject, draft.text) for draft in drafts]), strict=True))
     return render(request, "channels/queue.html", {"page": page, "rows": rows})
 
 

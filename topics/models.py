@@ -1,7 +1,7 @@
 """Topics (lĩnh vực) of petitions, the trained topic model, and the tally the leaders' insight page reads.
 
 `Topic` is an administrator-managed taxonomy; a petition carries a suggested topic from the moment it arrives
-(`topics.services.suggest_topic`) and a reception officer confirms or corrects it. `TopicModel` holds the trained
+(`topics.services.suggest`) and a reception officer confirms or corrects it. `TopicModel` holds the trained
 classifier (`topics.classifier`), one row per training run. `TopicTally` counts petitions per month, handling unit,
 commune and topic so the insight page never scans the petitions (`cases.outcomes` keeps it).
 """

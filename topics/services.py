@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,12 +87,20 @@ def petition_text(title: str, content: str) -> str:
 
 def suggest(*, title: str, content: str) -> Suggestion:
     """The suggested topic of a petition's text; no topic only if the taxonomy has no active topic at all."""
+    return suggest_many([(title, content)])[0]
+
+
+def suggest_many(texts: Iterable[tuple[str, str]]) -> list[Suggestion]:
+    """`suggest` for each (title, content), the classifier read once (a page of the reception queue)."""
     current, topics = _current()
-    prediction = current.predict(petition_text(title, content))
-    topic = topics.get(prediction.code)
-    if topic is None:
-        return Suggestion(None, 0.0, [])
-    return Suggestion(topic, prediction.confidence, prediction.evidence)
+    suggestions = []
+    for title, content in texts:
+        prediction = current.predict(petition_text(title, content))
+        topic = topics.get(prediction.code)
+        suggestions.append(
+            Suggestion(topic, prediction.confidence, prediction.evidence) if topic else Suggestion(None, 0.0, [])
+        )
+    return suggestions
 
 
 def may_set_topic(user: User, petition: object) -> bool:
