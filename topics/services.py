@@ -21,14 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.errors import INVALID_DETAIL, AppError
-from organisation.models import Membership, Role
 from topics import classifier as clf
 from topics import tally
 from topics.models import Topic, TopicModel
 from topics.taxonomy import OTHER
 
-# Roles that may confirm or correct a topic, in the petition's handling unit (leaders also from a unit above).
-TOPIC_ROLES = (Role.RECEPTION_OFFICER, Role.UNIT_LEADER)
 HELD_ASIDE_SHARE = 0.2  # of the confirmed petitions, kept out of training to score the model
 
 
@@ -104,17 +101,13 @@ def suggest_many(texts: Iterable[tuple[str, str]]) -> list[Suggestion]:
 
 
 def may_set_topic(user: User, petition: object) -> bool:
-    """A reception officer or leader of the petition's handling unit, or a leader of a unit above it."""
+    """Whoever may group the petition (`cases.groups.may_group`): a reception officer of its handling unit, or a
+    leader of it or of a unit above."""
+    from cases.groups import may_group
     from cases.models import Petition
 
     assert isinstance(petition, Petition)
-    unit = petition.workflow.unit
-    for membership in Membership.objects.filter(user=user, role__in=TOPIC_ROLES).select_related("unit"):
-        if membership.unit_id == unit.pk:
-            return True
-        if membership.role == Role.UNIT_LEADER and unit.path.startswith(membership.unit.path):
-            return True
-    return False
+    return may_group(user, petition.workflow.unit_id)
 
 
 def check_topic(code: object) -> Topic:
