@@ -578,7 +578,7 @@ def recount_tallies(survey: Survey) -> None:
 
     Locks the survey's tally rows first, as every answer's transaction does, so no answer is counted twice or missed
     while it runs."""
-    list(Tally.objects.select_for_update().filter(survey=survey).order_by("pk").values_list("pk", flat=True))
+    rows = list(Tally.objects.select_for_update().filter(survey=survey).order_by("pk"))
     counts: dict[tuple[int, int | None, str, int], int] = {}
     responses = Response.objects.filter(survey=survey)
     for commune_id, n in responses.values_list("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n"):
@@ -600,7 +600,6 @@ def recount_tallies(survey: Survey) -> None:
         )
         for commune_id, question_id, bucket, n in grouped:
             counts[(commune_id, question_id, TallyKind.BUCKET, bucket)] = n
-    rows = list(Tally.objects.filter(survey=survey))
     for row in rows:
         row.count = counts.get((row.commune_id, row.question_id, row.kind, row.bucket), 0)
     Tally.objects.bulk_update(rows, ["count"], batch_size=1000)
