@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,6 +57,44 @@ def drop_database(url: str) -> None:
     admin, name = url.rsplit("/", 1)
     with psycopg.connect(f"{admin}/postgres", autocommit=True, connect_timeout=5) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout  # noqa: S607
+    children: dict[int, list[int]] = defaultdict(list)
+    for line in out.split("\n"):
+        if line.strip():
+            child_pid, parent_pid = map(int, line.split())
+            children[parent_pid].append(child_pid)
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children[current])
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) each process has used so far, from /proc; processes gone are left out."""
+    times = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return times
+
+
+def database_backends(url: str) -> list[int]:
+    """The process ids of PostgreSQL's backends connected to the database `url` names."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 def production_env(database_url: str, **overrides: str) -> dict[str, str]:

@@ -121,8 +121,6 @@ def add_topics(*, labelled_share: float, seed: int) -> dict[str, float]:
             "CREATE UNLOGGED TABLE bench_text (k int PRIMARY KEY, title text, content text, topic_id int, label_id int)"
         )
         cur.executemany("INSERT INTO bench_text VALUES (%s, %s, %s, %s, %s)", rows)
-        # One pass over the petitions: text, topic, commune, and a point near the commune's own (its own spot in
-        # the province's box, ± about 2 km).
         commune = (
             "(CASE WHEN p.tallied_unit_id = ANY(%(communes)s::int[]) THEN p.tallied_unit_id"
             " ELSE (%(communes)s::int[])[1 + (p.id * 7919) %% %(n)s] END)"

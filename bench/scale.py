@@ -51,7 +51,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import drop_database, production_env, recreate_database, say, summary  # noqa: E402
+from bench.figures import (  # noqa: E402
+    cpu_seconds,
+    database_backends,
+    descendants,
+    drop_database,
+    production_env,
+    recreate_database,
+    say,
+    summary,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_scale"
 WORKERS = ("run_outbox", "run_deadlines", "run_channel_events", "run_report_renders")
@@ -61,7 +70,6 @@ OFFICIAL = "tiepnhan.dongha"
 PASSWORD = "langnghe-demo"
 TARGETS = {"web_1_to_2_speedup_min": 1.7, "errors_max": 0, "search_p95_ms_max_at_1m": 30.0}
 CORES = os.cpu_count() or 1
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def server_env(url: str, smtp_port: int) -> dict[str, str]:
@@ -195,41 +203,6 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-def descendants(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout  # noqa: S607
-    children: dict[int, list[int]] = defaultdict(list)
-    for line in out.split("\n"):
-        if line.strip():
-            child_pid, parent_pid = map(int, line.split())
-            children[parent_pid].append(child_pid)
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children[current])
-    return found
-
-
-def cpu_seconds(pids: list[int]) -> dict[int, float]:
-    times = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        times[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-    return times
-
-
-def database_backends(url: str) -> list[int]:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
-    return [int(row[0]) for row in rows]
 
 
 # ------------------------------------------------------------------------------------------------ load

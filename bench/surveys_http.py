@@ -31,17 +31,15 @@ import re
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
-from bench.figures import production_env, say, summary  # noqa: E402
+from bench.figures import cpu_seconds, database_backends, descendants, production_env, say, summary  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_surveys_http"
 TARGET_PER_S = 300.0
-TICKS = os.sysconf("SC_CLK_TCK")
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -79,32 +77,6 @@ def start(url: str, web: int, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-    return total
-
-
-def children(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout  # noqa: S607
-    pairs = [tuple(map(int, line.split())) for line in out.splitlines() if line.strip()]
-    return [pid, *(child for child, parent in pairs if parent == pid)]
-
-
-def backends(url: str) -> list[int]:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
-    return [int(row[0]) for row in rows]
-
-
 def sessions(citizens: list[int]) -> list[str]:
     """A session row per citizen, as `citizens.auth.sign_in` leaves it (the citizen's number under SESSION_KEY)."""
     import datetime
@@ -130,6 +102,8 @@ def _client(port: int, survey_id: int, forms: list[dict[str, list[str]]], keys: 
     """One browser after another: the answer page once (CSRF cookie and token), then one answer per session."""
     from django.conf import settings
 
+    from bench.surveys import FORM, form_body
+
     path = f"/surveys/{survey_id}/"
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", path)
@@ -145,9 +119,9 @@ def _client(port: int, survey_id: int, forms: list[dict[str, list[str]]], keys: 
     statuses: dict[int, int] = {}
     cpu = time.process_time()
     for form, key in zip(forms, keys, strict=True):
-        data = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": [token]}, doseq=True).encode()
+        data = form_body({**form, "csrfmiddlewaretoken": [token]}).encode()
         headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Type": FORM,
             "Cookie": f"{settings.CSRF_COOKIE_NAME}={csrf_cookie}; {settings.SESSION_COOKIE_NAME}={key}",
         }
         t0 = time.perf_counter()
@@ -206,8 +180,8 @@ def main() -> int:
             )
             for part in share
         ]
-        web_pids, db_pids = children(server.pid), backends(args.database_url)
-        web_cpu, db_cpu = cpu_seconds(web_pids), cpu_seconds(db_pids)
+        web_pids, db_pids = descendants(server.pid), database_backends(args.database_url)
+        web_cpu, db_cpu = sum(cpu_seconds(web_pids).values()), sum(cpu_seconds(db_pids).values())
         started = time.perf_counter()
         for worker in workers:
             worker.start()
@@ -221,8 +195,9 @@ def main() -> int:
             for code, n in codes_seen.items():
                 statuses[code] = statuses.get(code, 0) + n
         wall = time.perf_counter() - started
-        db_pids = sorted(set(db_pids) | set(backends(args.database_url)))
-        web_cpu, db_cpu = cpu_seconds(web_pids) - web_cpu, cpu_seconds(db_pids) - db_cpu
+        db_pids = sorted(set(db_pids) | set(database_backends(args.database_url)))
+        web_cpu = sum(cpu_seconds(web_pids).values()) - web_cpu
+        db_cpu = sum(cpu_seconds(db_pids).values()) - db_cpu
         for worker in workers:
             worker.join()
     finally:
