@@ -65,7 +65,7 @@ def keep_outcome(instance: WorkflowInstance) -> None:
         return
     if petition.joined_to_id is not None:  # its own case just ended with the join: a petitioner, not a case
         if petition.tallied_unit_id is not None:
-            _count(petition, unit_id=petition.tallied_unit_id, outcome=Outcome(petition.outcome), delta=-1)
+            _count(petition, unit_id=petition.tallied_unit_id, column=COLUMN[Outcome(petition.outcome)], delta=-1)
             _count_topic(petition, unit_id=petition.tallied_unit_id, delta=-1)
             Petition.objects.filter(pk=petition.pk).update(tallied_unit_id=None, outcome=Outcome.OPEN)
         return
@@ -85,18 +85,17 @@ def keep_outcome(instance: WorkflowInstance) -> None:
         return
     if (outcome, unit_id) != (petition.outcome, petition.tallied_unit_id):
         if petition.tallied_unit_id is not None:
-            _count(petition, unit_id=petition.tallied_unit_id, outcome=Outcome(petition.outcome), delta=-1)
-        _count(petition, unit_id=unit_id, outcome=outcome, delta=1)
-        if unit_id != petition.tallied_unit_id:  # a transferred group case takes its petitioners along
-            members = Petition.objects.filter(joined_to_id=petition.pk).count()
-            if members:
-                if petition.tallied_unit_id is not None:
-                    _count_joined(petition, unit_id=petition.tallied_unit_id, delta=-members)
-                _count_joined(petition, unit_id=unit_id, delta=members)
+            _count(petition, unit_id=petition.tallied_unit_id, column=COLUMN[Outcome(petition.outcome)], delta=-1)
+        _count(petition, unit_id=unit_id, column=COLUMN[outcome], delta=1)
     if unit_id != petition.tallied_unit_id:
         if petition.tallied_unit_id is not None:
             _count_topic(petition, unit_id=petition.tallied_unit_id, delta=-1)
         _count_topic(petition, unit_id=unit_id, delta=1)
+        members = Petition.objects.filter(joined_to_id=petition.pk).count()
+        if members:  # a transferred group case takes its petitioners along
+            if petition.tallied_unit_id is not None:
+                _count(petition, unit_id=petition.tallied_unit_id, column="joined", delta=-members)
+            _count(petition, unit_id=unit_id, column="joined", delta=members)
     Petition.objects.filter(pk=petition.pk).update(outcome=outcome, missed_deadline=missed, tallied_unit_id=unit_id)
 
 
@@ -110,11 +109,11 @@ def _count_topic(petition: Petition, *, unit_id: int, delta: int) -> None:
     )
 
 
-def _count(petition: Petition, *, unit_id: int, outcome: Outcome, delta: int) -> None:
+def _count(petition: Petition, *, unit_id: int, column: str, delta: int) -> None:
+    """Add `delta` to `column` (an outcome's, or "joined") of the tally row of `petition`'s type and day in the unit."""
     row, _created = OutcomeTally.objects.get_or_create(
         unit_id=unit_id, petition_type=petition.petition_type, received_on=calendar.local_date(petition.received_at)
     )
-    column = COLUMN[outcome]
     OutcomeTally.objects.filter(pk=row.pk).update(**{column: F(column) + delta})
 
 
@@ -127,18 +126,11 @@ def _follow_lead(lead: Petition) -> None:
     ).update(status=lead.status, answer=answer, answered_at=lead.answered_at, answered_by_id=lead.answered_by_id)
 
 
-def _count_joined(lead: Petition, *, unit_id: int, delta: int) -> None:
-    row, _created = OutcomeTally.objects.get_or_create(
-        unit_id=unit_id, petition_type=lead.petition_type, received_on=calendar.local_date(lead.received_at)
-    )
-    OutcomeTally.objects.filter(pk=row.pk).update(joined=F("joined") + delta)
-
-
 def count_joined(lead: Petition, *, delta: int) -> None:
     """One more (or one less) petitioner joined to `lead`'s case, in its tally row. Inside the join's transaction."""
     unit_id = Petition.objects.filter(pk=lead.pk).values_list("tallied_unit_id", flat=True).first()
     if unit_id is not None:
-        _count_joined(lead, unit_id=unit_id, delta=delta)
+        _count(lead, unit_id=unit_id, column="joined", delta=delta)
 
 
 def local_day_sql(column: str) -> str:
