@@ -92,10 +92,10 @@ def check_workers() -> dict[str, Any]:
             workers[name] = {"status": "degraded", "seconds_since_heartbeat": None}
             degraded = True
             continue
-        age = round((now - seen[name]).total_seconds())
+        age = (now - seen[name]).total_seconds()
         stale = age > settings.HEALTHZ_WORKER_MAX_SILENCE_SECONDS
         degraded |= stale
-        workers[name] = {"status": "degraded" if stale else "ok", "seconds_since_heartbeat": age}
+        workers[name] = {"status": "degraded" if stale else "ok", "seconds_since_heartbeat": round(age)}
     return {"status": "degraded" if degraded else "ok", "workers": workers}
 
 

@@ -36,21 +36,17 @@ def check_worker(name: str) -> int:
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.db.models import Max
-    from django.utils import timezone
+    from core.health import check_workers
 
-    from core.models import WorkerHeartbeat
-
-    last = WorkerHeartbeat.objects.filter(worker=name).aggregate(last=Max("last_seen"))["last"]
-    if last is None:
+    worker = check_workers()["workers"].get(name)
+    if worker is None or worker["seconds_since_heartbeat"] is None:
         print(f"unhealthy: {name} has not beaten yet")
         return 1
-    age = (timezone.now() - last).total_seconds()
-    if age > settings.HEALTHZ_WORKER_MAX_SILENCE_SECONDS:
-        print(f"unhealthy: {name} silent for {age:.0f} s")
+    age = worker["seconds_since_heartbeat"]
+    if worker["status"] != "ok":
+        print(f"unhealthy: {name} silent for {age} s")
         return 1
-    print(f"{name}: last heartbeat {age:.0f} s ago")
+    print(f"{name}: last heartbeat {age} s ago")
     return 0
 
 
