@@ -72,6 +72,12 @@ def _superseded(render: ReportRender) -> bool:
     return ReportRender.objects.filter(consultation_id=render.consultation_id, pk__gt=render.pk).exists()
 
 
+def _retry_later(render: ReportRender, error: str) -> None:
+    """Give the claimed render back for a later try, waiting longer after each failed attempt."""
+    backoff = min(datetime.timedelta(seconds=30 * 2**render.attempts), MAX_BACKOFF)
+    ReportRender.objects.filter(pk=render.pk).update(claimed_until=timezone.now() + backoff, last_error=error[:2000])
+
+
 def render_claimed(render: ReportRender) -> bool:
     """Render a claimed report and store its PDF; True when this call stored it."""
     consultation = Consultation.objects.get(pk=render.consultation_id)
@@ -82,10 +88,7 @@ def render_claimed(render: ReportRender) -> bool:
         pdf = report.render_pdf(report.build(consultation))
     except Exception as error:
         logger.exception("Report PDF of %s failed", consultation.reference)
-        backoff = min(datetime.timedelta(seconds=30 * 2**render.attempts), MAX_BACKOFF)
-        ReportRender.objects.filter(pk=render.pk).update(
-            claimed_until=timezone.now() + backoff, last_error=str(error)[:2000]
-        )
+        _retry_later(render, str(error))
         return False
     try:
         with transaction.atomic():
@@ -99,10 +102,7 @@ def render_claimed(render: ReportRender) -> bool:
             locked.save(update_fields=["report_pdf"])
     except StorageRefused as error:  # the object store refused the PDF: nothing recorded, tried again later
         logger.error("Report PDF of %s could not be stored: %s", consultation.reference, error)
-        backoff = min(datetime.timedelta(seconds=30 * 2**render.attempts), MAX_BACKOFF)
-        ReportRender.objects.filter(pk=render.pk).update(
-            claimed_until=timezone.now() + backoff, last_error=f"storage: {error}"[:2000]
-        )
+        _retry_later(render, f"storage: {error}")
         return False
     return True
 
