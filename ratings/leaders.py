@@ -66,27 +66,21 @@ def _as_text(value: str) -> str:
 
 def _comment_rows(scope: selectors.Scope) -> Any:
     for rating in selectors.answer_comments(scope).iterator(chunk_size=2000):
-        comment = selectors.shown_answer_comment(rating)
-        yield [
-            comment.kind,
-            comment.date.isoformat(),
-            comment.unit,
-            comment.desk,
-            comment.petition_type,
-            comment.score,
-            _as_text(comment.text),
-        ]
+        yield _comment_row(selectors.shown_answer_comment(rating))
     for visit in selectors.visit_comments(scope).iterator(chunk_size=2000):
-        comment = selectors.shown_visit_comment(visit)
-        yield [
-            comment.kind,
-            comment.date.isoformat(),
-            comment.unit,
-            comment.desk,
-            comment.petition_type,
-            comment.score,
-            _as_text(comment.text),
-        ]
+        yield _comment_row(selectors.shown_visit_comment(visit))
+
+
+def _comment_row(comment: selectors.Comment) -> list[Any]:
+    return [
+        comment.kind,
+        comment.date.isoformat(),
+        comment.unit,
+        comment.desk,
+        comment.petition_type,
+        comment.score,
+        _as_text(comment.text),
+    ]
 
 
 def _with_extra(rows: list[dict[str, Any]], prefix: str, values: list[str]) -> list[dict[str, Any]]:
